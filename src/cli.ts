@@ -1,0 +1,81 @@
+/**
+ * Command line entry: `redmoon [configfile] [--name value ...]`, redis-server style.
+ * Serves on 127.0.0.1:6379 by default.
+ */
+import fs from 'node:fs';
+import { Server } from './server.ts';
+import { splitArgs } from './resp/parser.ts';
+
+const USAGE = `Usage: redmoon [/path/to/redis.conf] [options]
+       redmoon --port 6380 --requirepass secret --databases 16 --loglevel notice
+Options are redis.conf directives written as --name value (e.g. --save '' --appendonly no).
+Extra: --help, --version.`;
+
+/** Parses argv into config directives: config file lines first, then --name value pairs. */
+export function parseCliArgs(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  if (args.length > 0 && !args[0].startsWith('--')) {
+    const text = fs.readFileSync(args[0], 'latin1');
+    for (const line of text.split('\n')) {
+      const t = line.trim();
+      if (t === '' || t.startsWith('#')) continue;
+      const parts = splitArgs(t);
+      if (!parts || parts.length === 0) throw new Error(`bad config line: ${t}`);
+      out[parts[0].toLowerCase()] = parts.slice(1).join(' ');
+    }
+    i = 1;
+  }
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    const name = a.slice(2).toLowerCase();
+    const vals: string[] = [];
+    while (i + 1 < args.length && !args[i + 1].startsWith('--')) vals.push(args[++i]);
+    out[name] = vals.join(' ');
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  if (args.includes('--version') || args.includes('-v')) {
+    console.log('redmoon v=0.1.0 (Redis 7.0.15 compatible)');
+    return;
+  }
+  let config: Record<string, string>;
+  let server: Server;
+  try {
+    config = parseCliArgs(args);
+    if (!('bind' in config)) config['bind'] = '127.0.0.1';
+    server = new Server({ config, log: (line) => process.stdout.write(line + '\n') });
+  } catch (e) {
+    process.stderr.write(`\n*** FATAL CONFIG ERROR (redmoon) ***\n${(e as Error & { text?: string }).text ?? (e as Error).message}\n`);
+    process.exit(1);
+  }
+  server.log('notice', 'redmoon 0.1.0 starting (Redis 7.0.15 compatible)');
+  let addr: { port: number; host: string };
+  try {
+    addr = await server.listen();
+  } catch (e) {
+    server.log('warning', `Could not create server TCP listening socket: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  server.log('notice', `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
+  const stop = (sig: string) => {
+    server.log('warning', `Received ${sig} scheduling shutdown...`);
+    void server.close().then(() => {
+      server.log('warning', 'redmoon is now ready to exit, bye bye...');
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  server.onShutdown = () => process.exit(0);
+}
+
+void main();

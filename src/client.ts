@@ -1,0 +1,126 @@
+import type net from 'node:net';
+import { RespWriter } from './resp/writer.ts';
+import type { ReplySink } from './resp/sink.ts';
+import type { Database } from './keyspace/db.ts';
+import type { Server } from './server.ts';
+import type { Command } from './commands/types.ts';
+import type { RequestParser } from './resp/parser.ts';
+
+/** A command queued between MULTI and EXEC. */
+export interface QueuedCommand {
+  cmd: Command;
+  argv: string[];
+}
+
+/** What a blocked client waits for; the blocking layer owns the details. */
+export interface BlockState {
+  /** Called when the client is unblocked without being served (timeout, CLIENT UNBLOCK, kill). */
+  cancel(reason: 'timeout' | 'error' | 'disconnect'): void;
+}
+
+/**
+ * Per-connection state: selected db, protocol version, name, auth, MULTI queue,
+ * subscriptions, blocking. Script and internal clients have no socket.
+ */
+export class Client {
+  readonly id: number;
+  readonly writer = new RespWriter();
+  db: Database;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  user = 'default';
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** Lowercase full name of the last command run (CLIENT LIST `cmd=`). */
+  lastCommand = 'NULL';
+
+  /** Queued commands while in MULTI, or null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A queue-time error happened: EXEC must answer EXECABORT. */
+  multiDirty = false;
+  /** A watched key was modified: EXEC must fail with a null reply. */
+  watchDirty = false;
+  /** Keys watched, as `${dbIndex}\0${key}` strings (the registry lives in the server). */
+  readonly watched = new Set<string>();
+  /** True while commands run from EXEC or a script: blocking commands must not block. */
+  inExecOrScript = false;
+
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+
+  /** Non-null while blocked (BLPOP...) or waiting for a yielded script: input is not read. */
+  blocked: BlockState | null = null;
+  /** CLIENT REPLY mode. */
+  replyMode: 'on' | 'off' | 'skip' = 'on';
+  /** Set by QUIT and protocol errors: close once the pending output is written. */
+  closeAfterReply = false;
+  monitor = false;
+  noEvict = false;
+  readonly flags = new Set<string>();
+  /** The request parser of a network client. */
+  parser: RequestParser | null = null;
+  /** Client tracking state; owned by the tracking layer. */
+  tracking: unknown = null;
+
+  constructor(
+    readonly server: Server,
+    readonly sock: net.Socket | null,
+    id: number,
+  ) {
+    this.id = id;
+    this.db = server.dbs[0];
+    this.authenticated = !server.requiresAuth();
+  }
+
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  get resp(): 2 | 3 {
+    return this.writer.resp;
+  }
+
+  set resp(v: 2 | 3) {
+    this.writer.resp = v;
+  }
+
+  /** The sink replies for this client go to. */
+  get out(): ReplySink {
+    return this.writer;
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
+  }
+
+  /** RESP2 subscribed mode restricts which commands may run. */
+  get inPubSubMode(): boolean {
+    return this.subscriptionCount > 0;
+  }
+
+  get addr(): string {
+    const s = this.sock;
+    if (!s) return '';
+    return formatAddr(s.remoteAddress, s.remotePort);
+  }
+
+  get laddr(): string {
+    const s = this.sock;
+    if (!s) return '';
+    return formatAddr(s.localAddress, s.localPort);
+  }
+
+  /** Writes pending output to the socket now (or soon, from async paths). */
+  flush(): void {
+    this.server.flushClient(this);
+  }
+}
+
+function formatAddr(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '/unix:0';
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return h.includes(':') ? `[${h}]:${port ?? 0}` : `${h}:${port ?? 0}`;
+}

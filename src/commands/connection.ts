@@ -1,0 +1,160 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { HandlerTable } from './types.ts';
+import { is } from './args.ts';
+import { parseIntArg } from '../util/numbers.ts';
+
+// PING [message]
+function ping(c: Client, argv: string[], out: ReplySink): void {
+  if (argv.length > 2) throw new ReplyError(ERR.wrongArgs('ping'));
+  if (c.resp === 2 && c.inPubSubMode) {
+    out.array(2);
+    out.bulk('pong');
+    out.bulk(argv.length === 2 ? argv[1] : '');
+    return;
+  }
+  if (argv.length === 2) out.bulk(argv[1]);
+  else out.simple('PONG');
+}
+
+// ECHO message
+function echo(_c: Client, argv: string[], out: ReplySink): void {
+  out.bulk(argv[1]);
+}
+
+// QUIT
+function quit(c: Client, _argv: string[], out: ReplySink): void {
+  out.simple('OK');
+  c.closeAfterReply = true;
+}
+
+// SELECT index
+function select(c: Client, argv: string[], out: ReplySink): void {
+  const idx = parseIntArg(argv[1]);
+  if (idx === null) throw new ReplyError(ERR.notInteger);
+  if (idx < 0 || idx >= c.server.dbs.length) throw new ReplyError(ERR.dbIndex);
+  c.db = c.server.dbs[idx];
+  out.simple('OK');
+}
+
+/** Checks a password for a user; only the `default` user exists. */
+function checkPassword(c: Client, user: string, pass: string): boolean {
+  const required = c.server.config.get('requirepass');
+  if (user !== 'default') return false;
+  return required === '' || pass === required;
+}
+
+// AUTH [username] password
+function auth(c: Client, argv: string[], out: ReplySink): void {
+  if (argv.length > 3) throw new ReplyError(ERR.syntax);
+  if (argv.length === 2 && c.server.config.get('requirepass') === '') {
+    throw new ReplyError(
+      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    );
+  }
+  const user = argv.length === 3 ? argv[1] : 'default';
+  const pass = argv.length === 3 ? argv[2] : argv[1];
+  if (!checkPassword(c, user, pass)) throw new ReplyError(ERR.wrongPass);
+  c.authenticated = true;
+  c.user = user;
+  out.simple('OK');
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+function hello(c: Client, argv: string[], out: ReplySink): void {
+  let ver: number = c.resp;
+  let i = 1;
+  if (argv.length >= 2) {
+    const v = parseIntArg(argv[1]);
+    if (v === null) throw new ReplyError('ERR Protocol version is not an integer or out of range');
+    if (v < 2 || v > 3) throw new ReplyError('NOPROTO unsupported protocol version');
+    ver = v;
+    i = 2;
+  }
+  let authUser: string | null = null;
+  let authPass = '';
+  let setName: string | null = null;
+  for (; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    if (is(argv[i], 'auth') && more >= 2) {
+      authUser = argv[i + 1];
+      authPass = argv[i + 2];
+      i += 2;
+    } else if (is(argv[i], 'setname') && more >= 1) {
+      setName = argv[i + 1];
+      i += 1;
+    } else {
+      throw new ReplyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
+    }
+  }
+  if (authUser !== null) {
+    if (!checkPassword(c, authUser, authPass)) throw new ReplyError(ERR.wrongPass);
+    c.authenticated = true;
+    c.user = authUser;
+  }
+  if (!c.authenticated) {
+    throw new ReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  }
+  if (setName !== null) {
+    validateClientName(setName);
+    c.name = setName;
+  }
+  c.resp = ver as 2 | 3;
+  out.map(7);
+  out.bulk('server');
+  out.bulk('redis');
+  out.bulk('version');
+  out.bulk('7.0.15');
+  out.bulk('proto');
+  out.integer(ver);
+  out.bulk('id');
+  out.integer(c.id);
+  out.bulk('mode');
+  out.bulk('standalone');
+  out.bulk('role');
+  out.bulk('master');
+  out.bulk('modules');
+  out.array(0);
+}
+
+/** CLIENT SETNAME / HELLO SETNAME rule: no spaces, newlines or special characters. */
+export function validateClientName(name: string): void {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch < 33 || ch > 126) {
+      throw new ReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
+    }
+  }
+}
+
+// RESET
+function reset(c: Client, _argv: string[], out: ReplySink): void {
+  const server = c.server;
+  c.multi = null;
+  c.multiDirty = false;
+  server.unwatchAll(c);
+  server.pubsub.removeClient(c);
+  server.monitors.delete(c);
+  c.monitor = false;
+  c.db = server.dbs[0];
+  c.resp = 2;
+  c.name = '';
+  c.replyMode = 'on';
+  c.writer.muted = false;
+  c.noEvict = false;
+  c.tracking = null;
+  c.authenticated = !server.requiresAuth();
+  c.user = 'default';
+  out.simple('RESET');
+}
+
+export const commands: HandlerTable = {
+  ping,
+  echo,
+  quit,
+  select,
+  auth,
+  hello,
+  reset,
+};

@@ -1,0 +1,3 @@
+import type { HandlerTable } from './types.ts';
+
+export const commands: HandlerTable = {};

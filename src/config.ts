@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { ReplyError } from './errors.ts';
+
+const require = createRequire(import.meta.url);
+
+/** Pairs of names Redis 7.0 treats as one parameter (old name, new name). */
+const ALIASES: [string, string][] = [
+  ['lua-time-limit', 'busy-reply-threshold'],
+  ['hash-max-ziplist-entries', 'hash-max-listpack-entries'],
+  ['hash-max-ziplist-value', 'hash-max-listpack-value'],
+  ['zset-max-ziplist-entries', 'zset-max-listpack-entries'],
+  ['zset-max-ziplist-value', 'zset-max-listpack-value'],
+  ['list-max-ziplist-size', 'list-max-listpack-size'],
+  ['slaveof', 'replicaof'],
+  ['masterauth', 'masterauth'],
+  ['slave-announce-ip', 'replica-announce-ip'],
+  ['slave-announce-port', 'replica-announce-port'],
+  ['slave-ignore-maxmemory', 'replica-ignore-maxmemory'],
+  ['slave-lazy-flush', 'replica-lazy-flush'],
+  ['slave-priority', 'replica-priority'],
+  ['slave-read-only', 'replica-read-only'],
+  ['slave-serve-stale-data', 'replica-serve-stale-data'],
+  ['min-slaves-max-lag', 'min-replicas-max-lag'],
+  ['min-slaves-to-write', 'min-replicas-to-write'],
+  ['repl-ping-slave-period', 'repl-ping-replica-period'],
+  ['cluster-slave-no-failover', 'cluster-replica-no-failover'],
+  ['cluster-slave-validity-factor', 'cluster-replica-validity-factor'],
+];
+
+/** Parameters CONFIG SET refuses at run time (Redis: "can't set immutable config"). */
+export const IMMUTABLE = new Set([
+  'daemonize', 'databases', 'port', 'bind', 'unixsocket', 'unixsocketperm', 'logfile', 'syslog-enabled',
+  'syslog-ident', 'syslog-facility', 'pidfile', 'supervised', 'io-threads', 'aclfile', 'appenddirname',
+  'cluster-enabled', 'cluster-config-file', 'tls-port', 'enable-debug-command', 'enable-module-command',
+  'enable-protected-configs', 'set-proc-title', 'disable-thp', 'always-show-logo', 'tcp-backlog',
+  'io-threads-do-reads', 'protected-mode-default', 'oom-score-adj', 'unixsocketgroup',
+]);
+
+/**
+ * Server configuration: every parameter Redis 7.0.15 has, with its default
+ * (src/config-defaults.json), as strings; aliases stay in step. Listeners let
+ * subsystems cache the values they read on hot paths.
+ */
+export class Config {
+  private readonly values = new Map<string, string>();
+  private readonly alias = new Map<string, string>();
+  private readonly listeners = new Map<string, ((v: string) => void)[]>();
+
+  constructor(overrides: Record<string, string> = {}) {
+    const defaults = require('./config-defaults.json') as Record<string, string>;
+    for (const [k, v] of Object.entries(defaults)) this.values.set(k, v);
+    this.values.set('dir', process.cwd());
+    for (const [a, b] of ALIASES) {
+      if (a === b) continue;
+      this.alias.set(a, b);
+      this.alias.set(b, a);
+    }
+    for (const [k, v] of Object.entries(overrides)) this.setRaw(k.toLowerCase(), v);
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  get(name: string): string {
+    const v = this.values.get(name);
+    if (v === undefined) throw new Error(`unknown config '${name}'`);
+    return v;
+  }
+
+  getInt(name: string): number {
+    return Number(this.get(name));
+  }
+
+  getBool(name: string): boolean {
+    return this.get(name) === 'yes';
+  }
+
+  /** All (name, value) pairs, in a stable order. */
+  entries(): IterableIterator<[string, string]> {
+    return this.values.entries();
+  }
+
+  /** Sets a value without validation (startup, internal); notifies listeners. */
+  setRaw(name: string, value: string): void {
+    if (!this.values.has(name)) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    this.values.set(name, value);
+    const other = this.alias.get(name);
+    if (other && this.values.has(other)) this.values.set(other, value);
+    for (const n of [name, other]) {
+      if (!n) continue;
+      for (const f of this.listeners.get(n) ?? []) f(value);
+    }
+  }
+
+  /** Calls f now and whenever the parameter changes. */
+  watch(name: string, f: (v: string) => void): void {
+    let l = this.listeners.get(name);
+    if (!l) this.listeners.set(name, (l = []));
+    l.push(f);
+    f(this.get(name));
+  }
+}

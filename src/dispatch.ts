@@ -1,0 +1,95 @@
+import { ReplyError, ERR, unknownCommand, unknownSubcommand } from './errors.ts';
+import type { Client } from './client.ts';
+import type { Command } from './commands/types.ts';
+import type { ReplySink } from './resp/sink.ts';
+import type { CommandTable } from './commands/table.ts';
+
+/** Commands that run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands allowed in RESP2 subscribed mode. */
+const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/**
+ * Resolves argv to a command, following container commands to their subcommand.
+ * Returns the Command or the exact error text (unknown command/subcommand, arity).
+ */
+export function resolveCommand(table: CommandTable, argv: string[]): Command | string {
+  let cmd = table.lookup(argv[0]);
+  if (!cmd) return unknownCommand(argv);
+  if (cmd.subcommands && argv.length >= 2) {
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (!sub) return unknownSubcommand(argv[0], argv[1]);
+    cmd = sub;
+  }
+  const arity = cmd.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR.wrongArgs(cmd.name);
+  return cmd;
+}
+
+/**
+ * Runs one client command with Redis's processCommand checks, in Redis's order:
+ * existence and arity, auth, MULTI restrictions, subscribed mode, BUSY, then MULTI
+ * queueing or the call itself.
+ */
+export function processCommand(c: Client, argv: string[], out: ReplySink): void {
+  const server = c.server;
+  const cmd = resolveCommand(server.table, argv);
+  if (typeof cmd === 'string') {
+    reject(c, out, cmd);
+    return;
+  }
+  if (!c.authenticated && !cmd.noAuth) {
+    reject(c, out, ERR.noAuth);
+    return;
+  }
+  if (c.multi !== null && cmd.noMulti) {
+    reject(c, out, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  if (c.resp === 2 && c.inPubSubMode && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
+    reject(
+      c,
+      out,
+      `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return;
+  }
+  if (server.busyError !== null && !cmd.allowBusy) {
+    reject(c, out, server.busyError);
+    return;
+  }
+  if (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
+    c.multi.push({ cmd, argv });
+    out.simple('QUEUED');
+    return;
+  }
+  call(c, cmd, argv, out);
+}
+
+function reject(c: Client, out: ReplySink, text: string): void {
+  if (c.multi !== null) c.multiDirty = true;
+  c.server.stats.rejectedCalls++;
+  out.error(text);
+}
+
+/** Calls a resolved command's handler; ReplyErrors become error replies. Used by EXEC too. */
+export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): void {
+  const server = c.server;
+  if (server.monitors.size !== 0 && !cmd.skipMonitor) server.feedMonitors(c, argv);
+  const stats = server.statsFor(cmd);
+  const start = performance.now();
+  try {
+    (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
+  } catch (e) {
+    stats.failed++;
+    if (e instanceof ReplyError) {
+      out.error(e.text);
+    } else {
+      server.log('warning', `internal error in '${cmd.name}': ${(e as Error)?.stack ?? e}`);
+      out.error(`ERR internal error: ${(e as Error)?.message ?? e}`);
+    }
+  }
+  stats.calls++;
+  stats.usec += (performance.now() - start) * 1000;
+  c.lastCommand = cmd.name;
+}

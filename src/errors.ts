@@ -1,0 +1,52 @@
+/**
+ * Redis error replies, word for word from redis-server 7.0.15.
+ * Handlers throw `ReplyError`; dispatch turns it into an error reply.
+ */
+export class ReplyError extends Error {
+  /** `text` is the full reply text including its code, e.g. `ERR syntax error`. */
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
+
+export const ERR = {
+  syntax: 'ERR syntax error',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  noSuchKey: 'ERR no such key',
+  overflow: 'ERR increment or decrement would overflow',
+  outOfRange: 'ERR index out of range',
+  dbIndex: 'ERR DB index is out of range',
+  invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  wrongArgs: (cmd: string) => `ERR wrong number of arguments for '${cmd}' command`,
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  busy: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  sameObject: 'ERR source and destination objects are the same',
+  bitOffset: 'ERR bit offset is not an integer or out of range',
+  bitValue: 'ERR bit is not an integer or out of range',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  timeoutNegative: 'ERR timeout is negative',
+  timeoutNotFloat: 'ERR timeout is not a float or out of range',
+} as const;
+
+/** `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` (trailing space as Redis). */
+export function unknownCommand(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${clip(argv[i], 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${clip(argv[0], 128)}', with args beginning with: ${args}`;
+}
+
+/** `ERR unknown subcommand 'x'. Try CLIENT HELP.` */
+export function unknownSubcommand(container: string, sub: string): string {
+  return `ERR unknown subcommand '${clip(sub, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+function clip(s: string, n: number): string {
+  // Redis prints at most n bytes and replaces newlines so the error stays one line.
+  return (s.length > n ? s.slice(0, n) : s).replace(/[\r\n]/g, ' ');
+}

@@ -1,0 +1,206 @@
+import { ReplyError, ERR } from '../errors.ts';
+
+/** Every non-string value type implements this; `type` is what TYPE replies. */
+export interface RObject {
+  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+}
+
+/** A string value is stored as a byte string directly: the cheapest representation per key. */
+export type RedisValue = string | RObject;
+
+export type ValueType = 'string' | RObject['type'];
+
+export function typeOf(v: RedisValue): ValueType {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/** What a database tells its owner about, so WATCH, blocking and notifications stay out of here. */
+export interface KeyspaceEvents {
+  /** A key's value changed or vanished (signalModifiedKey). */
+  modified(db: Database, key: string): void;
+  /** A key expired and was removed (for the `expired` keyspace event). */
+  expired(db: Database, key: string): void;
+}
+
+/**
+ * One logical database: keys to values, keys to absolute expiry times in ms.
+ * Knows nothing of RESP. Expiry is lazy on access plus an active sweep (`sweepExpired`).
+ */
+export class Database {
+  data = new Map<string, RedisValue>();
+  expires = new Map<string, number>();
+  /** Keys whose string value Redis would report as `raw` though short (APPEND, SETRANGE...). */
+  rawStrings = new Set<string>();
+  private sweepCursor: IterableIterator<[string, number]> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly events: KeyspaceEvents,
+    /** Returns the current time in ms; injectable so expiry can be tested and paused. */
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** Removes the key if its time has passed; true when it did. */
+  private expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.now()) return false;
+    this.removeExpired(key);
+    return true;
+  }
+
+  private removeExpired(key: string): void {
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.rawStrings.delete(key);
+    this.events.expired(this, key);
+    this.events.modified(this, key);
+  }
+
+  /** The value at key, or undefined (expired keys are removed first). */
+  get(key: string): RedisValue | undefined {
+    const v = this.data.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** The string at key, undefined when absent; WRONGTYPE for other types. */
+  getString(key: string): string | undefined {
+    const v = this.get(key);
+    if (v === undefined || typeof v === 'string') return v;
+    throw new ReplyError(ERR.wrongType);
+  }
+
+  /** The value at key if it has the given type, undefined when absent; WRONGTYPE otherwise. */
+  getTyped<T extends RObject>(key: string, type: RObject['type']): T | undefined {
+    const v = this.get(key);
+    if (v === undefined) return undefined;
+    if (typeof v === 'string' || v.type !== type) throw new ReplyError(ERR.wrongType);
+    return v as T;
+  }
+
+  /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
+  set(key: string, value: RedisValue, keepTtl = false): void {
+    this.data.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    this.events.modified(this, key);
+  }
+
+  /**
+   * Replaces the value of an existing key in place, keeping its TTL (APPEND, INCR...).
+   * Same as set(key, value, true); named for intent.
+   */
+  update(key: string, value: RedisValue): void {
+    this.set(key, value, true);
+  }
+
+  /** Deletes a key; true when it existed. Signals the modification. */
+  delete(key: string): boolean {
+    if (!this.has(key)) return false;
+    this.data.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    this.events.modified(this, key);
+    return true;
+  }
+
+  /** Tells watchers a value was changed in place (e.g. a list push). */
+  touch(key: string): void {
+    this.events.modified(this, key);
+  }
+
+  /** Absolute expiry in ms, or undefined when the key has none (call after a get). */
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+    this.events.modified(this, key);
+  }
+
+  /** Removes the TTL; true when there was one. */
+  persist(key: string): boolean {
+    const had = this.expires.delete(key);
+    if (had) this.events.modified(this, key);
+    return had;
+  }
+
+  /** Live keys, expired ones skipped (and removed). Safe to modify the db while iterating. */
+  *keys(): IterableIterator<string> {
+    for (const key of this.data.keys()) {
+      if (this.expires.size !== 0 && this.expireIfNeeded(key)) continue;
+      yield key;
+    }
+  }
+
+  /** A random live key, or undefined when empty. */
+  randomKey(): string | undefined {
+    for (let tries = 0; tries < 100 && this.data.size > 0; tries++) {
+      const skip = Math.floor(Math.random() * Math.min(this.data.size, 4096));
+      let i = 0;
+      for (const key of this.data.keys()) {
+        if (i++ < skip) continue;
+        if (!this.expireIfNeeded(key)) return key;
+        break;
+      }
+    }
+    return undefined;
+  }
+
+  /** Removes every key; returns how many there were. Signals each (WATCH). */
+  flush(): number {
+    const n = this.data.size;
+    for (const key of this.data.keys()) this.events.modified(this, key);
+    this.data.clear();
+    this.expires.clear();
+    this.rawStrings.clear();
+    this.sweepCursor = null;
+    return n;
+  }
+
+  /**
+   * Active expiry: examines up to `budget` keys with a TTL, continuing where the last call
+   * stopped, and removes the expired ones. Returns how many were removed.
+   */
+  sweepExpired(budget: number): number {
+    if (this.expires.size === 0) return 0;
+    const now = this.now();
+    let removed = 0;
+    let wrapped = false;
+    let cursor = this.sweepCursor ?? this.expires.entries();
+    while (budget-- > 0) {
+      const r = cursor.next();
+      if (r.done) {
+        if (wrapped) break;
+        wrapped = true;
+        cursor = this.expires.entries();
+        continue;
+      }
+      const [key, when] = r.value;
+      if (when <= now) {
+        this.removeExpired(key);
+        removed++;
+      }
+    }
+    this.sweepCursor = cursor;
+    return removed;
+  }
+
+  /** Exchanges the contents of two databases (SWAPDB); the Database objects stay put. */
+  swapWith(other: Database): void {
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    this.sweepCursor = other.sweepCursor = null;
+  }
+}

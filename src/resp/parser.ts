@@ -1,0 +1,256 @@
+/**
+ * Incremental request parser: RESP multibulk and inline commands, as redis-server reads them.
+ *
+ * Pull-based so a connection can stop taking commands (blocked client, running script)
+ * and resume later: `feed()` appends bytes, `next()` returns one argv, null when more
+ * bytes are needed, or a ProtocolError after which the connection must be closed.
+ * Arguments are byte strings (latin1), the representation the whole server uses.
+ */
+
+const CR = 13;
+const LF = 10;
+/** Longest count line or inline request Redis buffers without a newline (PROTO_INLINE_MAX_SIZE). */
+const INLINE_MAX = 64 * 1024;
+/** Bulks at least this long are collected in a dedicated buffer instead of re-concatenating. */
+const BIG_ARG = 32 * 1024;
+
+export class ProtocolError {
+  constructor(readonly message: string) {}
+}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** Redis refuses big requests from clients that have not authenticated yet. */
+  authRequired: () => boolean;
+}
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Remaining elements of the multibulk being read; 0 between commands. */
+  private pending = 0;
+  private argv: string[] = [];
+  /** Length of the bulk whose header was read, -1 when the next thing is a header. */
+  private bulkLen = -1;
+  private big: Buffer | null = null;
+  private bigFill = 0;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes buffered but not yet parsed into commands (client-query-buffer accounting). */
+  get buffered(): number {
+    return this.buf.length - this.pos + (this.big ? this.bigFill : 0);
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.big) {
+      const need = this.big.length - this.bigFill;
+      const n = Math.min(need, chunk.length);
+      chunk.copy(this.big, this.bigFill, 0, n);
+      this.bigFill += n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  next(): string[] | null | ProtocolError {
+    for (;;) {
+      if (this.big) {
+        if (this.bigFill < this.big.length) return null;
+        this.argv.push(this.big.latin1Slice(0, this.big.length - 2));
+        this.big = null;
+        this.bigFill = 0;
+        this.bulkLen = -1;
+        this.pending--;
+        if (this.pending === 0) return this.take();
+      }
+      if (this.pending === 0) {
+        const buf = this.buf;
+        if (this.pos >= buf.length) return null;
+        if (buf[this.pos] !== 42 /* '*' */) {
+          const r = this.inline();
+          if (r === undefined) continue; // empty line
+          return r;
+        }
+        const nl = buf.indexOf(CR, this.pos);
+        if (nl < 0) {
+          if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
+          return null;
+        }
+        if (nl + 1 >= buf.length) return null; // need the byte after CR
+        const count = parseCount(buf, this.pos + 1, nl);
+        if (count === null || count > 2147483647 || (count > 10 && this.limits.authRequired())) {
+          return new ProtocolError('Protocol error: invalid multibulk length');
+        }
+        this.pos = nl + 2;
+        if (count <= 0) continue;
+        this.pending = count;
+        this.argv = [];
+      }
+      const r = this.bulks();
+      if (r !== undefined) return r;
+    }
+  }
+
+  private take(): string[] {
+    const argv = this.argv;
+    this.argv = [];
+    return argv;
+  }
+
+  /** Reads bulks of the current multibulk; undefined means "continue the outer loop". */
+  private bulks(): string[] | null | ProtocolError | undefined {
+    const buf = this.buf;
+    while (this.pending > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= buf.length) return null;
+        const nl = buf.indexOf(CR, this.pos);
+        if (nl < 0) {
+          if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big bulk count string');
+          return null;
+        }
+        if (nl + 1 >= buf.length) return null;
+        if (buf[this.pos] !== 36 /* '$' */) {
+          return new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+        }
+        const len = parseCount(buf, this.pos + 1, nl);
+        if (len === null || len < 0 || len > this.limits.maxBulkLen || (len > 16384 && this.limits.authRequired())) {
+          return new ProtocolError('Protocol error: invalid bulk length');
+        }
+        this.pos = nl + 2;
+        this.bulkLen = len;
+      }
+      const len = this.bulkLen;
+      const avail = buf.length - this.pos;
+      if (avail >= len + 2) {
+        this.argv.push(buf.latin1Slice(this.pos, this.pos + len));
+        this.pos += len + 2;
+        this.bulkLen = -1;
+        this.pending--;
+        continue;
+      }
+      if (len >= BIG_ARG) {
+        this.big = Buffer.allocUnsafe(len + 2);
+        buf.copy(this.big, 0, this.pos);
+        this.bigFill = avail;
+        this.pos = buf.length;
+        return undefined;
+      }
+      return null;
+    }
+    return this.take();
+  }
+
+  private inline(): string[] | null | ProtocolError | undefined {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === CR) end--;
+    const line = buf.latin1Slice(this.pos, end);
+    this.pos = nl + 1;
+    const argv = splitArgs(line);
+    if (argv === null) return new ProtocolError('Protocol error: unbalanced quotes in request');
+    if (argv.length === 0) return undefined;
+    return argv;
+  }
+}
+
+/** string2ll over buf[from, to): canonical integers only; null otherwise. */
+function parseCount(buf: Buffer, from: number, to: number): number | null {
+  const n = to - from;
+  if (n <= 0 || n > 20) return null;
+  let i = from;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+    if (i === to) return null;
+  }
+  if (buf[i] === 48) return to - i === 1 && !neg ? 0 : null;
+  let v = 0;
+  for (; i < to; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Splits an inline request line into arguments with redis-server's quoting rules:
+ * "double quotes" with \xHH \n \r \t \b \a escapes, 'single quotes' with \' only.
+ * A closing quote must be followed by a space or the end. Null means unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n || line.charCodeAt(i) === 0) return out;
+    let cur = '';
+    let inDq = false;
+    let inSq = false;
+    for (;;) {
+      const c = i < n ? line.charCodeAt(i) : 0;
+      if (inDq) {
+        if (i >= n) return null;
+        if (c === 92 && line.charCodeAt(i + 1) === 120 && hexVal(line.charCodeAt(i + 2)) >= 0 && hexVal(line.charCodeAt(i + 3)) >= 0) {
+          cur += String.fromCharCode(hexVal(line.charCodeAt(i + 2)) * 16 + hexVal(line.charCodeAt(i + 3)));
+          i += 3;
+        } else if (c === 92 && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === 34) {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          i++;
+          break;
+        } else {
+          cur += line[i];
+        }
+      } else if (inSq) {
+        if (i >= n) return null;
+        if (c === 92 && line.charCodeAt(i + 1) === 39) {
+          i++;
+          cur += "'";
+        } else if (c === 39) {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          i++;
+          break;
+        } else {
+          cur += line[i];
+        }
+      } else {
+        if (i >= n || c === 32 || c === 10 || c === 13 || c === 9 || c === 0) break;
+        if (c === 34) inDq = true;
+        else if (c === 39) inSq = true;
+        else cur += line[i];
+      }
+      i++;
+    }
+    out.push(cur);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The reply sink: the one interface every command handler writes its reply through.
+ *
+ * Strings are "byte strings": JS strings whose every char code is a byte (0-255),
+ * i.e. latin1. The whole server keeps keys, values and arguments in this form, so a
+ * Buffer converts to it with `buf.latin1Slice()` and back with `Buffer.from(s, 'latin1')`.
+ *
+ * Implementations: `RespWriter` (src/resp/writer.ts) encodes RESP2/RESP3 bytes for a
+ * connection; the Lua bridge builds Lua values directly for `redis.call`. Aggregates are
+ * announced with their element count and followed by exactly that many elements.
+ */
+export interface ReplySink {
+  /** Protocol version the caller speaks: shapes replies whose RESP2 and RESP3 forms differ. */
+  readonly resp: 2 | 3;
+  /** Status reply: `+OK`. Must not contain CR or LF. */
+  simple(s: string): void;
+  /** Error reply; `s` is the full text with its code, e.g. `ERR syntax error`. */
+  error(s: string): void;
+  integer(n: number | bigint): void;
+  /** Bulk string (binary safe, byte string). */
+  bulk(s: string): void;
+  /** Null bulk in RESP2 (`$-1`), null (`_`) in RESP3. */
+  null(): void;
+  /** Null array in RESP2 (`*-1`), null (`_`) in RESP3. */
+  nullArray(): void;
+  array(n: number): void;
+  /** A map of n pairs (2n elements follow). RESP2: flat array of 2n. */
+  map(n: number): void;
+  /** RESP2: array. */
+  set(n: number): void;
+  /** RESP3 double; RESP2 bulk string formatted as Redis's `%.17g`. */
+  double(d: number): void;
+  /** RESP3 boolean; RESP2 integer 1/0. */
+  bool(b: boolean): void;
+  /** RESP3 verbatim string (`=len\r\ntxt:...`); RESP2 bulk. */
+  verbatim(s: string, format?: string): void;
+  /** RESP3 big number; RESP2 bulk. */
+  bigNumber(s: string): void;
+  /** RESP3 push; RESP2 array. */
+  push(n: number): void;
+}

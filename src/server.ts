@@ -1,0 +1,340 @@
+import net from 'node:net';
+import { Client } from './client.ts';
+import { Config } from './config.ts';
+import { Database, type KeyspaceEvents } from './keyspace/db.ts';
+import { CommandTable } from './commands/table.ts';
+import type { Command } from './commands/types.ts';
+import { ALL_FAMILIES } from './commands/index.ts';
+import { RequestParser, ProtocolError } from './resp/parser.ts';
+import { processCommand } from './dispatch.ts';
+import { PubSub } from './pubsub.ts';
+import { Notifier } from './notify.ts';
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
+const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. Default 6379. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  host?: string;
+  /** requirepass */
+  password?: string;
+  /** Number of databases. Default 16. */
+  databases?: number;
+  /** Any other redis.conf parameters, e.g. { 'notify-keyspace-events': 'KEA' }. */
+  config?: Record<string, string>;
+  /** Where log lines go; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  failed: number;
+  rejected: number;
+}
+
+/** Server-wide counters for INFO stats. */
+export class Stats {
+  connectionsReceived = 0;
+  commandsProcessed = 0;
+  rejectedCalls = 0;
+  expiredKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  rejectedConnections = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  readonly errors = new Map<string, number>();
+}
+
+/**
+ * One redmoon server: its databases, clients, command table, configuration and
+ * subsystems. Nothing is shared between instances, so many can run in one process.
+ */
+export class Server implements KeyspaceEvents {
+  readonly config: Config;
+  readonly table: CommandTable;
+  readonly dbs: Database[];
+  readonly clients = new Map<number, Client>();
+  readonly stats = new Stats();
+  readonly commandStats = new Map<Command, CommandStats>();
+  readonly pubsub = new PubSub();
+  readonly notifier = new Notifier(this.pubsub);
+  readonly monitors = new Set<Client>();
+  /** WATCHed keys: `${db}\0${key}` to the clients watching it. */
+  readonly watchers = new Map<string, Set<Client>>();
+  readonly startTime = Date.now();
+  /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
+  busyError: string | null = null;
+  lastSave = Math.floor(Date.now() / 1000);
+  dirty = 0;
+  private nextClientId = 1;
+  private netServer: net.Server | null = null;
+  private cron: NodeJS.Timeout | null = null;
+  private flushQueue = new Set<Client>();
+  private flushScheduled = false;
+  private logLevel = 2;
+  private readonly logSink: (line: string) => void;
+  private closed = false;
+  /** Hooks called on every modified key (tracking, blocking layers register here). */
+  readonly keyModifiedHooks: ((db: Database, key: string) => void)[] = [];
+  /** What SHUTDOWN does once the server is closed; the CLI exits the process. */
+  onShutdown: (() => void) | null = null;
+  /** Hooks called when a client disconnects. */
+  readonly clientClosedHooks: ((c: Client) => void)[] = [];
+
+  constructor(readonly options: ServerOptions = {}) {
+    const overrides: Record<string, string> = { ...(options.config ?? {}) };
+    if (options.password !== undefined) overrides['requirepass'] = options.password;
+    if (options.databases !== undefined) overrides['databases'] = String(options.databases);
+    if (options.port !== undefined) overrides['port'] = String(options.port);
+    if (options.host !== undefined) overrides['bind'] = options.host;
+    this.config = new Config(overrides);
+    this.logSink = options.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.config.watch('loglevel', (v) => {
+      const i = LEVELS.indexOf(v as LogLevel);
+      this.logLevel = i < 0 ? 2 : i;
+    });
+    this.config.watch('notify-keyspace-events', (v) => this.notifier.configure(v));
+    this.table = new CommandTable(ALL_FAMILIES);
+    const n = Math.max(1, this.config.getInt('databases'));
+    this.dbs = [];
+    for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this));
+  }
+
+  // ---- keyspace events -------------------------------------------------------------------
+
+  modified(db: Database, key: string): void {
+    if (this.watchers.size !== 0) {
+      const set = this.watchers.get(`${db.id}\0${key}`);
+      if (set) for (const c of set) c.watchDirty = true;
+    }
+    for (const h of this.keyModifiedHooks) h(db, key);
+  }
+
+  expired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.notifier.notify('x', 'expired', key, db.id);
+  }
+
+  // ---- configuration helpers -------------------------------------------------------------
+
+  requiresAuth(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  log(level: LogLevel, msg: string): void {
+    if (LEVELS.indexOf(level) < this.logLevel) return;
+    const d = new Date();
+    const mark = level === 'warning' ? '#' : level === 'notice' ? '*' : level === 'verbose' ? '-' : '.';
+    const ts = `${d.getDate().toString().padStart(2, '0')} ${d.toLocaleString('en-US', { month: 'short' })} ${d.getFullYear()} ${d.toTimeString().slice(0, 8)}.${d.getMilliseconds().toString().padStart(3, '0')}`;
+    this.logSink(`${process.pid}:M ${ts} ${mark} ${msg}`);
+  }
+
+  statsFor(cmd: Command): CommandStats {
+    let s = this.commandStats.get(cmd);
+    if (!s) this.commandStats.set(cmd, (s = { calls: 0, usec: 0, failed: 0, rejected: 0 }));
+    return s;
+  }
+
+  /** MONITOR feed; the monitor layer replaces this. */
+  feedMonitors(_c: Client, _argv: string[]): void {}
+
+  // ---- network ---------------------------------------------------------------------------
+
+  /** Starts listening; resolves with the bound address. */
+  listen(): Promise<{ port: number; host: string }> {
+    const port = this.config.getInt('port');
+    const bind = this.config.get('bind');
+    const host = bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0];
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      srv.once('error', reject);
+      srv.listen(port, host, () => {
+        srv.off('error', reject);
+        this.netServer = srv;
+        const addr = srv.address() as net.AddressInfo;
+        this.startCron();
+        resolve({ port: addr.port, host: addr.address });
+      });
+    });
+  }
+
+  /** Creates a client with no socket (embedding, scripts). */
+  createClient(sock: net.Socket | null = null): Client {
+    const c = new Client(this, sock, this.nextClientId++);
+    if (sock) this.clients.set(c.id, c);
+    return c;
+  }
+
+  private accept(sock: net.Socket): void {
+    if (this.closed) {
+      sock.destroy();
+      return;
+    }
+    const maxClients = this.config.getInt('maxclients');
+    if (this.clients.size >= maxClients) {
+      this.stats.rejectedConnections++;
+      sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    this.stats.connectionsReceived++;
+    const c = this.createClient(sock);
+    const parser = new RequestParser({
+      maxBulkLen: this.config.getInt('proto-max-bulk-len'),
+      authRequired: () => !c.authenticated,
+    });
+    c.parser = parser;
+    sock.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      parser.feed(chunk);
+      if (parser.buffered > this.config.getInt('client-query-buffer-limit')) {
+        this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+        sock.destroy();
+        return;
+      }
+      this.processInput(c);
+    });
+    sock.on('close', () => this.unlinkClient(c));
+    sock.on('error', () => {});
+  }
+
+  /** Runs every complete command buffered for a client, unless it is blocked. */
+  processInput(c: Client): void {
+    const parser = c.parser;
+    if (!parser) return;
+    while (c.blocked === null && !c.closeAfterReply) {
+      const argv = parser.next();
+      if (argv === null) break;
+      if (argv instanceof ProtocolError) {
+        c.writer.muted = false;
+        c.writer.error(`ERR ${argv.message}`);
+        c.closeAfterReply = true;
+        break;
+      }
+      c.lastInteraction = Date.now();
+      this.stats.commandsProcessed++;
+      const mode = c.replyMode;
+      processCommand(c, argv, c.writer);
+      if (mode === 'skip' && c.replyMode === 'skip') {
+        c.replyMode = 'on';
+        c.writer.muted = false;
+      }
+    }
+    this.writeOut(c);
+  }
+
+  /** Queues a client's pending output to be written at the end of this tick. */
+  flushClient(c: Client): void {
+    if (!c.sock) return;
+    this.flushQueue.add(c);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const q = this.flushQueue;
+      this.flushQueue = new Set();
+      for (const cl of q) this.writeOut(cl);
+    });
+  }
+
+  private writeOut(c: Client): void {
+    const sock = c.sock;
+    if (!sock || sock.destroyed) return;
+    if (c.writer.hasPending) {
+      const pieces = c.writer.take();
+      if (pieces.length === 1) {
+        this.stats.netOutputBytes += pieces[0].length;
+        sock.write(pieces[0]);
+      } else {
+        sock.cork();
+        for (const p of pieces) {
+          this.stats.netOutputBytes += p.length;
+          sock.write(p);
+        }
+        sock.uncork();
+      }
+    }
+    if (c.closeAfterReply) sock.end();
+  }
+
+  /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */
+  killClient(c: Client): void {
+    if (c.sock) c.sock.destroy();
+    this.unlinkClient(c);
+  }
+
+  private unlinkClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    if (c.blocked) {
+      const b = c.blocked;
+      c.blocked = null;
+      b.cancel('disconnect');
+    }
+    this.pubsub.removeClient(c);
+    this.monitors.delete(c);
+    this.unwatchAll(c);
+    for (const h of this.clientClosedHooks) h(c);
+  }
+
+  /** Drops every WATCH of a client (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
+  unwatchAll(c: Client): void {
+    for (const k of c.watched) {
+      const s = this.watchers.get(k);
+      if (!s) continue;
+      s.delete(c);
+      if (s.size === 0) this.watchers.delete(k);
+    }
+    c.watched.clear();
+    c.watchDirty = false;
+  }
+
+  /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */
+  resumeClient(c: Client): void {
+    if (c.blocked !== null) return;
+    setImmediate(() => this.processInput(c));
+  }
+
+  // ---- periodic work ---------------------------------------------------------------------
+
+  private startCron(): void {
+    if (this.cron) return;
+    const hz = Math.min(500, Math.max(1, this.config.getInt('hz')));
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
+    this.cron.unref();
+  }
+
+  /** Active expiry: like Redis, keep sampling while many sampled keys turn out expired. */
+  activeExpireEnabled = true;
+  private serverCron(): void {
+    if (!this.activeExpireEnabled || this.busyError !== null) return;
+    const deadline = performance.now() + 25;
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) continue;
+      while (db.sweepExpired(20) > 5 && performance.now() < deadline) {
+        /* keep going while over 25% of the sample expired */
+      }
+    }
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /** Removes every key of every database. */
+  flushall(): void {
+    for (const db of this.dbs) db.flush();
+  }
+
+  /** Stops listening, disconnects every client and clears timers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.cron) clearInterval(this.cron);
+    this.cron = null;
+    for (const c of [...this.clients.values()]) this.killClient(c);
+    const srv = this.netServer;
+    this.netServer = null;
+    if (srv) await new Promise<void>((r) => srv.close(() => r()));
+  }
+}

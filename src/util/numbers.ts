@@ -1,0 +1,137 @@
+/**
+ * Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g).
+ * All inputs are byte strings.
+ */
+
+const MAX_I64 = 9223372036854775807n;
+const MIN_I64 = -9223372036854775808n;
+
+/**
+ * Parses a canonical 64-bit integer as Redis's string2ll does: optional '-', no '+',
+ * no leading zeros, no spaces. Returns a number when it is exactly representable,
+ * a bigint otherwise, or null when the text is not an int64.
+ */
+export function parseInt64(s: string): number | bigint | null {
+  const len = s.length;
+  if (len === 0 || len > 20) return null;
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45; // '-'
+  if (neg) {
+    i = 1;
+    if (len === 1) return null;
+  }
+  const first = s.charCodeAt(i);
+  if (first === 48) return len === 1 ? 0 : null; // "0" only; "-0" and "01" are not canonical
+  if (first < 49 || first > 57) return null;
+  if (len - i <= 15) {
+    let v = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return null;
+      v = v * 10 + c;
+    }
+    return neg ? -v : v;
+  }
+  for (let j = i; j < len; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  const b = BigInt(s);
+  if (b > MAX_I64 || b < MIN_I64) return null;
+  if (b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(b);
+  return b;
+}
+
+/** Like parseInt64 but always a bigint (exact 64-bit arithmetic). */
+export function parseInt64Big(s: string): bigint | null {
+  const v = parseInt64(s);
+  return v === null ? null : BigInt(v);
+}
+
+export function inInt64Range(b: bigint): boolean {
+  return b <= MAX_I64 && b >= MIN_I64;
+}
+
+/**
+ * Parses an integer argument as a JS number (Redis getLongLongFromObject). Values beyond
+ * 2^53 come back rounded; callers needing exactness use parseInt64Big.
+ */
+export function parseIntArg(s: string): number | null {
+  const v = parseInt64(s);
+  if (v === null) return null;
+  return typeof v === 'number' ? v : Number(v);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEXFLOAT = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?\d+))?$/;
+const INF = /^([+-]?)(?:inf|infinity)$/i;
+
+/**
+ * Parses a double like Redis's getDoubleFromObject (strtod over the whole string, no
+ * leading space, no NaN, overflow/underflow rejected). Returns null when invalid.
+ */
+export function parseDouble(s: string): number | null {
+  const len = s.length;
+  if (len === 0 || len > 5000) return null;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
+  if (DECIMAL.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return null; // ERANGE overflow
+    if (v === 0 && /[1-9]/.test(mantissaPart(s))) return null; // ERANGE underflow
+    return v;
+  }
+  let m = INF.exec(s);
+  if (m) return m[1] === '-' ? -Infinity : Infinity;
+  m = HEXFLOAT.exec(s);
+  if (m) {
+    const [intPart, fracPart = ''] = m[2].split('.');
+    let v = 0;
+    for (const ch of intPart) v = v * 16 + parseInt(ch, 16);
+    let scale = 1 / 16;
+    for (const ch of fracPart) {
+      v += parseInt(ch, 16) * scale;
+      scale /= 16;
+    }
+    v *= Math.pow(2, m[3] ? parseInt(m[3], 10) : 0);
+    if (!Number.isFinite(v)) return null;
+    return m[1] === '-' ? -v : v;
+  }
+  return null;
+}
+
+function mantissaPart(s: string): string {
+  const e = s.search(/[eE]/);
+  return e < 0 ? s : s.slice(0, e);
+}
+
+/** C's printf("%.17g", d) as Redis uses for double replies; inf as "inf", nan as "nan". */
+export function formatDouble17(d: number): string {
+  return formatG(d, 17);
+}
+
+/** C's printf("%.<p>g", d), glibc style ("inf", "-inf", "nan", "-nan", "-0"). */
+export function formatG(d: number, p: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  if (p === 0) p = 1;
+  const exp = d.toExponential(p - 1); // d.ddddde+x
+  const ePos = exp.indexOf('e');
+  const x = parseInt(exp.slice(ePos + 1), 10);
+  if (x < -4 || x >= p) {
+    let mant = exp.slice(0, ePos);
+    if (mant.includes('.')) mant = mant.replace(/\.?0+$/, '');
+    const ax = Math.abs(x);
+    return `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  let fixed = d.toFixed(Math.max(0, p - 1 - x));
+  if (fixed.includes('.')) fixed = fixed.replace(/\.?0+$/, '');
+  return fixed;
+}
+
+/**
+ * Formats a double the way Redis's `%.17g` does when it stores a computed float as a string
+ * (e.g. ZINCRBY results). Kept as a separate name for call sites that mean "store as text".
+ */
+export const doubleToString = formatDouble17;

@@ -1,0 +1,145 @@
+import { describe, beforeAll, afterAll, beforeEach, expect } from 'vitest';
+import { redisServerPath, startOracle, type Oracle } from './oracle.ts';
+import { RawClient } from './raw-client.ts';
+import { decode, type Reply } from './resp-reader.ts';
+import { startServer, type RunningServer } from '../../src/index.ts';
+
+/**
+ * Side-by-side harness: the same commands go to a private real redis-server and to an
+ * in-process redmoon; replies are compared byte for byte.
+ */
+export class Differential {
+  private constructor(
+    private readonly oracle: Oracle,
+    readonly redmoon: RunningServer,
+    readonly real: RawClient,
+    readonly ours: RawClient,
+  ) {}
+
+  /** `config` entries are applied to both servers at startup (e.g. { 'enable-debug-command': 'yes' }). */
+  static async start(config: Record<string, string> = {}): Promise<Differential> {
+    const extra: string[] = [];
+    for (const [k, v] of Object.entries(config)) extra.push(`--${k}`, v);
+    const oracle = await startOracle(extra);
+    const redmoon = await startServer({ port: 0, config, log: () => {} });
+    const real = await RawClient.connect(oracle.socket);
+    const ours = await RawClient.connect(redmoon.port);
+    return new Differential(oracle, redmoon, real, ours);
+  }
+
+  /** Opens one more connection to each server (for multi-client scenarios). */
+  async pair(): Promise<{ real: RawClient; ours: RawClient }> {
+    return { real: await RawClient.connect(this.oracle_socket), ours: await RawClient.connect(this.redmoon.port) };
+  }
+
+  private get oracle_socket(): string {
+    return this.oracle.socket;
+  }
+
+  /** Runs a command on both; returns both raw replies without comparing. */
+  async both(...argv: string[]): Promise<{ real: string; ours: string }> {
+    const [real, ours] = await Promise.all([this.real.call(...argv), this.ours.call(...argv)]);
+    return { real, ours };
+  }
+
+  /** Runs a command on both and expects byte-identical replies; returns the reply. */
+  async same(...argv: string[]): Promise<string> {
+    const { real, ours } = await this.both(...argv);
+    expect(show(ours), `reply to ${JSON.stringify(argv)}`).toBe(show(real));
+    return real;
+  }
+
+  /** Runs each command in turn, expecting identical replies for all. */
+  async seq(cmds: string[][]): Promise<void> {
+    for (const c of cmds) await this.same(...c);
+  }
+
+  /** Like same(), but array (and set/map) elements may come in any order. */
+  async sameUnordered(...argv: string[]): Promise<Reply> {
+    const { real, ours } = await this.both(...argv);
+    const a = normalize(decode(Buffer.from(real, 'latin1'), 0)!.value);
+    const b = normalize(decode(Buffer.from(ours, 'latin1'), 0)!.value);
+    expect(b, `reply to ${JSON.stringify(argv)}`).toEqual(a);
+    return a;
+  }
+
+  /** Sends raw bytes to fresh connections of both and compares the first n replies. */
+  async sameRaw(bytes: string, n = 1): Promise<string> {
+    const p = await this.pair();
+    try {
+      const [real, ours] = await Promise.all([p.real.sendRaw(bytes, n, 1000), p.ours.sendRaw(bytes, n, 1000)]);
+      expect(show(ours), `reply to raw ${JSON.stringify(bytes.slice(0, 200))}`).toBe(show(real));
+      return real;
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.both('FLUSHALL');
+    await this.both('SELECT', '0');
+  }
+
+  async stop(): Promise<void> {
+    this.real.close();
+    this.ours.close();
+    await this.redmoon.close();
+    await this.oracle.stop();
+  }
+}
+
+/** Makes control bytes visible in assertion diffs. */
+function show(s: string): string {
+  return s.replace(/\r\n/g, '⏎\n');
+}
+
+function normalize(r: Reply): Reply {
+  if (Array.isArray(r)) return r.map(normalize).sort(cmp);
+  if (r && typeof r === 'object' && 'set' in r) return { set: r.set.map(normalize).sort(cmp) };
+  if (r && typeof r === 'object' && 'map' in r) {
+    const pairs: Reply[] = [];
+    for (let i = 0; i < r.map.length; i += 2) pairs.push([normalize(r.map[i]), normalize(r.map[i + 1])]);
+    return { map: pairs.sort(cmp) };
+  }
+  return r;
+}
+
+function cmp(a: Reply, b: Reply): number {
+  const x = JSON.stringify(a, big);
+  const y = JSON.stringify(b, big);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+/**
+ * A describe block run against real redis-server and redmoon side by side. Skips with a
+ * printed reason when redis-server is not installed (CI always installs it).
+ */
+export function describeDifferential(
+  name: string,
+  body: (d: () => Differential) => void,
+  config: Record<string, string> = {},
+): void {
+  if (!redisServerPath()) {
+    console.log(`SKIP differential suite '${name}': redis-server is not installed (apt-get install redis-server)`);
+    describe.skip(name, () => body(() => undefined as never));
+    return;
+  }
+  describe(name, () => {
+    let d: Differential;
+    beforeAll(async () => {
+      d = await Differential.start(config);
+    });
+    afterAll(async () => {
+      await d?.stop();
+    });
+    beforeEach(async () => {
+      await d.flush();
+    });
+    body(() => d);
+  });
+}

@@ -3,6 +3,14 @@ import { ReplyError, ERR } from '../errors.ts';
 /** Every non-string value type implements this; `type` is what TYPE replies. */
 export interface RObject {
   readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  /** A deep copy (COPY; values must never be shared between keys). */
+  clone(): RObject;
+  /**
+   * OBJECT ENCODING as Redis 7.0 would report it. Types follow Redis's conversion rules
+   * (e.g. listpack to hashtable once a threshold is passed, never back) at mutation time,
+   * when handlers pass them the configured limits.
+   */
+  encoding(): string;
 }
 
 /** A string value is stored as a byte string directly: the cheapest representation per key. */

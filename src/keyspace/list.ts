@@ -12,9 +12,12 @@
  * convention is resolved by the caller (or by `normIndex`).
  */
 
+import type { RObject } from './db.ts';
+
 const MIN_CAP = 4;
 
-export class List {
+export class List implements RObject {
+  readonly type = 'list' as const;
   private buf: (string | undefined)[];
   private head = 0;
   private len = 0;
@@ -31,6 +34,16 @@ export class List {
       for (let i = 0; i < n; i++) this.buf[i] = items[i];
       this.len = n;
     }
+  }
+
+  /** OBJECT ENCODING: Redis 7.0 lists are always quicklists. */
+  encoding(): string {
+    return 'quicklist';
+  }
+
+  /** An independent copy (COPY). */
+  clone(): List {
+    return new List(this.toArray());
   }
 
   /** Number of elements. */

@@ -14,10 +14,14 @@
  * documents ("unspecified" otherwise).
  */
 
+import type { RObject } from './db.ts';
+
 const LEAF_MAX = 64;
 const INNER_MAX = 64;
 const LEAF_MIN = 16;
 const INNER_MIN = 16;
+/** Split point when a node overflows at its far end (sequential inserts): keep nodes 3/4 full. */
+const EDGE_SPLIT = 48;
 
 class Leaf {
   m: string[];
@@ -132,10 +136,89 @@ interface Cursor {
   idx: number;
 }
 
-export class ZSet {
+export class ZSet implements RObject {
+  readonly type = 'zset' as const;
   /** member -> score; iterate it for ZSCAN and for unordered walks. */
   readonly dict = new Map<string, number>();
   private root: ZNode = new Leaf([], []);
+  /**
+   * Encoding Redis would have: false = listpack, true = skiplist. Policy belongs to handlers
+   * (see `convertIfNeeded`); the structure itself is the same either way.
+   */
+  skiplist = false;
+
+  /** OBJECT ENCODING as Redis 7.0 reports it. */
+  encoding(): string {
+    return this.skiplist ? 'skiplist' : 'listpack';
+  }
+
+  /**
+   * zsetAdd's conversion rule: once the set has more than maxEntries elements or a member
+   * longer than maxValue bytes (pass the member just added), it is a skiplist for good.
+   */
+  convertIfNeeded(maxEntries: number, maxValue: number, memberLen = 0): void {
+    if (!this.skiplist && (this.dict.size > maxEntries || memberLen > maxValue)) this.skiplist = true;
+  }
+
+  /** A deep copy with the same encoding (COPY). */
+  clone(): ZSet {
+    const members: string[] = [];
+    const scores: number[] = [];
+    for (const [m, s] of this) {
+      members.push(m);
+      scores.push(s);
+    }
+    const z = ZSet.fromSorted(members, scores);
+    z.skiplist = this.skiplist;
+    return z;
+  }
+
+  /**
+   * Build a set from members already in Redis order (score, then member) with distinct
+   * members, in O(n); nodes are packed 3/4 full.
+   */
+  static fromSorted(members: readonly string[], scores: readonly number[]): ZSet {
+    const z = new ZSet();
+    const n = members.length;
+    if (n === 0) return z;
+    for (let i = 0; i < n; i++) z.dict.set(members[i], scores[i]);
+    let level: ZNode[] = [];
+    let sizes: number[] = [];
+    let keysS: number[] = [];
+    let keysM: string[] = [];
+    let prev: Leaf | null = null;
+    for (const [a, b] of chunks(n, EDGE_SPLIT, LEAF_MIN)) {
+      const leaf = new Leaf(members.slice(a, b), scores.slice(a, b));
+      leaf.prev = prev;
+      if (prev !== null) prev.next = leaf;
+      prev = leaf;
+      level.push(leaf);
+      sizes.push(b - a);
+      keysS.push(scores[a]);
+      keysM.push(members[a]);
+    }
+    while (level.length > 1) {
+      const up: ZNode[] = [];
+      const upSizes: number[] = [];
+      const upS: number[] = [];
+      const upM: string[] = [];
+      for (const [a, b] of chunks(level.length, EDGE_SPLIT, INNER_MIN)) {
+        const node = new Inner(level.slice(a, b), sizes.slice(a, b), keysS.slice(a, b), keysM.slice(a, b));
+        up.push(node);
+        let t = 0;
+        for (let i = a; i < b; i++) t += sizes[i];
+        upSizes.push(t);
+        upS.push(keysS[a]);
+        upM.push(keysM[a]);
+      }
+      level = up;
+      sizes = upSizes;
+      keysS = upS;
+      keysM = upM;
+    }
+    z.root = level[0];
+    return z;
+  }
 
   /** Number of elements (ZCARD). */
   get size(): number {
@@ -434,7 +517,8 @@ export class ZSet {
       node.m.splice(i, 0, m);
       node.s.splice(i, 0, s);
       if (node.m.length > LEAF_MAX) {
-        const mid = node.m.length >>> 1;
+        const len = node.m.length;
+        const mid = i === len - 1 && node.next === null ? EDGE_SPLIT : i === 0 && node.prev === null ? len - EDGE_SPLIT : len >>> 1;
         const right = new Leaf(node.m.splice(mid), node.s.splice(mid));
         right.next = node.next;
         if (right.next !== null) right.next.prev = right;
@@ -456,7 +540,8 @@ export class ZSet {
     node.ss.splice(i + 1, 0, ks);
     node.sm.splice(i + 1, 0, km);
     if (node.c.length > INNER_MAX) {
-      const mid = node.c.length >>> 1;
+      const len = node.c.length;
+      const mid = i + 1 === len - 1 ? EDGE_SPLIT : i === 0 ? len - EDGE_SPLIT : len >>> 1;
       return new Inner(node.c.splice(mid), node.n.splice(mid), node.ss.splice(mid), node.sm.splice(mid));
     }
     return null;
@@ -575,6 +660,19 @@ export class ZSet {
     p.ss.splice(a + 1, 1);
     p.sm.splice(a + 1, 1);
   }
+}
+
+/** Split [0, n) into consecutive [a, b) chunks of about `size`, none smaller than `min` (unless n is). */
+function chunks(n: number, size: number, min: number): [number, number][] {
+  const out: [number, number][] = [];
+  let a = 0;
+  while (a < n) {
+    let b = Math.min(n, a + size);
+    if (n - b > 0 && n - b < min) b = n - min >= a + min ? n - min : n;
+    out.push([a, b]);
+    a = b;
+  }
+  return out;
 }
 
 /** Lower-bound key of a freshly split right node. */

@@ -129,6 +129,43 @@ describe('ZSet (local)', () => {
     expect(z.size).toBe(30000);
   });
 
+  it('fromSorted and clone build valid trees of every size', () => {
+    for (const n of [0, 1, 15, 16, 17, 47, 48, 49, 63, 64, 65, 100, 1000, 3071, 3072, 3073, 50000]) {
+      const members: string[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i < n; i++) {
+        members.push('m' + String(i).padStart(6, '0'));
+        scores.push(Math.floor(i / 3));
+      }
+      const z = ZSet.fromSorted(members, scores);
+      z.checkInvariants();
+      expect(z.size).toBe(n);
+      if (n) expect(z.rank(members[n - 1])).toBe(n - 1);
+      const c = z.clone();
+      c.checkInvariants();
+      c.add('zzz', -1);
+      expect(c.size).toBe(n + 1);
+      expect(z.size).toBe(n);
+      for (let i = 0; i < n; i += 7) c.remove(members[i]);
+      c.checkInvariants();
+    }
+  });
+
+  it('encoding follows the listpack -> skiplist rule and never goes back', () => {
+    const z = new ZSet();
+    expect(z.encoding()).toBe('listpack');
+    z.add('a', 1);
+    z.convertIfNeeded(128, 64, 1);
+    expect(z.encoding()).toBe('listpack');
+    z.add('x'.repeat(65), 1);
+    z.convertIfNeeded(128, 64, 65);
+    expect(z.encoding()).toBe('skiplist');
+    z.remove('x'.repeat(65));
+    z.convertIfNeeded(128, 64);
+    expect(z.encoding()).toBe('skiplist');
+    expect(z.clone().encoding()).toBe('skiplist');
+  });
+
   it('lex counts on equal scores', () => {
     const r = rng(11);
     const z = new ZSet();

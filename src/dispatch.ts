@@ -66,7 +66,8 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
   call(c, cmd, argv, out);
 }
 
-function reject(c: Client, out: ReplySink, text: string): void {
+function reject(c: Client, out: ReplySink, text: string, cmd?: Command): void {
+  if (cmd) cmd.stats.rejected++;
   if (c.multi !== null) c.multiDirty = true;
   c.server.stats.rejectedCalls++;
   out.error(text);
@@ -76,7 +77,7 @@ function reject(c: Client, out: ReplySink, text: string): void {
 export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): void {
   const server = c.server;
   if (server.monitors.size !== 0 && !cmd.skipMonitor) server.feedMonitors(c, argv);
-  const stats = server.statsFor(cmd);
+  const stats = cmd.stats;
   const start = performance.now();
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);

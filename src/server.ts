@@ -3,7 +3,7 @@ import { Client } from './client.ts';
 import { Config } from './config.ts';
 import { Database, type KeyspaceEvents } from './keyspace/db.ts';
 import { CommandTable } from './commands/table.ts';
-import type { Command } from './commands/types.ts';
+import type { Command, CommandStats } from './commands/types.ts';
 import { ALL_FAMILIES } from './commands/index.ts';
 import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { processCommand } from './dispatch.ts';
@@ -28,12 +28,6 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
-export interface CommandStats {
-  calls: number;
-  usec: number;
-  failed: number;
-  rejected: number;
-}
 
 /** Server-wide counters for INFO stats. */
 export class Stats {
@@ -59,7 +53,6 @@ export class Server implements KeyspaceEvents {
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
-  readonly commandStats = new Map<Command, CommandStats>();
   readonly pubsub = new PubSub();
   readonly notifier = new Notifier(this.pubsub);
   readonly monitors = new Set<Client>();
@@ -134,9 +127,7 @@ export class Server implements KeyspaceEvents {
   }
 
   statsFor(cmd: Command): CommandStats {
-    let s = this.commandStats.get(cmd);
-    if (!s) this.commandStats.set(cmd, (s = { calls: 0, usec: 0, failed: 0, rejected: 0 }));
-    return s;
+    return cmd.stats;
   }
 
   /** MONITOR feed; the monitor layer replaces this. */
@@ -189,6 +180,7 @@ export class Server implements KeyspaceEvents {
     c.parser = parser;
     sock.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      c.lastInteraction = Date.now();
       parser.feed(chunk);
       if (parser.buffered > this.config.getInt('client-query-buffer-limit')) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -214,7 +206,6 @@ export class Server implements KeyspaceEvents {
         c.closeAfterReply = true;
         break;
       }
-      c.lastInteraction = Date.now();
       this.stats.commandsProcessed++;
       const mode = c.replyMode;
       processCommand(c, argv, c.writer);

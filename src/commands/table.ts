@@ -115,6 +115,7 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     info,
     docs,
     keys: keyFinder(specs),
+    stats: { calls: 0, usec: 0, failed: 0, rejected: 0 },
   };
   return cmd;
 }
@@ -145,6 +146,7 @@ export class CommandTable {
       if (!m) throw new Error(`no Redis metadata for command '${name}'`);
       this.commands.set(name, makeCommand(m.info as Tree[], m.docs, h, null));
     }
+    this.byExactName = new Map(this.commands);
     for (const [parentName, subs] of subsByParent) {
       const m = meta[parentName];
       if (!m) throw new Error(`no Redis metadata for command '${parentName}'`);
@@ -162,11 +164,24 @@ export class CommandTable {
         subMap.set(full.slice(parentName.length + 1), makeCommand(info, subDocs ? mapGet(subDocs, full) : null, h, parent));
       }
       (parent as { subcommands: Map<string, Command> | null }).subcommands = subMap;
+      this.byExactName.set(parentName, parent);
+    }
+    // Clients send names in upper case as often as lower case: answer both without lowercasing.
+    for (const [name, cmd] of this.commands) this.byExactName.set(name.toUpperCase(), cmd);
+  }
+
+  private byExactName: Map<string, Command>;
+
+  /** Every command and subcommand (for INFO commandstats, COMMAND). */
+  *all(): IterableIterator<Command> {
+    for (const cmd of this.commands.values()) {
+      if (cmd.handler) yield cmd;
+      if (cmd.subcommands) yield* cmd.subcommands.values();
     }
   }
 
   /** Looks a command up by its name as sent (any case). */
   lookup(name: string): Command | undefined {
-    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    return this.byExactName.get(name) ?? this.commands.get(name.toLowerCase());
   }
 }

@@ -14,6 +14,14 @@ export type HandlerTable = Record<string, Handler>;
 /** Key extraction for COMMAND GETKEYS, tracking and ACL: argv indexes of the keys. */
 export type KeyFinder = (argv: string[]) => number[];
 
+/** Per-command counters for INFO commandstats (mutable, per server). */
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  failed: number;
+  rejected: number;
+}
+
 /** One entry of the command table: Redis's metadata plus our handler. */
 export interface Command {
   /** Lowercase full name: `get`, or `client|list` for a subcommand. */
@@ -43,4 +51,6 @@ export interface Command {
   readonly docs: unknown;
   /** argv indexes of the keys, from Redis's key specs. */
   readonly keys: KeyFinder;
+  /** This server's counters for the command (tables are built per server). */
+  readonly stats: CommandStats;
 }

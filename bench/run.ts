@@ -1,0 +1,209 @@
+/**
+ * `npm run bench`: redmoon beside a real redis-server, measured in the same run with
+ * redis-benchmark, plus memory for 1M keys and embedded start-to-ready time.
+ * Options: --quick (fewer requests), --only <substring> (run matching workloads only).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../src/index.ts';
+import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+const N = QUICK ? 20_000 : 100_000;
+
+function have(bin: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+interface Target {
+  name: string;
+  port: number;
+  proc: ChildProcess;
+}
+
+async function startRedis(): Promise<Target> {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-bench-'));
+  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+  await waitPort(port);
+  return { name: 'redis', port, proc };
+}
+
+async function startRedmoon(): Promise<Target> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), '--port', String(port), '--loglevel', 'warning'], {
+    stdio: 'ignore',
+    cwd: ROOT,
+  });
+  await waitPort(port);
+  return { name: 'redmoon', port, proc };
+}
+
+/** Runs redis-benchmark and returns requests per second. */
+function benchmark(port: number, extra: string[]): number {
+  const r = spawnSync('redis-benchmark', ['-p', String(port), '-n', String(N), '--csv', ...extra], { encoding: 'utf8' });
+  const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith('"test"'));
+  const last = lines[lines.length - 1] ?? '';
+  const rps = Number(last.split(',')[1]?.replace(/"/g, ''));
+  return Number.isFinite(rps) ? rps : NaN;
+}
+
+function rssKb(pid: number): number {
+  const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? NaN);
+}
+
+async function call(port: number, ...argv: string[]): Promise<string> {
+  const c = await RawClient.connect(port);
+  try {
+    return await c.call(...argv);
+  } finally {
+    c.close();
+  }
+}
+
+/** Loads n keys `key:<i>` = `val:<i>` with a deep pipeline; returns the RSS growth in KB. */
+async function fillKeys(t: Target, n: number): Promise<{ before: number; after: number }> {
+  const before = rssKb(t.proc.pid!);
+  const c = await RawClient.connect(t.port);
+  const batch = 10_000;
+  for (let i = 0; i < n; i += batch) {
+    const parts: Buffer[] = [];
+    for (let j = i; j < i + batch && j < n; j++) parts.push(encodeCommand(['SET', `key:${j}`, `val:${j}`]));
+    await c.sendRaw(Buffer.concat(parts), Math.min(batch, n - i), 60_000);
+  }
+  c.close();
+  await new Promise((r) => setTimeout(r, 500));
+  return { before, after: rssKb(t.proc.pid!) };
+}
+
+interface Row {
+  name: string;
+  redis: number;
+  redmoon: number;
+  target?: string;
+}
+
+function fmt(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
+}
+
+function printRows(title: string, rows: Row[], unit: string): void {
+  console.log(`\n${title}`);
+  console.log(`| workload | redis-server ${unit} | redmoon ${unit} | ratio | target |`);
+  console.log('|---|---:|---:|---:|---|');
+  for (const r of rows) {
+    const ratio = r.redmoon / r.redis;
+    console.log(`| ${r.name} | ${fmt(r.redis)} | ${fmt(r.redmoon)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + 'x' : 'n/a'} | ${r.target ?? ''} |`);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!have('redis-server') || !have('redis-benchmark')) {
+    console.log('bench needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools');
+    process.exit(1);
+  }
+  const redis = await startRedis();
+  const moon = await startRedmoon();
+  const targets = [redis, moon];
+  console.log(`redmoon bench: ${N} requests per workload, ${os.cpus().length} cores, node ${process.version}`);
+
+  // Scripts used by the Lua workloads (skipped when scripting is not available).
+  const incrScript = "return redis.call('incr', KEYS[1])";
+  const stockScript = "local s = redis.call('DECR', KEYS[1]); local n = redis.call('INCR', KEYS[2]); return {s, n}";
+  const shaReply = await call(moon.port, 'SCRIPT', 'LOAD', incrScript);
+  const scripting = shaReply.startsWith('$40');
+  const sha = scripting ? shaReply.split('\r\n')[1] : '';
+  if (scripting) await call(redis.port, 'SCRIPT', 'LOAD', incrScript);
+
+  const workloads: { name: string; args: string[]; target?: string; needs?: boolean }[] = [
+    { name: 'SET -c 50', args: ['-c', '50', '-t', 'set'], target: '≥ 0.7x' },
+    { name: 'GET -c 50', args: ['-c', '50', '-t', 'get'], target: '≥ 0.7x' },
+    { name: 'INCR -c 50', args: ['-c', '50', '-t', 'incr'], target: '≥ 0.7x' },
+    { name: 'SET -P 16', args: ['-c', '50', '-P', '16', '-t', 'set'], target: '≥ 0.5x' },
+    { name: 'GET -P 16', args: ['-c', '50', '-P', '16', '-t', 'get'], target: '≥ 0.5x' },
+    { name: 'INCR -P 16', args: ['-c', '50', '-P', '16', '-t', 'incr'], target: '≥ 0.5x' },
+    { name: 'LPUSH -P 16', args: ['-c', '50', '-P', '16', '-t', 'lpush'], target: '≥ 0.5x' },
+    { name: 'RPOP -P 16', args: ['-c', '50', '-P', '16', '-t', 'rpop'], target: '≥ 0.5x' },
+    { name: 'HSET -P 16', args: ['-c', '50', '-P', '16', '-t', 'hset'], target: '≥ 0.5x' },
+    { name: 'SADD -P 16', args: ['-c', '50', '-P', '16', '-t', 'sadd'], target: '≥ 0.5x' },
+    { name: 'ZADD -P 16', args: ['-c', '50', '-P', '16', '-t', 'zadd'], target: '≥ 0.5x' },
+    { name: 'ZRANGE 0 9 -P 16', args: ['-c', '50', '-P', '16', 'ZRANGE', 'myzset', '0', '9'], target: '≥ 0.5x' },
+    { name: 'EVALSHA incr -c 50', args: ['-c', '50', 'EVALSHA', sha, '1', 'counter'], target: '≥ 0.7x', needs: scripting },
+    { name: 'EVALSHA incr -P 16', args: ['-c', '50', '-P', '16', 'EVALSHA', sha, '1', 'counter'], target: '≥ 0.3x', needs: scripting },
+    { name: 'EVAL stock/sales -P 16', args: ['-c', '50', '-P', '16', 'EVAL', stockScript, '2', 'stock', 'sales'], target: '≥ 0.3x', needs: scripting },
+  ];
+  const rows: Row[] = [];
+  for (const w of workloads) {
+    if (w.needs === false) continue;
+    if (ONLY && !w.name.toLowerCase().includes(ONLY.toLowerCase())) continue;
+    const res: Record<string, number> = {};
+    // Alternate which server goes first to spread out warm-up and noise.
+    const order = rows.length % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) res[t.name] = benchmark(t.port, w.args);
+    rows.push({ name: w.name, redis: res.redis, redmoon: res.redmoon, target: w.target });
+    console.log(`  ${w.name}: redis ${fmt(res.redis)} rps, redmoon ${fmt(res.redmoon)} rps`);
+  }
+  if (rows.length) printRows('Throughput (requests/second, redis-benchmark)', rows, 'rps');
+  if (!scripting) console.log('(Lua workloads skipped: SCRIPT LOAD is not available)');
+
+  if (!ONLY || 'memory'.includes(ONLY)) {
+    const keys = QUICK ? 100_000 : 1_000_000;
+    for (const t of targets) await call(t.port, 'FLUSHALL');
+    const mem: Row[] = [];
+    const r = await fillKeys(redis, keys);
+    const m = await fillKeys(moon, keys);
+    mem.push({ name: `RSS after ${keys.toLocaleString('en-US')} SETs (KB)`, redis: r.after, redmoon: m.after, target: '≤ 2x' });
+    mem.push({ name: 'RSS growth (KB)', redis: r.after - r.before, redmoon: m.after - m.before });
+    printRows('Memory (lower is better)', mem, 'KB');
+  }
+
+  for (const t of targets) t.proc.kill('SIGKILL');
+
+  if (!ONLY || 'startup'.includes(ONLY)) {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      const s = await startServer({ port: 0, log: () => {} });
+      times.push(performance.now() - t0);
+      await s.close();
+    }
+    times.sort((a, b) => a - b);
+    console.log(`\nEmbedded start-to-ready (startServer({ port: 0 })): first ${times[0].toFixed(1)} ms best, median ${times[10].toFixed(1)} ms (target ≤ 50 ms)`);
+  }
+}
+
+await main();

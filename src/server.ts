@@ -73,6 +73,11 @@ export class Server implements KeyspaceEvents {
   private closed = false;
   /** Hooks called on every modified key (tracking, blocking layers register here). */
   readonly keyModifiedHooks: ((db: Database, key: string) => void)[] = [];
+  /**
+   * Blocking layer hook: called by signalKeyAsReady after a push to a list (or zset/stream)
+   * key, so clients blocked on it can be served. Null until the blocking layer installs it.
+   */
+  keyReadyHandler: ((db: Database, key: string) => void) | null = null;
   /** What SHUTDOWN does once the server is closed; the CLI exits the process. */
   onShutdown: (() => void) | null = null;
   /** Hooks called when a client disconnects. */
@@ -105,6 +110,11 @@ export class Server implements KeyspaceEvents {
       if (set) for (const c of set) c.watchDirty = true;
     }
     for (const h of this.keyModifiedHooks) h(db, key);
+  }
+
+  /** A key blocked clients may wait on got data (Redis signalKeyAsReady). */
+  signalKeyAsReady(db: Database, key: string): void {
+    if (this.keyReadyHandler !== null) this.keyReadyHandler(db, key);
   }
 
   expired(db: Database, key: string): void {

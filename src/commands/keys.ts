@@ -1,3 +1,549 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
+import type { Database, RedisValue } from '../keyspace/db.ts';
+import { is } from './args.ts';
+import { parseInt64 } from '../util/numbers.ts';
+import { globMatcher } from '../util/glob.ts';
+import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
 
-export const commands: HandlerTable = {};
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+/** Redis's int64 limits as doubles (exact checks use BigInt where the doubles are too coarse). */
+const LLONG_MAX_BIG = 9223372036854775807n;
+const LLONG_MIN_BIG = -9223372036854775808n;
+
+/** getIntFromObjectOrReply: a 32-bit int, or the given error (Redis's own texts by default). */
+function int32Arg(s: string, err?: string): number {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(err ?? ERR.notInteger);
+  if (typeof v !== 'number' || v > INT_MAX || v < INT_MIN) {
+    throw new ReplyError(err ?? 'ERR value is out of range, value must between -2147483648 and 2147483647');
+  }
+  return v;
+}
+
+function dbAt(c: Client, id: number): Database {
+  const dbs = c.server.dbs;
+  if (id < 0 || id >= dbs.length) throw new ReplyError(ERR.dbIndex);
+  return dbs[id];
+}
+
+/** Type name as TYPE / SCAN TYPE report it. */
+export function typeName(v: RedisValue | undefined): string {
+  if (v === undefined) return 'none';
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/**
+ * OBJECT ENCODING of a value: strings follow tryObjectEncoding (canonical int64 of at most
+ * 20 bytes is `int`, up to 44 bytes `embstr`, else `raw`; in-place edits leave `raw`).
+ */
+export function encodingOf(db: Database, key: string, v: RedisValue): string {
+  if (typeof v !== 'string') return v.encoding();
+  if (db.rawStrings.size !== 0 && db.rawStrings.has(key)) return 'raw';
+  if (v.length <= 20 && parseInt64(v) !== null) return 'int';
+  return v.length <= 44 ? 'embstr' : 'raw';
+}
+
+function notify(c: Client, event: string, key: string, dbid: number): void {
+  c.server.notifier.notify('g', event, key, dbid);
+}
+
+/** Puts a value at a new key of `dst` with an expire and raw-string flag, as dbAdd + setExpire. */
+export function addWith(c: Client, dst: Database, key: string, value: RedisValue, expire: number | undefined, raw: boolean): void {
+  dst.set(key, value);
+  if (expire !== undefined) dst.setExpire(key, expire);
+  if (typeof value === 'string') {
+    if (raw) dst.rawStrings.add(key);
+  } else if (value.type === 'list' || value.type === 'zset' || value.type === 'stream') {
+    c.server.signalKeyAsReady(dst, key);
+  }
+}
+
+// ---- DEL / UNLINK / EXISTS / TYPE / TOUCH ---------------------------------------------------
+
+function del(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) {
+    if (db.delete(argv[i])) {
+      notify(c, 'del', argv[i], db.id);
+      c.server.dirty++;
+      n++;
+    }
+  }
+  out.integer(n);
+}
+
+function exists(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (db.peek(argv[i]) !== undefined) n++;
+  out.integer(n);
+}
+
+function type(c: Client, argv: string[], out: ReplySink): void {
+  out.simple(typeName(c.db.peek(argv[1])));
+}
+
+function touch(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (db.get(argv[i]) !== undefined) n++;
+  out.integer(n);
+}
+
+// ---- RENAME / RENAMENX / MOVE / COPY / SWAPDB ----------------------------------------------
+
+function renameGeneric(c: Client, argv: string[], out: ReplySink, nx: boolean): void {
+  const db = c.db;
+  const src = argv[1];
+  const dst = argv[2];
+  const o = db.get(src);
+  if (o === undefined) throw new ReplyError(ERR.noSuchKey);
+  if (src === dst) {
+    if (nx) out.integer(0);
+    else out.simple('OK');
+    return;
+  }
+  const expire = db.getExpire(src);
+  const raw = db.rawStrings.size !== 0 && db.rawStrings.has(src);
+  if (db.get(dst) !== undefined) {
+    if (nx) {
+      out.integer(0);
+      return;
+    }
+    db.delete(dst);
+  }
+  addWith(c, db, dst, o, expire, raw);
+  db.delete(src);
+  notify(c, 'rename_from', src, db.id);
+  notify(c, 'rename_to', dst, db.id);
+  c.server.dirty++;
+  if (nx) out.integer(1);
+  else out.simple('OK');
+}
+
+function move(c: Client, argv: string[], out: ReplySink): void {
+  const src = c.db;
+  const key = argv[1];
+  const dst = dbAt(c, int32Arg(argv[2]));
+  if (src === dst) throw new ReplyError(ERR.sameObject);
+  const o = src.get(key);
+  if (o === undefined) {
+    out.integer(0);
+    return;
+  }
+  const expire = src.getExpire(key);
+  if (dst.get(key) !== undefined) {
+    out.integer(0);
+    return;
+  }
+  const raw = src.rawStrings.size !== 0 && src.rawStrings.has(key);
+  addWith(c, dst, key, o, expire, raw);
+  src.delete(key);
+  notify(c, 'move_from', key, src.id);
+  notify(c, 'move_to', key, dst.id);
+  c.server.dirty++;
+  out.integer(1);
+}
+
+function copy(c: Client, argv: string[], out: ReplySink): void {
+  const src = c.db;
+  let dst = src;
+  let replace = false;
+  for (let j = 3; j < argv.length; j++) {
+    if (is(argv[j], 'replace')) {
+      replace = true;
+    } else if (is(argv[j], 'db') && j + 1 < argv.length) {
+      dst = dbAt(c, int32Arg(argv[++j]));
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+  }
+  const key = argv[1];
+  const newkey = argv[2];
+  if (src === dst && key === newkey) throw new ReplyError(ERR.sameObject);
+  const o = src.get(key);
+  if (o === undefined) {
+    out.integer(0);
+    return;
+  }
+  const expire = src.getExpire(key);
+  let doDelete = false;
+  if (dst.get(newkey) !== undefined) {
+    if (!replace) {
+      out.integer(0);
+      return;
+    }
+    doDelete = true;
+  }
+  const dup = typeof o === 'string' ? o : o.clone();
+  const raw = src.rawStrings.size !== 0 && src.rawStrings.has(key);
+  if (doDelete) dst.delete(newkey);
+  addWith(c, dst, newkey, dup, expire, raw);
+  notify(c, 'copy_to', newkey, dst.id);
+  c.server.dirty++;
+  out.integer(1);
+}
+
+function swapdb(c: Client, argv: string[], out: ReplySink): void {
+  const id1 = int32Arg(argv[1], 'ERR invalid first DB index');
+  const id2 = int32Arg(argv[2], 'ERR invalid second DB index');
+  const dbs = c.server.dbs;
+  if (id1 < 0 || id1 >= dbs.length || id2 < 0 || id2 >= dbs.length) throw new ReplyError(ERR.dbIndex);
+  if (id1 !== id2) {
+    const a = dbs[id1];
+    const b = dbs[id2];
+    touchWatchedOnSwap(c, a, b);
+    a.swapWith(b);
+    // scanDatabaseForReadyKeys: clients blocked on a key that now holds data get served.
+    if (c.server.keyReadyHandler !== null) {
+      for (const db of [a, b]) {
+        for (const [k, v] of db.data) {
+          if (typeof v !== 'string' && v.type !== 'hash' && v.type !== 'set') c.server.signalKeyAsReady(db, k);
+        }
+      }
+    }
+  }
+  c.server.dirty++;
+  out.simple('OK');
+}
+
+/** touchAllWatchedKeysInDb both ways: a WATCHed key of either db that exists in either is dirty. */
+function touchWatchedOnSwap(c: Client, a: Database, b: Database): void {
+  const watchers = c.server.watchers;
+  if (watchers.size === 0) return;
+  const pa = `${a.id}\0`;
+  const pb = `${b.id}\0`;
+  for (const [wk, clients] of watchers) {
+    let key: string;
+    if (wk.startsWith(pa)) key = wk.slice(pa.length);
+    else if (wk.startsWith(pb)) key = wk.slice(pb.length);
+    else continue;
+    if (a.data.has(key) || b.data.has(key)) for (const cl of clients) cl.watchDirty = true;
+  }
+}
+
+// ---- KEYS / SCAN / RANDOMKEY / DBSIZE / FLUSH* ---------------------------------------------
+
+function keys(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  const pattern = argv[1];
+  const all = pattern === '*';
+  const match = all ? null : globMatcher(pattern);
+  const now = Date.now();
+  const expires = db.expires;
+  const found: string[] = [];
+  for (const key of db.data.keys()) {
+    if (match !== null && !match(key)) continue;
+    if (expires.size !== 0) {
+      const when = expires.get(key);
+      if (when !== undefined && when <= now) continue; // keyIsExpired: skipped, not deleted
+    }
+    found.push(key);
+  }
+  out.array(found.length);
+  for (let i = 0; i < found.length; i++) out.bulk(found[i]);
+}
+
+/** SCAN's options: COUNT, MATCH, TYPE (TYPE only for the keyspace). Shared with xSCAN. */
+export interface ScanOptions {
+  count: number;
+  match: ((s: string) => boolean) | null;
+  type: string | null;
+}
+
+/** Parses SCAN options from argv[start]; `allowType` for the keyspace SCAN only. */
+export function parseScanOptions(argv: string[], start: number, allowType: boolean): ScanOptions {
+  const opts: ScanOptions = { count: 10, match: null, type: null };
+  for (let i = start; i < argv.length; i += 2) {
+    const more = argv.length - i;
+    if (is(argv[i], 'count') && more >= 2) {
+      const v = parseInt64(argv[i + 1]);
+      if (v === null) throw new ReplyError(ERR.notInteger);
+      if (v < 1) throw new ReplyError(ERR.syntax);
+      opts.count = typeof v === 'number' ? v : Number.MAX_SAFE_INTEGER;
+    } else if (is(argv[i], 'match') && more >= 2) {
+      const p = argv[i + 1];
+      opts.match = p === '*' ? null : globMatcher(p);
+    } else if (is(argv[i], 'type') && allowType && more >= 2) {
+      opts.type = argv[i + 1].toLowerCase();
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+  }
+  return opts;
+}
+
+function scan(c: Client, argv: string[], out: ReplySink): void {
+  const cursor = parseScanCursor(argv[1]);
+  const opts = parseScanOptions(argv, 2, true);
+  const db = c.db;
+  const data = db.data;
+  const batch: string[] = [];
+  const next = scanStep(db.scanCursors, data, cursor, () => data.keys(), opts.count, (k: string) => {
+    batch.push(k);
+  });
+  const match = opts.match;
+  const type = opts.type;
+  let n = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const k = batch[i];
+    if (match !== null && !match(k)) continue;
+    // As Redis: the TYPE lookup expires the key (then its type is "none"), and the expiry
+    // check below only drops keys still present.
+    if (type !== null && typeName(db.peek(k)) !== type) continue;
+    if (db.expires.size !== 0 && db.data.has(k) && db.peek(k) === undefined) continue;
+    batch[n++] = k;
+  }
+  out.array(2);
+  out.bulk(String(next));
+  out.array(n);
+  for (let i = 0; i < n; i++) out.bulk(batch[i]);
+}
+
+function randomkey(c: Client, _argv: string[], out: ReplySink): void {
+  const k = c.db.randomKey();
+  if (k === undefined) out.null();
+  else out.bulk(k);
+}
+
+function dbsize(c: Client, _argv: string[], out: ReplySink): void {
+  out.integer(c.db.size);
+}
+
+function checkFlushArgs(argv: string[]): void {
+  if (argv.length > 2) throw new ReplyError(ERR.syntax);
+  if (argv.length === 2 && !is(argv[1], 'sync') && !is(argv[1], 'async')) throw new ReplyError(ERR.syntax);
+}
+
+function flushdb(c: Client, argv: string[], out: ReplySink): void {
+  checkFlushArgs(argv);
+  c.server.dirty += c.db.flush();
+  out.simple('OK');
+}
+
+function flushall(c: Client, argv: string[], out: ReplySink): void {
+  checkFlushArgs(argv);
+  let n = 0;
+  for (const db of c.server.dbs) n += db.flush();
+  c.server.dirty += n + 1;
+  out.simple('OK');
+}
+
+// ---- EXPIRE family / TTL family / PERSIST ---------------------------------------------------
+
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+
+function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: boolean, seconds: boolean): void {
+  const key = argv[1];
+  let flags = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j];
+    if (is(opt, 'nx')) flags |= EXPIRE_NX;
+    else if (is(opt, 'xx')) flags |= EXPIRE_XX;
+    else if (is(opt, 'gt')) flags |= EXPIRE_GT;
+    else if (is(opt, 'lt')) flags |= EXPIRE_LT;
+    else throw new ReplyError(`ERR Unsupported option ${opt}`);
+  }
+  if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
+    throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
+  }
+  if (flags & EXPIRE_GT && flags & EXPIRE_LT) {
+    throw new ReplyError('ERR GT and LT options at the same time are not compatible');
+  }
+  const cmd = argv[0].toLowerCase();
+  const parsed = parseInt64(argv[2]);
+  if (parsed === null) throw new ReplyError(ERR.notInteger);
+  const now = Date.now();
+  const base = relative ? now : 0;
+  let when: number;
+  if (typeof parsed === 'number' && Math.abs(parsed) < 9e12) {
+    // Exact in doubles: |parsed*1000 + base| stays below 2^53.
+    when = (seconds ? parsed * 1000 : parsed) + base;
+  } else {
+    let w = BigInt(parsed);
+    if (seconds) {
+      if (w > LLONG_MAX_BIG / 1000n || w < LLONG_MIN_BIG / 1000n) throw new ReplyError(ERR.invalidExpire(cmd));
+      w *= 1000n;
+    }
+    if (w > LLONG_MAX_BIG - BigInt(base)) throw new ReplyError(ERR.invalidExpire(cmd));
+    when = Number(w + BigInt(base));
+  }
+  const db = c.db;
+  if (db.get(key) === undefined) {
+    out.integer(0);
+    return;
+  }
+  if (flags !== 0) {
+    const cur = db.getExpire(key);
+    if (flags & EXPIRE_NX && cur !== undefined) return out.integer(0);
+    if (flags & EXPIRE_XX && cur === undefined) return out.integer(0);
+    if (flags & EXPIRE_GT && (cur === undefined || when <= cur)) return out.integer(0);
+    if (flags & EXPIRE_LT && cur !== undefined && when >= cur) return out.integer(0);
+  }
+  if (when <= now) {
+    db.delete(key);
+    c.server.dirty++;
+    notify(c, 'del', key, db.id);
+  } else {
+    db.setExpire(key, when);
+    notify(c, 'expire', key, db.id);
+    c.server.dirty++;
+  }
+  out.integer(1);
+}
+
+function ttlGeneric(c: Client, argv: string[], out: ReplySink, ms: boolean, abs: boolean): void {
+  const db = c.db;
+  if (db.peek(argv[1]) === undefined) {
+    out.integer(-2);
+    return;
+  }
+  const expire = db.getExpire(argv[1]);
+  if (expire === undefined) {
+    out.integer(-1);
+    return;
+  }
+  if (expire > Number.MAX_SAFE_INTEGER) {
+    // Beyond 2^53 doubles are coarse: do the arithmetic exactly on the stored value.
+    const ttl = abs ? BigInt(expire) : BigInt(expire) - BigInt(Date.now());
+    out.integer(ms ? ttl : (ttl + 500n) / 1000n);
+    return;
+  }
+  let ttl = abs ? expire : expire - Date.now();
+  if (ttl < 0) ttl = 0;
+  out.integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
+}
+
+function persist(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  const key = argv[1];
+  if (db.get(key) !== undefined && db.persist(key)) {
+    notify(c, 'persist', key, db.id);
+    c.server.dirty++;
+    out.integer(1);
+  } else {
+    out.integer(0);
+  }
+}
+
+// ---- OBJECT ---------------------------------------------------------------------------------
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+];
+
+function objectHelp(_c: Client, _argv: string[], out: ReplySink): void {
+  out.array(OBJECT_HELP.length + 3);
+  out.simple('OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+  for (const l of OBJECT_HELP) out.simple(l);
+  out.simple('HELP');
+  out.simple('    Prints this help.');
+}
+
+function isLfu(c: Client): boolean {
+  return c.server.config.get('maxmemory-policy').includes('lfu');
+}
+
+function objectEncoding(c: Client, argv: string[], out: ReplySink): void {
+  const v = c.db.peek(argv[2]);
+  if (v === undefined) return out.null();
+  out.bulk(encodingOf(c.db, argv[2], v));
+}
+
+function objectRefcount(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  const v = db.peek(argv[2]);
+  if (v === undefined) return out.null();
+  // Small integers are Redis's shared objects unless an LRU/LFU policy forbids sharing.
+  if (typeof v === 'string' && encodingOf(db, argv[2], v) === 'int') {
+    const n = parseInt64(v) as number;
+    const maxmem = c.server.config.get('maxmemory');
+    const policy = c.server.config.get('maxmemory-policy');
+    const noShare = maxmem !== '0' && (policy.includes('lru') || policy.includes('lfu'));
+    if (n >= 0 && n < 10000 && !noShare) return out.integer(INT_MAX);
+  }
+  out.integer(1);
+}
+
+function objectIdletime(c: Client, argv: string[], out: ReplySink): void {
+  const db = c.db;
+  const v = db.peek(argv[2]);
+  if (v === undefined) return out.null();
+  if (isLfu(c)) {
+    throw new ReplyError(
+      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+  }
+  out.integer(idleSeconds(db, argv[2]));
+}
+
+/** estimateObjectIdleTime in seconds, over the 24-bit wrapping LRU clock. */
+export function idleSeconds(db: Database, key: string): number {
+  const clock = db.lruClock();
+  const at = db.lru.get(key) ?? clock;
+  return clock >= at ? clock - at : clock + (0xffffff - at);
+}
+
+function objectFreq(c: Client, argv: string[], out: ReplySink): void {
+  const v = c.db.peek(argv[2]);
+  if (v === undefined) return out.null();
+  if (!isLfu(c)) {
+    throw new ReplyError(
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+    );
+  }
+  // Access frequencies are not tracked: report the counter a new key starts with.
+  out.integer(5);
+}
+
+export const commands: HandlerTable = {
+  del,
+  unlink: del,
+  exists,
+  type,
+  touch,
+  rename: (c, argv, out) => renameGeneric(c, argv, out, false),
+  renamenx: (c, argv, out) => renameGeneric(c, argv, out, true),
+  move,
+  copy,
+  swapdb,
+  keys,
+  scan,
+  randomkey,
+  dbsize,
+  flushdb,
+  flushall,
+  expire: (c, argv, out) => expireGeneric(c, argv, out, true, true),
+  pexpire: (c, argv, out) => expireGeneric(c, argv, out, true, false),
+  expireat: (c, argv, out) => expireGeneric(c, argv, out, false, true),
+  pexpireat: (c, argv, out) => expireGeneric(c, argv, out, false, false),
+  ttl: (c, argv, out) => ttlGeneric(c, argv, out, false, false),
+  pttl: (c, argv, out) => ttlGeneric(c, argv, out, true, false),
+  expiretime: (c, argv, out) => ttlGeneric(c, argv, out, false, true),
+  pexpiretime: (c, argv, out) => ttlGeneric(c, argv, out, true, true),
+  persist,
+  'object|help': objectHelp,
+  'object|encoding': objectEncoding,
+  'object|refcount': objectRefcount,
+  'object|idletime': objectIdletime,
+  'object|freq': objectFreq,
+};

@@ -1,4 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
+import { ScanCursors } from './scan.ts';
 
 /** Every non-string value type implements this; `type` is what TYPE replies. */
 export interface RObject {
@@ -39,6 +40,18 @@ export class Database {
   expires = new Map<string, number>();
   /** Keys whose string value Redis would report as `raw` though short (APPEND, SETRANGE...). */
   rawStrings = new Set<string>();
+  /**
+   * Last access time of every key, in Redis's 24-bit LRU clock (seconds, wrapping), for
+   * OBJECT IDLETIME. Small integers, so V8 stores them unboxed.
+   */
+  lru = new Map<string, number>();
+  /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
+  readonly scanCursors = new ScanCursors();
+  private lruNow = 0;
+  private lruStale = true;
+  private readonly lruExpire = (): void => {
+    this.lruStale = true;
+  };
   private sweepCursor: IterableIterator<[string, number]> | null = null;
 
   constructor(
@@ -63,6 +76,7 @@ export class Database {
   private removeExpired(key: string): void {
     this.data.delete(key);
     this.expires.delete(key);
+    this.lru.delete(key);
     this.rawStrings.delete(key);
     this.events.expired(this, key);
     this.events.modified(this, key);
@@ -73,11 +87,33 @@ export class Database {
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     return v;
   }
 
+  /** Like get() but leaves the access time alone (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
+  peek(key: string): RedisValue | undefined {
+    const v = this.data.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return v;
+  }
+
+  /**
+   * Redis's LRU_CLOCK(): seconds modulo 2^24, cached for up to 100ms so lookups don't read
+   * the system clock each time.
+   */
+  lruClock(): number {
+    if (this.lruStale) {
+      this.lruNow = Math.floor(this.now() / 1000) & 0xffffff;
+      this.lruStale = false;
+      setTimeout(this.lruExpire, 100).unref();
+    }
+    return this.lruNow;
+  }
+
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.peek(key) !== undefined;
   }
 
   /** The string at key, undefined when absent; WRONGTYPE for other types. */
@@ -98,6 +134,7 @@ export class Database {
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
     this.data.set(key, value);
+    this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.events.modified(this, key);
@@ -115,6 +152,7 @@ export class Database {
   delete(key: string): boolean {
     if (!this.has(key)) return false;
     this.data.delete(key);
+    this.lru.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.events.modified(this, key);
@@ -171,6 +209,7 @@ export class Database {
     for (const key of this.data.keys()) this.events.modified(this, key);
     this.data.clear();
     this.expires.clear();
+    this.lru.clear();
     this.rawStrings.clear();
     this.sweepCursor = null;
     return n;
@@ -209,6 +248,7 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.lru, other.lru] = [other.lru, this.lru];
     this.sweepCursor = other.sweepCursor = null;
   }
 }

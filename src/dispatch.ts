@@ -38,6 +38,14 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, cmd);
     return;
   }
+  if (cmd.flags.has('protected') && protectedRefused(c, cmd)) {
+    reject(
+      c,
+      out,
+      `ERR ${cmd.name === 'debug' ? 'DEBUG' : 'MODULE'} command not allowed. If the ${cmd.name === 'debug' ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+    );
+    return;
+  }
   if (!c.authenticated && !cmd.noAuth) {
     reject(c, out, ERR.noAuth);
     return;
@@ -58,6 +66,10 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, server.busyError);
     return;
   }
+  if (server.clientPause !== null && server.clientPause.blocks(c, cmd)) {
+    server.clientPause.postpone(c, argv);
+    return;
+  }
   if (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
     c.multi.push({ cmd, argv });
     out.simple('QUEUED');
@@ -76,7 +88,6 @@ function reject(c: Client, out: ReplySink, text: string, cmd?: Command): void {
 /** Calls a resolved command's handler; ReplyErrors become error replies. Used by EXEC too. */
 export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): void {
   const server = c.server;
-  if (server.monitors.size !== 0 && !cmd.skipMonitor) server.feedMonitors(c, argv);
   const stats = cmd.stats;
   const start = performance.now();
   try {
@@ -91,6 +102,18 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
     }
   }
   stats.calls++;
-  stats.usec += (performance.now() - start) * 1000;
+  const usec = (performance.now() - start) * 1000;
+  stats.usec += usec;
   c.lastCommand = cmd.name;
+  if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
+  if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv);
+}
+
+/** DEBUG and MODULE run only as enable-debug-command / enable-module-command allow. */
+function protectedRefused(c: Client, cmd: Command): boolean {
+  const setting = c.server.config.get(cmd.name === 'debug' ? 'enable-debug-command' : 'enable-module-command');
+  if (setting === 'yes') return false;
+  if (setting !== 'local') return true;
+  const a = c.sock?.remoteAddress;
+  return !(a === undefined || a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1');
 }

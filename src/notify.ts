@@ -58,3 +58,33 @@ export class Notifier {
     if (this.keyevent) this.pubsub.publish(`__keyevent@${dbid}__:${event}`, key);
   }
 }
+
+/** Bits of the notify-keyspace-events classes, in Redis's order. */
+const EVENT_BITS: Record<string, number> = {
+  K: 1 << 0, E: 1 << 1, g: 1 << 2, $: 1 << 3, l: 1 << 4, s: 1 << 5, h: 1 << 6, z: 1 << 7,
+  x: 1 << 8, e: 1 << 9, t: 1 << 10, m: 1 << 11, d: 1 << 13, n: 1 << 14,
+};
+/** `A`: every class except m (key miss) and n (new key). */
+const EVENT_ALL = [...'g$lshzxetd'].reduce((a, c) => a | EVENT_BITS[c], 0);
+
+/** Parses notify-keyspace-events flags into a bit set; null on an unknown character. */
+export function parseKeyspaceEvents(flags: string): number | null {
+  let bits = 0;
+  for (const ch of flags) {
+    if (ch === 'A') bits |= EVENT_ALL;
+    else if (Object.hasOwn(EVENT_BITS, ch)) bits |= EVENT_BITS[ch];
+    else return null;
+  }
+  return bits;
+}
+
+/** The canonical string CONFIG GET shows: `A` or the classes in order, then K, E, m. */
+export function formatKeyspaceEvents(bits: number): string {
+  let s = '';
+  if ((bits & EVENT_ALL) === EVENT_ALL) s = 'A';
+  else for (const c of 'g$lshzxetdn') if (bits & EVENT_BITS[c]) s += c;
+  if (bits & EVENT_BITS.K) s += 'K';
+  if (bits & EVENT_BITS.E) s += 'E';
+  if (bits & EVENT_BITS.m) s += 'm';
+  return s;
+}

@@ -9,6 +9,9 @@ import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { processCommand } from './dispatch.ts';
 import { PubSub } from './pubsub.ts';
 import { Notifier } from './notify.ts';
+import { Slowlog } from './slowlog.ts';
+import { feedMonitors } from './monitor.ts';
+import type { ClientPause } from './pause.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -40,6 +43,8 @@ export class Stats {
   rejectedConnections = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
+  /** Error replies sent (INFO total_error_replies) and their counts per code (errorstats). */
+  errorReplies = 0;
   readonly errors = new Map<string, number>();
 }
 
@@ -96,6 +101,13 @@ export class Server implements KeyspaceEvents {
       this.logLevel = i < 0 ? 2 : i;
     });
     this.config.watch('notify-keyspace-events', (v) => this.notifier.configure(v));
+    this.config.watch('slowlog-log-slower-than', (v) => {
+      this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
+    });
+    this.config.watch('slowlog-max-len', (v) => {
+      this.slowlog.maxLen = Number(v);
+      this.slowlog.trim();
+    });
     this.table = new CommandTable(ALL_FAMILIES);
     const n = Math.max(1, this.config.getInt('databases'));
     this.dbs = [];
@@ -141,7 +153,21 @@ export class Server implements KeyspaceEvents {
   }
 
   /** MONITOR feed; the monitor layer replaces this. */
-  feedMonitors(_c: Client, _argv: string[]): void {}
+  feedMonitors(c: Client, argv: string[]): void {
+    feedMonitors(this.monitors, c, argv);
+  }
+
+  /** CLIENT PAUSE in effect, or null (dispatch checks this on every command). */
+  clientPause: ClientPause | null = null;
+  readonly slowlog = new Slowlog();
+
+  /** Counts an error reply for INFO errorstats: the code is the first word (ERR when none). */
+  readonly countError = (text: string): void => {
+    this.stats.errorReplies++;
+    const sp = text.indexOf(' ');
+    const code = sp > 0 && sp < 31 ? text.slice(0, sp) : 'ERR';
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  };
 
   // ---- network ---------------------------------------------------------------------------
 
@@ -166,6 +192,7 @@ export class Server implements KeyspaceEvents {
   /** Creates a client with no socket (embedding, scripts). */
   createClient(sock: net.Socket | null = null): Client {
     const c = new Client(this, sock, this.nextClientId++);
+    c.writer.onError = this.countError;
     if (sock) this.clients.set(c.id, c);
     return c;
   }

@@ -1,3 +1,11 @@
 import type { HandlerTable } from './types.ts';
+import { commands as commandCmds } from './command.ts';
+import { commands as configCmds } from './config.ts';
+import { commands as infoCmds } from './info.ts';
 
-export const commands: HandlerTable = {};
+/** Server administration and introspection: COMMAND, CONFIG, INFO, and the families below. */
+export const commands: HandlerTable = {
+  ...commandCmds,
+  ...configCmds,
+  ...infoCmds,
+};

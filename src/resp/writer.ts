@@ -16,6 +16,8 @@ export class RespWriter implements ReplySink {
   resp: 2 | 3 = 2;
   /** When set, replies are discarded (CLIENT REPLY OFF/SKIP). */
   muted = false;
+  /** Called with every error reply's text (INFO errorstats), muted or not. */
+  onError: ((text: string) => void) | null = null;
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK);
   private start = 0;
   private off = 0;
@@ -74,6 +76,7 @@ export class RespWriter implements ReplySink {
   }
 
   error(s: string): void {
+    if (this.onError !== null) this.onError(s);
     if (this.muted) return;
     this.ascii(`-${s}\r\n`);
   }

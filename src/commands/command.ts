@@ -1,0 +1,383 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { Command, HandlerTable } from './types.ts';
+import type { CommandTable } from './table.ts';
+import { is } from './args.ts';
+import { globMatch } from '../util/glob.ts';
+import { parseInt64 } from '../util/numbers.ts';
+import { replyHelp } from './help.ts';
+
+type Tree = unknown;
+
+/**
+ * Writes a metadata tree (scripts/gen-command-meta.ts encoding) to the sink: strings are
+ * bulks, numbers integers, `{s}` status, `{m}` maps, `{t}` sets, `{i}` big integers.
+ */
+export function writeTree(out: ReplySink, t: Tree): void {
+  if (typeof t === 'string') return out.bulk(t);
+  if (typeof t === 'number') return out.integer(t);
+  if (typeof t === 'boolean') return out.bool(t);
+  if (t === null || t === undefined) return out.null();
+  if (Array.isArray(t)) {
+    out.array(t.length);
+    for (const x of t) writeTree(out, x);
+    return;
+  }
+  const o = t as { s?: string; m?: Tree[]; t?: Tree[]; i?: string };
+  if (o.s !== undefined) return out.simple(o.s);
+  if (o.m !== undefined) {
+    out.map(o.m.length / 2);
+    for (const x of o.m) writeTree(out, x);
+    return;
+  }
+  if (o.t !== undefined) {
+    out.set(o.t.length);
+    for (const x of o.t) writeTree(out, x);
+    return;
+  }
+  if (o.i !== undefined) return out.integer(BigInt(o.i));
+  throw new Error('bad metadata tree');
+}
+
+/** COMMAND INFO entry: the recorded tree, with subcommands limited to those implemented. */
+function writeInfo(out: ReplySink, cmd: Command): void {
+  const info = cmd.info as Tree[];
+  const subs = cmd.subcommands;
+  if (!subs || !Array.isArray(info[9])) return writeTree(out, info);
+  out.array(info.length);
+  for (let i = 0; i < info.length; i++) {
+    if (i !== 9) {
+      writeTree(out, info[i]);
+      continue;
+    }
+    const list = (info[9] as Tree[][]).filter((s) => subs.has((s[0] as string).slice(cmd.name.length + 1)));
+    out.array(list.length);
+    for (const s of list) writeTree(out, s);
+  }
+}
+
+/** COMMAND DOCS entry: the recorded docs map, with subcommands limited to those implemented. */
+function writeDocs(out: ReplySink, cmd: Command): void {
+  const docs = cmd.docs as { m: Tree[] } | null;
+  const subs = cmd.subcommands;
+  if (!docs || !docs.m) return writeTree(out, { m: [] });
+  out.map(docs.m.length / 2);
+  for (let i = 0; i < docs.m.length; i += 2) {
+    writeTree(out, docs.m[i]);
+    if (docs.m[i] !== 'subcommands' || !subs) {
+      writeTree(out, docs.m[i + 1]);
+      continue;
+    }
+    const m = (docs.m[i + 1] as { m: Tree[] }).m;
+    const kept: Tree[] = [];
+    for (let j = 0; j < m.length; j += 2) {
+      if (subs.has((m[j] as string).slice(cmd.name.length + 1))) kept.push(m[j], m[j + 1]);
+    }
+    writeTree(out, { m: kept });
+  }
+}
+
+/** Every implemented command and subcommand, parents first. */
+function allCommands(table: CommandTable): Command[] {
+  const all: Command[] = [];
+  for (const cmd of table.commands.values()) {
+    all.push(cmd);
+    if (cmd.subcommands) for (const s of cmd.subcommands.values()) all.push(s);
+  }
+  return all;
+}
+
+/** Redis's lookupCommandBySds: `name` or `container|sub`, any case. */
+function lookupByName(table: CommandTable, name: string): Command | undefined {
+  const parts = name.split('|');
+  if (parts.length > 2) return undefined;
+  const cmd = table.lookup(parts[0]);
+  if (!cmd || parts.length === 1) return cmd;
+  return cmd.subcommands?.get(parts[1].toLowerCase());
+}
+
+// COMMAND
+function command(c: Client, _argv: string[], out: ReplySink): void {
+  const table = c.server.table;
+  out.array(table.commands.size);
+  for (const cmd of table.commands.values()) writeInfo(out, cmd);
+}
+
+// COMMAND COUNT
+function count(c: Client, _argv: string[], out: ReplySink): void {
+  out.integer(c.server.table.commands.size);
+}
+
+// COMMAND INFO [name ...]
+function info(c: Client, argv: string[], out: ReplySink): void {
+  const table = c.server.table;
+  if (argv.length === 2) {
+    out.array(table.commands.size);
+    for (const cmd of table.commands.values()) writeInfo(out, cmd);
+    return;
+  }
+  out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const cmd = lookupByName(table, argv[i]);
+    if (cmd) writeInfo(out, cmd);
+    else out.null();
+  }
+}
+
+// COMMAND DOCS [name ...]
+function docs(c: Client, argv: string[], out: ReplySink): void {
+  const table = c.server.table;
+  const found: Command[] = [];
+  if (argv.length === 2) {
+    for (const cmd of table.commands.values()) found.push(cmd);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = lookupByName(table, argv[i]);
+      if (cmd) found.push(cmd);
+    }
+  }
+  out.map(found.length);
+  for (const cmd of found) {
+    out.bulk(cmd.name);
+    writeDocs(out, cmd);
+  }
+}
+
+const ACL_CATEGORIES = new Set([
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
+  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+]);
+
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN pattern]
+function list(c: Client, argv: string[], out: ReplySink): void {
+  let filter: ((cmd: Command) => boolean) | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    const more = argv.length - 1 - i;
+    if (!is(argv[i], 'filterby') || more !== 2) throw new ReplyError(ERR.syntax);
+    const kind = argv[i + 1];
+    const arg = argv[i + 2];
+    if (is(kind, 'module')) {
+      filter = () => false;
+    } else if (is(kind, 'aclcat')) {
+      const cat = arg.toLowerCase();
+      const valid = ACL_CATEGORIES.has(cat);
+      filter = (cmd) => valid && cmd.categories.includes('@' + cat);
+    } else if (is(kind, 'pattern')) {
+      filter = (cmd) => globMatch(arg, cmd.name, true);
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+    i += 2;
+  }
+  const names = allCommands(c.server.table).filter((cmd) => filter === null || filter(cmd));
+  out.array(names.length);
+  for (const cmd of names) out.bulk(cmd.name);
+}
+
+/** Commands whose keys Redis finds with a dedicated function when key specs fall short. */
+const GETKEYS_PROC = new Set([
+  'bitfield', 'blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius',
+  'georadiusbymember', 'lmpop', 'migrate', 'set', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup',
+  'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore',
+]);
+
+interface KeyRef {
+  pos: number;
+  flags: Tree;
+}
+
+function mapGet(t: Tree, key: string): Tree {
+  const m = (t as { m: Tree[] }).m;
+  for (let i = 0; i < m.length; i += 2) if (m[i] === key) return m[i + 1];
+  return undefined;
+}
+
+function specFlags(spec: Tree): string[] {
+  return ((mapGet(spec, 'flags') as { t: { s: string }[] }).t ?? []).map((f) => f.s);
+}
+
+function flagSet(...f: string[]): Tree {
+  return { t: f.map((s) => ({ s })) };
+}
+
+/** Redis's getKeysUsingKeySpecs; null when a spec is invalid or incomplete for these args. */
+function keysFromSpecs(cmd: Command, argv: string[]): KeyRef[] | null {
+  const specs = ((cmd.info as Tree[])[8] as { t: Tree[] }).t;
+  const argc = argv.length;
+  const keys: KeyRef[] = [];
+  for (const spec of specs) {
+    const flags = specFlags(spec);
+    if (flags.includes('not_key')) continue;
+    const bs = mapGet(spec, 'begin_search');
+    const bsSpec = mapGet(bs, 'spec');
+    let first = 0;
+    const bsType = mapGet(bs, 'type');
+    if (bsType === 'index') {
+      first = mapGet(bsSpec, 'index') as number;
+    } else if (bsType === 'keyword') {
+      const from = mapGet(bsSpec, 'startfrom') as number;
+      const kw = (mapGet(bsSpec, 'keyword') as string).toLowerCase();
+      const start = from > 0 ? from : argc + from;
+      const end = from > 0 ? argc - 1 : 1;
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break;
+        if (argv[i].toLowerCase() === kw) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (!first) continue;
+    } else {
+      return null;
+    }
+    const fk = mapGet(spec, 'find_keys');
+    const fkSpec = mapGet(fk, 'spec');
+    const fkType = mapGet(fk, 'type');
+    let last: number;
+    let step: number;
+    if (fkType === 'range') {
+      step = mapGet(fkSpec, 'keystep') as number;
+      const lastkey = mapGet(fkSpec, 'lastkey') as number;
+      const limit = mapGet(fkSpec, 'limit') as number;
+      if (lastkey >= 0) last = first + lastkey;
+      else if (!limit) last = argc + lastkey;
+      else last = first + (Math.trunc((argc - first) / limit) + lastkey);
+    } else if (fkType === 'keynum') {
+      step = mapGet(fkSpec, 'keystep') as number;
+      const keynumidx = mapGet(fkSpec, 'keynumidx') as number;
+      if (keynumidx >= argc || first + keynumidx >= argc) return null;
+      const n = parseInt64(argv[first + keynumidx]);
+      if (n === null || n < 0) return null;
+      first += mapGet(fkSpec, 'firstkey') as number;
+      last = first + Number(n) - 1;
+    } else {
+      return null;
+    }
+    if (last >= argc || last < first || first >= argc) return null;
+    for (let i = first; i <= last; i += step) {
+      if (i >= argc || i < first) continue;
+      keys.push({ pos: i, flags: mapGet(spec, 'flags') });
+    }
+    if (flags.includes('incomplete')) return null;
+  }
+  return keys;
+}
+
+/** Stand-ins for Redis's per-command key functions, for the cases key specs cannot answer. */
+function keysFromProc(cmd: Command, argv: string[]): KeyRef[] {
+  const name = cmd.name;
+  if (name === 'set') {
+    for (let i = 3; i < argv.length; i++) {
+      if (argv[i].toLowerCase() === 'get') return [{ pos: 1, flags: flagSet('RW', 'access', 'update') }];
+    }
+    return [{ pos: 1, flags: flagSet('OW', 'update') }];
+  }
+  if (name === 'bitfield') {
+    let ro = true;
+    for (let i = 2; i < argv.length; i++) {
+      const rem = argv.length - i - 1;
+      const a = argv[i].toLowerCase();
+      if (a === 'get' && rem >= 2) i += 2;
+      else if ((a === 'set' || a === 'incrby') && rem >= 3) {
+        ro = false;
+        break;
+      } else if (a === 'overflow' && rem >= 1) i += 1;
+      else {
+        ro = false;
+        break;
+      }
+    }
+    return [{ pos: 1, flags: ro ? flagSet('RO', 'access') : flagSet('RW', 'access', 'update') }];
+  }
+  if (name === 'sort' || name === 'sort_ro') {
+    const keys: KeyRef[] = [{ pos: 1, flags: flagSet('RO', 'access') }];
+    if (name === 'sort_ro') return keys;
+    const skip: Record<string, number> = { limit: 2, get: 1, by: 1 };
+    let store = -1;
+    for (let i = 2; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      if (a in skip) i += skip[a];
+      else if (a === 'store' && i + 1 < argv.length) store = i + 1;
+    }
+    if (store >= 0) keys.push({ pos: store, flags: flagSet('OW', 'update') });
+    return keys;
+  }
+  // The numkeys-style commands: invalid counts give no keys, as in Redis.
+  return [];
+}
+
+function hasVariableFlags(cmd: Command): boolean {
+  const specs = ((cmd.info as Tree[])[8] as { t: Tree[] }).t;
+  return specs.some((s) => specFlags(s).includes('variable_flags'));
+}
+
+function getKeys(c: Client, argv: string[], out: ReplySink, withFlags: boolean): void {
+  const args = argv.slice(2);
+  const cmd = lookupTarget(c.server.table, args);
+  if (!cmd) throw new ReplyError('ERR Invalid command specified');
+  const specs = ((cmd.info as Tree[])[8] as { t: Tree[] }).t;
+  const hasKeySpec = specs.some((s) => !specFlags(s).includes('not_key'));
+  if (!GETKEYS_PROC.has(cmd.name) && !hasKeySpec) throw new ReplyError('ERR The command has no key arguments');
+  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
+    throw new ReplyError('ERR Invalid number of arguments specified for command');
+  }
+  let keys: KeyRef[] | null = null;
+  if (hasKeySpec && !hasVariableFlags(cmd)) keys = keysFromSpecs(cmd, args);
+  if (keys === null) keys = GETKEYS_PROC.has(cmd.name) ? keysFromProc(cmd, args) : [];
+  if (keys.length === 0) {
+    if (cmd.flags.has('no_mandatory_keys')) out.array(0);
+    else throw new ReplyError('ERR Invalid arguments specified for command');
+    return;
+  }
+  out.array(keys.length);
+  for (const k of keys) {
+    if (!withFlags) {
+      out.bulk(args[k.pos]);
+      continue;
+    }
+    out.array(2);
+    out.bulk(args[k.pos]);
+    writeTree(out, k.flags);
+  }
+}
+
+/** Redis's lookupCommand on argv: a container needs a known subcommand. */
+function lookupTarget(table: CommandTable, args: string[]): Command | undefined {
+  const cmd = table.lookup(args[0]);
+  if (!cmd || !cmd.subcommands) return cmd;
+  if (args.length < 2) return undefined;
+  return cmd.subcommands.get(args[1].toLowerCase());
+}
+
+const HELP = [
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+];
+
+export const commands: HandlerTable = {
+  command,
+  'command|count': count,
+  'command|info': info,
+  'command|docs': docs,
+  'command|list': list,
+  'command|getkeys': (c, argv, out) => getKeys(c, argv, out, false),
+  'command|getkeysandflags': (c, argv, out) => getKeys(c, argv, out, true),
+  'command|help': (_c, _argv, out) => replyHelp(out, 'COMMAND', HELP),
+};

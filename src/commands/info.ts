@@ -1,0 +1,399 @@
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '../client.ts';
+import type { Server } from '../server.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { HandlerTable } from './types.ts';
+
+const require = createRequire(import.meta.url);
+const REDMOON_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+/** Per-server values INFO needs that nothing else keeps (run id, replication id, peaks). */
+interface InfoState {
+  runId: string;
+  replId: string;
+  peakMemory: number;
+}
+
+const STATE = Symbol('info-state');
+
+function state(server: Server): InfoState {
+  const s = server as unknown as { [STATE]?: InfoState };
+  let st = s[STATE];
+  if (!st) {
+    st = { runId: randomBytes(20).toString('hex'), replId: randomBytes(20).toString('hex'), peakMemory: 0 };
+    s[STATE] = st;
+  }
+  return st;
+}
+
+/** Redis's bytesToHuman: B, K, M, G... with two decimals. */
+export function bytesToHuman(n: number): string {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T', 'P', 'E'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}
+
+type Section = (server: Server, c: Client) => string[];
+
+function serverSection(server: Server): string[] {
+  const now = Date.now();
+  const up = Math.floor((now - server.startTime) / 1000);
+  const hz = server.config.get('hz');
+  return [
+    'redis_version:7.0.15',
+    `redmoon_version:${REDMOON_VERSION}`,
+    'redis_git_sha1:00000000',
+    'redis_git_dirty:0',
+    'redis_build_id:0',
+    'redis_mode:standalone',
+    `os:${os.type()} ${os.release()} ${os.machine()}`,
+    'arch_bits:64',
+    'monotonic_clock:POSIX clock_gettime',
+    'multiplexing_api:epoll',
+    'atomicvar_api:c11-builtin',
+    'gcc_version:0.0.0',
+    `process_id:${process.pid}`,
+    'process_supervised:no',
+    `run_id:${state(server).runId}`,
+    `tcp_port:${server.config.get('port')}`,
+    `server_time_usec:${now * 1000}`,
+    `uptime_in_seconds:${up}`,
+    `uptime_in_days:${Math.floor(up / 86400)}`,
+    `hz:${hz}`,
+    `configured_hz:${hz}`,
+    `lru_clock:${Math.floor(now / 1000) & 0xffffff}`,
+    `executable:${process.argv[1] ?? ''}`,
+    'config_file:',
+    'io_threads_active:0',
+  ];
+}
+
+function blockedCount(server: Server): number {
+  let n = 0;
+  for (const c of server.clients.values()) if (c.blocked !== null) n++;
+  return n;
+}
+
+function clientsSection(server: Server): string[] {
+  let tracking = 0;
+  for (const c of server.clients.values()) if (c.tracking) tracking++;
+  return [
+    `connected_clients:${server.clients.size}`,
+    'cluster_connections:0',
+    `maxclients:${server.config.get('maxclients')}`,
+    'client_recent_max_input_buffer:0',
+    'client_recent_max_output_buffer:0',
+    `blocked_clients:${blockedCount(server)}`,
+    `tracking_clients:${tracking}`,
+    'clients_in_timeout_table:0',
+  ];
+}
+
+function memorySection(server: Server): string[] {
+  const mu = process.memoryUsage();
+  const used = mu.heapUsed + mu.external;
+  const st = state(server);
+  if (used > st.peakMemory) st.peakMemory = used;
+  const peak = st.peakMemory;
+  const total = os.totalmem();
+  const maxmemory = Number(server.config.get('maxmemory'));
+  const ratio = (a: number, b: number) => (b === 0 ? '0.00' : (a / b).toFixed(2));
+  return [
+    `used_memory:${used}`,
+    `used_memory_human:${bytesToHuman(used)}`,
+    `used_memory_rss:${mu.rss}`,
+    `used_memory_rss_human:${bytesToHuman(mu.rss)}`,
+    `used_memory_peak:${peak}`,
+    `used_memory_peak_human:${bytesToHuman(peak)}`,
+    `used_memory_peak_perc:${((used / peak) * 100).toFixed(2)}%`,
+    `used_memory_overhead:0`,
+    `used_memory_startup:0`,
+    `used_memory_dataset:${used}`,
+    'used_memory_dataset_perc:100.00%',
+    `allocator_allocated:${mu.heapUsed}`,
+    `allocator_active:${mu.heapTotal}`,
+    `allocator_resident:${mu.rss}`,
+    `total_system_memory:${total}`,
+    `total_system_memory_human:${bytesToHuman(total)}`,
+    'used_memory_lua:32768',
+    'used_memory_vm_eval:32768',
+    'used_memory_lua_human:32.00K',
+    'used_memory_scripts_eval:0',
+    'number_of_cached_scripts:0',
+    'number_of_functions:0',
+    'number_of_libraries:0',
+    'used_memory_vm_functions:32768',
+    'used_memory_vm_total:65536',
+    'used_memory_vm_total_human:64.00K',
+    'used_memory_functions:0',
+    'used_memory_scripts:0',
+    'used_memory_scripts_human:0B',
+    `maxmemory:${maxmemory}`,
+    `maxmemory_human:${bytesToHuman(maxmemory)}`,
+    `maxmemory_policy:${server.config.get('maxmemory-policy')}`,
+    `allocator_frag_ratio:${ratio(mu.heapTotal, mu.heapUsed)}`,
+    `allocator_frag_bytes:${mu.heapTotal - mu.heapUsed}`,
+    `allocator_rss_ratio:${ratio(mu.rss, mu.heapTotal)}`,
+    `allocator_rss_bytes:${mu.rss - mu.heapTotal}`,
+    'rss_overhead_ratio:1.00',
+    'rss_overhead_bytes:0',
+    `mem_fragmentation_ratio:${ratio(mu.rss, used)}`,
+    `mem_fragmentation_bytes:${mu.rss - used}`,
+    'mem_not_counted_for_evict:0',
+    'mem_replication_backlog:0',
+    'mem_total_replication_buffers:0',
+    'mem_clients_slaves:0',
+    'mem_clients_normal:0',
+    'mem_cluster_links:0',
+    'mem_aof_buffer:0',
+    'mem_allocator:libc',
+    'active_defrag_running:0',
+    'lazyfree_pending_objects:0',
+    'lazyfreed_objects:0',
+  ];
+}
+
+function persistenceSection(server: Server): string[] {
+  return [
+    'loading:0',
+    'async_loading:0',
+    'current_cow_peak:0',
+    'current_cow_size:0',
+    'current_cow_size_age:0',
+    'current_fork_perc:0.00',
+    'current_save_keys_processed:0',
+    'current_save_keys_total:0',
+    `rdb_changes_since_last_save:${server.dirty}`,
+    'rdb_bgsave_in_progress:0',
+    `rdb_last_save_time:${server.lastSave}`,
+    'rdb_last_bgsave_status:ok',
+    'rdb_last_bgsave_time_sec:-1',
+    'rdb_current_bgsave_time_sec:-1',
+    'rdb_saves:0',
+    'rdb_last_cow_size:0',
+    'rdb_last_load_keys_expired:0',
+    'rdb_last_load_keys_loaded:0',
+    `aof_enabled:${server.config.get('appendonly') === 'yes' ? 1 : 0}`,
+    'aof_rewrite_in_progress:0',
+    'aof_rewrite_scheduled:0',
+    'aof_last_rewrite_time_sec:-1',
+    'aof_current_rewrite_time_sec:-1',
+    'aof_last_bgrewrite_status:ok',
+    'aof_rewrites:0',
+    'aof_rewrites_consecutive_failures:0',
+    'aof_last_write_status:ok',
+    'aof_last_cow_size:0',
+    'module_fork_in_progress:0',
+    'module_fork_last_cow_size:0',
+  ];
+}
+
+function statsSection(server: Server): string[] {
+  const s = server.stats;
+  const ps = server.pubsub as unknown as { channels?: Map<unknown, unknown>; patterns?: Map<unknown, unknown>; shardChannels?: Map<unknown, unknown> };
+  return [
+    `total_connections_received:${s.connectionsReceived}`,
+    `total_commands_processed:${s.commandsProcessed}`,
+    'instantaneous_ops_per_sec:0',
+    `total_net_input_bytes:${s.netInputBytes}`,
+    `total_net_output_bytes:${s.netOutputBytes}`,
+    'total_net_repl_input_bytes:0',
+    'total_net_repl_output_bytes:0',
+    'instantaneous_input_kbps:0.00',
+    'instantaneous_output_kbps:0.00',
+    'instantaneous_input_repl_kbps:0.00',
+    'instantaneous_output_repl_kbps:0.00',
+    `rejected_connections:${s.rejectedConnections}`,
+    'sync_full:0',
+    'sync_partial_ok:0',
+    'sync_partial_err:0',
+    `expired_keys:${s.expiredKeys}`,
+    'expired_stale_perc:0.00',
+    'expired_time_cap_reached_count:0',
+    'expire_cycle_cpu_milliseconds:0',
+    'evicted_keys:0',
+    'evicted_clients:0',
+    'total_eviction_exceeded_time:0',
+    'current_eviction_exceeded_time:0',
+    `keyspace_hits:${s.keyspaceHits}`,
+    `keyspace_misses:${s.keyspaceMisses}`,
+    `pubsub_channels:${ps.channels?.size ?? 0}`,
+    `pubsub_patterns:${ps.patterns?.size ?? 0}`,
+    `pubsubshard_channels:${ps.shardChannels?.size ?? 0}`,
+    'latest_fork_usec:0',
+    'total_forks:0',
+    'migrate_cached_sockets:0',
+    'slave_expires_tracked_keys:0',
+    'active_defrag_hits:0',
+    'active_defrag_misses:0',
+    'active_defrag_key_hits:0',
+    'active_defrag_key_misses:0',
+    'total_active_defrag_time:0',
+    'current_active_defrag_time:0',
+    'tracking_total_keys:0',
+    'tracking_total_items:0',
+    'tracking_total_prefixes:0',
+    'unexpected_error_replies:0',
+    `total_error_replies:${s.errorReplies}`,
+    'dump_payload_sanitizations:0',
+    `total_reads_processed:${s.commandsProcessed}`,
+    `total_writes_processed:${s.commandsProcessed}`,
+    'io_threaded_reads_processed:0',
+    'io_threaded_writes_processed:0',
+    'reply_buffer_shrinks:0',
+    'reply_buffer_expands:0',
+  ];
+}
+
+function replicationSection(server: Server): string[] {
+  return [
+    'role:master',
+    'connected_slaves:0',
+    'master_failover_state:no-failover',
+    `master_replid:${state(server).replId}`,
+    'master_replid2:0000000000000000000000000000000000000000',
+    'master_repl_offset:0',
+    'second_repl_offset:-1',
+    'repl_backlog_active:0',
+    `repl_backlog_size:${server.config.get('repl-backlog-size')}`,
+    'repl_backlog_first_byte_offset:0',
+    'repl_backlog_histlen:0',
+  ];
+}
+
+function cpuSection(): string[] {
+  const u = process.cpuUsage();
+  const sys = (u.system / 1e6).toFixed(6);
+  const user = (u.user / 1e6).toFixed(6);
+  return [
+    `used_cpu_sys:${sys}`,
+    `used_cpu_user:${user}`,
+    'used_cpu_sys_children:0.000000',
+    'used_cpu_user_children:0.000000',
+    `used_cpu_sys_main_thread:${sys}`,
+    `used_cpu_user_main_thread:${user}`,
+  ];
+}
+
+function commandstatsSection(server: Server): string[] {
+  const lines: string[] = [];
+  for (const cmd of server.table.all()) {
+    const s = cmd.stats;
+    if (s.calls === 0 && s.failed === 0 && s.rejected === 0) continue;
+    const usec = Math.floor(s.usec);
+    const per = s.calls === 0 ? 0 : s.usec / s.calls;
+    lines.push(
+      `cmdstat_${cmd.name}:calls=${s.calls},usec=${usec},usec_per_call=${per.toFixed(2)},rejected_calls=${s.rejected},failed_calls=${s.failed}`,
+    );
+  }
+  return lines;
+}
+
+function errorstatsSection(server: Server): string[] {
+  const codes = [...server.stats.errors.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return codes.map((code) => `errorstat_${code}:count=${server.stats.errors.get(code)}`);
+}
+
+function latencystatsSection(server: Server): string[] {
+  const pcts = server.config
+    .get('latency-tracking-info-percentiles')
+    .split(' ')
+    .filter((p) => p !== '');
+  if (server.config.get('latency-tracking') !== 'yes') return [];
+  const lines: string[] = [];
+  for (const cmd of server.table.all()) {
+    const s = cmd.stats;
+    if (s.calls === 0) continue;
+    const avg = s.usec / s.calls;
+    const fields = pcts.map((p) => `p${p}=${avg.toFixed(3)}`).join(',');
+    lines.push(`latency_percentiles_usec_${cmd.name}:${fields}`);
+  }
+  return lines;
+}
+
+function keyspaceSection(server: Server): string[] {
+  const lines: string[] = [];
+  for (const db of server.dbs) {
+    if (db.size === 0) continue;
+    lines.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=0`);
+  }
+  return lines;
+}
+
+/** Sections in Redis's output order; `modules` is listed where Redis prints "# Modules". */
+const SECTIONS: [string, string, Section][] = [
+  ['server', 'Server', serverSection],
+  ['clients', 'Clients', clientsSection],
+  ['memory', 'Memory', memorySection],
+  ['persistence', 'Persistence', persistenceSection],
+  ['stats', 'Stats', statsSection],
+  ['replication', 'Replication', replicationSection],
+  ['cpu', 'CPU', cpuSection],
+  ['modules', 'Modules', () => []],
+  ['commandstats', 'Commandstats', commandstatsSection],
+  ['errorstats', 'Errorstats', errorstatsSection],
+  ['latencystats', 'Latencystats', latencystatsSection],
+  ['cluster', 'Cluster', () => ['cluster_enabled:0']],
+  ['keyspace', 'Keyspace', keyspaceSection],
+];
+
+const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace']);
+
+/** The INFO text for the requested section names (no names: the default set). */
+export function infoString(server: Server, c: Client, names: string[]): string {
+  const wanted = new Set<string>();
+  if (names.length === 0) for (const s of DEFAULT) wanted.add(s);
+  for (const raw of names) {
+    const n = raw.toLowerCase();
+    if (n === 'default') for (const s of DEFAULT) wanted.add(s);
+    else if (n === 'all' || n === 'everything') for (const [s] of SECTIONS) wanted.add(s);
+    else wanted.add(n);
+  }
+  let out = '';
+  let count = 0;
+  for (const [key, title, gen] of SECTIONS) {
+    if (!wanted.has(key)) continue;
+    if (count++ > 0) out += '\r\n';
+    out += `# ${title}\r\n`;
+    for (const l of gen(server, c)) out += l + '\r\n';
+  }
+  return out;
+}
+
+// INFO [section ...]
+function info(c: Client, argv: string[], out: ReplySink): void {
+  out.verbatim(infoString(c.server, c, argv.slice(1)));
+}
+
+/** CONFIG RESETSTAT: zeroes INFO stats, command stats and error stats. */
+export function resetStats(server: Server): void {
+  const s = server.stats;
+  s.connectionsReceived = 0;
+  s.commandsProcessed = 0;
+  s.rejectedCalls = 0;
+  s.expiredKeys = 0;
+  s.keyspaceHits = 0;
+  s.keyspaceMisses = 0;
+  s.rejectedConnections = 0;
+  s.netInputBytes = 0;
+  s.netOutputBytes = 0;
+  s.errorReplies = 0;
+  s.errors.clear();
+  for (const cmd of server.table.all()) {
+    cmd.stats.calls = 0;
+    cmd.stats.usec = 0;
+    cmd.stats.failed = 0;
+    cmd.stats.rejected = 0;
+  }
+  state(server).peakMemory = 0;
+}
+
+export const commands: HandlerTable = { info };

@@ -1,0 +1,72 @@
+import type { Client, BlockState } from './client.ts';
+import type { Command } from './commands/types.ts';
+import type { Server } from './server.ts';
+import { processCommand } from './dispatch.ts';
+
+/**
+ * CLIENT PAUSE state. While set on the server, dispatch postpones matching commands:
+ * in `all` mode every command, in `write` mode commands that may write (and EXEC of a
+ * transaction holding one). Postponed clients stop reading input until the pause ends.
+ */
+export class ClientPause {
+  private readonly postponed = new Map<Client, string[]>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly server: Server,
+    public mode: 'write' | 'all',
+    public endsAt: number,
+  ) {
+    this.arm();
+  }
+
+  /** Extends or changes the pause (a later CLIENT PAUSE): the longer end and the stricter mode win. */
+  update(mode: 'write' | 'all', endsAt: number): void {
+    if (endsAt > this.endsAt) this.endsAt = endsAt;
+    if (mode === 'all') this.mode = 'all';
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.end(), Math.max(0, this.endsAt - Date.now()));
+  }
+
+  /** True when this command must wait for the pause to end. */
+  blocks(c: Client, cmd: Command): boolean {
+    if (this.mode === 'all') return true;
+    if (cmd.isWrite || cmd.flags.has('may_replicate')) return true;
+    if (cmd.name === 'exec' && c.multi !== null) {
+      for (const q of c.multi) if (q.cmd.isWrite || q.cmd.flags.has('may_replicate')) return true;
+    }
+    return false;
+  }
+
+  /** Parks a client with the command it tried to run. */
+  postpone(c: Client, argv: string[]): void {
+    this.postponed.set(c, argv);
+    const state: BlockState = {
+      cancel: () => {
+        this.postponed.delete(c);
+      },
+    };
+    c.blocked = state;
+  }
+
+  /** Ends the pause (timeout or CLIENT UNPAUSE) and runs the postponed commands in order. */
+  end(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const server = this.server;
+    if (server.clientPause === this) server.clientPause = null;
+    const waiting = [...this.postponed];
+    this.postponed.clear();
+    for (const [c] of waiting) c.blocked = null;
+    for (const [c, argv] of waiting) {
+      if (!server.clients.has(c.id)) continue;
+      processCommand(c, argv, c.writer);
+      c.flush();
+      server.resumeClient(c);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Hash value: a JS Map field -> value (both byte strings).
+ *
+ * A Map keeps insertion order, updates in place and appends new fields, which is exactly
+ * how a Redis listpack-encoded hash orders its fields; so replies of small hashes match
+ * Redis byte for byte. Hashtable-encoded hashes (Redis: hash order) iterate in insertion
+ * order here, which clients must not rely on anyway.
+ *
+ * `listpack` mirrors the encoding Redis 7.0 would have: true until a field or value is
+ * longer than hash-max-listpack-value or the hash has more than hash-max-listpack-entries
+ * fields; it never goes back. Handlers apply the rule (they know the configuration).
+ */
+
+import type { RObject } from './db.ts';
+
+/** Below this size a random pick walks the Map; above it uses the sampling array. */
+const WALK_MAX = 64;
+
+export class HashValue implements RObject {
+  readonly map: Map<string, string>;
+  /** Redis encoding: listpack (true) or hashtable (false). */
+  listpack = true;
+  /**
+   * Random-access array of fields for HRANDFIELD on big hashes, built on first use. May hold
+   * stale entries (fields deleted since) and duplicates: readers verify with the map.
+   */
+  private sample: string[] | null = null;
+
+  constructor(map?: Map<string, string>) {
+    this.map = map ?? new Map();
+  }
+
+  get type(): 'hash' {
+    return 'hash';
+  }
+
+  encoding(): string {
+    return this.listpack ? 'listpack' : 'hashtable';
+  }
+
+  clone(): HashValue {
+    const h = new HashValue(new Map(this.map));
+    h.listpack = this.listpack;
+    return h;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(field: string): string | undefined {
+    return this.map.get(field);
+  }
+
+  has(field: string): boolean {
+    return this.map.has(field);
+  }
+
+  /** Sets a field; true when it was new. */
+  set(field: string, value: string): boolean {
+    const m = this.map;
+    const n = m.size;
+    m.set(field, value);
+    if (m.size === n) return false;
+    if (this.sample !== null) this.sample.push(field);
+    return true;
+  }
+
+  /** Removes a field; true when it existed. */
+  delete(field: string): boolean {
+    return this.map.delete(field);
+  }
+
+  /**
+   * hashTypeTryConversion + hashTypeSet's checks: converts to hashtable when `len` (a field
+   * or value length about to be stored) exceeds maxValue, or the hash is over maxEntries.
+   */
+  checkLen(len: number, maxValue: number): void {
+    if (this.listpack && len > maxValue) this.listpack = false;
+  }
+
+  checkEntries(maxEntries: number): void {
+    if (this.listpack && this.map.size > maxEntries) this.listpack = false;
+  }
+
+  /** A uniformly random field (the hash must not be empty). */
+  randomField(): string {
+    const m = this.map;
+    const n = m.size;
+    if (n <= WALK_MAX) {
+      let k = Math.floor(Math.random() * n);
+      for (const f of m.keys()) if (k-- === 0) return f;
+    }
+    let s = this.sample;
+    if (s === null || s.length > 2 * n + 16) s = this.sample = [...m.keys()];
+    for (;;) {
+      const i = Math.floor(Math.random() * s.length);
+      const f = s[i];
+      if (m.has(f)) return f;
+      // Stale: swap-remove and retry.
+      s[i] = s[s.length - 1];
+      s.pop();
+      if (s.length === 0) s = this.sample = [...m.keys()];
+    }
+  }
+}

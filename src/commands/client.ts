@@ -1,0 +1,306 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { Server } from '../server.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { HandlerTable } from './types.ts';
+import { is } from './args.ts';
+import { parseInt64 } from '../util/numbers.ts';
+import { replyHelp } from './help.ts';
+import { validateClientName } from './connection.ts';
+import { ClientPause } from '../pause.ts';
+
+type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
+
+/** Redis's getClientTypeByName; null for an unknown name. */
+function clientTypeByName(name: string): ClientType | null {
+  const n = name.toLowerCase();
+  if (n === 'normal') return 'normal';
+  if (n === 'slave' || n === 'replica') return 'slave';
+  if (n === 'pubsub') return 'pubsub';
+  if (n === 'master') return 'master';
+  return null;
+}
+
+function clientType(c: Client): ClientType {
+  if (c.monitor) return 'slave';
+  if (c.inPubSubMode) return 'pubsub';
+  return 'normal';
+}
+
+function flagsOf(c: Client): string {
+  let f = '';
+  if (c.monitor) f += 'O';
+  if (c.inPubSubMode) f += 'P';
+  if (c.multi !== null) f += 'x';
+  if (c.blocked !== null) f += 'b';
+  if (c.tracking) f += 't';
+  if (c.multi !== null && c.watchDirty) f += 'd';
+  if (c.closeAfterReply) f += 'c';
+  if (c.noEvict) f += 'e';
+  return f === '' ? 'N' : f;
+}
+
+/** One CLIENT LIST / CLIENT INFO line (without the newline), Redis 7.0.15's fields in order. */
+export function clientInfoLine(c: Client): string {
+  const now = Math.floor(Date.now() / 1000);
+  const age = now - Math.floor(c.createdAt / 1000);
+  const idle = now - Math.floor(c.lastInteraction / 1000);
+  const qbuf = c.parser?.buffered ?? 0;
+  const omem = c.writer.pendingBytes;
+  let multiMem = 0;
+  if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
+  const tracking = c.tracking as { redirect?: number } | null;
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.sock ? 8 : -1} name=${c.name} age=${age} idle=${idle}` +
+    ` flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
+    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=${qbuf === 0 ? 0 : 20474}` +
+    ` argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${22426 + qbuf + omem + multiMem}` +
+    ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? (tracking.redirect ?? 0) : -1} resp=${c.resp}`
+  );
+}
+
+function clientsById(server: Server): Client[] {
+  return [...server.clients.values()].sort((a, b) => a.id - b.id);
+}
+
+// CLIENT ID
+function clientId(c: Client, _argv: string[], out: ReplySink): void {
+  out.integer(c.id);
+}
+
+// CLIENT SETNAME name
+function clientSetname(c: Client, argv: string[], out: ReplySink): void {
+  validateClientName(argv[2]);
+  c.name = argv[2];
+  out.simple('OK');
+}
+
+// CLIENT GETNAME
+function clientGetname(c: Client, _argv: string[], out: ReplySink): void {
+  if (c.name === '') out.null();
+  else out.bulk(c.name);
+}
+
+// CLIENT INFO
+function clientInfo(c: Client, _argv: string[], out: ReplySink): void {
+  c.lastCommand = 'client|info'; // Redis records the command before running it
+  out.verbatim(clientInfoLine(c) + '\n');
+}
+
+// CLIENT LIST [TYPE type] [ID id ...]
+function clientList(c: Client, argv: string[], out: ReplySink): void {
+  c.lastCommand = 'client|list';
+  const server = c.server;
+  let list: Client[];
+  if (argv.length === 4 && is(argv[2], 'type')) {
+    const type = clientTypeByName(argv[3]);
+    if (type === null) throw new ReplyError(`ERR Unknown client type '${argv[3]}'`);
+    list = clientsById(server).filter((x) => clientType(x) === type);
+  } else if (argv.length > 3 && is(argv[2], 'id')) {
+    list = [];
+    for (let j = 3; j < argv.length; j++) {
+      const id = parseInt64(argv[j]);
+      if (id === null) throw new ReplyError('ERR Invalid client ID');
+      const cl = server.clients.get(Number(id));
+      if (cl) list.push(cl);
+    }
+  } else if (argv.length !== 2) {
+    throw new ReplyError(ERR.syntax);
+  } else {
+    list = clientsById(server);
+  }
+  let s = '';
+  for (const cl of list) s += clientInfoLine(cl) + '\n';
+  out.verbatim(s);
+}
+
+// CLIENT KILL addr | CLIENT KILL [ID id] [TYPE type] [ADDR addr] [LADDR addr] [USER user] [SKIPME yes|no] [MAXAGE secs]
+function clientKill(c: Client, argv: string[], out: ReplySink): void {
+  const server = c.server;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let type: ClientType | null = null;
+  let id = 0;
+  let maxAge = 0;
+  let skipme = true;
+  if (argv.length === 3) {
+    addr = argv[2];
+    skipme = false;
+  } else {
+    for (let i = 2; i < argv.length; i += 2) {
+      const more = argv.length > i + 1;
+      const opt = argv[i];
+      if (!more) throw new ReplyError(ERR.syntax);
+      const val = argv[i + 1];
+      if (is(opt, 'id')) {
+        const n = parseInt64(val);
+        if (n === null) throw new ReplyError('ERR client-id should be greater than 0');
+        if (n < 1) throw new ReplyError('ERR client-id should be greater than 0');
+        id = Number(n);
+      } else if (is(opt, 'type')) {
+        type = clientTypeByName(val);
+        if (type === null) throw new ReplyError(`ERR Unknown client type '${val}'`);
+      } else if (is(opt, 'addr')) {
+        addr = val;
+      } else if (is(opt, 'laddr')) {
+        laddr = val;
+      } else if (is(opt, 'user')) {
+        if (val !== 'default') throw new ReplyError(`ERR No such user '${val}'`);
+        user = val;
+      } else if (is(opt, 'skipme')) {
+        if (is(val, 'yes')) skipme = true;
+        else if (is(val, 'no')) skipme = false;
+        else throw new ReplyError(ERR.syntax);
+      } else if (is(opt, 'maxage')) {
+        const n = parseInt64(val);
+        if (n === null) throw new ReplyError(ERR.notInteger);
+        maxAge = Number(n);
+      } else {
+        throw new ReplyError(ERR.syntax);
+      }
+    }
+  }
+  const now = Date.now();
+  let killed = 0;
+  let closeSelf = false;
+  for (const cl of clientsById(server)) {
+    if (addr !== null && cl.addr !== addr) continue;
+    if (laddr !== null && cl.laddr !== laddr) continue;
+    if (type !== null && clientType(cl) !== type) continue;
+    if (id !== 0 && cl.id !== id) continue;
+    if (user !== null && cl.user !== user) continue;
+    if (maxAge > 0 && (now - cl.createdAt) / 1000 < maxAge) continue;
+    if (cl === c && skipme) continue;
+    if (cl === c) closeSelf = true;
+    else server.killClient(cl);
+    killed++;
+  }
+  if (argv.length === 3) {
+    if (killed === 0) throw new ReplyError('ERR No such client');
+    out.simple('OK');
+  } else {
+    out.integer(killed);
+  }
+  if (closeSelf) c.closeAfterReply = true;
+}
+
+// CLIENT REPLY ON|OFF|SKIP
+function clientReply(c: Client, argv: string[], out: ReplySink): void {
+  const mode = argv[2];
+  if (is(mode, 'on')) {
+    c.replyMode = 'on';
+    c.writer.muted = false;
+    out.simple('OK');
+  } else if (is(mode, 'off')) {
+    c.replyMode = 'off';
+    c.writer.muted = true;
+  } else if (is(mode, 'skip')) {
+    if (c.replyMode !== 'off') {
+      c.replyMode = 'skip';
+      c.writer.muted = true;
+    }
+  } else {
+    throw new ReplyError(ERR.syntax);
+  }
+}
+
+// CLIENT NO-EVICT ON|OFF
+function clientNoEvict(c: Client, argv: string[], out: ReplySink): void {
+  if (is(argv[2], 'on')) c.noEvict = true;
+  else if (is(argv[2], 'off')) c.noEvict = false;
+  else throw new ReplyError(ERR.syntax);
+  out.simple('OK');
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]
+function clientPause(c: Client, argv: string[], out: ReplySink): void {
+  let mode: 'write' | 'all' = 'all';
+  if (argv.length === 4) {
+    if (is(argv[3], 'write')) mode = 'write';
+    else if (is(argv[3], 'all')) mode = 'all';
+    else throw new ReplyError('ERR CLIENT PAUSE mode must be WRITE or ALL');
+  } else if (argv.length !== 3) {
+    throw new ReplyError(ERR.syntax);
+  }
+  const t = parseInt64(argv[2]);
+  if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
+  if (t < 0) throw new ReplyError('ERR timeout is negative');
+  const end = Date.now() + Number(t);
+  const server = c.server;
+  if (server.clientPause === null) server.clientPause = new ClientPause(server, mode, end);
+  else server.clientPause.update(mode, end);
+  out.simple('OK');
+}
+
+// CLIENT UNPAUSE
+function clientUnpause(c: Client, _argv: string[], out: ReplySink): void {
+  const p = c.server.clientPause;
+  out.simple('OK');
+  if (p !== null) {
+    c.server.clientPause = null;
+    setImmediate(() => p.end());
+  }
+}
+
+const HELP = [
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+];
+
+export const commands: HandlerTable = {
+  'client|id': clientId,
+  'client|setname': clientSetname,
+  'client|getname': clientGetname,
+  'client|info': clientInfo,
+  'client|list': clientList,
+  'client|kill': clientKill,
+  'client|reply': clientReply,
+  'client|no-evict': clientNoEvict,
+  'client|pause': clientPause,
+  'client|unpause': clientUnpause,
+  'client|help': (_c, _argv, out) => replyHelp(out, 'CLIENT', HELP),
+};

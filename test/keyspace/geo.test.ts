@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   geoDecode,
+  geoDistString,
   geoDistance,
+  geoDistanceExact,
   geoEncode,
   geoFormatCoord,
   geoFormatDistance,
@@ -128,7 +130,7 @@ describe.skipIf(!hasRedis)('geo vs redis-server 7.0', () => {
       const unit = ['m', 'km', 'ft', 'mi'][i % 4];
       const [x1, y1] = geoDecode(z.score(a)!);
       const [x2, y2] = geoDecode(z.score(b)!);
-      const mine = geoFormatDistance(geoDistance(x1, y1, x2, y2) / geoUnitFactor(unit));
+      const mine = geoDistString(x1, y1, x2, y2, geoUnitFactor(unit));
       expect(mine).toBe(await o.cmd('GEODIST', 'g', a, b, unit));
     }
   }, 60000);
@@ -198,4 +200,31 @@ describe.skipIf(!hasRedis)('geo vs redis-server 7.0', () => {
       expect({ args, reply: mine }).toEqual({ args, reply: theirs });
     }
   }, 120000);
+
+  it('GEOSEARCHSTORE STOREDIST: exact distance doubles almost always identical', async () => {
+    let total = 0;
+    let same = 0;
+    let sameFast = 0;
+    for (let t = 0; t < 60; t++) {
+      const [lon, lat] = point();
+      if (!geoValidLonLat(lon, lat)) continue;
+      const shape: GeoShape = { type: 'radius', lon, lat, radius: 1000 + r() * 3000, width: 0, height: 0, conversion: 1000 };
+      await o.cmd('GEOSEARCHSTORE', 'dst', 'g', 'FROMLONLAT', String(lon), String(lat), 'BYRADIUS', String(shape.radius), 'km', 'STOREDIST');
+      const theirs = (await o.cmd('ZRANGE', 'dst', 0, -1, 'WITHSCORES')) as string[];
+      const pts = geoSearch(z, shape, 0, true);
+      const byName = new Map(pts.map((p) => [p.member, p]));
+      expect(pts.length).toBe(theirs.length / 2);
+      for (let i = 0; i < theirs.length; i += 2) {
+        const p = byName.get(theirs[i])!;
+        total++;
+        if (p.dist / 1000 === Number(theirs[i + 1])) same++;
+        if (geoDistance(lon, lat, p.lon, p.lat) / 1000 === Number(theirs[i + 1])) sameFast++;
+      }
+    }
+    // Correctly rounded trig matches glibc far more often than V8's Math.* does.
+    expect(total).toBeGreaterThan(1000);
+    expect(same / total).toBeGreaterThan(0.99);
+    expect(same).toBeGreaterThanOrEqual(sameFast);
+    console.log(`STOREDIST doubles identical: exact ${same}/${total}, fast ${sameFast}/${total}`);
+  }, 60000);
 });

@@ -547,17 +547,32 @@ export function geoFormatDistance(d: number): string {
   return neg ? '-' + s : s;
 }
 
-/** addReplyHumanLongDouble of a double: "%.17Lf" with trailing zeros (and a bare dot) removed; "-0" becomes "0". */
-export function geoFormatCoord(x: number): string {
+/** printf("%.<digits>f") of a double: exact decimal expansion, ties to even, no exponent form. */
+function printfFixed(x: number, digits: number): string {
+  if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
-  let s = x.toFixed(17);
-  // toFixed rounds exact ties away from zero, printf to even: a tie needs exactly 18 fraction bits.
   const ax = Math.abs(x);
-  if (Number.isInteger(ax * 262144) && !Number.isInteger(ax * 131072)) {
+  if (ax >= 1e21) return (x < 0 ? '-' : '') + BigInt(ax).toString() + (digits ? '.' + '0'.repeat(digits) : '');
+  let s = x.toFixed(digits);
+  if (Number.isInteger(ax * 2 ** (digits + 1)) && !Number.isInteger(ax * 2 ** digits)) {
     const last = s.charCodeAt(s.length - 1) - 48;
     if (last % 2 === 1) s = s.slice(0, -1) + String(last - 1);
   }
+  if (s.charCodeAt(0) !== 45 && (x < 0 || Object.is(x, -0))) s = '-' + s;
+  return s;
+}
+
+/** GEOADD/GEOSEARCH error for coordinates outside the limits (message format "%f,%f"). */
+export function geoInvalidPairError(lon: number, lat: number): string {
+  return `ERR invalid longitude,latitude pair ${printfFixed(lon, 6)},${printfFixed(lat, 6)}`;
+}
+
+/** addReplyHumanLongDouble of a double: "%.17Lf" with trailing zeros (and a bare dot) removed; "-0" becomes "0". */
+export function geoFormatCoord(x: number): string {
+  // toFixed rounds exact ties away from zero, printf to even; printfFixed corrects that.
+  let s = printfFixed(x, 17);
+  if (s === 'inf' || s === '-inf') return s;
   let l = s.length;
   while (s.charCodeAt(l - 1) === 48) l--;
   if (s.charCodeAt(l - 1) === 46) l--;

@@ -8,6 +8,7 @@ import {
   geoFormatCoord,
   geoFormatDistance,
   geoHashString,
+  geoInvalidPairError,
   geoSearch,
   geoSortPoints,
   geoUnitFactor,
@@ -134,6 +135,23 @@ describe.skipIf(!hasRedis)('geo vs redis-server 7.0', () => {
       expect(mine).toBe(await o.cmd('GEODIST', 'g', a, b, unit));
     }
   }, 60000);
+
+  it('invalid coordinate errors print like %f', async () => {
+    for (const [lon, lat] of [
+      ['200', '100'],
+      ['-180.0000001', '0'],
+      ['0', '-85.05112879'],
+      ['1e300', '1'],
+      ['-inf', '0'],
+      ['181.0000005', '0'],
+      ['181.0000015', '-0'],
+      ['0.0000005', '95.00000049999999'],
+    ]) {
+      const theirs = await o.cmd('GEOADD', 'bad', lon, lat, 'x');
+      const n = (v: string) => Number(v.replace('inf', 'Infinity'));
+      expect(theirs).toEqual({ error: geoInvalidPairError(n(lon), n(lat)) });
+    }
+  });
 
   it('GEOADD with odd scores set by ZADD decodes like Redis', async () => {
     const scores = ['-1', '0', '1', '4503599627370496', '9007199254740992', '18014398509481984', '1e19', '-1e19', '0.5', '1e300', '-inf', 'inf'];

@@ -1,13 +1,152 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
+import { is } from './args.ts';
+import { parseInt64 } from '../util/numbers.ts';
 import { commands as commandCmds } from './command.ts';
 import { commands as configCmds } from './config.ts';
 import { commands as infoCmds } from './info.ts';
 import { commands as clientCmds } from './client.ts';
+import { commands as introspectionCmds } from './introspection.ts';
+import { commands as debugCmds } from './debug.ts';
+import { schotter, skyline } from './lolwut.ts';
 
-/** Server administration and introspection: COMMAND, CONFIG, INFO, and the families below. */
+// TIME
+function time(_c: Client, _argv: string[], out: ReplySink): void {
+  const now = performance.timeOrigin + performance.now();
+  const sec = Math.floor(now / 1000);
+  out.array(2);
+  out.bulk(String(sec));
+  out.bulk(String(Math.floor((now - sec * 1000) * 1000) % 1000000));
+}
+
+// LASTSAVE
+function lastsave(c: Client, _argv: string[], out: ReplySink): void {
+  out.integer(c.server.lastSave);
+}
+
+// SAVE. redmoon has no persistence yet: SAVE, BGSAVE and BGREWRITEAOF reply as Redis
+// does after a successful save but write nothing.
+function save(c: Client, _argv: string[], out: ReplySink): void {
+  c.server.lastSave = Math.floor(Date.now() / 1000);
+  c.server.dirty = 0;
+  out.simple('OK');
+}
+
+// BGSAVE [SCHEDULE]
+function bgsave(c: Client, argv: string[], out: ReplySink): void {
+  if (argv.length > 2 || (argv.length === 2 && !is(argv[1], 'schedule'))) throw new ReplyError(ERR.syntax);
+  c.server.lastSave = Math.floor(Date.now() / 1000);
+  c.server.dirty = 0;
+  out.simple('Background saving started');
+}
+
+// BGREWRITEAOF
+function bgrewriteaof(_c: Client, _argv: string[], out: ReplySink): void {
+  out.simple('Background append only file rewriting started');
+}
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
+function shutdown(c: Client, argv: string[], _out: ReplySink): void {
+  let nosave = false;
+  let saveFlag = false;
+  let other = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    if (is(argv[i], 'nosave')) nosave = true;
+    else if (is(argv[i], 'save')) saveFlag = true;
+    else if (is(argv[i], 'now') || is(argv[i], 'force')) other = true;
+    else if (is(argv[i], 'abort')) abort = true;
+    else throw new ReplyError(ERR.syntax);
+  }
+  if ((abort && (nosave || saveFlag || other)) || (nosave && saveFlag)) throw new ReplyError(ERR.syntax);
+  if (abort) throw new ReplyError('ERR No shutdown in progress.');
+  if (!nosave && c.server.busyError !== null) throw new ReplyError(c.server.busyError);
+  // Nothing to save (no persistence yet). The caller gets no reply: the server goes away.
+  const server = c.server;
+  server.log('warning', 'User requested shutdown...');
+  server.log('warning', 'Redis is now ready to exit, bye bye...');
+  c.closeAfterReply = true;
+  setImmediate(() => {
+    void server.close().then(() => server.onShutdown?.());
+  });
+}
+
+// ROLE
+function role(_c: Client, _argv: string[], out: ReplySink): void {
+  out.array(3);
+  out.bulk('master');
+  out.integer(0);
+  out.array(0);
+}
+
+// WAIT numreplicas timeout: there are no replicas, so always 0 at once.
+function wait(_c: Client, argv: string[], out: ReplySink): void {
+  const n = parseInt64(argv[1]);
+  if (n === null) throw new ReplyError(ERR.notInteger);
+  const t = parseInt64(argv[2]);
+  if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
+  if (t < 0) throw new ReplyError('ERR timeout is negative');
+  out.integer(0);
+}
+
+function longArg(s: string): number {
+  const n = parseInt64(s);
+  if (n === null) throw new ReplyError(ERR.notInteger);
+  return Number(n);
+}
+
+// LOLWUT [VERSION version] [args]
+function lolwut(_c: Client, argv: string[], out: ReplySink): void {
+  let version = 7;
+  let args = argv.slice(1);
+  if (argv.length >= 3 && is(argv[1], 'version')) {
+    version = longArg(argv[2]) >>> 0;
+    args = argv.slice(3);
+  }
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  if (version === 5) {
+    const cols = clamp(args.length > 0 ? longArg(args[0]) : 66, 1, 1000);
+    const perRow = clamp(args.length > 1 ? longArg(args[1]) : 8, 1, 200);
+    const perCol = clamp(args.length > 2 ? longArg(args[2]) : 12, 1, 200);
+    out.verbatim(`${schotter(cols, perRow, perCol)}\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15\n`);
+  } else if (version === 6) {
+    const cols = clamp(args.length > 0 ? longArg(args[0]) : 80, 1, 1000);
+    const rows = clamp(args.length > 1 ? longArg(args[1]) : 20, 1, 1000);
+    out.verbatim(
+      `${skyline(cols, rows)}\nDedicated to the 8 bit game developers of past and present.\nOriginal 8 bit image from Plaguemon by hikikomori. Redis ver. 7.0.15\n`,
+    );
+  } else {
+    out.verbatim('Redis ver. 7.0.15\n');
+  }
+}
+
+// MONITOR
+function monitor(c: Client, _argv: string[], out: ReplySink): void {
+  if (c.multi !== null || c.inExecOrScript) throw new ReplyError('ERR MONITOR isn\'t allowed for DENY BLOCKING client');
+  if (c.monitor) return;
+  c.monitor = true;
+  c.server.monitors.add(c);
+  out.simple('OK');
+}
+
+/** Server administration and introspection. */
 export const commands: HandlerTable = {
   ...commandCmds,
   ...configCmds,
   ...infoCmds,
   ...clientCmds,
+  ...introspectionCmds,
+  ...debugCmds,
+  time,
+  lastsave,
+  save,
+  bgsave,
+  bgrewriteaof,
+  shutdown,
+  role,
+  wait,
+  lolwut,
+  monitor,
 };

@@ -1,0 +1,276 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { HandlerTable } from './types.ts';
+import { is } from './args.ts';
+import { parseInt64 } from '../util/numbers.ts';
+import { parseMemory } from './config.ts';
+import { replyHelp } from './help.ts';
+import { randomBytes } from 'node:crypto';
+
+/** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
+function lenientFloat(s: string): number {
+  const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(s);
+  return m ? Number(m[0]) : 0;
+}
+
+/** Blocks the whole server, like Redis's DEBUG SLEEP (the event loop stops too). */
+function sleepMs(ms: number): void {
+  if (ms <= 0) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function subcommandError(sub: string): ReplyError {
+  return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
+}
+
+function debugObject(c: Client, key: string, out: ReplySink): void {
+  const v = c.db.peek(key);
+  if (v === undefined) throw new ReplyError(ERR.noSuchKey);
+  let encoding: string;
+  let len: number;
+  if (typeof v === 'string') {
+    encoding = /^(0|-?[1-9]\d{0,18})$/.test(v) ? 'int' : v.length <= 44 ? 'embstr' : 'raw';
+    len = v.length;
+  } else {
+    encoding = v.encoding();
+    const o = v as unknown as { size?: number; length?: number };
+    len = o.size ?? o.length ?? 0;
+  }
+  const lru = c.db.lruClock();
+  out.simple(
+    `Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${len + 1} lru:${lru} lru_seconds_idle:0`,
+  );
+}
+
+function debugProtocol(c: Client, type: string, out: ReplySink): void {
+  switch (type.toLowerCase()) {
+    case 'string':
+      return out.bulk('Hello World');
+    case 'integer':
+      return out.integer(12345);
+    case 'double':
+      return out.double(3.141);
+    case 'bignum':
+      return out.bigNumber('1234567999999999999999999999999999999');
+    case 'null':
+      return out.null();
+    case 'array':
+      out.array(3);
+      for (let i = 0; i < 3; i++) out.integer(i);
+      return;
+    case 'set':
+      out.set(3);
+      for (let i = 0; i < 3; i++) out.integer(i);
+      return;
+    case 'map':
+      out.map(3);
+      for (let i = 0; i < 3; i++) {
+        out.integer(i);
+        out.bool(i === 1);
+      }
+      return;
+    case 'attrib':
+      // Attributes are RESP3 only; RESP2 clients see just the real reply.
+      return out.bulk('Some real reply following the attribute');
+    case 'push':
+      if (c.resp === 2) throw new ReplyError('ERR RESP2 is not supported by this command');
+      out.push(2);
+      out.bulk('server-cpu-usage');
+      out.integer(42);
+      return out.bulk('Some real reply following the push reply');
+    case 'verbatim':
+      return out.verbatim('This is a verbatim\nstring');
+    case 'true':
+      return out.bool(true);
+    case 'false':
+      return out.bool(false);
+    default:
+      throw new ReplyError(
+        'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+      );
+  }
+}
+
+// DEBUG subcommand [args]
+function debug(c: Client, argv: string[], out: ReplySink): void {
+  const sub = argv[1].toLowerCase();
+  const n = argv.length;
+  switch (sub) {
+    case 'help':
+      return replyHelp(out, 'DEBUG', HELP);
+    case 'sleep':
+      if (n !== 3) break;
+      sleepMs(lenientFloat(argv[2]) * 1000);
+      return out.simple('OK');
+    case 'set-active-expire':
+      if (n !== 3) break;
+      c.server.activeExpireEnabled = parseInt64(argv[2]) !== 0;
+      return out.simple('OK');
+    case 'object':
+      if (n !== 3) break;
+      return debugObject(c, argv[2], out);
+    case 'change-repl-id':
+      if (n !== 2) break;
+      return out.simple('OK');
+    case 'reload':
+      // No persistence yet: nothing to save or load, the dataset stays as it is.
+      for (let i = 2; i < n; i++) {
+        if (!is(argv[i], 'merge') && !is(argv[i], 'noflush') && !is(argv[i], 'nosave')) {
+          throw new ReplyError(`ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.`);
+        }
+      }
+      return out.simple('OK');
+    case 'quicklist-packed-threshold': {
+      if (n !== 3) break;
+      const v = parseMemory(argv[2]);
+      if (v === null || v > 4294967296n) {
+        throw new ReplyError('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+      }
+      return out.simple('OK');
+    }
+    case 'set-skip-checksum-validation':
+    case 'aof-flush-sleep':
+    case 'pause-cron':
+      if (n !== 3) break;
+      return out.simple('OK');
+    case 'replybuffer':
+      if (n !== 4) break;
+      return out.simple('OK');
+    case 'log':
+      if (n !== 3) break;
+      c.server.log('warning', `DEBUG LOG: ${argv[2]}`);
+      return out.simple('OK');
+    case 'error':
+      if (n !== 3) break;
+      return out.error(argv[2]);
+    case 'digest': {
+      if (n !== 2) break;
+      let empty = true;
+      for (const db of c.server.dbs) if (db.size > 0) empty = false;
+      return out.simple(empty ? '0'.repeat(40) : randomBytes(20).toString('hex'));
+    }
+    case 'digest-value': {
+      out.array(n - 2);
+      for (let i = 2; i < n; i++) {
+        out.simple(c.db.peek(argv[i]) === undefined ? '0'.repeat(40) : randomBytes(20).toString('hex'));
+      }
+      return;
+    }
+    case 'protocol':
+      if (n !== 3) break;
+      return debugProtocol(c, argv[2], out);
+    case 'jmap':
+    default:
+      break;
+  }
+  throw subcommandError(argv[1]);
+}
+
+const HELP = [
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
+  'ASSERT',
+  '    Crash by assertion failed.',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE but writes all configuration options, including',
+  '    keywords not listed in original configuration file or default values.',
+  'CRASH-AND-RECOVER [<milliseconds>]',
+  '    Hard crash and restart after a <milliseconds> delay (default 0).',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LEAK <string>',
+  '    Create a memory leak of the input string.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'HTSTATS <dbid>',
+  '    Return hash table statistics of the specified Redis database.',
+  'HTSTATS-KEY <key>',
+  "    Like HTSTATS but for the hash table stored at <key>'s value.",
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
+  'REPLICATE <string>',
+  '    Replicates the provided string to replicas, allowing data divergence.',
+  'MALLCTL <key> [<val>]',
+  '    Get or set a malloc tuning integer.',
+  'MALLCTL-STR <key> [<val>]',
+  '    Get or set a malloc tuning string.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'DROP-CLUSTER-PACKET-FILTER <packet-type>',
+  '    Drop all packets that match the filtered type. Set to -1 allow all packets.',
+  'OOM',
+  '    Crash the server simulating an out-of-memory error.',
+  'PANIC',
+  '    Crash the server simulating a panic.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  '    it is used instead of the \'key\' prefix. These are not propagated to',
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
+  'RESTART [<milliseconds>]',
+  '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
+  'SDSLEN <key>',
+  '    Show low level SDS string info representing `key` and value.',
+  'SEGFAULT',
+  '    Crash the server with sigsegv.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  '    Enables or disables checksum checks for RDB files and RESTORE\'s payload.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'STRINGMATCH-TEST',
+  '    Run a fuzz tester against the stringmatchlen() function.',
+  'STRUCTSIZE',
+  '    Return the size of different Redis core C structures.',
+  'LISTPACK <key>',
+  '    Show low level info about the listpack encoding of <key>.',
+  'QUICKLIST <key> [<0|1>]',
+  '    Show low level info about the quicklist encoding of <key>.',
+  '    The optional argument (0 by default) sets the level of detail',
+  'CLIENT-EVICTION',
+  '    Show low level client eviction pools info (maxmemory-clients).',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
+  'REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>',
+  '    Sets the time (in milliseconds) to wait between client reply buffer peak resets.',
+  '    In case NEVER is provided the last observed peak will never be reset',
+  '    In case RESET is provided the peak reset time will be restored to the default value',
+  'REPLYBUFFER RESIZING <0|1>',
+  '    Enable or disable the reply buffer resize cron job',
+  'CLUSTERLINK KILL <to|from|all> <node-id>',
+  '    Kills the link based on the direction to/from (both) with the provided node.',
+];
+
+export const commands: HandlerTable = { debug };

@@ -1,0 +1,244 @@
+import { ReplyError, ERR } from '../errors.ts';
+import type { Client } from '../client.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { HandlerTable, Command } from './types.ts';
+import type { RedisValue } from '../keyspace/db.ts';
+import { is } from './args.ts';
+import { parseInt64 } from '../util/numbers.ts';
+import { replyHelp } from './help.ts';
+
+// ---- SLOWLOG ---------------------------------------------------------------------------
+
+// SLOWLOG GET [count]
+function slowlogGet(c: Client, argv: string[], out: ReplySink): void {
+  const log = c.server.slowlog;
+  let count = 10;
+  if (argv.length === 3) {
+    const n = parseInt64(argv[2]);
+    if (n === null || n < -1) throw new ReplyError('ERR count should be greater than or equal to -1');
+    count = n === -1 ? log.entries.length : Number(n);
+  }
+  const list = log.entries.slice(0, Math.min(count, log.entries.length));
+  out.array(list.length);
+  for (const e of list) {
+    out.array(6);
+    out.integer(e.id);
+    out.integer(e.time);
+    out.integer(e.usec);
+    out.array(e.argv.length);
+    for (const a of e.argv) out.bulk(a);
+    out.bulk(e.addr);
+    out.bulk(e.name);
+  }
+}
+
+const SLOWLOG_HELP = [
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+];
+
+// ---- LATENCY ---------------------------------------------------------------------------
+
+const LATENCY_HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+];
+
+// redmoon records no latency events (nothing it does blocks like fork or fsync), so the
+// event log is always empty and well formed.
+
+function latencyDoctor(_c: Client, _argv: string[], out: ReplySink): void {
+  out.verbatim(
+    'I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n',
+  );
+}
+
+function latencyGraph(_c: Client, argv: string[], _out: ReplySink): void {
+  throw new ReplyError(`ERR No samples available for event '${argv[2]}'`);
+}
+
+/** One command's histogram: calls and a cumulative bucket map (power-of-two microseconds). */
+function writeHistogram(out: ReplySink, cmd: Command): void {
+  const s = cmd.stats;
+  out.map(2);
+  out.bulk('calls');
+  out.integer(s.calls);
+  out.bulk('histogram_usec');
+  const avg = s.calls === 0 ? 0 : s.usec / s.calls;
+  let bucket = 1;
+  while (bucket < avg) bucket *= 2;
+  out.map(1);
+  out.integer(bucket);
+  out.integer(s.calls);
+}
+
+function latencyHistogram(c: Client, argv: string[], out: ReplySink): void {
+  const table = c.server.table;
+  const list: Command[] = [];
+  if (argv.length === 2) {
+    for (const cmd of table.all()) if (cmd.stats.calls > 0) list.push(cmd);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const [name, sub] = argv[i].toLowerCase().split('|');
+      const parent = table.lookup(name);
+      const cmd = sub === undefined ? parent : parent?.subcommands?.get(sub);
+      if (cmd && cmd.stats.calls > 0 && !list.includes(cmd)) list.push(cmd);
+    }
+  }
+  out.map(list.length);
+  for (const cmd of list) {
+    out.bulk(cmd.name);
+    writeHistogram(out, cmd);
+  }
+}
+
+// ---- MEMORY ----------------------------------------------------------------------------
+
+/** Rough per-allocation overhead of a value, in the spirit of Redis's objectComputeSize. */
+function valueSize(v: RedisValue, samples: number): number {
+  if (typeof v === 'string') {
+    if (/^-?[1-9]\d{0,17}$/.test(v) || v === '0') return 16;
+    return 16 + v.length + (v.length <= 44 ? 3 : 9);
+  }
+  const o = v as unknown as { size?: number; length?: number; keys?: () => Iterable<string> };
+  const n = typeof o.size === 'number' ? o.size : typeof o.length === 'number' ? o.length : 0;
+  const perElement = 24;
+  void samples;
+  return 16 + 64 + n * perElement;
+}
+
+// MEMORY USAGE key [SAMPLES count]
+function memoryUsage(c: Client, argv: string[], out: ReplySink): void {
+  let samples = 5;
+  for (let i = 3; i < argv.length; i++) {
+    if (is(argv[i], 'samples') && i + 1 < argv.length) {
+      const n = parseInt64(argv[i + 1]);
+      if (n === null) throw new ReplyError(ERR.notInteger);
+      if (n < 0) throw new ReplyError(ERR.syntax);
+      samples = Number(n);
+      i++;
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+  }
+  const v = c.db.peek(argv[2]);
+  if (v === undefined) return out.null();
+  out.integer(valueSize(v, samples) + argv[2].length + 24);
+}
+
+// MEMORY STATS
+function memoryStats(c: Client, _argv: string[], out: ReplySink): void {
+  const mu = process.memoryUsage();
+  const used = mu.heapUsed + mu.external;
+  const nonEmpty = c.server.dbs.filter((db) => db.size > 0);
+  let keys = 0;
+  for (const db of c.server.dbs) keys += db.size;
+  const startup = 0;
+  const overhead = 0;
+  const dataset = used - overhead;
+  out.map(27 + nonEmpty.length);
+  const int = (k: string, v: number) => {
+    out.bulk(k);
+    out.integer(v);
+  };
+  const dbl = (k: string, v: number) => {
+    out.bulk(k);
+    out.double(v);
+  };
+  int('peak.allocated', used);
+  int('total.allocated', used);
+  int('startup.allocated', startup);
+  int('replication.backlog', 0);
+  int('clients.slaves', 0);
+  int('clients.normal', 0);
+  int('cluster.links', 0);
+  int('aof.buffer', 0);
+  int('lua.caches', 0);
+  int('functions.caches', 0);
+  for (const db of nonEmpty) {
+    out.bulk(`db.${db.id}`);
+    out.map(2);
+    int('overhead.hashtable.main', db.size * 24);
+    int('overhead.hashtable.expires', db.expires.size * 24);
+  }
+  int('overhead.total', overhead);
+  int('keys.count', keys);
+  int('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(used / keys));
+  int('dataset.bytes', dataset);
+  dbl('dataset.percentage', used === 0 ? 0 : (dataset * 100) / used);
+  dbl('peak.percentage', 100);
+  int('allocator.allocated', mu.heapUsed);
+  int('allocator.active', mu.heapTotal);
+  int('allocator.resident', mu.rss);
+  dbl('allocator-fragmentation.ratio', mu.heapUsed === 0 ? 0 : mu.heapTotal / mu.heapUsed);
+  int('allocator-fragmentation.bytes', mu.heapTotal - mu.heapUsed);
+  dbl('allocator-rss.ratio', mu.heapTotal === 0 ? 0 : mu.rss / mu.heapTotal);
+  int('allocator-rss.bytes', mu.rss - mu.heapTotal);
+  dbl('rss-overhead.ratio', 1);
+  int('rss-overhead.bytes', 0);
+  dbl('fragmentation', used === 0 ? 0 : mu.rss / used);
+  int('fragmentation.bytes', mu.rss - used);
+}
+
+function memoryDoctor(c: Client, _argv: string[], out: ReplySink): void {
+  void c;
+  out.verbatim(
+    "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n",
+  );
+}
+
+const MEMORY_HELP = [
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+];
+
+export const commands: HandlerTable = {
+  'slowlog|get': slowlogGet,
+  'slowlog|len': (c, _argv, out) => out.integer(c.server.slowlog.entries.length),
+  'slowlog|reset': (c, _argv, out) => {
+    c.server.slowlog.reset();
+    out.simple('OK');
+  },
+  'slowlog|help': (_c, _argv, out) => replyHelp(out, 'SLOWLOG', SLOWLOG_HELP),
+  'latency|latest': (_c, _argv, out) => out.array(0),
+  'latency|history': (_c, _argv, out) => out.array(0),
+  'latency|reset': (_c, _argv, out) => out.integer(0),
+  'latency|doctor': latencyDoctor,
+  'latency|graph': latencyGraph,
+  'latency|histogram': latencyHistogram,
+  'latency|help': (_c, _argv, out) => replyHelp(out, 'LATENCY', LATENCY_HELP),
+  'memory|usage': memoryUsage,
+  'memory|stats': memoryStats,
+  'memory|doctor': memoryDoctor,
+  'memory|malloc-stats': (_c, _argv, out) => out.verbatim('Stats not supported for the current allocator'),
+  'memory|purge': (_c, _argv, out) => out.simple('OK'),
+  'memory|help': (_c, _argv, out) => replyHelp(out, 'MEMORY', MEMORY_HELP),
+};

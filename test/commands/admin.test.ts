@@ -1,0 +1,176 @@
+import { test, expect } from 'vitest';
+import { describeDifferential } from '../support/differential.ts';
+import { startServer } from '../../src/index.ts';
+import { RawClient } from '../support/raw-client.ts';
+
+function bulkBody(raw: string): string {
+  return raw.slice(raw.indexOf('\r\n') + 2, -2);
+}
+
+describeDifferential('server admin commands', (d) => {
+  test('deterministic replies and errors', async () => {
+    await d().seq([
+      ['ROLE'],
+      ['WAIT', '0', '0'],
+      ['WAIT', 'x', '0'],
+      ['WAIT', '0', '-1'],
+      ['WAIT', '0', 'x'],
+      ['WAIT', '1', '10'],
+      ['BGSAVE', 'foo'],
+      ['BGSAVE', 'SCHEDULE', 'x'],
+      ['BGREWRITEAOF'],
+      ['SAVE'],
+      ['SHUTDOWN', 'foo'],
+      ['SHUTDOWN', 'ABORT'],
+      ['SHUTDOWN', 'NOSAVE', 'SAVE'],
+      ['SHUTDOWN', 'ABORT', 'NOW'],
+      ['TIME', 'x'],
+      ['LASTSAVE', 'x'],
+      ['LOLWUT', 'VERSION', 'x'],
+      ['LOLWUT'],
+      ['LOLWUT', 'VERSION', '7'],
+      ['LOLWUT', 'foo'],
+      ['LOLWUT', 'VERSION', '5', 'x'],
+      ['SLOWLOG', 'GET', 'x'],
+      ['SLOWLOG', 'GET', '-2'],
+      ['SLOWLOG', 'HELP'],
+      ['SLOWLOG', 'RESET'],
+      ['SLOWLOG', 'NOSUCH'],
+      ['LATENCY', 'LATEST'],
+      ['LATENCY', 'HISTORY', 'foo'],
+      ['LATENCY', 'RESET'],
+      ['LATENCY', 'DOCTOR'],
+      ['LATENCY', 'GRAPH', 'foo'],
+      ['LATENCY', 'HELP'],
+      ['LATENCY', 'HISTOGRAM', 'nosuch'],
+      ['MEMORY', 'USAGE', 'nokey'],
+      ['MEMORY', 'USAGE', 'a', 'SAMPLES', 'x'],
+      ['MEMORY', 'USAGE', 'a', 'foo'],
+      ['MEMORY', 'DOCTOR'],
+      ['MEMORY', 'PURGE'],
+      ['MEMORY', 'HELP'],
+    ]);
+  });
+
+  test('TIME and LASTSAVE shape', async () => {
+    const t = await d().ours.call('TIME');
+    expect(t).toMatch(/^\*2\r\n\$10\r\n\d{10}\r\n\$\d\r\n\d{1,6}\r\n$/);
+    const secs = Number(t.split('\r\n')[2]);
+    expect(Math.abs(secs - Date.now() / 1000)).toBeLessThan(2);
+    expect(await d().ours.call('LASTSAVE')).toMatch(/^:\d{10}\r\n$/);
+  });
+
+  test('LOLWUT VERSION 5 and 6 look like Redis', async () => {
+    const five = bulkBody(await d().ours.call('LOLWUT', 'VERSION', '5'));
+    expect(five.endsWith('\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. 7.0.15\n')).toBe(true);
+    const six = bulkBody(await d().ours.call('LOLWUT', 'VERSION', '6', '40', '10'));
+    expect(six).toContain('Redis ver. 7.0.15\n');
+  });
+
+  test('SLOWLOG records commands slower than the threshold', async () => {
+    await d().both('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    await d().both('CLIENT', 'SETNAME', 'slowpoke');
+    await d().both('PING', 'x'.repeat(200));
+    const { real, ours } = await d().both('SLOWLOG', 'GET', '2');
+    const shape = (s: string) =>
+      s
+        .replace(/\$\d+\r\n(127\.0\.0\.1:\d+|\/[^\r]*:0)\r\n/g, 'ADDR')
+        .replace(/:\d+\r\n/g, ':N\r\n');
+    expect(shape(ours)).toBe(shape(real));
+    expect(ours).toContain('... (72 more bytes)');
+    await d().seq([['CONFIG', 'SET', 'slowlog-log-slower-than', '10000'], ['SLOWLOG', 'RESET'], ['SLOWLOG', 'LEN']]);
+    await d().both('CLIENT', 'SETNAME', '');
+  });
+
+  test('MEMORY USAGE and STATS shapes', async () => {
+    await d().both('SADD', 's', 'a', 'b');
+    const u = await d().ours.call('MEMORY', 'USAGE', 's');
+    expect(u).toMatch(/^:\d+\r\n$/);
+    const real = (await d().real.command('MEMORY', 'STATS')) as unknown[];
+    const ours = (await d().ours.command('MEMORY', 'STATS')) as unknown[];
+    expect(ours.filter((_, i) => i % 2 === 0)).toEqual(real.filter((_, i) => i % 2 === 0));
+  });
+
+  test('MONITOR output format', async () => {
+    const p = await d().pair();
+    try {
+      expect(await p.ours.call('MONITOR')).toBe('+OK\r\n');
+      expect(await p.real.call('MONITOR')).toBe('+OK\r\n');
+      await d().both('SADD', 'a b', 'x"y\\z\x01\n');
+      await d().both('CONFIG', 'GET', 'hz');
+      await d().both('PING');
+      const real = await p.real.readRaw(2, 1000);
+      const ours = await p.ours.readRaw(2, 1000);
+      const norm = (s: string) => s.replace(/^\+\d+\.\d{6} \[0 [^\]]+\]/gm, '+T [0 A]');
+      expect(norm(ours)).toBe(norm(real));
+      expect(ours).toMatch(/^\+\d{10}\.\d{6} \[0 127\.0\.0\.1:\d+\] "SADD" "a b" "x\\"y\\\\z\\x01\\n"\r\n/);
+    } finally {
+      p.ours.close();
+      p.real.close();
+    }
+  });
+
+  test('DEBUG is refused unless enable-debug-command allows it', async () => {
+    await d().seq([['DEBUG', 'SLEEP', '0'], ['DEBUG'], ['DEBUG', 'HELP']]);
+  });
+});
+
+describeDifferential(
+  'DEBUG with enable-debug-command yes',
+  (d) => {
+    test('DEBUG subcommands', async () => {
+      await d().seq([
+        ['DEBUG', 'HELP'],
+        ['DEBUG', 'SLEEP', '0'],
+        ['DEBUG', 'SLEEP', 'x'],
+        ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
+        ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'],
+        ['DEBUG', 'OBJECT', 'nokey'],
+        ['DEBUG', 'CHANGE-REPL-ID'],
+        ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '100'],
+        ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', 'x'],
+        ['DEBUG', 'foo'],
+        ['DEBUG', 'jmap'],
+        ['DEBUG', 'ERROR', 'boom'],
+        ['DEBUG', 'ERROR', '-CUSTOM boom'],
+        ['DEBUG', 'DIGEST'],
+        ['DEBUG', 'DIGEST-VALUE', 'nokey'],
+        ['DEBUG', 'RELOAD'],
+      ]);
+      for (const t of ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false', 'foo']) {
+        await d().same('DEBUG', 'PROTOCOL', t);
+      }
+      await d().both('HELLO', '3');
+      for (const t of ['double', 'bignum', 'null', 'set', 'map', 'push', 'verbatim', 'true']) {
+        await d().same('DEBUG', 'PROTOCOL', t);
+        // PUSH is followed by a second, separate reply.
+        if (t === 'push') expect(await d().ours.readRaw(1)).toBe(await d().real.readRaw(1));
+      }
+      await d().both('HELLO', '2');
+    });
+
+    test('DEBUG OBJECT shape and DEBUG SLEEP blocks', async () => {
+      await d().both('SADD', 's', '1', '2');
+      const o = await d().ours.call('DEBUG', 'OBJECT', 's');
+      expect(o).toMatch(/^\+Value at:0x[0-9a-f]+ refcount:1 encoding:intset serializedlength:\d+ lru:\d+ lru_seconds_idle:\d+/);
+      const t0 = Date.now();
+      await d().ours.call('DEBUG', 'SLEEP', '0.2');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    });
+  },
+  { 'enable-debug-command': 'yes' },
+);
+
+test('SHUTDOWN closes the server and calls onShutdown', async () => {
+  const srv = await startServer({ port: 0, log: () => {} });
+  let called = false;
+  srv.server.onShutdown = () => {
+    called = true;
+  };
+  const c = await RawClient.connect(srv.port);
+  const r = await c.sendRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n', 1, 500);
+  expect(r).toBe('');
+  await new Promise((res) => setTimeout(res, 100));
+  expect(called).toBe(true);
+  expect(c.closed).toBe(true);
+});

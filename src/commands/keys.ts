@@ -7,6 +7,7 @@ import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { globMatcher } from '../util/glob.ts';
 import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
+import { dumpValue, restoreValue, verifyPayload } from '../keyspace/rdb.ts';
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
@@ -515,7 +516,81 @@ function objectFreq(c: Client, argv: string[], out: ReplySink): void {
   out.integer(5);
 }
 
+// ---- DUMP / RESTORE -------------------------------------------------------------------------
+
+function dump(c: Client, argv: string[], out: ReplySink): void {
+  const v = c.db.get(argv[1]);
+  if (v === undefined) return out.null();
+  const cfg = c.server.config;
+  const fill = cfg.getInt('list-max-listpack-size');
+  const listBytes = fill >= 0 ? 8192 : [4096, 8192, 16384, 32768, 65536][Math.min(-fill, 5) - 1];
+  out.bulk(dumpValue(v, cfg.get('rdbcompression') !== 'no', listBytes));
+}
+
+function restore(c: Client, argv: string[], out: ReplySink): void {
+  let replace = false;
+  let absttl = false;
+  let idle = -1;
+  let freq = -1;
+  for (let j = 4; j < argv.length; j++) {
+    const more = argv.length - j - 1;
+    if (is(argv[j], 'replace')) replace = true;
+    else if (is(argv[j], 'absttl')) absttl = true;
+    else if (is(argv[j], 'idletime') && more >= 1 && freq === -1) {
+      const v = parseInt64(argv[++j]);
+      if (v === null) throw new ReplyError(ERR.notInteger);
+      if (v < 0) throw new ReplyError('ERR Invalid IDLETIME value, must be >= 0');
+      idle = Number(v);
+    } else if (is(argv[j], 'freq') && more >= 1 && idle === -1) {
+      const v = parseInt64(argv[++j]);
+      if (v === null) throw new ReplyError(ERR.notInteger);
+      if (v < 0 || v > 255) throw new ReplyError('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      freq = Number(v);
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+  }
+  const db = c.db;
+  const key = argv[1];
+  if (!replace && db.get(key) !== undefined) throw new ReplyError('BUSYKEY Target key name already exists.');
+  const ttlArg = parseInt64(argv[2]);
+  if (ttlArg === null) throw new ReplyError(ERR.notInteger);
+  if (ttlArg < 0) throw new ReplyError('ERR Invalid TTL value, must be >= 0');
+  let ttl = Number(ttlArg);
+  if (!verifyPayload(argv[3])) throw new ReplyError('ERR DUMP payload version or checksum are wrong');
+  const cfg = c.server.config;
+  const v = restoreValue(argv[3], {
+    hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
+    hashMaxValue: cfg.getInt('hash-max-listpack-value'),
+    zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
+    zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
+    setMaxIntset: cfg.getInt('set-max-intset-entries'),
+  });
+  if (v === null) throw new ReplyError('ERR Bad data format');
+  const deleted = replace && db.delete(key);
+  if (ttl !== 0 && !absttl) ttl += Date.now();
+  if (ttl !== 0 && ttl <= Date.now()) {
+    if (deleted) {
+      notify(c, 'del', key, db.id);
+      c.server.dirty++;
+    }
+    out.simple('OK');
+    return;
+  }
+  addWith(c, db, key, v, ttl !== 0 ? ttl : undefined, false);
+  if (idle >= 0 && !isLfu(c)) {
+    let at = db.lruClock() - idle;
+    if (at < 0) at += 0xffffff;
+    db.lru.set(key, at);
+  }
+  notify(c, 'restore', key, db.id);
+  c.server.dirty++;
+  out.simple('OK');
+}
+
 export const commands: HandlerTable = {
+  dump,
+  restore,
   del,
   unlink: del,
   exists,

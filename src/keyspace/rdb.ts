@@ -1,0 +1,642 @@
+/**
+ * Redis RDB object serialization for DUMP/RESTORE: `<type><value><rdb version LE16><crc64 LE>`.
+ * Byte strings in, byte strings out (latin1 JS strings).
+ *
+ * Strings are encoded exactly as Redis 7.0 (int8/16/32 forms, LZF over 20 bytes), so their
+ * payloads are byte-identical. Lists (quicklist of listpacks), small hashes and zsets
+ * (listpack), intsets and big zsets (skiplist order) follow Redis's layouts; hashtable-encoded
+ * sets and hashes are written in our iteration order, which Redis's hash order differs from.
+ */
+import type { RedisValue } from './db.ts';
+import { List } from './list.ts';
+import { ZSet } from './zset.ts';
+import { HashValue } from './hash.ts';
+import { SetValue } from './set.ts';
+import { parseInt64, formatDouble17, parseDouble } from '../util/numbers.ts';
+
+export const RDB_VERSION = 10;
+
+const T_STRING = 0;
+const T_LIST = 1;
+const T_SET = 2;
+const T_ZSET = 3;
+const T_HASH = 4;
+const T_ZSET_2 = 5;
+const T_SET_INTSET = 11;
+const T_LIST_QUICKLIST_2 = 18;
+const T_HASH_LISTPACK = 16;
+const T_ZSET_LISTPACK = 17;
+
+// ---- CRC64 (Jones polynomial, reflected, init 0) as 2x32-bit halves -------------------------
+
+const CRC_LO = new Uint32Array(256);
+const CRC_HI = new Uint32Array(256);
+{
+  const poly = 0x95ac9329ac4bc9b5n; // 0xad93d23594c935a9 bit-reversed
+  for (let i = 0; i < 256; i++) {
+    let c = BigInt(i);
+    for (let k = 0; k < 8; k++) c = c & 1n ? (c >> 1n) ^ poly : c >> 1n;
+    CRC_LO[i] = Number(c & 0xffffffffn);
+    CRC_HI[i] = Number(c >> 32n);
+  }
+}
+
+/** CRC64 of a byte string; returned as 8 little-endian bytes (a byte string). */
+export function crc64(s: string, end = s.length): string {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < end; i++) {
+    const idx = (lo ^ s.charCodeAt(i)) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ CRC_LO[idx];
+    hi = (hi >>> 8) ^ CRC_HI[idx];
+  }
+  lo >>>= 0;
+  hi >>>= 0;
+  return String.fromCharCode(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, lo >>> 24, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, hi >>> 24);
+}
+
+// ---- LZF (liblzf format; compressor mirrors Redis's VERY_FAST, HLOG 16 configuration) ---------
+
+/** Compresses `s`; returns null when the result would not fit in `outLen` bytes. */
+export function lzfCompress(s: string, outLen: number): string | null {
+  const inLen = s.length;
+  if (inLen === 0 || outLen === 0) return null;
+  const htab = new Int32Array(1 << 16); // position + 1; 0 = empty
+  const out = new Uint8Array(outLen + 8);
+  let ip = 0;
+  let op = 1; // start run
+  let lit = 0;
+  const idx = (h: number): number => ((h >>> 8) - h * 5) & 0xffff;
+  let hval = (s.charCodeAt(0) << 8) | s.charCodeAt(1);
+  while (ip < inLen - 2) {
+    hval = ((hval << 8) | s.charCodeAt(ip + 2)) & 0xffffff;
+    const slot = idx(hval);
+    const ref = htab[slot] - 1;
+    htab[slot] = ip + 1;
+    let off: number;
+    if (
+      ref > 0 &&
+      (off = ip - ref - 1) < 8192 &&
+      off >= 0 &&
+      s.charCodeAt(ref + 2) === s.charCodeAt(ip + 2) &&
+      s.charCodeAt(ref + 1) === s.charCodeAt(ip + 1) &&
+      s.charCodeAt(ref) === s.charCodeAt(ip)
+    ) {
+      let len = 2;
+      let maxlen = inLen - ip - len;
+      if (maxlen > 264) maxlen = 264;
+      if (op + 4 >= outLen) if (op - (lit === 0 ? 1 : 0) + 4 >= outLen) return null;
+      out[op - lit - 1] = lit - 1;
+      op -= lit === 0 ? 1 : 0;
+      // As liblzf: a 16-step unrolled probe first (it may run past maxlen), then the loop.
+      let stopped = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (s.charCodeAt(ref + len) !== s.charCodeAt(ip + len)) {
+            stopped = true;
+            break;
+          }
+        }
+      }
+      if (!stopped) {
+        do len++;
+        while (len < maxlen && s.charCodeAt(ref + len) === s.charCodeAt(ip + len));
+      }
+      len -= 2;
+      ip++;
+      if (len < 7) {
+        out[op++] = (off >>> 8) + (len << 5);
+      } else {
+        out[op++] = (off >>> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++;
+      ip += len + 1;
+      if (ip >= inLen - 2) break;
+      ip -= 2;
+      hval = (s.charCodeAt(ip) << 8) | s.charCodeAt(ip + 1);
+      hval = ((hval << 8) | s.charCodeAt(ip + 2)) & 0xffffff;
+      htab[idx(hval)] = ip + 1;
+      ip++;
+      hval = ((hval << 8) | s.charCodeAt(ip + 2)) & 0xffffff;
+      htab[idx(hval)] = ip + 1;
+      ip++;
+    } else {
+      if (op >= outLen) return null;
+      lit++;
+      out[op++] = s.charCodeAt(ip++);
+      if (lit === 32) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > outLen) return null;
+  while (ip < inLen) {
+    lit++;
+    out[op++] = s.charCodeAt(ip++);
+    if (lit === 32) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1;
+  op -= lit === 0 ? 1 : 0;
+  return Buffer.from(out.buffer, 0, op).latin1Slice();
+}
+
+/** Decompresses LZF data to exactly `outLen` bytes, or null when malformed. */
+export function lzfDecompress(s: string, outLen: number): string | null {
+  const out = new Uint8Array(outLen);
+  let ip = 0;
+  let op = 0;
+  const inLen = s.length;
+  while (ip < inLen) {
+    let ctrl = s.charCodeAt(ip++);
+    if (ctrl < 32) {
+      ctrl++;
+      if (op + ctrl > outLen || ip + ctrl > inLen) return null;
+      for (let k = 0; k < ctrl; k++) out[op++] = s.charCodeAt(ip++);
+    } else {
+      let len = ctrl >> 5;
+      let ref = op - ((ctrl & 0x1f) << 8) - 1;
+      if (len === 7) {
+        if (ip >= inLen) return null;
+        len += s.charCodeAt(ip++);
+      }
+      if (ip >= inLen) return null;
+      ref -= s.charCodeAt(ip++);
+      len += 2;
+      if (op + len > outLen || ref < 0) return null;
+      for (let k = 0; k < len; k++) out[op++] = out[ref++];
+    }
+  }
+  if (op !== outLen) return null;
+  return Buffer.from(out.buffer, 0, op).latin1Slice();
+}
+
+// ---- writer ---------------------------------------------------------------------------------
+
+class Writer {
+  parts: string[] = [];
+  constructor(readonly compress: boolean) {}
+
+  byte(b: number): void {
+    this.parts.push(String.fromCharCode(b));
+  }
+
+  len(n: number): void {
+    if (n < 64) this.byte(n);
+    else if (n < 16384) this.parts.push(String.fromCharCode(0x40 | (n >> 8), n & 0xff));
+    else if (n <= 0xffffffff) this.parts.push(String.fromCharCode(0x80, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
+    else {
+      this.byte(0x81);
+      const b = BigInt(n);
+      let s = '';
+      for (let k = 7; k >= 0; k--) s += String.fromCharCode(Number((b >> BigInt(k * 8)) & 0xffn));
+      this.parts.push(s);
+    }
+  }
+
+  /** rdbSaveRawString: int encodings for short integers, LZF over 20 bytes, else raw. */
+  string(s: string): void {
+    const n = s.length;
+    if (n <= 11) {
+      const v = parseInt64(s);
+      if (v !== null && typeof v === 'number') {
+        if (v >= -128 && v <= 127) return void this.parts.push(String.fromCharCode(0xc0, v & 0xff));
+        if (v >= -32768 && v <= 32767) return void this.parts.push(String.fromCharCode(0xc1, v & 0xff, (v >> 8) & 0xff));
+        if (v >= -2147483648 && v <= 2147483647) {
+          return void this.parts.push(String.fromCharCode(0xc2, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff));
+        }
+      }
+    }
+    if (this.compress && n > 20) {
+      const c = lzfCompress(s, n - 4);
+      if (c !== null) {
+        this.byte(0xc3);
+        this.len(c.length);
+        this.len(n);
+        this.parts.push(c);
+        return;
+      }
+    }
+    this.len(n);
+    this.parts.push(s);
+  }
+
+  binaryDouble(d: number): void {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(d);
+    this.parts.push(b.latin1Slice());
+  }
+}
+
+// ---- listpack / intset building --------------------------------------------------------------
+
+function backlenSize(l: number): number {
+  return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
+}
+
+function encodeBacklen(l: number): string {
+  if (l < 128) return String.fromCharCode(l);
+  if (l < 16384) return String.fromCharCode(l >> 7, (l & 127) | 128);
+  if (l < 2097152) return String.fromCharCode(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  if (l < 268435456) return String.fromCharCode(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  return String.fromCharCode(
+    Math.floor(l / 268435456),
+    ((l >> 21) & 127) | 128,
+    ((l >> 14) & 127) | 128,
+    ((l >> 7) & 127) | 128,
+    (l & 127) | 128,
+  );
+}
+
+function le(v: number | bigint, bytes: number): string {
+  let b = BigInt.asUintN(bytes * 8, BigInt(v));
+  let s = '';
+  for (let k = 0; k < bytes; k++) {
+    s += String.fromCharCode(Number(b & 0xffn));
+    b >>= 8n;
+  }
+  return s;
+}
+
+/** One listpack entry (encoding + data + backlen), with Redis's integer detection. */
+function lpEntry(s: string): string {
+  let enc: string;
+  const v = s.length <= 20 ? parseInt64(s) : null;
+  if (v !== null) {
+    const n = BigInt(v);
+    if (n >= 0n && n <= 127n) enc = String.fromCharCode(Number(n));
+    else if (n >= -4096n && n <= 4095n) {
+      const u = Number(BigInt.asUintN(13, n));
+      enc = String.fromCharCode(0xc0 | (u >> 8), u & 0xff);
+    } else if (n >= -32768n && n <= 32767n) enc = '\xf1' + le(n, 2);
+    else if (n >= -8388608n && n <= 8388607n) enc = '\xf2' + le(n, 3);
+    else if (n >= -2147483648n && n <= 2147483647n) enc = '\xf3' + le(n, 4);
+    else enc = '\xf4' + le(n, 8);
+  } else {
+    const l = s.length;
+    if (l < 64) enc = String.fromCharCode(0x80 | l) + s;
+    else if (l < 4096) enc = String.fromCharCode(0xe0 | (l >> 8), l & 0xff) + s;
+    else enc = '\xf0' + le(l, 4) + s;
+  }
+  return enc + encodeBacklen(enc.length);
+}
+
+function listpack(entries: string[]): string {
+  const body = entries.join('');
+  const total = 6 + body.length + 1;
+  const count = entries.length < 65535 ? entries.length : 65535;
+  return le(total, 4) + le(count, 2) + body + '\xff';
+}
+
+// ---- DUMP -----------------------------------------------------------------------------------
+
+/** Serializes a value as a DUMP payload. `compress`: rdbcompression. */
+export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192): string {
+  const w = new Writer(compress);
+  if (typeof v === 'string') {
+    w.byte(T_STRING);
+    w.string(v);
+  } else if (v.type === 'list') {
+    const l = v as List;
+    w.byte(T_LIST_QUICKLIST_2);
+    const nodes: string[][] = [];
+    let cur: string[] = [];
+    let curBytes = 7;
+    for (let i = 0; i < l.length; i++) {
+      const e = lpEntry(l.get(i));
+      if (cur.length !== 0 && curBytes + e.length > listMaxBytes) {
+        nodes.push(cur);
+        cur = [];
+        curBytes = 7;
+      }
+      cur.push(e);
+      curBytes += e.length;
+    }
+    if (cur.length !== 0) nodes.push(cur);
+    w.len(nodes.length);
+    for (const n of nodes) {
+      w.len(2); // QUICKLIST_NODE_CONTAINER_PACKED
+      w.string(listpack(n));
+    }
+  } else if (v.type === 'hash') {
+    const h = v as HashValue;
+    if (h.listpack) {
+      w.byte(T_HASH_LISTPACK);
+      const e: string[] = [];
+      for (const [f, val] of h.map) e.push(lpEntry(f), lpEntry(val));
+      w.string(listpack(e));
+    } else {
+      w.byte(T_HASH);
+      w.len(h.map.size);
+      for (const [f, val] of h.map) {
+        w.string(f);
+        w.string(val);
+      }
+    }
+  } else if (v.type === 'set') {
+    const s = v as SetValue;
+    if (s.ints !== null) {
+      w.byte(T_SET_INTSET);
+      let width = 2;
+      for (const m of s.ints) {
+        const n = BigInt(m);
+        if (n < -2147483648n || n > 2147483647n) width = 8;
+        else if ((n < -32768n || n > 32767n) && width < 4) width = 4;
+      }
+      let blob = le(width, 4) + le(s.ints.length, 4);
+      for (const m of s.ints) blob += le(BigInt(m), width);
+      w.string(blob);
+    } else {
+      w.byte(T_SET);
+      w.len(s.size);
+      for (const m of s.members()) w.string(m);
+    }
+  } else if (v.type === 'zset') {
+    const z = v as ZSet;
+    if (!z.skiplist) {
+      w.byte(T_ZSET_LISTPACK);
+      const e: string[] = [];
+      for (const [m, sc] of z) e.push(lpEntry(m), lpEntry(formatDouble17(sc)));
+      w.string(listpack(e));
+    } else {
+      w.byte(T_ZSET_2);
+      w.len(z.size);
+      const { members, scores } = z.rangeByRank(0, z.size - 1, true);
+      for (let i = 0; i < members.length; i++) {
+        w.string(members[i]);
+        w.binaryDouble(scores[i]);
+      }
+    }
+  } else {
+    throw new Error(`DUMP of ${v.type} values is not supported`);
+  }
+  w.parts.push(String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8));
+  const body = w.parts.join('');
+  return body + crc64(body);
+}
+
+// ---- RESTORE --------------------------------------------------------------------------------
+
+/** True when the footer's version is not newer than ours and the CRC matches (or is zero). */
+export function verifyPayload(p: string): boolean {
+  const n = p.length;
+  if (n < 10) return false;
+  const ver = p.charCodeAt(n - 10) | (p.charCodeAt(n - 9) << 8);
+  if (ver > RDB_VERSION) return false;
+  return crc64(p, n - 8) === p.slice(n - 8);
+}
+
+class Bad extends Error {}
+
+class Reader {
+  pos = 0;
+  constructor(
+    readonly s: string,
+    readonly end: number,
+  ) {}
+
+  byte(): number {
+    if (this.pos >= this.end) throw new Bad();
+    return this.s.charCodeAt(this.pos++);
+  }
+
+  bytes(n: number): string {
+    if (n < 0 || this.pos + n > this.end) throw new Bad();
+    const r = this.s.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return r;
+  }
+
+  /** A length, or -(encoding+1) for the special string encodings. */
+  lenOrEnc(): number {
+    const b = this.byte();
+    const t = b >> 6;
+    if (t === 0) return b & 63;
+    if (t === 1) return ((b & 63) << 8) | this.byte();
+    if (t === 3) return -((b & 63) + 1);
+    if (b === 0x80) return ((this.byte() << 24) >>> 0) + ((this.byte() << 16) | (this.byte() << 8) | this.byte());
+    if (b === 0x81) {
+      let v = 0;
+      for (let k = 0; k < 8; k++) v = v * 256 + this.byte();
+      return v;
+    }
+    throw new Bad();
+  }
+
+  len(): number {
+    const n = this.lenOrEnc();
+    if (n < 0) throw new Bad();
+    return n;
+  }
+
+  string(): string {
+    const n = this.lenOrEnc();
+    if (n >= 0) return this.bytes(n);
+    const enc = -n - 1;
+    if (enc === 0) return String((this.byte() << 24) >> 24);
+    if (enc === 1) {
+      const v = this.byte() | (this.byte() << 8);
+      return String((v << 16) >> 16);
+    }
+    if (enc === 2) {
+      const v = this.byte() | (this.byte() << 8) | (this.byte() << 16) | (this.byte() << 24);
+      return String(v);
+    }
+    if (enc === 3) {
+      const clen = this.len();
+      const ulen = this.len();
+      const r = lzfDecompress(this.bytes(clen), ulen);
+      if (r === null) throw new Bad();
+      return r;
+    }
+    throw new Bad();
+  }
+}
+
+function readLE(s: string, at: number, bytes: number, signed: boolean): bigint {
+  let v = 0n;
+  for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(s.charCodeAt(at + k));
+  return signed ? BigInt.asIntN(bytes * 8, v) : v;
+}
+
+/** Entries of a listpack blob as strings. */
+function parseListpack(lp: string): string[] {
+  if (lp.length < 7) throw new Bad();
+  const total = Number(readLE(lp, 0, 4, false));
+  if (total !== lp.length || lp.charCodeAt(lp.length - 1) !== 0xff) throw new Bad();
+  const out: string[] = [];
+  let p = 6;
+  while (p < lp.length - 1) {
+    const b = lp.charCodeAt(p);
+    let entryLen: number;
+    let val: string;
+    if (b < 0x80) {
+      val = String(b);
+      entryLen = 1;
+    } else if (b < 0xc0) {
+      const l = b & 63;
+      val = lp.slice(p + 1, p + 1 + l);
+      entryLen = 1 + l;
+    } else if (b < 0xe0) {
+      const u = ((b & 31) << 8) | lp.charCodeAt(p + 1);
+      val = String(u >= 4096 ? u - 8192 : u);
+      entryLen = 2;
+    } else if (b < 0xf0) {
+      const l = ((b & 15) << 8) | lp.charCodeAt(p + 1);
+      val = lp.slice(p + 2, p + 2 + l);
+      entryLen = 2 + l;
+    } else if (b === 0xf0) {
+      const l = Number(readLE(lp, p + 1, 4, false));
+      val = lp.slice(p + 5, p + 5 + l);
+      entryLen = 5 + l;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      const w = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
+      val = readLE(lp, p + 1, w, true).toString();
+      entryLen = 1 + w;
+    } else {
+      throw new Bad();
+    }
+    p += entryLen + backlenSize(entryLen);
+    if (p > lp.length - 1) throw new Bad();
+    out.push(val);
+  }
+  return out;
+}
+
+/** Limits the restored value's encoding follows (config). */
+export interface EncodingLimits {
+  hashMaxEntries: number;
+  hashMaxValue: number;
+  zsetMaxEntries: number;
+  zsetMaxValue: number;
+  setMaxIntset: number;
+}
+
+/** Parses a verified payload into a value; null for "Bad data format". */
+export function restoreValue(p: string, lim: EncodingLimits): RedisValue | null {
+  try {
+    const r = new Reader(p, p.length - 10);
+    const type = r.byte();
+    const v = loadObject(r, type, lim);
+    return v;
+  } catch (e) {
+    if (e instanceof Bad) return null;
+    throw e;
+  }
+}
+
+function loadObject(r: Reader, type: number, lim: EncodingLimits): RedisValue {
+  switch (type) {
+    case T_STRING:
+      return r.string();
+    case T_LIST: {
+      const n = r.len();
+      const items: string[] = [];
+      for (let i = 0; i < n; i++) items.push(r.string());
+      if (items.length === 0) throw new Bad();
+      return new List(items);
+    }
+    case T_LIST_QUICKLIST_2: {
+      const n = r.len();
+      const items: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const container = r.len();
+        const blob = r.string();
+        if (container === 1) items.push(blob);
+        else if (container === 2) for (const e of parseListpack(blob)) items.push(e);
+        else throw new Bad();
+      }
+      if (items.length === 0) throw new Bad();
+      return new List(items);
+    }
+    case T_SET:
+    case T_SET_INTSET: {
+      const members: string[] = [];
+      if (type === T_SET) {
+        const n = r.len();
+        for (let i = 0; i < n; i++) members.push(r.string());
+      } else {
+        const blob = r.string();
+        if (blob.length < 8) throw new Bad();
+        const width = Number(readLE(blob, 0, 4, false));
+        const count = Number(readLE(blob, 4, 4, false));
+        if ((width !== 2 && width !== 4 && width !== 8) || blob.length !== 8 + width * count) throw new Bad();
+        for (let i = 0; i < count; i++) members.push(readLE(blob, 8 + i * width, width, true).toString());
+      }
+      if (members.length === 0) throw new Bad();
+      const s = new SetValue(type === T_SET_INTSET || members.length <= lim.setMaxIntset);
+      for (const m of members) if (!s.add(m, lim.setMaxIntset)) throw new Bad();
+      if (type === T_SET && members.length > lim.setMaxIntset) s.convert();
+      return s as unknown as RedisValue;
+    }
+    case T_HASH:
+    case T_HASH_LISTPACK: {
+      const h = new HashValue();
+      let flat: string[];
+      if (type === T_HASH) {
+        const n = r.len();
+        flat = [];
+        for (let i = 0; i < 2 * n; i++) flat.push(r.string());
+      } else {
+        flat = parseListpack(r.string());
+      }
+      if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
+      let maxLen = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        if (!h.set(flat[i], flat[i + 1])) throw new Bad();
+        maxLen = Math.max(maxLen, flat[i].length, flat[i + 1].length);
+      }
+      h.listpack = type === T_HASH_LISTPACK || (h.size <= lim.hashMaxEntries && maxLen <= lim.hashMaxValue);
+      h.checkEntries(lim.hashMaxEntries);
+      h.checkLen(maxLen, lim.hashMaxValue);
+      return h as unknown as RedisValue;
+    }
+    case T_ZSET:
+    case T_ZSET_2:
+    case T_ZSET_LISTPACK: {
+      const z = new ZSet();
+      let maxLen = 0;
+      if (type === T_ZSET_LISTPACK) {
+        const flat = parseListpack(r.string());
+        if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
+        for (let i = 0; i < flat.length; i += 2) {
+          const sc = parseDouble(flat[i + 1]);
+          if (sc === null || !z.add(flat[i], sc)) throw new Bad();
+          maxLen = Math.max(maxLen, flat[i].length);
+        }
+      } else {
+        const n = r.len();
+        if (n === 0) throw new Bad();
+        for (let i = 0; i < n; i++) {
+          const m = r.string();
+          let sc: number;
+          if (type === T_ZSET_2) {
+            const b = Buffer.from(r.bytes(8), 'latin1');
+            sc = b.readDoubleLE(0);
+          } else {
+            const l = r.byte();
+            const t = r.bytes(l);
+            sc = l === 253 ? NaN : l === 254 ? Infinity : l === 255 ? -Infinity : Number(parseDouble(t));
+          }
+          if (Number.isNaN(sc) || !z.add(m, sc)) throw new Bad();
+          maxLen = Math.max(maxLen, m.length);
+        }
+        z.skiplist = true;
+      }
+      if (!z.skiplist) z.convertIfNeeded(lim.zsetMaxEntries, lim.zsetMaxValue, maxLen);
+      else if (z.size <= lim.zsetMaxEntries && maxLen <= lim.zsetMaxValue) z.skiplist = false;
+      return z;
+    }
+    default:
+      throw new Bad();
+  }
+}

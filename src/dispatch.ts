@@ -35,7 +35,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
   const server = c.server;
   const cmd = resolveCommand(server.table, argv);
   if (typeof cmd === 'string') {
-    reject(c, out, cmd);
+    reject(c, out, cmd, knownCommand(server.table, argv));
     return;
   }
   if ((cmd.name === 'debug' || cmd.name === 'module') && protectedRefused(c, cmd)) {
@@ -107,6 +107,13 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   c.lastCommand = cmd.name;
   if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv);
+}
+
+/** The command an arity error refers to (its rejected_calls count), if it exists. */
+function knownCommand(table: CommandTable, argv: string[]): Command | undefined {
+  const cmd = table.lookup(argv[0]);
+  if (!cmd || !cmd.subcommands || argv.length < 2) return cmd;
+  return cmd.subcommands.get(argv[1].toLowerCase());
 }
 
 /** DEBUG and MODULE run only as enable-debug-command / enable-module-command allow. */

@@ -114,7 +114,8 @@ function clientList(c: Client, argv: string[], out: ReplySink): void {
   out.verbatim(s);
 }
 
-// CLIENT KILL addr | CLIENT KILL [ID id] [TYPE type] [ADDR addr] [LADDR addr] [USER user] [SKIPME yes|no] [MAXAGE secs]
+// CLIENT KILL addr | CLIENT KILL [ID id] [TYPE type] [ADDR addr] [LADDR addr] [USER user] [SKIPME yes|no]
+// (MAXAGE came after 7.0: 7.0.15 answers it with a syntax error, and so do we.)
 function clientKill(c: Client, argv: string[], out: ReplySink): void {
   const server = c.server;
   let addr: string | null = null;
@@ -122,7 +123,6 @@ function clientKill(c: Client, argv: string[], out: ReplySink): void {
   let user: string | null = null;
   let type: ClientType | null = null;
   let id = 0;
-  let maxAge = 0;
   let skipme = true;
   if (argv.length === 3) {
     addr = argv[2];
@@ -152,16 +152,11 @@ function clientKill(c: Client, argv: string[], out: ReplySink): void {
         if (is(val, 'yes')) skipme = true;
         else if (is(val, 'no')) skipme = false;
         else throw new ReplyError(ERR.syntax);
-      } else if (is(opt, 'maxage')) {
-        const n = parseInt64(val);
-        if (n === null) throw new ReplyError(ERR.notInteger);
-        maxAge = Number(n);
       } else {
         throw new ReplyError(ERR.syntax);
       }
     }
   }
-  const now = Date.now();
   let killed = 0;
   let closeSelf = false;
   for (const cl of clientsById(server)) {
@@ -170,7 +165,6 @@ function clientKill(c: Client, argv: string[], out: ReplySink): void {
     if (type !== null && clientType(cl) !== type) continue;
     if (id !== 0 && cl.id !== id) continue;
     if (user !== null && cl.user !== user) continue;
-    if (maxAge > 0 && (now - cl.createdAt) / 1000 < maxAge) continue;
     if (cl === c && skipme) continue;
     if (cl === c) closeSelf = true;
     else server.killClient(cl);
@@ -221,7 +215,7 @@ function clientPause(c: Client, argv: string[], out: ReplySink): void {
     else if (is(argv[3], 'all')) mode = 'all';
     else throw new ReplyError('ERR CLIENT PAUSE mode must be WRITE or ALL');
   } else if (argv.length !== 3) {
-    throw new ReplyError(ERR.syntax);
+    throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
   }
   const t = parseInt64(argv[2]);
   if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');

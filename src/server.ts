@@ -104,6 +104,13 @@ export class Server implements KeyspaceEvents {
     this.config.watch('slowlog-log-slower-than', (v) => {
       this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
     });
+    this.config.watch('hz', () => {
+      // CONFIG SET hz: re-arm the cron at the new frequency (if it is running).
+      if (this.cron === null) return;
+      clearInterval(this.cron);
+      this.cron = null;
+      this.startCron();
+    });
     this.config.watch('slowlog-max-len', (v) => {
       this.slowlog.maxLen = Number(v);
       this.slowlog.trim();

@@ -1,4 +1,4 @@
-import { test } from 'vitest';
+import { test, expect } from 'vitest';
 import { describeDifferential } from '../support/differential.ts';
 
 describeDifferential('CONFIG', (d) => {
@@ -18,6 +18,13 @@ describeDifferential('CONFIG', (d) => {
     await d().both('HELLO', '3');
     await d().seq([['CONFIG', 'GET', 'hz']]);
     await d().both('HELLO', '2');
+  });
+
+  test('CONFIG GET * lists the same parameters as Redis', async () => {
+    const names = (r: unknown) => (r as string[]).filter((_, i) => i % 2 === 0).sort();
+    const real = names(await d().real.command('CONFIG', 'GET', '*'));
+    const ours = names(await d().ours.command('CONFIG', 'GET', '*'));
+    expect(ours).toEqual(real);
   });
 
   test('CONFIG SET validation errors', async () => {

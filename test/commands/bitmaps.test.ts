@@ -1,5 +1,6 @@
-import { test } from 'vitest';
-import { describeDifferential } from '../support/differential.ts';
+import { test, expect } from 'vitest';
+import { describeDifferential, type Differential } from '../support/differential.ts';
+import { decode, type Reply } from '../support/resp-reader.ts';
 
 /** Small deterministic PRNG so failures reproduce. */
 function rng(seed: number): () => number {
@@ -345,6 +346,67 @@ describeDifferential('bitmap commands', (d) => {
       ['BITOP', 'NOT', 'inv', 'big'],
       ['BITCOUNT', 'inv'],
       ['BITPOS', 'inv', '0'],
+    ]);
+  });
+});
+
+/**
+ * Keyspace notifications: the real server's are read by a PSUBSCRIBE client; ours are
+ * recorded at the notifier (the same events the pubsub layer would publish).
+ */
+async function sameEvents(dd: Differential, cmds: string[][]): Promise<void> {
+  const sub = (await dd.pair()).real;
+  try {
+    await dd.real.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+    await sub.call('PSUBSCRIBE', '__keyevent@*');
+    const notifier = dd.redmoon.server.notifier;
+    const mine: string[] = [];
+    const orig = notifier.notify;
+    notifier.configure('KEA');
+    notifier.notify = function (cls, event, key, dbid) {
+      mine.push(`${event} ${key}`);
+      return orig.call(this, cls, event, key, dbid);
+    };
+    try {
+      for (const c of cmds) await dd.same(...c);
+    } finally {
+      notifier.notify = orig;
+      notifier.configure('');
+    }
+    const buf = Buffer.from(await sub.drain(100), 'latin1');
+    const theirs: string[] = [];
+    for (let pos = 0; ; ) {
+      const r = decode(buf, pos);
+      if (!r) break;
+      pos = r.end;
+      const v = r.value as Reply[];
+      if (Array.isArray(v) && v[0] === 'pmessage') theirs.push(`${String(v[2]).split(':')[1]} ${String(v[3])}`);
+    }
+    expect(mine).toEqual(theirs);
+  } finally {
+    sub.close();
+    await dd.real.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+  }
+}
+
+describeDifferential('bitmap keyspace notifications', (d) => {
+  test('events of bitmap commands', async () => {
+    await sameEvents(d(), [
+      ['SETBIT', 'b', '3', '1'],
+      ['SETBIT', 'b', '3', '1'],
+      ['SETBIT', 'b', '3', '0'],
+      ['SETBIT', 'b', '30', '0'],
+      ['SETBIT', 'b', '30', '0'],
+      ['BITFIELD', 'f', 'SET', 'u8', '0', '0'],
+      ['BITFIELD', 'f', 'SET', 'u8', '0', '0'],
+      ['BITFIELD', 'f', 'SET', 'u8', '0', '1', 'INCRBY', 'u8', '0', '1'],
+      ['BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000'],
+      ['BITFIELD', 'f', 'GET', 'u8', '0'],
+      ['BITFIELD', 'g', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000'],
+      ['BITOP', 'OR', 'dest', 'b', 'f'],
+      ['BITOP', 'OR', 'dest', 'nokey'],
+      ['BITOP', 'OR', 'dest', 'nokey'],
+      ['BITOP', 'NOT', 'dest2', 'b'],
     ]);
   });
 });

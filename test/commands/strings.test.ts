@@ -105,6 +105,25 @@ describeDifferential('string commands', (d) => {
     ]);
   });
 
+  test('SET and GETEX option combinations', async () => {
+    const future = String(Math.floor(Date.now() / 1000) + 5000);
+    const opts: string[][] = [['NX'], ['XX'], ['GET'], ['KEEPTTL'], ['PERSIST'], ['EX', '100'], ['PX', '100000'], ['EXAT', future], ['PXAT', future + '000'], ['ex'], ['BOGUS']];
+    const cmds: string[][] = [];
+    for (const a of opts) {
+      for (const b of opts) {
+        for (const key of ['present', 'absent']) {
+          cmds.push(['SET', 'present', 'p', 'EX', '50']);
+          cmds.push(['SET', key, 'v', ...a, ...b]);
+          cmds.push(['TTL', key]);
+          cmds.push(['DEL', 'absent']);
+          cmds.push(['GETEX', 'present', ...a, ...b]);
+          cmds.push(['TTL', 'present']);
+        }
+      }
+    }
+    await d().seq(cmds);
+  });
+
   test('SETNX SETEX PSETEX', async () => {
     await d().seq([
       ['SETNX', 'k', 'v'],

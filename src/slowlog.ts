@@ -1,4 +1,5 @@
 import type { Client } from './client.ts';
+import { redactArgv } from './monitor.ts';
 
 /** One SLOWLOG entry, as SLOWLOG GET shows it. */
 export interface SlowlogEntry {
@@ -27,7 +28,8 @@ export class Slowlog {
   slowerThan = 10000;
   maxLen = 128;
 
-  record(c: Client, argv: string[], usec: number): void {
+  record(c: Client, original: string[], usec: number): void {
+    const argv = redactArgv(original);
     const n = Math.min(argv.length, MAX_ARGC);
     const args: string[] = [];
     for (let i = 0; i < n; i++) {

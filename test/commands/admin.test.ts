@@ -78,6 +78,12 @@ describeDifferential('server admin commands', (d) => {
         .replace(/:\d+\r\n/g, ':N\r\n');
     expect(shape(ours)).toBe(shape(real));
     expect(ours).toContain('... (72 more bytes)');
+    await d().both('AUTH', 'a', 'b', 'c');
+    await d().both('AUTH', 'a');
+    await d().both('CONFIG', 'SET', 'requirepass', '', 'hz', '10');
+    await d().both('ECHO', ...Array.from({ length: 40 }, (_, i) => `a${i}`));
+    const red = await d().both('SLOWLOG', 'GET', '4');
+    expect(shape(red.ours)).toBe(shape(red.real));
     await d().seq([['CONFIG', 'SET', 'slowlog-log-slower-than', '10000'], ['SLOWLOG', 'RESET'], ['SLOWLOG', 'LEN']]);
     await d().both('CLIENT', 'SETNAME', '');
   });

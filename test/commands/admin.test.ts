@@ -104,10 +104,15 @@ describeDifferential('server admin commands', (d) => {
       expect(await p.real.call('MONITOR')).toBe('+OK\r\n');
       await d().both('SADD', 'a b', 'x"y\\z\x01\n');
       await d().both('CONFIG', 'GET', 'hz');
+      await d().both('AUTH', 'secret');
+      await d().both('HELLO', '2', 'AUTH', 'default', 'pw');
+      await d().both('SELECT', '2');
+      await d().both('SADD', 'k', 'v');
+      await d().both('SELECT', '0');
       await d().both('PING');
-      const real = await p.real.readRaw(2, 1000);
-      const ours = await p.ours.readRaw(2, 1000);
-      const norm = (s: string) => s.replace(/^\+\d+\.\d{6} \[0 [^\]]+\]/gm, '+T [0 A]');
+      const real = await p.real.readRaw(7, 1000);
+      const ours = await p.ours.readRaw(7, 1000);
+      const norm = (s: string) => s.replace(/^\+\d+\.\d{6} \[(\d+) [^\]]+\]/gm, '+T [$1 A]');
       expect(norm(ours)).toBe(norm(real));
       expect(ours).toMatch(/^\+\d{10}\.\d{6} \[0 127\.0\.0\.1:\d+\] "SADD" "a b" "x\\"y\\\\z\\x01\\n"\r\n/);
     } finally {

@@ -421,7 +421,7 @@ function incrby(c: Client, argv: string[], out: ReplySink): void {
 function decrby(c: Client, argv: string[], out: ReplySink): void {
   const v = incrArg(argv[2]);
   if (v === MIN_I64) throw new ReplyError('ERR decrement would overflow');
-  incrDecr(c, argv[1], typeof v === 'number' ? -v : -v, out);
+  incrDecr(c, argv[1], typeof v === 'number' ? -v : -(v as bigint), out);
 }
 
 const LD_ZERO = parseLongDouble('0') as LongDouble;

@@ -620,6 +620,10 @@ describeDifferential('string keyspace notifications', (d) => {
       ['DECRBY', 'n', '5'],
       ['INCRBYFLOAT', 'n', '1.5'],
       ['INCR', 'x'],
+      ['SET', 'gone', 'v', 'PXAT', '1'],
+      ['GET', 'gone'],
+      ['SET', 'gone', 'v', 'EX', '100', 'GET'],
+      ['GETDEL', 'gone'],
     ]);
   });
 });

@@ -344,7 +344,8 @@ export class Server implements KeyspaceEvents {
   /** Active expiry: like Redis, keep sampling while many sampled keys turn out expired. */
   activeExpireEnabled = true;
   private serverCron(): void {
-    if (!this.activeExpireEnabled || this.busyError !== null) return;
+    // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
+    if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
     const deadline = performance.now() + 25;
     for (const db of this.dbs) {
       if (db.expires.size === 0) continue;

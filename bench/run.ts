@@ -64,7 +64,8 @@ async function startRedis(): Promise<Target> {
 
 async function startRedmoon(): Promise<Target> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), '--port', String(port), '--loglevel', 'warning'], {
+  // The production entry (`npm start`): the esbuild bundle `npm run build` writes.
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/redmoon.mjs'), '--port', String(port), '--loglevel', 'warning'], {
     stdio: 'ignore',
     cwd: ROOT,
   });

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
+import defaultsJson from './config-defaults.json' with { type: 'json' };
 import { ReplyError } from './errors.ts';
-
-const require = createRequire(import.meta.url);
 
 /** Pairs of names Redis 7.0 treats as one parameter (old name, new name). */
 const ALIASES: [string, string][] = [
@@ -47,7 +45,7 @@ export class Config {
   private readonly listeners = new Map<string, ((v: string) => void)[]>();
 
   constructor(overrides: Record<string, string> = {}) {
-    const defaults = require('./config-defaults.json') as Record<string, string>;
+    const defaults = defaultsJson as Record<string, string>;
     for (const [k, v] of Object.entries(defaults)) this.values.set(k, v);
     this.values.set('dir', process.cwd());
     for (const [a, b] of ALIASES) {

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import schemaJson from './config-schema.json' with { type: 'json' };
 import fs from 'node:fs';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../client.ts';
@@ -22,9 +22,8 @@ interface Param {
   values?: string[];
 }
 
-const require = createRequire(import.meta.url);
 /** Read-only schema shared by all servers (never mutated). */
-const SCHEMA: Readonly<Record<string, Param>> = require('./config-schema.json');
+const SCHEMA: Readonly<Record<string, Param>> = schemaJson as Readonly<Record<string, Param>>;
 /** name or alias → [canonical entry name as Redis registers it, its schema]. */
 const LOOKUP: ReadonlyMap<string, Param> = (() => {
   const m = new Map<string, Param>();

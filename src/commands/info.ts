@@ -1,13 +1,12 @@
 import os from 'node:os';
-import { createRequire } from 'node:module';
+import packageJson from '../../package.json' with { type: 'json' };
 import { randomBytes } from 'node:crypto';
 import type { Client } from '../client.ts';
 import type { Server } from '../server.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
 
-const require = createRequire(import.meta.url);
-const REDMOON_VERSION: string = (require('../../package.json') as { version: string }).version;
+const REDMOON_VERSION: string = packageJson.version;
 
 /** Per-server values INFO needs that nothing else keeps (run id, replication id, peaks). */
 interface InfoState {

@@ -326,7 +326,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     const raw = argv[3 + k * 2];
     try {
       if (name === 'client-output-buffer-limit') values.push(clientOutputBufferLimit(config.get(name), raw));
-      else values.push(normalize(name, LOOKUP.get(name) as Param, raw));
+      else values.push(applyLimits(name, normalize(name, LOOKUP.get(name) as Param, raw)));
     } catch (e) {
       if (e instanceof SetError) {
         throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${e.message}`);
@@ -338,6 +338,12 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     if (config.get(names[k]) !== values[k]) config.setRaw(names[k], values[k]);
   }
   out.simple('OK');
+}
+
+/** Values Redis adjusts when applying them (updateHZ keeps hz within 1..500). */
+function applyLimits(name: string, value: string): string {
+  if (name === 'hz') return String(Math.min(500, Math.max(1, Number(value))));
+  return value;
 }
 
 /** enable-*-command / enable-protected-configs: no, yes, or local (loopback and unix clients only). */

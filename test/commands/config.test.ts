@@ -117,6 +117,19 @@ describeDifferential('CONFIG', (d) => {
       ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
       ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'],
       ['CONFIG', 'SET', 'requirepass', ''],
+      ['CONFIG', 'SET', 'hz', '0'],
+      ['CONFIG', 'GET', 'hz'],
+      ['CONFIG', 'SET', 'hz', '1000'],
+      ['CONFIG', 'GET', 'hz'],
+      ['CONFIG', 'SET', 'hz', '10'],
+      ['CONFIG', 'SET', 'maxmemory', '99999999999999999999999'],
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+      ['CONFIG', 'SET', 'slowlog-max-len', '-1'],
+      ['CONFIG', 'SET', 'slowlog-log-slower-than', '-2'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-5'],
+      ['CONFIG', 'GET', 'list-max-ziplist-size'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
     ]);
   });
 

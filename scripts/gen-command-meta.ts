@@ -37,6 +37,8 @@ for (const e of info) {
 }
 const ver = (await c.command('INFO', 'server')) as { verbatim: string } | string;
 console.log(`redis: ${(typeof ver === 'string' ? ver : ver.verbatim).match(/redis_version:(\S+)/)?.[1]}; ${names.length} commands`);
-fs.writeFileSync(new URL('../src/commands/meta.json', import.meta.url), JSON.stringify(out));
+// Wrapped in one top-level key: bundlers turn top-level JSON keys into named exports, and
+// a command named `eval` is not a legal export binding in strict mode.
+fs.writeFileSync(new URL('../src/commands/meta.json', import.meta.url), JSON.stringify({ commands: out }));
 c.close();
 await oracle.stop();

@@ -499,8 +499,9 @@ function objectIdletime(c: Client, argv: string[], out: ReplySink): void {
 
 /** estimateObjectIdleTime in seconds, over the 24-bit wrapping LRU clock. */
 export function idleSeconds(db: Database, key: string): number {
+  db.startAccessTracking();
   const clock = db.lruClock();
-  const at = db.lru.get(key) ?? clock;
+  const at = db.lastAccess(key);
   return clock >= at ? clock - at : clock + (0xffffff - at);
 }
 
@@ -581,6 +582,7 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   if (idle >= 0 && !isLfu(c)) {
     let at = db.lruClock() - idle;
     if (at < 0) at += 0xffffff;
+    db.startAccessTracking();
     db.lru.set(key, at);
   }
   notify(c, 'restore', key, db.id);

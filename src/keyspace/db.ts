@@ -45,6 +45,13 @@ export class Database {
    * OBJECT IDLETIME. Small integers, so V8 stores them unboxed.
    */
   lru = new Map<string, number>();
+  /**
+   * Access times cost a map entry per key (~30 bytes), so they are recorded only once
+   * something asked for them (OBJECT IDLETIME, RESTORE IDLETIME). Keys untouched since then
+   * count as accessed when tracking started (`lruSince`): see README, divergences.
+   */
+  trackAccess = false;
+  lruSince = -1;
   /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
   readonly scanCursors = new ScanCursors();
   private lruNow = 0;
@@ -87,7 +94,7 @@ export class Database {
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
+    if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     return v;
   }
 
@@ -103,6 +110,18 @@ export class Database {
    * Redis's LRU_CLOCK(): seconds modulo 2^24, cached for up to 100ms so lookups don't read
    * the system clock each time.
    */
+  /** Starts recording access times (first OBJECT IDLETIME or RESTORE IDLETIME). */
+  startAccessTracking(): void {
+    if (this.trackAccess) return;
+    this.trackAccess = true;
+    this.lruSince = this.lruClock();
+  }
+
+  /** Last access in LRU clock units: recorded, or when tracking started. */
+  lastAccess(key: string): number {
+    return this.lru.get(key) ?? (this.lruSince >= 0 ? this.lruSince : this.lruClock());
+  }
+
   lruClock(): number {
     if (this.lruStale) {
       this.lruNow = Math.floor(this.now() / 1000) & 0xffffff;
@@ -134,7 +153,7 @@ export class Database {
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
     this.data.set(key, value);
-    this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
+    if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.events.modified(this, key);
@@ -249,6 +268,8 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
     [this.lru, other.lru] = [other.lru, this.lru];
+    [this.trackAccess, other.trackAccess] = [other.trackAccess, this.trackAccess];
+    [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];
     this.sweepCursor = other.sweepCursor = null;
   }
 }

@@ -115,7 +115,7 @@ function pfdebug(c: Client, argv: string[], out: ReplySink): void {
     for (const r of regs) out.integer(r);
   } else if (sub === 'decode') {
     if (hllIsDense(v)) throw new ReplyError('ERR HLL encoding is not sparse');
-    out.simple(hllDecodeSparse(v));
+    out.bulk(hllDecodeSparse(v));
   } else if (sub === 'encoding') {
     out.simple(hllIsDense(v) ? 'dense' : 'sparse');
   } else {

@@ -44,6 +44,8 @@ export class Client {
   watchDirty = false;
   /** Keys watched, as `${dbIndex}\0${key}` strings (the registry lives in the server). */
   readonly watched = new Set<string>();
+  /** Watched keys that were already logically expired when WATCHed (Redis wk->expired). */
+  watchExpired: Set<string> | null = null;
   /** True while commands run from EXEC or a script: blocking commands must not block. */
   inExecOrScript = false;
 

@@ -82,6 +82,14 @@ function reject(c: Client, out: ReplySink, text: string, cmd?: Command): void {
   if (cmd) cmd.stats.rejected++;
   if (c.multi !== null) c.multiDirty = true;
   c.server.stats.rejectedCalls++;
+  if (c.multi !== null && cmd?.name === 'exec') {
+    // execCommandAbort: a rejected EXEC discards the transaction.
+    c.multi = null;
+    c.multiDirty = false;
+    c.server.unwatchAll(c);
+    out.error(`EXECABORT Transaction discarded because of: ${text.startsWith('ERR ') ? text.slice(4) : text}`);
+    return;
+  }
   out.error(text);
 }
 
@@ -105,6 +113,8 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   const usec = (performance.now() - start) * 1000;
   stats.usec += usec;
   c.lastCommand = cmd.name;
+  // Client-side caching: remember the keys a tracking client read.
+  if (c.tracking !== null && cmd.isReadonly) server.tracking.rememberKeys(c, cmd, argv);
   if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv);
 }

@@ -1,5 +1,27 @@
 import type { Client } from './client.ts';
+import type { RespWriter } from './resp/writer.ts';
 import { globMatch } from './util/glob.ts';
+
+/** Which of the three subscription spaces a (un)subscribe works on. */
+export type SubKind = 'channel' | 'pattern' | 'shard';
+
+/**
+ * Runs `write` with the client's replies unmuted: pub/sub messages, confirmations and
+ * tracking invalidations are pushes, which Redis delivers even under CLIENT REPLY OFF.
+ */
+export function pushTo(c: Client, write: (out: RespWriter) => void): void {
+  const out = c.writer;
+  if (!out.muted) {
+    write(out);
+    return;
+  }
+  out.muted = false;
+  try {
+    write(out);
+  } finally {
+    out.muted = true;
+  }
+}
 
 /**
  * Channel and pattern subscriptions of one server, and message delivery.
@@ -16,11 +38,12 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs) {
       for (const c of subs) {
-        const out = c.writer;
-        out.push(3);
-        out.bulk('message');
-        out.bulk(channel);
-        out.bulk(message);
+        pushTo(c, (out) => {
+          out.push(3);
+          out.bulk('message');
+          out.bulk(channel);
+          out.bulk(message);
+        });
         c.flush();
         n++;
       }
@@ -29,12 +52,13 @@ export class PubSub {
       for (const [pattern, clients] of this.patterns) {
         if (!globMatch(pattern, channel, false)) continue;
         for (const c of clients) {
-          const out = c.writer;
-          out.push(4);
-          out.bulk('pmessage');
-          out.bulk(pattern);
-          out.bulk(channel);
-          out.bulk(message);
+          pushTo(c, (out) => {
+            out.push(4);
+            out.bulk('pmessage');
+            out.bulk(pattern);
+            out.bulk(channel);
+            out.bulk(message);
+          });
           c.flush();
           n++;
         }
@@ -49,15 +73,69 @@ export class PubSub {
     const subs = this.shardChannels.get(channel);
     if (!subs) return 0;
     for (const c of subs) {
-      const out = c.writer;
-      out.push(3);
-      out.bulk('smessage');
-      out.bulk(channel);
-      out.bulk(message);
+      pushTo(c, (out) => {
+        out.push(3);
+        out.bulk('smessage');
+        out.bulk(channel);
+        out.bulk(message);
+      });
       c.flush();
       n++;
     }
     return n;
+  }
+
+  /** The client-side set and server-side map of one subscription space. */
+  private spaces(c: Client, kind: SubKind): [Set<string>, Map<string, Set<Client>>] {
+    if (kind === 'channel') return [c.channels, this.channels];
+    if (kind === 'pattern') return [c.patterns, this.patterns];
+    return [c.shardChannels, this.shardChannels];
+  }
+
+  /** The count confirmations carry: channels + patterns, or shard channels alone. */
+  private static count(c: Client, kind: SubKind): number {
+    return kind === 'shard' ? c.shardChannels.size : c.channels.size + c.patterns.size;
+  }
+
+  /** Subscribes and writes the confirmation push. */
+  subscribe(c: Client, kind: SubKind, name: string): void {
+    const [mine, all] = this.spaces(c, kind);
+    if (!mine.has(name)) {
+      mine.add(name);
+      this.attach(all, name, c);
+    }
+    const word = kind === 'channel' ? 'subscribe' : kind === 'pattern' ? 'psubscribe' : 'ssubscribe';
+    pushTo(c, (out) => {
+      out.push(3);
+      out.bulk(word);
+      out.bulk(name);
+      out.integer(PubSub.count(c, kind));
+    });
+  }
+
+  /** Unsubscribes (null name: the confirmation for "nothing to unsubscribe"). */
+  unsubscribe(c: Client, kind: SubKind, name: string | null, notify = true): void {
+    const [mine, all] = this.spaces(c, kind);
+    if (name !== null && mine.delete(name)) this.detach(all, name, c);
+    if (!notify) return;
+    const word = kind === 'channel' ? 'unsubscribe' : kind === 'pattern' ? 'punsubscribe' : 'sunsubscribe';
+    pushTo(c, (out) => {
+      out.push(3);
+      out.bulk(word);
+      if (name === null) out.null();
+      else out.bulk(name);
+      out.integer(PubSub.count(c, kind));
+    });
+  }
+
+  /** Unsubscribes from everything in one space, one confirmation each (or the null one). */
+  unsubscribeAll(c: Client, kind: SubKind, notify = true): void {
+    const [mine] = this.spaces(c, kind);
+    if (mine.size === 0) {
+      if (notify) this.unsubscribe(c, kind, null);
+      return;
+    }
+    for (const name of [...mine]) this.unsubscribe(c, kind, name, notify);
   }
 
   /** Drops every subscription of a client (disconnect, RESET). */

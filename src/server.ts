@@ -9,6 +9,8 @@ import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { processCommand } from './dispatch.ts';
 import { PubSub } from './pubsub.ts';
 import { Notifier } from './notify.ts';
+import { Blocking } from './blocking.ts';
+import { Tracking } from './tracking.ts';
 import { Slowlog } from './slowlog.ts';
 import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
@@ -87,6 +89,13 @@ export class Server implements KeyspaceEvents {
   onShutdown: (() => void) | null = null;
   /** Hooks called when a client disconnects. */
   readonly clientClosedHooks: ((c: Client) => void)[] = [];
+  /** Blocked clients (BLPOP...) and the keys ready to serve them. */
+  readonly blocking = new Blocking(this);
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking = new Tracking(this);
+  /** The client whose command is executing (or being served after blocking); null between. */
+  currentClient: Client | null = null;
+  private flushDepth = 0;
 
   constructor(readonly options: ServerOptions = {}) {
     const overrides: Record<string, string> = { ...(options.config ?? {}) };
@@ -124,11 +133,40 @@ export class Server implements KeyspaceEvents {
   // ---- keyspace events -------------------------------------------------------------------
 
   modified(db: Database, key: string): void {
-    if (this.watchers.size !== 0) {
-      const set = this.watchers.get(`${db.id}\0${key}`);
-      if (set) for (const c of set) c.watchDirty = true;
-    }
+    if (this.watchers.size !== 0) this.touchWatchedKey(db, key);
+    if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
     for (const h of this.keyModifiedHooks) h(db, key);
+  }
+
+  /** Marks the clients WATCHing a key dirty (Redis touchWatchedKey). */
+  private touchWatchedKey(db: Database, key: string): void {
+    const k = `${db.id}\0${key}`;
+    const set = this.watchers.get(k);
+    if (!set) return;
+    for (const c of [...set]) {
+      if (c.watchExpired !== null && c.watchExpired.has(k)) {
+        // Watched while already expired: its removal is no logical change, nor is a
+        // change that leaves it expired.
+        if (!db.data.has(key)) {
+          c.watchExpired.delete(k);
+          continue;
+        }
+        const when = db.expires.get(key);
+        if (when !== undefined && when <= Date.now()) continue;
+      }
+      c.watchDirty = true;
+      this.dropWatches(c);
+    }
+  }
+
+  /** FLUSHDB/FLUSHALL bracket: tracking sends one null invalidation instead of one per key. */
+  flushing(_db: Database, start: boolean): void {
+    if (start) {
+      this.flushDepth++;
+      if (this.tracking.clients !== 0) this.tracking.flushed();
+    } else {
+      this.flushDepth--;
+    }
   }
 
   /** A key blocked clients may wait on got data (Redis signalKeyAsReady). */
@@ -252,7 +290,11 @@ export class Server implements KeyspaceEvents {
       }
       this.stats.commandsProcessed++;
       const mode = c.replyMode;
+      this.currentClient = c;
       processCommand(c, argv, c.writer);
+      if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+      if (this.blocking.ready.size !== 0) this.blocking.handleReady();
+      this.currentClient = null;
       if (mode === 'skip' && c.replyMode === 'skip') {
         c.replyMode = 'on';
         c.writer.muted = false;
@@ -316,6 +358,12 @@ export class Server implements KeyspaceEvents {
 
   /** Drops every WATCH of a client (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
   unwatchAll(c: Client): void {
+    this.dropWatches(c);
+    c.watchDirty = false;
+  }
+
+  /** Removes a client's watched keys from the registry, keeping its dirty flag. */
+  private dropWatches(c: Client): void {
     for (const k of c.watched) {
       const s = this.watchers.get(k);
       if (!s) continue;
@@ -323,7 +371,14 @@ export class Server implements KeyspaceEvents {
       if (s.size === 0) this.watchers.delete(k);
     }
     c.watched.clear();
-    c.watchDirty = false;
+    c.watchExpired = null;
+  }
+
+  /** A blocked client was served or unblocked: send its reply, then run its pipelined input. */
+  afterServed(c: Client): void {
+    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    c.flush();
+    this.resumeClient(c);
   }
 
   /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */

@@ -143,7 +143,7 @@ function reset(c: Client, _argv: string[], out: ReplySink): void {
   c.replyMode = 'on';
   c.writer.muted = false;
   c.noEvict = false;
-  c.tracking = null;
+  server.tracking.disable(c);
   c.authenticated = !server.requiresAuth();
   c.user = 'default';
   out.simple('RESET');

@@ -15,6 +15,8 @@ import { commands as streams } from './streams.ts';
 import { commands as pubsub } from './pubsub.ts';
 import { commands as transactions } from './transactions.ts';
 import { commands as scripting } from './scripting.ts';
+import { commands as blocking } from './blocking.ts';
+import { commands as tracking } from './tracking.ts';
 
 /** Every command family's handlers; the server builds its command table from these. */
 export const ALL_FAMILIES: HandlerTable[] = [
@@ -34,4 +36,6 @@ export const ALL_FAMILIES: HandlerTable[] = [
   pubsub,
   transactions,
   scripting,
+  blocking,
+  tracking,
 ];

@@ -29,6 +29,8 @@ export interface KeyspaceEvents {
   modified(db: Database, key: string): void;
   /** A key expired and was removed (for the `expired` keyspace event). */
   expired(db: Database, key: string): void;
+  /** FLUSHDB/FLUSHALL of one database starts (true) and ends (false): tracking sends one null. */
+  flushing?(db: Database, start: boolean): void;
 }
 
 /**
@@ -225,7 +227,9 @@ export class Database {
   /** Removes every key; returns how many there were. Signals each (WATCH). */
   flush(): number {
     const n = this.data.size;
+    this.events.flushing?.(this, true);
     for (const key of this.data.keys()) this.events.modified(this, key);
+    this.events.flushing?.(this, false);
     this.data.clear();
     this.expires.clear();
     this.lru.clear();

@@ -30,6 +30,11 @@ export interface ReplySink {
   set(n: number): void;
   /** RESP3 double; RESP2 bulk string formatted as Redis's `%.17g`. */
   double(d: number): void;
+  /**
+   * A double whose text the caller formatted (Redis's addReplyHumanLongDouble): RESP3 double
+   * with exactly that text, RESP2 bulk. Optional: without it, callers fall back to double().
+   */
+  doubleText?(text: string, d: number): void;
   /** RESP3 boolean; RESP2 integer 1/0. */
   bool(b: boolean): void;
   /** RESP3 verbatim string (`=len\r\ntxt:...`); RESP2 bulk. */

@@ -142,6 +142,12 @@ export class RespWriter implements ReplySink {
     else this.bulk(s);
   }
 
+  doubleText(text: string): void {
+    if (this.muted) return;
+    if (this.resp === 3) this.ascii(`,${text}\r\n`);
+    else this.bulk(text);
+  }
+
   bool(b: boolean): void {
     if (this.muted) return;
     if (this.resp === 3) this.ascii(b ? '#t\r\n' : '#f\r\n');

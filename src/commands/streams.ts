@@ -656,22 +656,68 @@ function xread(c: Client, argv: string[], out: ReplySink): void {
   const req = parseXRead(c, argv);
   if (tryServeXRead(c, req, out)) return;
   if (req.timeout !== -1) {
-    if (c.multi !== null || c.inExecOrScript || !blockForStreams(c, req, out)) out.nullArray();
+    if (c.inExecOrScript || !blockForStreams(c, req, out)) out.nullArray();
     return;
   }
   out.nullArray();
 }
 
+/** XREAD_BLOCKED_DEFAULT_COUNT: a blocked reader without COUNT gets at most this many. */
+const BLOCKED_DEFAULT_COUNT = 1000;
+
 /**
- * Blocks the client until one of the streams can serve it. Returns false when blocking is not
- * available (the caller then replies as on a timeout).
+ * Blocks the client until one of the streams can serve it (blockForKeys with BLOCKED_STREAM).
+ * Returns false when blocking is not available (the caller then replies as on a timeout).
  */
-function blockForStreams(_c: Client, _req: XReadRequest, _out: ReplySink): boolean {
-  return false;
+function blockForStreams(c: Client, req: XReadRequest, _out: ReplySink): boolean {
+  const keys = [...new Set(req.keys)];
+  c.server.blocking.block(c, {
+    keys,
+    deadline: req.timeout === 0 ? 0 : Date.now() + req.timeout,
+    serve: (key) => serveBlockedStream(c, req, key),
+    timeout: () => c.writer.nullArray(),
+  });
+  return true;
+}
+
+/** serveClientsBlockedOnStreamKey for one blocked reader; true when it was answered. */
+function serveBlockedStream(c: Client, req: XReadRequest, key: string): boolean {
+  const v = c.db.get(key);
+  if (v === undefined || typeof v === 'string' || v.type !== 'stream') return false;
+  const s = v as Stream;
+  let gt = req.ids[req.keys.indexOf(key)];
+  let g: ConsumerGroup | undefined;
+  if (req.group !== null) {
+    g = s.getGroup(req.group);
+    if (!g) throw new ReplyError('NOGROUP the consumer group this client was blocked on no longer exists');
+    gt = g.lastId;
+  }
+  if (cmpID(s.lastId, gt) <= 0) return false;
+  const start = incrID(gt) ?? ID_ZERO;
+  const count = req.count || BLOCKED_DEFAULT_COUNT;
+  const out = c.writer;
+  let entries: Served['entries'];
+  if (g) {
+    const cons = lookupOrCreateConsumer(c, g, req.consumer!, key);
+    entries = deliverToGroup(s, g, cons, start, count, req.noack);
+  } else {
+    entries = s.range(start, ID_MAX, false, count);
+  }
+  if (out.resp === 2) {
+    out.array(1);
+    out.array(2);
+  } else {
+    out.map(1);
+  }
+  out.bulk(key);
+  replyEntries(out, entries);
+  return true;
 }
 
 /** Tells blocked XREAD/XREADGROUP clients a stream changed (signalKeyAsReady). */
-function signalStreamReady(_c: Client, _key: string): void {}
+function signalStreamReady(c: Client, key: string): void {
+  c.server.signalKeyAsReady(c.db, key);
+}
 
 // ---- consumer groups -------------------------------------------------------------------------
 
@@ -740,6 +786,7 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
     if (!s) {
       s = new Stream();
       c.db.set(key, s);
+      signalStreamReady(c, key);
     }
     if (!s.groups) s.groups = new Map();
     if (s.groups.has(grp)) throw new ReplyError('BUSYGROUP Consumer Group name already exists');

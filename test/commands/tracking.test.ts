@@ -1,0 +1,183 @@
+import { test, expect } from 'vitest';
+import { describeDifferential, type Differential } from '../support/differential.ts';
+import type { RawClient } from '../support/raw-client.ts';
+
+type Pair = { real: RawClient; ours: RawClient };
+const show = (s: string) => s.replace(/\r\n/g, '⏎\n');
+const enc = (a: string[]) => `*${a.length}\r\n${a.map((x) => `$${x.length}\r\n${x}\r\n`).join('')}`;
+
+async function on(p: Pair, n: number, ...argv: string[]): Promise<string> {
+  const [r, o] = await Promise.all([p.real.sendRaw(enc(argv), n), p.ours.sendRaw(enc(argv), n)]);
+  expect(show(o), JSON.stringify(argv)).toBe(show(r));
+  return r;
+}
+async function read(p: Pair, n = 1, ms = 2000): Promise<string> {
+  const [r, o] = await Promise.all([p.real.readRaw(n, ms), p.ours.readRaw(n, ms)]);
+  expect(show(o)).toBe(show(r));
+  return r;
+}
+async function nothing(p: Pair): Promise<void> {
+  const [r, o] = await Promise.all([p.real.drain(60), p.ours.drain(60)]);
+  expect(show(o)).toBe(show(r));
+}
+async function ids(p: Pair): Promise<[string, string]> {
+  const [r, o] = await Promise.all([p.real.command('CLIENT', 'ID'), p.ours.command('CLIENT', 'ID')]);
+  return [String(r), String(o)];
+}
+async function pairs(d: () => Differential, n: number, f: (...p: Pair[]) => Promise<void>): Promise<void> {
+  const ps: Pair[] = [];
+  for (let i = 0; i < n; i++) ps.push(await d().pair());
+  try {
+    await f(...ps);
+  } finally {
+    for (const p of ps) {
+      p.real.close();
+      p.ours.close();
+    }
+  }
+}
+async function hello3(p: Pair): Promise<void> {
+  await Promise.all([p.real.call('HELLO', '3'), p.ours.call('HELLO', '3')]);
+}
+
+describeDifferential('client tracking', (d) => {
+  test('option errors and TRACKINGINFO / GETREDIR', async () => {
+    await pairs(d, 1, async (a) => {
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'GETREDIR');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'maybe');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'FOO');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'PREFIX', 'a');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'OPTIN');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTIN', 'OPTOUT');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'REDIRECT', '999999');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'REDIRECT', 'x');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'ab', 'PREFIX', 'a');
+      await on(a, 1, 'CLIENT', 'CACHING', 'yes');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTIN');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'GETREDIR');
+      await on(a, 1, 'CLIENT', 'CACHING', 'no');
+      await on(a, 1, 'CLIENT', 'CACHING', 'maybe');
+      await on(a, 1, 'CLIENT', 'CACHING', 'yes');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTOUT');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'off');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'b', 'PREFIX', 'a', 'NOLOOP');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'bc');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'c');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'off');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTOUT');
+      await on(a, 1, 'CLIENT', 'CACHING', 'no');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+      await on(a, 1, 'PING');
+      await on(a, 1, 'CLIENT', 'TRACKINGINFO');
+    });
+  });
+
+  test('RESP3 invalidation after a read; one message per read', async () => {
+    await pairs(d, 2, async (a, b) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'GET', 'k1');
+      await on(a, 1, 'MGET', 'k2', 'k3');
+      await on(b, 1, 'SET', 'k1', 'v');
+      await read(a);
+      await on(b, 1, 'SET', 'k1', 'v2');
+      await nothing(a);
+      await on(b, 1, 'MSET', 'k2', 'x', 'k3', 'y');
+      await read(a, 2);
+      // Own writes invalidate too (after the reply), unless NOLOOP.
+      await on(a, 1, 'GET', 'k1');
+      await on(a, 2, 'SET', 'k1', 'mine');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'NOLOOP');
+      await on(a, 1, 'GET', 'k1');
+      await on(a, 1, 'SET', 'k1', 'again');
+      await nothing(a);
+      // Flush sends a null.
+      await on(a, 1, 'GET', 'k1');
+      await on(b, 1, 'FLUSHALL');
+      await read(a);
+      await on(a, 2, 'FLUSHDB');
+    });
+  });
+
+  test('EXEC: invalidations follow the EXEC reply', async () => {
+    await pairs(d, 1, async (a) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'GET', 'x');
+      await on(a, 1, 'MULTI');
+      await on(a, 1, 'SET', 'x', '1');
+      await on(a, 1, 'GET', 'x');
+      await on(a, 2, 'EXEC');
+    });
+  });
+
+  test('OPTIN / OPTOUT', async () => {
+    await pairs(d, 2, async (a, b) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTIN');
+      await on(a, 1, 'GET', 'notcached');
+      await on(a, 1, 'CLIENT', 'CACHING', 'yes');
+      await on(a, 1, 'GET', 'cached');
+      await on(b, 1, 'SET', 'notcached', '1');
+      await on(b, 1, 'SET', 'cached', '1');
+      await read(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'off');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'OPTOUT');
+      await on(a, 1, 'CLIENT', 'CACHING', 'no');
+      await on(a, 1, 'GET', 'skip');
+      await on(a, 1, 'GET', 'keep');
+      await on(b, 1, 'SET', 'skip', '1');
+      await on(b, 1, 'SET', 'keep', '1');
+      await read(a);
+    });
+  });
+
+  test('RESP2 redirect to __redis__:invalidate, broken redirect', async () => {
+    await pairs(d, 3, async (a, r, w) => {
+      const [idReal, idOurs] = await ids(r);
+      await on(r, 1, 'SUBSCRIBE', '__redis__:invalidate');
+      const [x, y] = await Promise.all([
+        a.real.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', idReal),
+        a.ours.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', idOurs),
+      ]);
+      expect(y).toBe(x);
+      await on(a, 1, 'GET', 'rk');
+      await on(w, 1, 'SET', 'rk', '1');
+      await read(r);
+      await on(a, 1, 'GET', 'rk');
+      await on(a, 1, 'FLUSHALL');
+      await read(r);
+      // The redirect target goes away.
+      r.real.close();
+      r.ours.close();
+      await new Promise((res) => setTimeout(res, 50));
+      await on(a, 1, 'GET', 'rk');
+      await on(w, 1, 'SET', 'rk', '2');
+      await nothing(a);
+      const [ir, io] = await Promise.all([a.real.call('CLIENT', 'TRACKINGINFO'), a.ours.call('CLIENT', 'TRACKINGINFO')]);
+      expect(io.replace(`:${idOurs}\r\n`, ':ID\r\n')).toBe(ir.replace(`:${idReal}\r\n`, ':ID\r\n'));
+      expect(ir).toContain('broken_redirect');
+    });
+  });
+
+  test('BCAST with prefixes', async () => {
+    await pairs(d, 2, async (a, b) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'user:', 'PREFIX', 'obj:');
+      await on(b, 1, 'MSET', 'user:2', 'x', 'user:1', 'y', 'other', 'z');
+      await read(a);
+      await on(b, 1, 'SET', 'obj:1', 'v');
+      await read(a);
+      await on(b, 1, 'SET', 'nomatch', 'v');
+      await nothing(a);
+    });
+  });
+});

@@ -7,6 +7,9 @@ import { parseInt64 } from '../util/numbers.ts';
 import { HashValue } from '../keyspace/hash.ts';
 import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
 import { globMatch } from '../util/glob.ts';
+import { parseLongDouble, longDoubleFromInt, isFiniteLongDouble, addLongDouble, formatLongDouble } from '../util/longdouble.ts';
+
+const ZERO = longDoubleFromInt(0);
 
 // Hashes (Redis t_hash.c). Encoding bookkeeping follows hashTypeTryConversion/hashTypeSet:
 // a listpack hash becomes a hashtable once a field or value is longer than
@@ -219,60 +222,31 @@ function hincrby(c: Client, argv: string[], out: ReplySink): void {
   c.server.dirty++;
 }
 
-// HINCRBYFLOAT key field increment
+// HINCRBYFLOAT key field increment (x87 long double arithmetic and %.17Lf, as Redis)
 function hincrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   const incr = parseLongDouble(argv[3]);
   if (incr === null) throw new ReplyError(ERR.notFloat);
-  if (!Number.isFinite(incr)) throw new ReplyError('ERR value is NaN or Infinity');
+  if (!isFiniteLongDouble(incr)) throw new ReplyError('ERR value is NaN or Infinity');
   const key = argv[1];
   const h = getOrCreate(c, key);
   const cur = h.get(argv[2]);
-  let value = 0;
+  let value = ZERO;
   if (cur !== undefined) {
     const v = parseLongDouble(cur);
     if (v === null) throw new ReplyError('ERR hash value is not a float');
     value = v;
   }
-  value += incr;
-  if (!Number.isFinite(value)) throw new ReplyError('ERR increment would produce NaN or Infinity');
-  const s = formatLongDouble(value);
+  const sum = addLongDouble(value, incr);
+  if (!isFiniteLongDouble(sum)) throw new ReplyError('ERR increment would produce NaN or Infinity');
+  const s = formatLongDouble(sum);
   hashSet(c, h, argv[2], s);
   out.bulk(s);
   modified(c, key, 'hincrbyfloat');
   c.server.dirty++;
 }
 
-// PLACEHOLDER until src/util/longdouble.ts exists: Redis parses with strtold and prints with
-// "%.17Lf" in 80-bit long double. Doubles agree for the common cases (short decimals, integers)
-// but differ for values needing more than double precision.
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-function parseLongDouble(s: string): number | null {
-  if (s.length === 0 || s.length >= 5 * 1024) return null;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
-  if (FLOAT_RE.test(s)) {
-    const v = Number(s);
-    return Number.isFinite(v) ? v : null;
-  }
-  const t = s.toLowerCase();
-  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
-  if (t === '-inf' || t === '-infinity') return -Infinity;
-  return null;
-}
-
-function formatLongDouble(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e21) return v === 0 ? '0' : BigInt(v).toString();
-  let s = String(v);
-  if (s.includes('e')) {
-    s = Math.abs(v) < 1 ? v.toFixed(17) : BigInt(Math.trunc(v)).toString();
-    if (s.includes('.')) s = s.replace(/\.?0+$/, '');
-  }
-  if (s === '-0') s = '0';
-  return s;
-}
-
 /** HRANDFIELD count: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
-function randCount(s: string, withValues: boolean): number {
+function randCount(s: string): number {
   const v = parseInt64(s);
   if (v === null) throw new ReplyError(ERR.notInteger);
   if (v === I64_MIN) {
@@ -285,7 +259,7 @@ function randCount(s: string, withValues: boolean): number {
 function hrandfield(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length >= 3) {
     const raw = parseInt64(argv[2]);
-    const l = randCount(argv[2], false);
+    const l = randCount(argv[2]);
     if (argv.length > 4 || (argv.length === 4 && !is(argv[3], 'withvalues'))) throw new ReplyError(ERR.syntax);
     const withValues = argv.length === 4;
     if (withValues && raw !== null && (raw < -4611686018427387903n || raw > 4611686018427387903n)) {

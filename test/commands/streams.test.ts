@@ -614,6 +614,52 @@ describeDifferential('stream commands', (d) => {
     }
   });
 
+  test('randomized node layout, tombstones and trimming match (XINFO STREAM)', async () => {
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    await run(d, [
+      ['CONFIG', 'SET', 'stream-node-max-entries', '5'],
+      ['CONFIG', 'SET', 'stream-node-max-bytes', '120'],
+    ]);
+    try {
+      let ms = 1;
+      const ids: string[] = [];
+      for (let step = 0; step < 400; step++) {
+        const r = rnd(100);
+        let cmd: string[];
+        if (r < 60) {
+          const gap = [0, 1, 255, 256, 65536, 16777216, 4294967296][rnd(7)];
+          ms += gap;
+          const id = gap === 0 ? `${ms}-*` : `${ms}-${rnd(3)}`;
+          const nf = 1 + rnd(3);
+          const fv: string[] = [];
+          for (let j = 0; j < nf; j++) fv.push(rnd(2) ? 'f' : `f${j}`, rnd(3) ? String(rnd(100000) - 50000) : 'v'.repeat(rnd(80)));
+          cmd = ['XADD', 'r', id, ...fv];
+        } else if (r < 80 && ids.length) {
+          cmd = ['XDEL', 'r', ids[rnd(ids.length)], ids[rnd(ids.length)]];
+        } else if (r < 88) {
+          cmd = ['XTRIM', 'r', 'MAXLEN', rnd(2) ? '~' : '=', String(rnd(40))];
+        } else if (r < 94 && ids.length) {
+          cmd = ['XTRIM', 'r', 'MINID', rnd(2) ? '~' : '=', ids[rnd(ids.length)]];
+        } else {
+          cmd = ['XINFO', 'STREAM', 'r'];
+        }
+        const reply = await d().same(...cmd);
+        if (cmd[0] === 'XADD' && reply.startsWith('$')) ids.push(reply.split('\r\n')[1]);
+        if (step % 10 === 0) await run(d, [['XINFO', 'STREAM', 'r'], ['XRANGE', 'r', '-', '+', 'COUNT', '5'], ['XREVRANGE', 'r', '+', '-', 'COUNT', '5']]);
+      }
+      await run(d, [['XINFO', 'STREAM', 'r', 'FULL', 'COUNT', '0']]);
+    } finally {
+      await run(d, [
+        ['CONFIG', 'SET', 'stream-node-max-entries', '100'],
+        ['CONFIG', 'SET', 'stream-node-max-bytes', '4096'],
+      ]);
+    }
+  });
+
   describe('blocking', () => {
     /** Sends a command on the extra connections without waiting for its reply. */
     function send(p: { real: { sock: import('node:net').Socket }; ours: { sock: import('node:net').Socket } }, ...argv: string[]): void {

@@ -107,6 +107,19 @@ function mantissaPart(s: string): string {
 
 /** C's printf("%.17g", d) as Redis uses for double replies; inf as "inf", nan as "nan". */
 export function formatDouble17(d: number): string {
+  // Fast paths (replies with many scores): exact integers, and fixed notation via one
+  // toPrecision call; everything else (exponent forms, zero, inf, nan) through formatG.
+  if (Number.isSafeInteger(d) && d !== 0) return String(d);
+  if (d === d && d !== 0) {
+    const s = d.toPrecision(17);
+    const c = s.charCodeAt(0) === 45 ? 1 : 0;
+    if (s.indexOf('e') < 0 && s.indexOf('.') > 0 && !(s.charCodeAt(c) === 48 && s.startsWith('0.0000', c))) {
+      let l = s.length;
+      while (s.charCodeAt(l - 1) === 48) l--;
+      if (s.charCodeAt(l - 1) === 46) l--;
+      return l === s.length ? s : s.slice(0, l);
+    }
+  }
   return formatG(d, 17);
 }
 

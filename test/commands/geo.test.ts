@@ -1,4 +1,4 @@
-import { test } from 'vitest';
+import { test, expect } from 'vitest';
 import { describeDifferential, type Differential } from '../support/differential.ts';
 
 /** Like d.seq, but HELLO (whose reply carries the client id) is sent without comparing; back to RESP2 at the end. */
@@ -259,6 +259,58 @@ describeDifferential('geo commands', (d) => {
       );
     }
     await run(d(), cmds);
+  });
+
+  test('random points and searches agree', async () => {
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pts: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const world = i % 3 === 0;
+      const lon = world ? rnd() * 360 - 180 : 10 + rnd() * 2;
+      const lat = world ? rnd() * 170 - 85 : 45 + rnd() * 2;
+      pts.push(lon.toFixed(7), lat.toFixed(7), `r${i}`);
+    }
+    const cmds: string[][] = [['GEOADD', 'g', ...pts]];
+    for (let k = 0; k < 40; k++) {
+      const world = k % 4 === 0;
+      const lon = (world ? rnd() * 360 - 180 : 10 + rnd() * 2).toFixed(5);
+      const lat = (world ? rnd() * 170 - 85 : 45 + rnd() * 2).toFixed(5);
+      const r = (world ? rnd() * 3000 : rnd() * 80).toFixed(3);
+      const w = (rnd() * 150).toFixed(2);
+      const h = (rnd() * 150).toFixed(2);
+      cmds.push(
+        ['GEOSEARCH', 'g', 'FROMLONLAT', lon, lat, 'BYRADIUS', r, 'km', 'ASC', 'WITHDIST', 'WITHCOORD', 'WITHHASH'],
+        ['GEOSEARCH', 'g', 'FROMLONLAT', lon, lat, 'BYBOX', w, h, 'km', 'DESC', 'WITHDIST'],
+        ['GEOSEARCH', 'g', 'FROMMEMBER', `r${k * 7}`, 'BYRADIUS', r, 'mi', 'COUNT', '7', 'WITHDIST'],
+        ['GEORADIUS', 'g', lon, lat, r, 'km', 'COUNT', '20', 'DESC'],
+        ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', lon, lat, 'BYRADIUS', r, 'km', 'STOREDIST'],
+        ['ZRANGE', 'd', '0', '-1'],
+        ['GEODIST', 'g', `r${k}`, `r${k + 300}`, 'ft'],
+        ['STOREDIST-SCORES'],
+      );
+    }
+    for (const c of cmds) {
+      if (c[0] !== 'STOREDIST-SCORES') {
+        await d().same(...c);
+        continue;
+      }
+      // Stored distances are full doubles: libm differences (glibc vs correctly rounded
+      // sin/cos/asin) may leave the last bit different in rare cases; allow one ulp.
+      const { real, ours } = await d().both('ZRANGE', 'd', '0', '-1', 'WITHSCORES');
+      const a = real.split('\r\n');
+      const b = ours.split('\r\n');
+      expect(b.length).toBe(a.length);
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] === b[i] || a[i].startsWith('$')) continue;
+        const x = Number(a[i]);
+        const y = Number(b[i]);
+        expect(Math.abs(x - y) <= Math.abs(x) * 2 ** -52, `${a[i]} vs ${b[i]}`).toBe(true);
+      }
+    }
   });
 
   test('keyspace events', async () => {

@@ -397,6 +397,65 @@ describeDifferential('set commands', (d) => {
     for (let i = 1; i < 999; i++) expect(got.has(`m:${i}`)).toBe(true);
   });
 
+  test('WATCH sees only real modifications', async () => {
+    await d().same('SADD', 's', '1', 'a');
+    await d().same('HSET', 'h', 'f', 'v');
+    await d().same('RPUSH', 'l', 'a', 'b');
+    const p = await d().pair();
+    try {
+      const noops = [
+        ['SADD', 's', '1'],
+        ['SREM', 's', 'zz'],
+        ['SMOVE', 's', 't', 'zz'],
+        ['HDEL', 'h', 'zz'],
+        ['LREM', 'l', '0', 'zz'],
+        ['LINSERT', 'l', 'BEFORE', 'zz', 'x'],
+        ['LPUSHX', 'nokey', 'x'],
+        ['SINTERSTORE', 'nokey', 's', 'nokey2'],
+      ];
+      const writes = [
+        ['SADD', 's', '2'],
+        ['SREM', 's', '2'],
+        ['HSET', 'h', 'f', 'v'],
+        ['HINCRBY', 'h', 'n', '0'],
+        ['LTRIM', 'l', '0', '-1'],
+        ['LSET', 'l', '0', 'a'],
+        ['RPOPLPUSH', 'l', 'l'],
+        ['SPOP', 's', '0'],
+      ];
+      for (const [cmds, key] of [
+        [noops, 's h l nokey'],
+        [writes, 's h l'],
+      ] as const) {
+        for (const c of cmds) {
+          await d().same('WATCH', ...key.split(' '));
+          await Promise.all([p.real.call(...c), p.ours.call(...c)]);
+          await d().same('MULTI');
+          await d().same('PING');
+          await d().same('EXEC');
+        }
+      }
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+  });
+
+  test('inside MULTI', async () => {
+    await d().seq([
+      ['RPUSH', 'l', 'x'],
+      ['MULTI'],
+      ['SADD', 's', '1', '2'],
+      ['SADD', 'l', '1'],
+      ['SMEMBERS', 's'],
+      ['HSET', 'h', 'a', '1'],
+      ['HGETALL', 'h'],
+      ['LPOP', 'l'],
+      ['LPOP', 'l'],
+      ['EXEC'],
+    ]);
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['SADD', 's', '1', '2', '3'],

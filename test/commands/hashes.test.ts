@@ -346,6 +346,21 @@ describeDifferential('hash commands', (d) => {
     expect(matched.size).toBe(10);
   });
 
+  test('COPY keeps contents and encoding', async () => {
+    await d().same('HSET', 'small', 'a', '1', 'b', '2');
+    await d().same('HSET', 'large', 'a', 'x'.repeat(100));
+    await run(d(), [
+      ['COPY', 'small', 'small2'],
+      ['HSET', 'small2', 'c', '3'],
+      ['HGETALL', 'small'],
+      ['HGETALL', 'small2'],
+      ['OBJECT', 'ENCODING', 'small2'],
+      ['COPY', 'large', 'large2'],
+      ['OBJECT', 'ENCODING', 'large2'],
+      ['HGETALL', 'large2'],
+    ]);
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['HSET', 'h', 'a', '1', 'b', '2'],

@@ -295,6 +295,65 @@ describeDifferential('list commands', (d) => {
     ]);
   });
 
+  test('randomized sequences match redis-server', async () => {
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const vals = ['a', 'b', 'c', '1', '22', ''];
+    const v = (): string => vals[rnd(vals.length)];
+    const k = (): string => (rnd(3) === 0 ? 'k2' : 'k1');
+    const idx = (): string => String(rnd(14) - 7);
+    const gens: (() => string[])[] = [
+      () => ['LPUSH', k(), v(), v()],
+      () => ['RPUSH', k(), v()],
+      () => ['LPUSHX', k(), v()],
+      () => ['LPOP', k()],
+      () => ['RPOP', k(), String(rnd(4))],
+      () => ['LINSERT', k(), rnd(2) ? 'BEFORE' : 'AFTER', v(), v()],
+      () => ['LREM', k(), idx(), v()],
+      () => ['LSET', k(), idx(), v()],
+      () => ['LTRIM', k(), idx(), idx()],
+      () => ['LRANGE', k(), idx(), idx()],
+      () => ['LINDEX', k(), idx()],
+      () => ['LPOS', k(), v(), 'RANK', String(rnd(2) ? 1 + rnd(3) : -1 - rnd(3)), 'COUNT', String(rnd(3)), 'MAXLEN', String(rnd(6))],
+      () => ['LMOVE', k(), k(), rnd(2) ? 'LEFT' : 'RIGHT', rnd(2) ? 'LEFT' : 'RIGHT'],
+      () => ['LMPOP', '2', k(), k(), rnd(2) ? 'LEFT' : 'RIGHT', 'COUNT', String(1 + rnd(3))],
+      () => ['LLEN', k()],
+    ];
+    for (let i = 0; i < 600; i++) {
+      if (i % 50 === 0) await d().same('LRANGE', 'k1', '0', '-1');
+      await d().same(...gens[rnd(gens.length)]());
+    }
+    await d().same('LRANGE', 'k1', '0', '-1');
+    await d().same('LRANGE', 'k2', '0', '-1');
+  });
+
+  test('long lists', async () => {
+    const items: string[] = [];
+    for (let i = 0; i < 2000; i++) items.push(`e${i % 97}`);
+    await d().same('RPUSH', 'l', ...items);
+    await run(d(), [
+      ['LLEN', 'l'],
+      ['LINDEX', 'l', '1500'],
+      ['LRANGE', 'l', '990', '1010'],
+      ['LINSERT', 'l', 'AFTER', 'e50', 'ins'],
+      ['LPOS', 'l', 'e3', 'RANK', '-3', 'COUNT', '4'],
+      ['LREM', 'l', '-5', 'e10'],
+      ['LREM', 'l', '0', 'e11'],
+      ['LSET', 'l', '-1000', 'set'],
+      ['LTRIM', 'l', '100', '-100'],
+      ['LRANGE', 'l', '0', '-1'],
+      ['RPOP', 'l', '300'],
+      ['LPOP', 'l', '300'],
+      ['LLEN', 'l'],
+      ['OBJECT', 'ENCODING', 'l'],
+      ['COPY', 'l', 'l2'],
+      ['LRANGE', 'l2', '0', '9'],
+    ]);
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['RPUSH', 'l', 'a', 'b', 'c', 'd'],

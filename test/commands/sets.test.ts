@@ -456,6 +456,21 @@ describeDifferential('set commands', (d) => {
     ]);
   });
 
+  test('COPY keeps contents and encoding', async () => {
+    await d().same('SADD', 'i', '3', '1', '2');
+    await d().same('SADD', 'h', 'a');
+    await run(d(), [
+      ['COPY', 'i', 'i2'],
+      ['SADD', 'i2', '0'],
+      ['SMEMBERS', 'i'],
+      ['SMEMBERS', 'i2'],
+      ['OBJECT', 'ENCODING', 'i2'],
+      ['COPY', 'h', 'h2'],
+      ['OBJECT', 'ENCODING', 'h2'],
+      ['SMEMBERS', 'h2'],
+    ]);
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['SADD', 's', '1', '2', '3'],

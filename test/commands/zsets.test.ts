@@ -80,6 +80,47 @@ describeDifferential('sorted set commands', (d) => {
     ]);
   });
 
+  test('score and range parsing corner cases', async () => {
+    await run(d(), [
+      ['ZADD', 'z', '1e-400', 'a'],
+      ['ZADD', 'z', '0x1p3', 'a'],
+      ['ZADD', 'z', '0X10', 'b'],
+      ['ZADD', 'z', '-nan', 'a'],
+      ['ZADD', 'z', 'inFinity', 'c'],
+      ['ZADD', 'z', '-INF', 'd'],
+      ['ZADD', 'z', '1_000', 'a'],
+      ['ZADD', 'z', '1e', 'a'],
+      ['ZADD', 'z', '.', 'a'],
+      ['ZADD', 'z', '5.', 'e'],
+      ['ZADD', 'z', '+5', 'f'],
+      ['ZADD', 'z', '\x00', 'a'],
+      ['ZADD', 'z', '1\x00', 'a'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZRANGEBYSCORE', 'z', '-nan', '+inf'],
+      ['ZRANGEBYSCORE', 'z', '(+inf', '+inf'],
+      ['ZRANGEBYSCORE', 'z', '-inf', '(-inf'],
+      ['ZRANGEBYSCORE', 'z', '1e-400', '1e400'],
+      ['ZRANGEBYSCORE', 'z', '0x10', '0X1P4', 'WITHSCORES'],
+      ['ZRANGEBYSCORE', 'z', '\t5', '\n6'],
+      ['ZRANGEBYSCORE', 'z', ' ', '6'],
+      ['ZRANGEBYSCORE', 'z', '5', '6\x00x'],
+      ['ZRANGEBYSCORE', 'z', '(', '('],
+      ['ZCOUNT', 'z', '(5', '(5.0000000001'],
+      ['ZADD', 'l', '0', 'a', '0', 'b'],
+      ['ZRANGEBYLEX', 'l', '-\x00', '+'],
+      ['ZRANGEBYLEX', 'l', '-', '+\x00'],
+      ['ZRANGEBYLEX', 'l', '-', '+x'],
+      ['ZRANGEBYLEX', 'l', '[a\x00', '+'],
+      ['ZRANGE', 'z', '0', '9223372036854775807'],
+      ['ZRANGE', 'z', '-9223372036854775808', '-1'],
+      ['ZRANGE', 'z', '0', '9223372036854775808'],
+      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '9223372036854775807', '1'],
+      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '1', '9223372036854775807'],
+      ['ZRANGEBYSCORE', 'z', '-inf', '+inf', 'LIMIT', '-9223372036854775808', '1'],
+      ['ZREMRANGEBYRANK', 'z', '-9223372036854775808', '0'],
+    ]);
+  });
+
   test('ZINCRBY and score formatting', async () => {
     await run(d(), [
       ['ZINCRBY', 'z', '1', 'a'],

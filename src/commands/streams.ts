@@ -2,6 +2,7 @@
  * Stream commands: XADD XLEN XRANGE XREVRANGE XDEL XTRIM XREAD XREADGROUP XSETID XINFO XGROUP
  * XACK XPENDING XCLAIM XAUTOCLAIM, with Redis 7.0.15's argument order, errors and replies.
  */
+import { totalmem } from 'node:os';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -455,7 +456,6 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
       const t = parseIntArg(argv[i]);
       if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
       if (t < 0) throw new ReplyError(ERR.timeoutNegative);
-      if (t > 0 && t > 9223372036854775807 - Date.now()) throw new ReplyError('ERR timeout is out of range');
       timeout = t;
     } else if (is(o, 'count') && more) {
       i++;
@@ -1055,6 +1055,10 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
     }
   }
   const { s, g } = lookupGroupOrFail(c, argv);
+  // Redis allocates count stream IDs up front; a COUNT no allocator can satisfy fails.
+  if (count * 16 > totalmem()) {
+    throw new ReplyError('ERR Insufficient memory, failed allocating transient memory, COUNT too high.');
+  }
   let attempts = count * 10;
   const ord = g.pel.ordered();
   const from = g.pel.seek(start);

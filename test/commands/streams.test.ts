@@ -660,6 +660,70 @@ describeDifferential('stream commands', (d) => {
     }
   });
 
+  test('edge cases', async () => {
+    const cmds: string[][] = [];
+    for (let i = 1; i <= 5; i++) cmds.push(['XADD', 's', `${i}-0`, 'f', String(i)]);
+    cmds.push(
+      ['XADD', 's', 'MAXLEN', '~', '0', 'LIMIT', '0', '6-0', 'f', '6'],
+      ['XADD', 's', 'MAXLEN', '=', '0', 'LIMIT', '0', '7-0', 'f', '7'],
+      ['XADD', 's', 'MAXLEN', '~', '8-0', 'f', '8'],
+      ['XADD', 's', 'MAXLEN', '~'],
+      ['XADD', 's', 'MAXLEN'],
+      ['XADD', 's', 'MINID', '~', '-', '9-0', 'a', 'b'],
+      ['XADD', 's', 'NOMKSTREAM', 'NOMKSTREAM', '9-0', 'a', 'b'],
+      ['XTRIM', 's', 'MAXLEN', '~'],
+      ['XTRIM', 's', 'MAXLEN', '~', '0', 'LIMIT', '0'],
+      ['XLEN', 's'],
+      ['XADD', 'nomk', 'NOMKSTREAM', 'MAXLEN', '1', '*', 'a', 'b'],
+      ['XREAD', 'COUNT', '0', 'STREAMS', 's', '0'],
+      ['XDEL', 's', '9-0'],
+      ['XSETID', 's', '1-0'],
+      ['XADD', 'e', '5-0', 'a', 'b'],
+      ['XDEL', 'e', '5-0'],
+      ['XSETID', 'e', '1-0'],
+      ['XADD', 'e', '2-0', 'a', 'b'],
+      ['XINFO', 'STREAM', 'e'],
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '3'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD', '-1'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '0', 'STREAMS', 's', '>'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'STREAM', 's'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'c', 'extra'],
+      ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '2', 'c'],
+      ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '2', 'c', 'x'],
+      ['XPENDING', 's', 'g', '-', '+'],
+      ['XPENDING', 's', 'g', '-'],
+      ['XPENDING', 's', 'g', '-', '+', '-5'],
+      ['XPENDING', 's', 'g', '(+', '+', '5'],
+      ['XPENDING', 's', 'g', '-', '(-', '5'],
+      ['XPENDING', 's', 'g', '(18446744073709551615-18446744073709551615', '+', '5'],
+      ['XPENDING', 's', 'g', '-', '(0-0', '5'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '9223372036854775807'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '576460752303423487', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '-5', '(0-0', 'JUSTID', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'c', '-5', '1-0', '2-0', 'JUSTID', 'IDLE', '-1000000000000000'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'LASTID', '100-0', 'RETRYCOUNT', '-1', 'JUSTID'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XREADGROUP', 'GROUP', 'g', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'NOACK', 'COUNT', '1', 'BLOCK', '10', 'STREAMS', 's', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'no\r\nkey', '>'],
+      ['XPENDING', 'no\r\nkey', 'g\nx'],
+      ['XREAD', 'BLOCK', '9223372036854775807', 'STREAMS', 'e', '0'],
+      ['XREAD', 'BLOCK', '9223372036854775800', 'STREAMS', 'zz', 'e', '0', '0'],
+      ['XREAD', 'STREAMS', 's', 's', '4', '2'],
+      ['XGROUP', 'CREATE', 's', 'g3', '18446744073709551615-18446744073709551615'],
+      ['XREADGROUP', 'GROUP', 'g3', 'c', 'STREAMS', 's', '18446744073709551615-18446744073709551615'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g3', 'c'],
+      ['XREADGROUP', 'GROUP', 'g3', 'c', 'STREAMS', 's', '18446744073709551615-18446744073709551615'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+    );
+    await run(d, cmds);
+  });
+
   describe('blocking', () => {
     /** Sends a command on the extra connections without waiting for its reply. */
     function send(p: { real: { sock: import('node:net').Socket }; ours: { sock: import('node:net').Socket } }, ...argv: string[]): void {
@@ -701,6 +765,10 @@ describeDifferential('stream commands', (d) => {
         await replies(p);
         send(p, 'XREAD', 'BLOCK', '50', 'STREAMS', 't', '$');
         await replies(p, 1, 2000);
+        send(p, 'XREAD', 'BLOCK', '9223372036854775807', 'STREAMS', 't', '$');
+        await nothing(p);
+        await run(d, [['XADD', 't', '13-0', 'f', 'v']]);
+        await replies(p);
       } finally {
         p.real.close();
         p.ours.close();

@@ -361,6 +361,37 @@ describeDifferential('hash commands', (d) => {
     ]);
   });
 
+  test('randomized sequences match redis-server', async () => {
+    let seed = 777;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const fields = ['a', 'b', 'c', 'd', '1', '', 'long'];
+    const f = (): string => fields[rnd(fields.length)];
+    const val = (): string => ['1', '-5', 'x', '2.5', ''][rnd(5)];
+    const k = (): string => (rnd(3) === 0 ? 'k2' : 'k1');
+    const gens: (() => string[])[] = [
+      () => ['HSET', k(), f(), val(), f(), val()],
+      () => ['HSETNX', k(), f(), val()],
+      () => ['HDEL', k(), f(), f()],
+      () => ['HINCRBY', k(), f(), String(rnd(7) - 3)],
+      () => ['HINCRBYFLOAT', k(), f(), ['0.1', '-1.5', '3'][rnd(3)]],
+      () => ['HGET', k(), f()],
+      () => ['HMGET', k(), f(), f()],
+      () => ['HGETALL', k()],
+      () => ['HKEYS', k()],
+      () => ['HVALS', k()],
+      () => ['HLEN', k()],
+      () => ['HSTRLEN', k(), f()],
+      () => ['HEXISTS', k(), f()],
+      () => ['HSCAN', k(), '0', 'MATCH', '[a-c]'],
+    ];
+    for (let i = 0; i < 600; i++) await d().same(...gens[rnd(gens.length)]());
+    await d().same('HGETALL', 'k1');
+    await d().same('OBJECT', 'ENCODING', 'k1');
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['HSET', 'h', 'a', '1', 'b', '2'],

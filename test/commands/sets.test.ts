@@ -471,6 +471,47 @@ describeDifferential('set commands', (d) => {
     ]);
   });
 
+  test('randomized sequences match redis-server', async () => {
+    let seed = 4242;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const m = (): string => (rnd(12) === 0 ? ['x', 'y', '01'][rnd(3)] : String(rnd(20) - 5));
+    const k = (): string => ['k1', 'k2', 'k3'][rnd(3)];
+    const ordered: (() => string[])[] = [
+      () => ['SADD', k(), m(), m()],
+      () => ['SREM', k(), m(), m()],
+      () => ['SMOVE', k(), k(), m()],
+      () => ['SISMEMBER', k(), m()],
+      () => ['SMISMEMBER', k(), m(), m()],
+      () => ['SCARD', k()],
+      () => ['SINTERCARD', '2', k(), k(), 'LIMIT', String(rnd(4))],
+      () => ['SINTERSTORE', 'd', k(), k()],
+      () => ['SUNIONSTORE', 'd', k(), k()],
+      () => ['SDIFFSTORE', 'd', k(), k(), k()],
+      () => ['OBJECT', 'ENCODING', k()],
+    ];
+    const unordered: (() => string[])[] = [
+      () => ['SMEMBERS', k()],
+      () => ['SINTER', k(), k()],
+      () => ['SUNION', k(), k()],
+      () => ['SDIFF', k(), k()],
+      () => ['SMEMBERS', 'd'],
+    ];
+    for (let i = 0; i < 600; i++) {
+      if (rnd(4) === 0) {
+        const cmd = unordered[rnd(unordered.length)]();
+        // Intsets (and results built as intsets) reply in ascending order: compare exactly.
+        const enc = cmd[0] === 'SMEMBERS' ? await d().real.command('OBJECT', 'ENCODING', cmd[1]) : null;
+        if (enc === 'intset') await d().same(...cmd);
+        else await d().sameUnordered(...cmd);
+      } else {
+        await d().same(...ordered[rnd(ordered.length)]());
+      }
+    }
+  });
+
   test('keyspace events', async () => {
     await sameEvents(d(), [
         ['SADD', 's', '1', '2', '3'],

@@ -671,6 +671,17 @@ describeDifferential('sorted set commands', (d) => {
       ['ZPOPMIN', 'z', '5'],
       ['ZPOPMAX', 'z', '5'],
       ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'lex', ...pairs(500, 'k', () => 0)],
+      ['ZRANGEBYLEX', 'lex', '[k1', '(k3', 'LIMIT', '10', '30'],
+      ['ZREVRANGEBYLEX', 'lex', '(k3', '[k1', 'LIMIT', '10', '30'],
+      ['ZRANGE', 'lex', '(k3', '[k1', 'BYLEX', 'REV', 'LIMIT', '100', '5'],
+      ['ZLEXCOUNT', 'lex', '(k2', '+'],
+      ['ZREMRANGEBYLEX', 'lex', '[k2', '(k4'],
+      ['ZCARD', 'lex'],
+      ['ZRANGESTORE', 'dst', 'lex', '-', '+', 'BYLEX', 'LIMIT', '0', '200'],
+      ['OBJECT', 'ENCODING', 'dst'],
+      ['ZRANGE', 'dst', '190', '-1'],
+      ['ZRANDMEMBER', 'lex', '1000'],
     );
     await run(d(), cmds);
   });

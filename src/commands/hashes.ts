@@ -5,7 +5,7 @@ import type { HandlerTable } from './types.ts';
 import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { HashValue } from '../keyspace/hash.ts';
-import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
+import { parseScanCursor } from '../keyspace/scan.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseLongDouble, longDoubleFromInt, isFiniteLongDouble, addLongDouble, formatLongDouble } from '../util/longdouble.ts';
 
@@ -362,17 +362,17 @@ function hscan(c: Client, argv: string[], out: ReplySink): void {
       res.push(f, v);
     }
   } else {
-    next = scanStep<[string, string]>(
-      c.db.scanCursors,
-      h,
-      cursor,
-      () => m.entries(),
-      opts.count,
-      (e) => {
-        if (pat !== null && !globMatch(pat, e[0])) return;
-        res.push(e[0], e[1]);
-      },
-    );
+    const reg = c.db.scanCursors;
+    const it = reg.resume<[string, string]>(h, cursor) ?? m.entries();
+    // Examine COUNT entries plus one: when that one is the end, the iteration is complete
+    // now (cursor 0), as Redis answers when the table holds no more than COUNT elements.
+    for (let n = 0; n <= opts.count; n++) {
+      const r = it.next();
+      if (r.done) break;
+      const e = r.value;
+      if (pat === null || globMatch(pat, e[0])) res.push(e[0], e[1]);
+      if (n === opts.count) next = reg.park(h, it);
+    }
   }
   out.array(2);
   out.bulk(String(next));

@@ -5,7 +5,7 @@ import type { HandlerTable } from './types.ts';
 import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { SetValue } from '../keyspace/set.ts';
-import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
+import { parseScanCursor } from '../keyspace/scan.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseScanOptions } from './hashes.ts';
 
@@ -423,9 +423,15 @@ function sscan(c: Client, argv: string[], out: ReplySink): void {
     for (const m of s.ints) if (pat === null || globMatch(pat, m)) res.push(m);
   } else {
     const hs = s.hs as Set<string>;
-    next = scanStep<string>(c.db.scanCursors, s, cursor, () => hs.values(), opts.count, (m) => {
-      if (pat === null || globMatch(pat, m)) res.push(m);
-    });
+    const reg = c.db.scanCursors;
+    const it = reg.resume<string>(s, cursor) ?? hs.values();
+    // COUNT entries plus one, so a set of at most COUNT members completes in one call.
+    for (let n = 0; n <= opts.count; n++) {
+      const r = it.next();
+      if (r.done) break;
+      if (pat === null || globMatch(pat, r.value)) res.push(r.value);
+      if (n === opts.count) next = reg.park(s, it);
+    }
   }
   out.array(2);
   out.bulk(String(next));

@@ -356,11 +356,15 @@ export class Nack {
   ) {}
 }
 
-/** A pending entries list ordered by ID: a map plus a lazily rebuilt sorted array. */
+/**
+ * A pending entries list ordered by ID: a map plus a sorted array. Deleting only leaves a
+ * stale slot (compacted lazily, order is kept); an out-of-order insert forces a re-sort.
+ */
 export class Pel {
   readonly map = new Map<string, Nack>();
   private sorted: Nack[] = [];
   private dirty = false;
+  private stale = 0;
 
   get size(): number {
     return this.map.size;
@@ -376,21 +380,27 @@ export class Pel {
 
   add(n: Nack): void {
     this.map.set(n.key, n);
-    if (!this.dirty) {
-      const s = this.sorted;
-      if (s.length === 0 || cmpID(s[s.length - 1].id, n.id) < 0) s.push(n);
-      else this.dirty = true;
-    }
+    if (this.dirty) return;
+    if (this.stale) this.compact();
+    const s = this.sorted;
+    if (s.length === 0 || cmpID(s[s.length - 1].id, n.id) < 0) s.push(n);
+    else this.dirty = true;
   }
 
   delete(key: string): boolean {
     if (!this.map.delete(key)) return false;
     if (!this.dirty) {
       const s = this.sorted;
-      if (s.length > 0 && s[s.length - 1].key === key) s.pop();
-      else this.dirty = true;
+      if (this.stale === 0 && s.length > 0 && s[s.length - 1].key === key) s.pop();
+      else this.stale++;
     }
     return true;
+  }
+
+  private compact(): void {
+    const map = this.map;
+    this.sorted = this.sorted.filter((n) => map.get(n.key) === n);
+    this.stale = 0;
   }
 
   /** Entries in ID order (do not mutate the PEL while holding the array). */
@@ -398,6 +408,9 @@ export class Pel {
     if (this.dirty) {
       this.sorted = [...this.map.values()].sort((a, b) => cmpID(a.id, b.id));
       this.dirty = false;
+      this.stale = 0;
+    } else if (this.stale) {
+      this.compact();
     }
     return this.sorted;
   }

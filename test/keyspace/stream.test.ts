@@ -12,6 +12,8 @@ import {
   U64_MAX,
   ID_ZERO,
   ID_MAX,
+  Pel,
+  Nack,
   type StreamID,
 } from '../../src/keyspace/stream.ts';
 
@@ -119,5 +121,26 @@ describe('Stream', () => {
     t.append(id(2, 0), ['a', '2'], limits);
     expect(s.length).toBe(1);
     expect(t.length).toBe(2);
+  });
+});
+
+describe('Pel', () => {
+  test('stays ordered through deletes, re-adds and out-of-order inserts', () => {
+    const pel = new Pel();
+    const mk = (ms: number): Nack => new Nack(id(ms, 0), `${ms}-0`, null, 0, 1);
+    const nodes = [1, 2, 3, 4, 5].map(mk);
+    for (const n of nodes) pel.add(n);
+    pel.delete('3-0');
+    pel.delete('5-0');
+    expect(pel.ordered().map((n) => n.key)).toEqual(['1-0', '2-0', '4-0']);
+    pel.delete('2-0');
+    pel.add(nodes[1]);
+    pel.add(mk(9));
+    expect(pel.ordered().map((n) => n.key)).toEqual(['1-0', '2-0', '4-0', '9-0']);
+    pel.add(mk(0));
+    pel.delete('4-0');
+    expect(pel.ordered().map((n) => n.key)).toEqual(['0-0', '1-0', '2-0', '9-0']);
+    expect(pel.seek(id(1, 1))).toBe(2);
+    expect(pel.size).toBe(4);
   });
 });

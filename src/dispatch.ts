@@ -113,8 +113,9 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   const usec = (performance.now() - start) * 1000;
   stats.usec += usec;
   c.lastCommand = cmd.name;
-  // Client-side caching: remember the keys a tracking client read.
-  if (c.tracking !== null && cmd.isReadonly) server.tracking.rememberKeys(c, cmd, argv);
+  // Client-side caching: remember the keys a tracking client read (for a script's
+  // commands, the client that runs the script).
+  if (server.tracking.clients !== 0 && cmd.isReadonly) server.tracking.readBy(c, cmd, argv);
   if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv);
 }

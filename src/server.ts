@@ -109,7 +109,10 @@ export class Server implements KeyspaceEvents {
       const i = LEVELS.indexOf(v as LogLevel);
       this.logLevel = i < 0 ? 2 : i;
     });
-    this.config.watch('notify-keyspace-events', (v) => this.notifier.configure(v));
+    this.config.watch('notify-keyspace-events', (v) => {
+      this.notifier.configure(v);
+      this.newKeyEvents = this.notifier.wants('n');
+    });
     this.config.watch('slowlog-log-slower-than', (v) => {
       this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
     });
@@ -157,6 +160,13 @@ export class Server implements KeyspaceEvents {
       c.watchDirty = true;
       this.dropWatches(c);
     }
+  }
+
+  /** `n` keyspace events are on (Database.set checks this before looking the key up). */
+  newKeyEvents = false;
+
+  newKey(db: Database, key: string): void {
+    this.notifier.notify('n', 'new', key, db.id);
   }
 
   /** FLUSHDB/FLUSHALL bracket: tracking sends one null invalidation instead of one per key. */

@@ -116,6 +116,12 @@ export class Tracking {
     this.clients--;
   }
 
+  /** After a read-only command ran on `c`: remember its keys for the tracking client behind it. */
+  readBy(c: Client, cmd: Command, argv: string[]): void {
+    const caller = c.tracking !== null ? c : c.sock === null ? this.server.currentClient : null;
+    if (caller !== null && caller.tracking !== null) this.rememberKeys(caller, cmd, argv);
+  }
+
   /** After a read-only command: remember the keys it read for this client. */
   rememberKeys(c: Client, cmd: Command, argv: string[]): void {
     const st = c.tracking as TrackingState;

@@ -29,6 +29,10 @@ export interface KeyspaceEvents {
   modified(db: Database, key: string): void;
   /** A key expired and was removed (for the `expired` keyspace event). */
   expired(db: Database, key: string): void;
+  /** True while `n` (new key) notifications are on: set() then reports keys it creates. */
+  readonly newKeyEvents?: boolean;
+  /** A key was created (the `new` keyspace event, as Redis's dbAdd). */
+  newKey?(db: Database, key: string): void;
   /** FLUSHDB/FLUSHALL of one database starts (true) and ends (false): tracking sends one null. */
   flushing?(db: Database, start: boolean): void;
 }
@@ -154,6 +158,7 @@ export class Database {
 
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    if (this.events.newKeyEvents === true && !this.data.has(key)) this.events.newKey?.(this, key);
     this.data.set(key, value);
     if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);

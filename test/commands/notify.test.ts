@@ -48,6 +48,20 @@ describeDifferential('keyspace notifications', (d) => {
     }
   });
 
+  test('new-key events come before the command event', async () => {
+    const p = await d().pair();
+    try {
+      await d().seq([['CONFIG', 'SET', 'notify-keyspace-events', 'KEn$l']]);
+      await on(p, 1, 'PSUBSCRIBE', '*');
+      await d().seq([['SET', 'fresh', '1'], ['SET', 'fresh', '2'], ['RPUSH', 'nl', 'a'], ['RPUSH', 'nl', 'b']]);
+      await read(p, 14);
+    } finally {
+      await d().both('CONFIG', 'SET', 'notify-keyspace-events', '');
+      p.real.close();
+      p.ours.close();
+    }
+  });
+
   test('expired fires from lazy and active expiry', async () => {
     const p = await d().pair();
     try {

@@ -3,12 +3,12 @@ import { describeDifferential, type Differential } from '../support/differential
 import type { RawClient } from '../support/raw-client.ts';
 
 type Pair = { real: RawClient; ours: RawClient };
+const enc = (a: string[]) => `*${a.length}\r\n${a.map((x) => `$${x.length}\r\n${x}\r\n`).join('')}`;
 
 const show = (s: string) => s.replace(/\r\n/g, '⏎\n');
 
 /** Sends a command on both sides of a pair, compares the next n replies. */
 async function on(p: Pair, n: number, ...argv: string[]): Promise<void> {
-  const enc = (a: string[]) => `*${a.length}\r\n${a.map((x) => `$${x.length}\r\n${x}\r\n`).join('')}`;
   const [r, o] = await Promise.all([p.real.sendRaw(enc(argv), n), p.ours.sendRaw(enc(argv), n)]);
   expect(show(o), JSON.stringify(argv)).toBe(show(r));
 }
@@ -134,6 +134,17 @@ describeDifferential('pub/sub', (d) => {
       await on(a, 1, 'PUBSUB', 'NUMSUB', 'x');
       await on(a, 1, 'SUBSCRIBE', 'x');
       await on(a, 1, 'QUIT');
+    });
+  });
+
+  test('pushes are delivered under CLIENT REPLY OFF', async () => {
+    await withPair(d, async (a, b) => {
+      const off = enc(['CLIENT', 'REPLY', 'OFF']) + enc(['SUBSCRIBE', 'q']);
+      a.real.sock.write(off);
+      a.ours.sock.write(off);
+      await read(a, 1);
+      await on(b, 1, 'PUBLISH', 'q', 'm');
+      await read(a, 1);
     });
   });
 

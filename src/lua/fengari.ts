@@ -1,0 +1,731 @@
+/**
+ * A private, patched instance of fengari 0.1.5 that behaves like Redis's Lua 5.1.
+ *
+ * fengari is a Lua 5.3 port. We load our own copy of its CommonJS modules (so other
+ * users of fengari in the process are unaffected), applying two kinds of patches:
+ *
+ *  - source patches, applied to a module's text while Node loads it (the lexer, the
+ *    parser, error wording, bytecode loading...), each checked to apply exactly once;
+ *  - export patches, applied right after a module has loaded and before the modules
+ *    that destructure its exports load (number formatting, integer pushes, tables...).
+ *
+ * Everything here runs once per process at import time; there is no mutable state of ours.
+ * The patch set is tied to fengari@0.1.5 (pinned in package.json); if fengari changes,
+ * the source patches fail loudly at load instead of silently misbehaving.
+ */
+import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { number2str } from './numfmt.ts';
+import { installTable51 } from './ltable51.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyMod = any;
+
+const requireHere = createRequire(import.meta.url);
+const fengariMain = requireHere.resolve('fengari');
+const SRC_DIR = path.dirname(fengariMain);
+
+interface SourcePatch {
+  /** exact text to find (must occur exactly once) */
+  find: string;
+  replace: string;
+}
+
+/** LUA_IDSIZE as compiled into Redis's Lua (observed: 80). */
+const LUA_IDSIZE = 80;
+
+// ---------------------------------------------------------------------------------------
+// Lua 5.1 numerals: strtod (glibc, C locale) followed by luaO_str2d's rules.
+// ---------------------------------------------------------------------------------------
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+function lowerAt(s: Uint8Array, i: number, end: number): number {
+  if (i >= end) return -1;
+  const c = s[i];
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** glibc strtod on s[i..end): returns [value, endIndex]; endIndex === i when nothing parsed. */
+function strtod(s: Uint8Array, start: number, end: number): [number, number] {
+  let i = start;
+  while (i < end && isSpace(s[i])) i++;
+  let neg = false;
+  if (i < end && (s[i] === 43 || s[i] === 45)) {
+    neg = s[i] === 45;
+    i++;
+  }
+  // inf / infinity / nan
+  const c0 = lowerAt(s, i, end);
+  if (c0 === 105 /* i */) {
+    if (lowerAt(s, i + 1, end) === 110 && lowerAt(s, i + 2, end) === 102) {
+      let j = i + 3;
+      const rest = 'inity';
+      let k = 0;
+      while (k < 5 && lowerAt(s, j + k, end) === rest.charCodeAt(k)) k++;
+      if (k === 5) j += 5;
+      return [neg ? -Infinity : Infinity, j];
+    }
+    return [0, start];
+  }
+  if (c0 === 110 /* n */) {
+    if (lowerAt(s, i + 1, end) === 97 && lowerAt(s, i + 2, end) === 110) {
+      let j = i + 3;
+      if (j < end && s[j] === 40 /* ( */) {
+        let k = j + 1;
+        while (k < end && (isDigit(s[k]) || lowerAt(s, k, end)! >= 97 && lowerAt(s, k, end)! <= 122 || s[k] === 95)) k++;
+        if (k < end && s[k] === 41) j = k + 1;
+      }
+      return [NaN, j];
+    }
+    return [0, start];
+  }
+  // hexadecimal
+  if (i + 1 < end && s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88)) {
+    let j = i + 2;
+    let mant = 0n;
+    let digits = 0;
+    let fracDigits = 0;
+    let seenDot = false;
+    for (; j < end; j++) {
+      const c = s[j];
+      if (c === 46 && !seenDot) {
+        seenDot = true;
+        continue;
+      }
+      const v = hexVal(c);
+      if (v < 0) break;
+      mant = (mant << 4n) | BigInt(v);
+      digits++;
+      if (seenDot) fracDigits++;
+    }
+    if (digits === 0) {
+      // only "0" was a number; 'x' stops it
+      return [neg ? -0 : 0, i + 1];
+    }
+    let exp = -4 * fracDigits;
+    if (j < end && (s[j] === 112 || s[j] === 80)) {
+      let k = j + 1;
+      let eneg = false;
+      if (k < end && (s[k] === 43 || s[k] === 45)) {
+        eneg = s[k] === 45;
+        k++;
+      }
+      if (k < end && isDigit(s[k])) {
+        let e = 0;
+        while (k < end && isDigit(s[k])) {
+          if (e < 1e6) e = e * 10 + (s[k] - 48);
+          k++;
+        }
+        exp += eneg ? -e : e;
+        j = k;
+      }
+    }
+    let v = hexToDouble(mant, exp);
+    return [neg ? -v : v, j];
+  }
+  // decimal
+  let j = i;
+  let nd = 0;
+  while (j < end && isDigit(s[j])) {
+    j++;
+    nd++;
+  }
+  if (j < end && s[j] === 46) {
+    j++;
+    while (j < end && isDigit(s[j])) {
+      j++;
+      nd++;
+    }
+  }
+  if (nd === 0) return [0, start];
+  if (j < end && (s[j] === 101 || s[j] === 69)) {
+    let k = j + 1;
+    if (k < end && (s[k] === 43 || s[k] === 45)) k++;
+    if (k < end && isDigit(s[k])) {
+      while (k < end && isDigit(s[k])) k++;
+      j = k;
+    }
+  }
+  let text = '';
+  for (let k = i; k < j; k++) text += String.fromCharCode(s[k]);
+  const v = Number(text.charCodeAt(0) === 46 ? '0' + text : text);
+  return [neg ? -v : v, j];
+}
+
+function hexToDouble(mant: bigint, exp: number): number {
+  if (mant === 0n) return 0;
+  // normalise mantissa to at most 64 significant bits with a sticky bit for rounding
+  let bits = mant.toString(2).length;
+  if (bits > 64) {
+    const drop = bits - 64;
+    const sticky = (mant & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n;
+    mant = (mant >> BigInt(drop)) | sticky;
+    exp += drop;
+    bits = 64;
+  }
+  // value = mant * 2^exp ; let Number() do correct rounding of the mantissa part when exact scaling
+  const top = bits + exp; // binary exponent of the value's msb + 1
+  if (top > 1025) return Infinity;
+  if (top < -1074) return 0;
+  // bring into a range where scaling by a power of two is exact
+  let m = Number(mant); // correctly rounded to 53 bits (may lose sticky info for subnormals; acceptable)
+  let e = exp;
+  while (e > 0) {
+    const step = Math.min(e, 1000);
+    m *= 2 ** step;
+    e -= step;
+  }
+  while (e < 0) {
+    const step = Math.max(e, -1000);
+    m *= 2 ** step;
+    e -= step;
+  }
+  return m;
+}
+
+/** luaO_str2d of Lua 5.1 on a whole string (C string: stops at NUL). Returns null if invalid. */
+export function str2number51(s: Uint8Array): number | null {
+  let end = s.indexOf(0);
+  if (end < 0) end = s.length;
+  const [v, e] = strtod(s, 0, end);
+  let p = e;
+  if (p === 0) return null;
+  let value = v;
+  if (p < end && (s[p] === 120 || s[p] === 88)) {
+    // strtoul(s, 16): only reached for "0x" without digits -> "0", then 'x' remains
+    return null;
+  }
+  while (p < end && isSpace(s[p])) p++;
+  if (p !== end) return null;
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------
+// luaO_chunkid of Lua 5.1 with Redis's LUA_IDSIZE.
+// ---------------------------------------------------------------------------------------
+
+function cstr(s: Uint8Array): Uint8Array {
+  const z = s.indexOf(0);
+  return z < 0 ? s : s.subarray(0, z);
+}
+
+function latin1Bytes(str: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(str, 'latin1'));
+}
+
+export function chunkid51(source0: Uint8Array): Uint8Array {
+  const source = cstr(source0);
+  let bufflen = LUA_IDSIZE;
+  if (source[0] === 61 /* = */) {
+    return source.slice(1, Math.min(source.length, bufflen));
+  }
+  if (source[0] === 64 /* @ */) {
+    const src = source.subarray(1);
+    bufflen -= 8; // sizeof(" '...' ")
+    if (src.length > bufflen) {
+      const out = new Uint8Array(3 + bufflen);
+      out.set([46, 46, 46]);
+      out.set(src.subarray(src.length - bufflen), 3);
+      return out;
+    }
+    return src.slice();
+  }
+  let len = 0;
+  while (len < source.length && source[len] !== 10 && source[len] !== 13) len++;
+  bufflen -= 17; // sizeof(" [string \"...\"] ")
+  if (len > bufflen) len = bufflen;
+  const pre = latin1Bytes('[string "');
+  const parts: number[] = Array.from(pre);
+  for (let i = 0; i < len; i++) parts.push(source[i]);
+  if (len < source.length) parts.push(46, 46, 46);
+  parts.push(34, 93);
+  return Uint8Array.from(parts);
+}
+
+// ---------------------------------------------------------------------------------------
+// Source patches
+// ---------------------------------------------------------------------------------------
+
+function between(src: string, startMarker: string, endMarker: string): string {
+  const a = src.indexOf(startMarker);
+  if (a < 0) throw new Error(`fengari patch: start marker not found: ${startMarker}`);
+  const b = src.indexOf(endMarker, a + startMarker.length);
+  if (b < 0) throw new Error(`fengari patch: end marker not found: ${endMarker}`);
+  return src.slice(a, b);
+}
+
+const LEX_READ_NUMERAL_51 = `const read_numeral = function(ls, seminfo) {
+    /* Lua 5.1: digits and dots, optional exponent sign, then any alnum/'_' */
+    lua_assert(lisdigit(ls.current) || ls.current === 46);
+    do {
+        save_and_next(ls);
+    } while (lisdigit(ls.current) || ls.current === 46);
+    if (check_next2(ls, "Ee"))
+        check_next2(ls, "-+");
+    while (lislalnum(ls.current))
+        save_and_next(ls);
+    let obj = new lobject.TValue();
+    if (lobject.luaO_str2num(luaZ_buffer(ls.buff), obj) === 0)  /* format error? */
+        lexerror(ls, to_luastring("malformed number", true), TK_FLT);
+    seminfo.r = obj.value;
+    return TK_FLT;
+};
+
+`;
+
+const LEX_READ_STRING_51 = `const read_string = function(ls, del, seminfo) {
+    save_and_next(ls);  /* keep delimiter (for error messages) */
+    while (ls.current !== del) {
+        switch (ls.current) {
+            case EOZ:
+                lexerror(ls, to_luastring("unfinished string", true), TK_EOS);
+                break;
+            case 10:
+            case 13:
+                lexerror(ls, to_luastring("unfinished string", true), TK_STRING);
+                break;
+            case 92: {  /* escape sequences (Lua 5.1) */
+                let c;
+                next(ls);  /* do not save the '\\\\' */
+                switch (ls.current) {
+                    case 97: c = 7; break;
+                    case 98: c = 8; break;
+                    case 102: c = 12; break;
+                    case 110: c = 10; break;
+                    case 114: c = 13; break;
+                    case 116: c = 9; break;
+                    case 118: c = 11; break;
+                    case 10:
+                    case 13:
+                        save(ls, 10);
+                        inclinenumber(ls);
+                        continue;
+                    case EOZ:
+                        continue;  /* will raise an error next loop */
+                    default: {
+                        if (!lisdigit(ls.current))
+                            save_and_next(ls);  /* handles \\\\, \\", \\', \\? and any other char */
+                        else {  /* \\xxx */
+                            let i = 0;
+                            c = 0;
+                            do {
+                                c = 10 * c + (ls.current - 48);
+                                next(ls);
+                            } while (++i < 3 && lisdigit(ls.current));
+                            if (c > 255)
+                                lexerror(ls, to_luastring("escape sequence too large", true), TK_STRING);
+                            save(ls, c);
+                        }
+                        continue;
+                    }
+                }
+                save(ls, c);
+                next(ls);
+                continue;
+            }
+            default:
+                save_and_next(ls);
+        }
+    }
+    save_and_next(ls);  /* skip delimiter */
+    seminfo.ts = luaX_newstring(ls, ls.buff.buffer.subarray(1, ls.buff.n-1));
+};
+
+`;
+
+const LEX_TOKEN2STR_51 = `const luaX_token2str = function(ls, token) {
+    /* Lua 5.1 style: every token quoted; control characters as char(n) */
+    if (token < FIRST_RESERVED) {
+        if (token < 32 || token === 127)
+            return lobject.luaO_pushfstring(ls.L, to_luastring("'char(%d)'", true), token);
+        return lobject.luaO_pushfstring(ls.L, to_luastring("'%s'", true), Uint8Array.of(token));
+    } else {
+        let s = luaX_tokens[token - FIRST_RESERVED];
+        return lobject.luaO_pushfstring(ls.L, to_luastring("'%s'", true), s);
+    }
+};
+
+`;
+
+function patchLlex(src: string): string {
+  src = src.replace(between(src, 'const read_numeral = function', 'const txtToken'), LEX_READ_NUMERAL_51);
+  src = src.replace(between(src, 'const read_string = function', 'const token_to_index'), LEX_READ_STRING_51);
+  src = src.replace(between(src, 'const luaX_token2str = function', 'const currIsNewline'), LEX_TOKEN2STR_51);
+  return src;
+}
+
+/** lobject's '%c' in pushfstring prints any byte; 5.1 prints raw bytes too. */
+const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches: SourcePatch[] }> = {
+  'luaconf.js': {
+    patches: [
+      {
+        find: 'const LUA_COMPAT_FLOATSTRING = conf.LUA_COMPAT_FLOATSTRING || false;',
+        replace: 'const LUA_COMPAT_FLOATSTRING = true;',
+      },
+    ],
+  },
+  'lstring.js': {
+    patches: [{ find: 'this.hash = null;', replace: 'this.hash = null;\n        this.h51 = -1;' }],
+  },
+  'lstate.js': {
+    patches: [
+      {
+        // Lua 5.1's LUAI_MAXCALLS: a CallInfo chain deeper than 20000 is a "stack overflow"
+        find: 'const luaE_extendCI = function(L) {\n    let ci = new CallInfo();',
+        replace:
+          'const MSG_SO51 = Uint8Array.from([115,116,97,99,107,32,111,118,101,114,102,108,111,119]);\n' +
+          'const luaE_extendCI = function(L) {\n    let depth = (L.ci.depth51 || 0) + 1;\n' +
+          '    if (depth >= 20000 && !L.overflow51) { L.overflow51 = true; try { module.exports.runerror51(L, MSG_SO51); } finally { L.overflow51 = false; } }\n' +
+          '    let ci = new CallInfo();\n    ci.depth51 = depth;',
+      },
+    ],
+  },
+  'llex.js': {
+    whole: patchLlex,
+    patches: [
+      // globals live in an upvalue whose name no script can spell (Lua 5.1 has no _ENV)
+      { find: 'const LUA_ENV = to_luastring("_ENV", true);', replace: 'const LUA_ENV = to_luastring("(ENV)", true);' },
+      // no '<<', '>>', '//', '::' tokens
+      {
+        find: 'else if (check_next1(ls, 60 /* (\'<\').charCodeAt(0) */)) return TK_SHL;\n',
+        replace: '\n',
+      },
+      {
+        find: 'else if (check_next1(ls, 62 /* (\'>\').charCodeAt(0) */)) return TK_SHR;\n',
+        replace: '\n',
+      },
+      {
+        find: 'if (check_next1(ls, 47 /* (\'/\').charCodeAt(0) */)) return TK_IDIV;\n                else ',
+        replace: '',
+      },
+      {
+        find: 'if (check_next1(ls, 58 /* (\':\').charCodeAt(0) */)) return TK_DBCOLON;\n                else ',
+        replace: '',
+      },
+      // 'goto' is not a reserved word in 5.1
+      {
+        find: 'if (kidx !== void 0 && kidx <= 22)  /* reserved word? */',
+        replace: 'if (kidx !== void 0 && kidx <= 22 && kidx !== 9)  /* reserved word? */',
+      },
+      {
+        find: 'return kidx !== void 0 && kidx <= 22;',
+        replace: 'return kidx !== void 0 && kidx <= 22 && kidx !== 9;',
+      },
+      // scanner table: our tables have no Map; ask the table for the stored key
+      {
+        find: 'let tpair = ls.h.strong.get(luaS_hashlongstr(ts));\n    if (!tpair) { /* not in use yet? */',
+        replace: 'let tpair = ltable.luaH_getkeystr(ls.h, ts);\n    if (!tpair) { /* not in use yet? */',
+      },
+      {
+        find: 'ts = tpair.key.tsvalue(); /* re-use value previously stored */',
+        replace: 'ts = tpair; /* re-use value previously stored */',
+      },
+    ],
+  },
+  'lparser.js': {
+    patches: [
+      // no bitwise / integer-division operators
+      { find: "case 126 /* ('~').charCodeAt(0) */: return OPR_BNOT;\n", replace: '' },
+      { find: 'case R.TK_IDIV:   return OPR_IDIV;\n', replace: '' },
+      { find: "case 38 /* ('&').charCodeAt(0) */: return OPR_BAND;\n", replace: '' },
+      { find: "case 124 /* ('|').charCodeAt(0) */: return OPR_BOR;\n", replace: '' },
+      { find: "case 126 /* ('~').charCodeAt(0) */: return OPR_BXOR;\n", replace: '' },
+      { find: 'case R.TK_SHL:    return OPR_SHL;\n', replace: '' },
+      { find: 'case R.TK_SHR:    return OPR_SHR;\n', replace: '' },
+      // no empty statement ';' (5.1 only allows one optional ';' after a statement)
+      {
+        find:
+          "case 59 /* (';').charCodeAt(0) */: {  /* stat -> ';' (empty statement) */\n            llex.luaX_next(ls);  /* skip ';' */\n            break;\n        }\n",
+        replace: '',
+      },
+      // 'break' outside a loop is reported at once, as 5.1 does
+      {
+        find: 'case R.TK_BREAK:   /* stat -> breakstat */\n        case R.TK_GOTO: {  /* stat -> \'goto\' NAME */',
+        replace:
+          'case R.TK_BREAK:   /* stat -> breakstat */\n            check_break51(ls);\n        case R.TK_GOTO: {  /* stat -> \'goto\' NAME */',
+      },
+      {
+        find: 'const statlist = function(ls) {\n    /* statlist -> { stat [\';\'] } */\n    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;  /* \'return\' must be last statement */\n        }\n        statement(ls);\n    }\n};',
+        replace:
+          'const check_break51 = function(ls) {\n    let bl = ls.fs.bl;\n    while (bl && !bl.isloop) bl = bl.previous;\n    if (!bl) {\n        llex.luaX_next(ls);\n        llex.luaX_syntaxerror(ls, to_luastring("no loop to break", true));\n    }\n};\n\n' +
+          'const statlist = function(ls) {\n    /* chunk -> { stat [\';\'] } ; return and break must be last (Lua 5.1) */\n    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;\n        }\n        if (ls.t.token === R.TK_BREAK) {\n            statement(ls);\n            testnext(ls, 59);\n            return;\n        }\n        statement(ls);\n        testnext(ls, 59);\n    }\n};',
+      },
+      {
+        find: "        gotostat(ls, v.t);   /* handle goto/break */\n        while (testnext(ls, 59 /* (';').charCodeAt(0) */));  /* skip colons */\n        if (block_follow(ls, 0)) {  /* 'goto' is the entire block? */\n            leaveblock(fs);\n            return escapelist;  /* and that is it */\n        } else  /* must skip over 'then' part if condition is false */\n            jf = luaK_jump(fs);\n",
+        replace: '        check_break51(ls);\n        gotostat(ls, v.t);  /* 5.1: break must be the last statement of the block */\n        testnext(ls, 59);\n        leaveblock(fs);\n        return escapelist;\n',
+      },
+      // ambiguous syntax (function call x new statement)
+      {
+        find: "        case 40 /* ('(').charCodeAt(0) */: {  /* funcargs -> '(' [ explist ] ')' */\n            llex.luaX_next(ls);",
+        replace:
+          "        case 40 /* ('(').charCodeAt(0) */: {  /* funcargs -> '(' [ explist ] ')' */\n            if (ls.linenumber !== ls.lastline)\n                llex.luaX_syntaxerror(ls, to_luastring(\"ambiguous syntax (function call x new statement)\", true));\n            llex.luaX_next(ls);",
+      },
+    ],
+  },
+  'ldebug.js': {
+    patches: [
+      {
+        find: 'const luaG_typeerror = function(L, o, op) {\n    let t = ltm.luaT_objtypename(L, o);\n    luaG_runerror(L, to_luastring("attempt to %s a %s value%s", true), op, t, varinfo(L, o));\n};',
+        replace:
+          'const luaG_typeerror = function(L, o, op) {\n    let t = ltm.luaT_objtypename(L, o);\n    let ci = L.ci;\n    let kind = null;\n    if (ci.callstatus & lstate.CIST_LUA) {\n        kind = getupvalname(L, ci, o);\n        let stkid = isinstack(L, ci, o);\n        if (!kind && stkid)\n            kind = getobjname(ci.func.value.p, currentpc(ci), stkid - ci.l_base);\n    }\n' +
+          '    if (kind)\n        luaG_runerror(L, to_luastring("attempt to %s %s \'%s\' (a %s value)", true), op, kind.funcname, kind.name, t);\n    else\n        luaG_runerror(L, to_luastring("attempt to %s a %s value", true), op, t);\n};',
+      },
+      {
+        find: '                if (p.k[b].ttisstring()) {\n                    r.name = p.k[b].svalue();\n                    r.funcname = to_luastring("constant", true);\n                    return r;\n                }',
+        replace: '',
+      },
+    ],
+  },
+  'ldo.js': {
+    patches: [
+      // always parse as text: binary chunks are rejected by the lexer, as in Redis
+      {
+        find: '    if (c === LUA_SIGNATURE[0]) {\n        checkmode(L, p.mode, to_luastring("binary", true));\n        cl = lundump.luaU_undump(L, p.z, p.name);\n    } else {',
+        replace: '    {',
+      },
+      {
+        find: 'ldebug.luaG_runerror(L, to_luastring("attempt to yield across a JS-call boundary", true));',
+        replace: 'ldebug.luaG_runerror(L, to_luastring("attempt to yield across metamethod/C-call boundary", true));',
+      },
+      {
+        find: 'ldebug.luaG_runerror(L, to_luastring("JS stack overflow", true));',
+        replace: 'ldebug.luaG_runerror(L, to_luastring("C stack overflow", true));',
+      },
+      {
+        find: 'return resume_error(L, "JS stack overflow", nargs);',
+        replace: 'return resume_error(L, "C stack overflow", nargs);',
+      },
+    ],
+  },
+  'lvm.js': {
+    patches: [
+      {
+        find: '            case OP_NEWTABLE: {\n                L.stack[ra].sethvalue(ltable.luaH_new(L));',
+        replace: '            case OP_NEWTABLE: {\n                L.stack[ra].sethvalue(ltable.luaH_new(L, ltable.fb2int(i.B), ltable.fb2int(i.C)));',
+      },
+      {
+        find: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n',
+        replace: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n                if (last > h.sizearray) ltable.luaH_resizearray(L, h, last);\n',
+      },
+    ],
+  },
+  'lstrlib.js': {
+    patches: [
+      // 5.1: '%' followed by a non-digit in a gsub replacement just copies the char
+      {
+        find: "                if (news[i] !== L_ESC)\n                    luaL_error(L, to_luastring(\"invalid use of '%c' in replacement string\"), L_ESC);\n",
+        replace: '',
+      },
+      {
+        find: '            luaL_error(ms.L, to_luastring("invalid capture index %%%d"), i + 1);',
+        replace: '            luaL_error(ms.L, to_luastring("invalid capture index"));',
+      },
+      {
+        find: '        return luaL_error(ms.L, to_luastring("invalid capture index %%%d"), l + 1);',
+        replace: '        return luaL_error(ms.L, to_luastring("invalid capture index"));',
+      },
+      // 5.1: a start position past the end is clamped, not an immediate failure
+      {
+        find: '    else if (init > ls + 1) {  /* start after string\'s end? */\n        lua_pushnil(L);  /* cannot find anything */\n        return 1;\n    }',
+        replace: '    else if (init > ls + 1) init = ls + 1;',
+      },
+    ],
+  },
+};
+
+function applySourcePatches(file: string, src: string): string {
+  const spec = SOURCE_PATCHES[file];
+  if (!spec) return src;
+  if (spec.whole) src = spec.whole(src);
+  for (const p of spec.patches) {
+    const first = src.indexOf(p.find);
+    if (first < 0) throw new Error(`fengari patch for ${file} does not apply: ${p.find.slice(0, 80)}`);
+    if (src.indexOf(p.find, first + 1) >= 0)
+      throw new Error(`fengari patch for ${file} is ambiguous: ${p.find.slice(0, 80)}`);
+    src = src.slice(0, first) + p.replace + src.slice(first + p.find.length);
+  }
+  return src;
+}
+
+// ---------------------------------------------------------------------------------------
+// Export patches, run right after the named module finished loading.
+// ---------------------------------------------------------------------------------------
+
+const NUMBER_EPS_INT64 = 9223372036854775808;
+
+/** C's (long long) cast on x86-64: out of range and NaN give INT64_MIN. */
+export function toInt64(n: number): number {
+  if (n !== n || n >= NUMBER_EPS_INT64 || n < -NUMBER_EPS_INT64) return -NUMBER_EPS_INT64;
+  const t = Math.trunc(n);
+  return t === 0 ? 0 : t;
+}
+
+function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void {
+  switch (file) {
+    case 'luaconf.js':
+      exp.lua_number2str = number2str;
+      exp.lua_integer2str = number2str;
+      break;
+    case 'llimits.js':
+      // Lua 5.1: a % b == a - floor(a/b)*b
+      exp.luai_nummod = (_L: unknown, a: number, b: number) => a - Math.floor(a / b) * b;
+      break;
+    case 'ltable.js':
+      installTable51(exp, load);
+      break;
+    case 'lobject.js': {
+      exp.luaO_str2num = (s: Uint8Array, o: AnyMod) => {
+        const v = str2number51(s);
+        if (v === null) return 0;
+        o.setfltvalue(v);
+        return s.length + 1;
+      };
+      exp.luaO_chunkid = (source: Uint8Array) => chunkid51(source);
+      // every integer the VM produces is a Lua 5.1 number (double)
+      const FLT = load('defs.js').constant_types.LUA_TNUMFLT;
+      exp.TValue.prototype.setivalue = function (this: AnyMod, x: number) {
+        this.type = FLT;
+        this.value = x;
+      };
+      break;
+    }
+    case 'ldebug.js':
+      load('lstate.js').runerror51 = exp.luaG_runerror;
+      break;
+    case 'ltm.js': {
+      // 5.1 never uses __name in type names
+      const ttypename = exp.ttypename;
+      exp.luaT_objtypename = (_L: unknown, o: AnyMod) => ttypename(o.ttnov());
+      break;
+    }
+    case 'lapi.js': {
+      const ldebug = load('ldebug.js');
+      const ltable = load('ltable.js');
+      const lobject = load('lobject.js');
+      const defs = load('defs.js');
+      const TTABLE = defs.constant_types.LUA_TTABLE;
+      exp.lua_pushinteger = exp.lua_pushnumber;
+      const origSetmt = exp.lua_setmetatable;
+      const index2addr = (L: AnyMod, idx: number) => {
+        // copy of lapi's index2addr for the cases we need (absolute / relative stack indices)
+        const ci = L.ci;
+        if (idx > 0) return L.stack[ci.funcOff + idx];
+        return L.stack[L.top + idx];
+      };
+      const roMsg = defs.to_luastring('Attempt to modify a readonly table', true);
+      exp.lua_setmetatable = (L: AnyMod, objindex: number) => {
+        const o = objindex > -1000000 ? index2addr(L, objindex) : null;
+        if (o && o.type === TTABLE && o.value.readonly) ldebug.luaG_runerror(L, roMsg);
+        return origSetmt(L, objindex);
+      };
+      const origRawseti = exp.lua_rawseti;
+      exp.lua_rawseti = (L: AnyMod, idx: number, n: number) => {
+        const o = idx > -1000000 ? index2addr(L, idx) : null;
+        if (o && o.type === TTABLE && o.value.readonly) ldebug.luaG_runerror(L, roMsg);
+        return origRawseti(L, idx, n);
+      };
+      exp.lua_createtable = (L: AnyMod, narray: number, nrec: number) => {
+        L.stack[L.top] = new lobject.TValue(TTABLE, ltable.luaH_new(L, narray | 0, nrec | 0));
+        L.top++;
+      };
+      break;
+    }
+    case 'lauxlib.js': {
+      const checknumber = exp.luaL_checknumber;
+      const lapi = load('lapi.js');
+      exp.luaL_checkinteger = (L: AnyMod, arg: number) => toInt64(checknumber(L, arg));
+      exp.luaL_optinteger = (L: AnyMod, arg: number, def: number) =>
+        lapi.lua_type(L, arg) <= 0 ? def : toInt64(checknumber(L, arg));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading our private instance
+// ---------------------------------------------------------------------------------------
+
+function loadPatchedFengari(): Record<string, AnyMod> {
+  const Module: AnyMod = (nodeModule as AnyMod).default ?? nodeModule;
+  const cache: Record<string, AnyMod> = requireHere.cache as AnyMod;
+  const ours = (f: string) => path.join(SRC_DIR, f);
+  // set aside any copy of fengari someone else already loaded
+  const saved: Record<string, AnyMod> = {};
+  for (const key of Object.keys(cache)) {
+    if (key.startsWith(SRC_DIR + path.sep)) {
+      saved[key] = cache[key];
+      delete cache[key];
+    }
+  }
+  const origJs = Module._extensions['.js'];
+  const loaded: Record<string, AnyMod> = {};
+  const load = (f: string): AnyMod => {
+    const full = ours(f);
+    if (cache[full]) return cache[full].exports;
+    return requireHere(full);
+  };
+  Module._extensions['.js'] = function (module: AnyMod, filename: string) {
+    if (path.dirname(filename) !== SRC_DIR) return origJs.call(this, module, filename);
+    const file = path.basename(filename);
+    const src = applySourcePatches(file, fs.readFileSync(filename, 'utf8'));
+    module._compile(src, filename);
+    postLoad(file, module.exports, load);
+    loaded[file] = module.exports;
+  };
+  try {
+    // fengaricore first (defs), then luaconf, as fengari.js itself does
+    load('fengaricore.js');
+    load('luaconf.js');
+    load('llimits.js');
+    load('lstring.js');
+    load('lua.js');
+    load('lauxlib.js');
+    load('lualib.js');
+    for (const f of ['lobject.js', 'ltable.js', 'ldo.js', 'lstate.js', 'ldebug.js', 'lvm.js', 'lapi.js', 'ltm.js', 'defs.js', 'lfunc.js', 'lstrlib.js', 'lbaselib.js']) load(f);
+  } finally {
+    Module._extensions['.js'] = origJs;
+    for (const key of Object.keys(cache)) {
+      if (key.startsWith(SRC_DIR + path.sep)) delete cache[key];
+    }
+    Object.assign(cache, saved);
+  }
+  for (const f of Object.keys(SOURCE_PATCHES)) {
+    if (!loaded[f]) throw new Error(`fengari patch: module ${f} was not loaded`);
+  }
+  return loaded;
+}
+
+const M = loadPatchedFengari();
+
+export const lua: AnyMod = M['lua.js'];
+export const lauxlib: AnyMod = M['lauxlib.js'];
+export const lualib: AnyMod = M['lualib.js'];
+export const defs: AnyMod = M['defs.js'];
+export const lobject: AnyMod = M['lobject.js'];
+export const ldo: AnyMod = M['ldo.js'];
+export const lstate: AnyMod = M['lstate.js'];
+export const ldebug: AnyMod = M['ldebug.js'];
+export const lvm: AnyMod = M['lvm.js'];
+export const lapi: AnyMod = M['lapi.js'];
+export const ltable: AnyMod = M['ltable.js'];
+export const ltm: AnyMod = M['ltm.js'];
+export const lstrlib: AnyMod = M['lstrlib.js'];
+export const lbaselib: AnyMod = M['lbaselib.js'];
+export const lfunc: AnyMod = M['lfunc.js'];
+export const fengaricore: AnyMod = M['fengaricore.js'];
+export const lstring: AnyMod = M['lstring.js'];

@@ -1,0 +1,958 @@
+/**
+ * The Lua 5.1 standard library as Redis 7.0 exposes it, on top of fengari.
+ *
+ * fengari ships Lua 5.3's libraries. Where 5.3 behaves differently from 5.1 in ways a
+ * script can observe (arguments, errors, raw vs. metamethod access, removed functions)
+ * the function is re-implemented here following Lua 5.1.5's semantics. Pattern matching
+ * (find/match/gmatch/gsub) and a few identical functions are kept from fengari.
+ */
+import { lua, lauxlib, lualib, lbaselib, ldebug, toInt64, defs } from './fengari.ts';
+import { strFormat } from './strformat.ts';
+import { number2str } from './numfmt.ts';
+import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1 } from './luastr.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type LuaState = any;
+type CFn = (L: LuaState) => number;
+
+const {
+  LUA_TNIL,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  LUA_TFUNCTION,
+  LUA_TBOOLEAN,
+  LUA_MULTRET,
+  LUA_OK,
+  LUA_YIELD,
+  LUA_REGISTRYINDEX,
+  lua_upvalueindex,
+} = lua;
+
+/** (int) cast used by luaL_checkint / luaL_optint in 5.1 (x86-64: truncating int64, then low 32 bits). */
+export function toInt32(n: number): number {
+  return Number(BigInt.asIntN(32, BigInt(toInt64(n))));
+}
+export function checkint(L: LuaState, arg: number): number {
+  return toInt32(lauxlib.luaL_checknumber(L, arg));
+}
+export function optint(L: LuaState, arg: number, def: number): number {
+  return lua.lua_type(L, arg) <= 0 ? def : checkint(L, arg);
+}
+export function checkinteger(L: LuaState, arg: number): number {
+  return toInt64(lauxlib.luaL_checknumber(L, arg));
+}
+export function optinteger(L: LuaState, arg: number, def: number): number {
+  return lua.lua_type(L, arg) <= 0 ? def : checkinteger(L, arg);
+}
+
+export function setfuncs(L: LuaState, funcs: Record<string, CFn>): void {
+  for (const name of Object.keys(funcs)) {
+    lua.lua_pushcfunction(L, funcs[name]);
+    lua.lua_setfield(L, -2, name);
+  }
+}
+
+/** 5.1 lua_isstring: strings and numbers */
+function isstring(L: LuaState, idx: number): boolean {
+  const t = lua.lua_type(L, idx);
+  return t === LUA_TSTRING || t === LUA_TNUMBER;
+}
+
+/** 5.1 luaL_typename */
+function typename(L: LuaState, idx: number): string {
+  return bytesToLatin1(lua.lua_typename(L, lua.lua_type(L, idx)));
+}
+
+// ---------------------------------------------------------------------------------------
+// base library
+// ---------------------------------------------------------------------------------------
+
+/** tostring as 5.1's luaB_tostring does it. */
+export function luaToString(L: LuaState, idx: number): void {
+  idx = lua.lua_absindex(L, idx);
+  if (lauxlib.luaL_callmeta(L, idx, '__tostring')) return;
+  switch (lua.lua_type(L, idx)) {
+    case LUA_TNUMBER:
+      pushLatin1(L, number2str(lua.lua_tonumber(L, idx)));
+      break;
+    case LUA_TSTRING:
+      lua.lua_pushvalue(L, idx);
+      break;
+    case LUA_TBOOLEAN:
+      pushLatin1(L, lua.lua_toboolean(L, idx) ? 'true' : 'false');
+      break;
+    case LUA_TNIL:
+      pushLatin1(L, 'nil');
+      break;
+    default: {
+      const p = lua.lua_topointer(L, idx);
+      const id = p && typeof p.id === 'number' ? p.id : 0;
+      pushLatin1(L, `${typename(L, idx)}: 0x${(0x55d0c0000000 + id * 64).toString(16).padStart(14, '0')}`);
+      break;
+    }
+  }
+}
+
+const luaB_tostring: CFn = (L) => {
+  lauxlib.luaL_checkany(L, 1);
+  luaToString(L, 1);
+  return 1;
+};
+
+const luaB_assert: CFn = (L) => {
+  lauxlib.luaL_checkany(L, 1);
+  if (!lua.lua_toboolean(L, 1)) {
+    const msg = lua.lua_type(L, 2) <= 0 ? 'assertion failed!' : lauxlib.luaL_checklstring(L, 2);
+    return lauxlib.luaL_error(L, '%s', msg);
+  }
+  return lua.lua_gettop(L);
+};
+
+const luaB_error: CFn = (L) => {
+  const level = optint(L, 2, 1);
+  lua.lua_settop(L, 1);
+  if (isstring(L, 1) && level > 0) {
+    lauxlib.luaL_where(L, level);
+    lua.lua_pushvalue(L, 1);
+    lua.lua_concat(L, 2);
+  }
+  return lua.lua_error(L);
+};
+
+const luaB_ipairsaux: CFn = (L) => {
+  let i = checkint(L, 2);
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  i++;
+  lua.lua_pushnumber(L, i);
+  lua.lua_rawgeti(L, 1, i);
+  return lua.lua_isnil(L, -1) ? 0 : 2;
+};
+
+const luaB_ipairs: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  lua.lua_pushvalue(L, lua_upvalueindex(1));
+  lua.lua_pushvalue(L, 1);
+  lua.lua_pushnumber(L, 0);
+  return 3;
+};
+
+const luaB_pairs: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  lua.lua_pushvalue(L, lua_upvalueindex(1));
+  lua.lua_pushvalue(L, 1);
+  lua.lua_pushnil(L);
+  return 3;
+};
+
+const luaB_next: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  lua.lua_settop(L, 2);
+  if (lua.lua_next(L, 1)) return 2;
+  lua.lua_pushnil(L);
+  return 1;
+};
+
+const luaB_unpack: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  let i = optint(L, 2, 1);
+  const e = lua.lua_type(L, 3) <= 0 ? lua.lua_rawlen(L, 1) : checkint(L, 3);
+  if (i > e) return 0;
+  const n = e - i + 1;
+  if (n <= 0 || n >= 8000 || !lua.lua_checkstack(L, n)) return lauxlib.luaL_error(L, 'too many results to unpack');
+  lua.lua_rawgeti(L, 1, i);
+  while (i++ < e) lua.lua_rawgeti(L, 1, i);
+  return n;
+};
+
+function strtoul(s: Uint8Array, base: number): { n: number; end: number } {
+  let i = 0;
+  const len = s.indexOf(0) >= 0 ? s.indexOf(0) : s.length;
+  while (i < len && (s[i] === 32 || (s[i] >= 9 && s[i] <= 13))) i++;
+  let neg = false;
+  if (i < len && (s[i] === 43 || s[i] === 45)) {
+    neg = s[i] === 45;
+    i++;
+  }
+  if (base === 16 && i + 1 < len && s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88)) {
+    const d = digitval(s[i + 2]);
+    if (d >= 0 && d < 16) i += 2;
+  }
+  const start = i;
+  let v = 0n;
+  let overflow = false;
+  const B = BigInt(base);
+  const MAX = (1n << 64n) - 1n;
+  while (i < len) {
+    const d = digitval(s[i]);
+    if (d < 0 || d >= base) break;
+    v = v * B + BigInt(d);
+    if (v > MAX) overflow = true;
+    i++;
+  }
+  if (i === start) return { n: 0, end: 0 };
+  if (overflow) v = MAX;
+  else if (neg) v = (-v) & MAX;
+  return { n: Number(v), end: i };
+}
+
+function digitval(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 122) return c - 87;
+  if (c >= 65 && c <= 90) return c - 55;
+  return -1;
+}
+
+const luaB_tonumber: CFn = (L) => {
+  const base = optint(L, 2, 10);
+  if (base === 10) {
+    lauxlib.luaL_checkany(L, 1);
+    if (lua.lua_isnumber(L, 1)) {
+      lua.lua_pushnumber(L, lua.lua_tonumber(L, 1));
+      return 1;
+    }
+  } else {
+    const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+    lauxlib.luaL_argcheck(L, base >= 2 && base <= 36, 2, 'base out of range');
+    const r = strtoul(s, base);
+    if (r.end > 0) {
+      let e = r.end;
+      const len = s.indexOf(0) >= 0 ? s.indexOf(0) : s.length;
+      while (e < len && (s[e] === 32 || (s[e] >= 9 && s[e] <= 13))) e++;
+      if (e === len) {
+        lua.lua_pushnumber(L, r.n);
+        return 1;
+      }
+    }
+  }
+  lua.lua_pushnil(L);
+  return 1;
+};
+
+const GC_OPTS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul'];
+const luaB_collectgarbage: CFn = (L) => {
+  const o = lauxlib.luaL_checkoption(L, 1, 'collect', GC_OPTS);
+  switch (GC_OPTS[o]) {
+    case 'count':
+      lua.lua_pushnumber(L, 120);
+      return 1;
+    case 'step':
+      lua.lua_pushboolean(L, 0);
+      return 1;
+    case 'setpause':
+      lua.lua_pushnumber(L, 200);
+      return 1;
+    case 'setstepmul':
+      lua.lua_pushnumber(L, 200);
+      return 1;
+    default:
+      lua.lua_pushnumber(L, 0);
+      return 1;
+  }
+};
+
+const luaB_gcinfo: CFn = (L) => {
+  lua.lua_pushnumber(L, 120);
+  return 1;
+};
+
+function loadAux(L: LuaState, status: number): number {
+  if (status === LUA_OK) return 1;
+  lua.lua_pushnil(L);
+  lua.lua_insert(L, -2);
+  return 2;
+}
+
+function cstr(u: Uint8Array): Uint8Array {
+  const z = u.indexOf(0);
+  return z < 0 ? u : u.subarray(0, z);
+}
+
+const luaB_loadstring: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const name = lua.lua_type(L, 2) <= 0 ? s : lauxlib.luaL_checklstring(L, 2);
+  return loadAux(L, lauxlib.luaL_loadbufferx(L, s, s.length, cstr(name), null));
+};
+
+const luaB_load: CFn = (L) => {
+  const cname = lua.lua_type(L, 2) <= 0 ? '=(load)' : cstr(lauxlib.luaL_checklstring(L, 2));
+  lauxlib.luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua.lua_settop(L, 3);
+  const reader = (LL: LuaState) => {
+    lauxlib.luaL_checkstack(LL, 2, 'too many nested functions');
+    lua.lua_pushvalue(LL, 1);
+    lua.lua_call(LL, 0, 1);
+    if (lua.lua_isnil(LL, -1)) {
+      lua.lua_pop(LL, 1);
+      return null;
+    }
+    if (!isstring(LL, -1)) lauxlib.luaL_error(LL, 'reader function must return a string');
+    lua.lua_replace(LL, 3);
+    const u = lua.lua_tolstring(LL, 3);
+    return u.length === 0 ? null : u;
+  };
+  return loadAux(L, lua.lua_load(L, reader, null, cname, null));
+};
+
+/** Redis 7's pcall: like 5.1's, but an error table with an 'err' string becomes that string. */
+const redisPcallFinish = (L: LuaState, status: number, _ctx: unknown): number => {
+  if (status !== LUA_OK && status !== LUA_YIELD) {
+    lua.lua_remove(L, 1);
+    if (lua.lua_istable(L, -1)) {
+      lua.lua_getfield(L, -1, 'err');
+      if (isstring(L, -1)) lua.lua_replace(L, -2);
+      else lua.lua_pop(L, 1);
+    }
+    lua.lua_pushboolean(L, 0);
+    lua.lua_insert(L, 1);
+  }
+  return lua.lua_gettop(L);
+};
+
+const luaB_pcall: CFn = (L) => {
+  const argc = lua.lua_gettop(L);
+  if (argc === 0) {
+    // 5.1 ends up calling its own 'true' placeholder
+    lua.lua_pushboolean(L, 0);
+    pushLatin1(L, 'attempt to call a boolean value');
+    return 2;
+  }
+  lua.lua_pushboolean(L, 1);
+  lua.lua_insert(L, 1);
+  const st = lua.lua_pcallk(L, argc - 1, LUA_MULTRET, 0, 0, redisPcallFinish);
+  return redisPcallFinish(L, st, 0);
+};
+
+const xpcallFinish = (L: LuaState, status: number, _ctx: unknown): number => {
+  lua.lua_pushboolean(L, status === LUA_OK || status === LUA_YIELD ? 1 : 0);
+  lua.lua_replace(L, 1);
+  return lua.lua_gettop(L);
+};
+
+const luaB_xpcall: CFn = (L) => {
+  lauxlib.luaL_checkany(L, 2);
+  lua.lua_settop(L, 2);
+  lua.lua_insert(L, 1); // error function below the function
+  const st = lua.lua_pcallk(L, 0, LUA_MULTRET, 1, 0, xpcallFinish);
+  return xpcallFinish(L, st, 0);
+};
+
+/**
+ * Open the base library (5.1 flavour). Functions kept from fengari: getmetatable,
+ * setmetatable, rawequal, rawget, rawset, select, type.
+ */
+export function openBase(L: LuaState): void {
+  // fengari's base library fills the global table; keep a few of its functions, drop the rest
+  lbaselib.luaopen_base(L); // pushes _G
+  const keep: Record<string, CFn> = {};
+  for (const name of ['getmetatable', 'setmetatable', 'rawequal', 'rawget', 'rawset', 'select', 'type']) {
+    lua.lua_getfield(L, -1, name);
+    keep[name] = lua.lua_tocfunction(L, -1);
+    lua.lua_pop(L, 1);
+  }
+  const names: string[] = [];
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -2)) {
+    lua.lua_pop(L, 1);
+    if (lua.lua_type(L, -1) === LUA_TSTRING) names.push(bytesToLatin1(lua.lua_tolstring(L, -1)));
+  }
+  for (const n of names) {
+    lua.lua_pushnil(L);
+    lua.lua_setfield(L, -2, n);
+  }
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setfield(L, -2, '_G');
+  setfuncs(L, {
+    assert: luaB_assert,
+    collectgarbage: luaB_collectgarbage,
+    error: luaB_error,
+    gcinfo: luaB_gcinfo,
+    getmetatable: keep.getmetatable,
+    load: luaB_load,
+    loadstring: luaB_loadstring,
+    next: luaB_next,
+    pcall: luaB_pcall,
+    rawequal: keep.rawequal,
+    rawget: keep.rawget,
+    rawset: keep.rawset,
+    select: keep.select,
+    setmetatable: keep.setmetatable,
+    tonumber: luaB_tonumber,
+    tostring: luaB_tostring,
+    type: keep.type,
+    unpack: luaB_unpack,
+    xpcall: luaB_xpcall,
+  });
+  pushLatin1(L, 'Lua 5.1');
+  lua.lua_setfield(L, -2, '_VERSION');
+  // ipairs and pairs carry their iterator as an upvalue
+  lua.lua_pushcfunction(L, luaB_ipairsaux);
+  lua.lua_pushcclosure(L, luaB_ipairs, 1);
+  lua.lua_setfield(L, -2, 'ipairs');
+  lua.lua_getfield(L, -1, 'next');
+  lua.lua_pushcclosure(L, luaB_pairs, 1);
+  lua.lua_setfield(L, -2, 'pairs');
+  lua.lua_pop(L, 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// string library
+// ---------------------------------------------------------------------------------------
+
+const MAX_STRING = 512 * 1024 * 1024;
+
+function posrelat(pos: number, len: number): number {
+  if (pos < 0) pos += len + 1;
+  return pos >= 0 ? pos : 0;
+}
+
+const str_len: CFn = (L) => {
+  lua.lua_pushnumber(L, lauxlib.luaL_checklstring(L, 1).length);
+  return 1;
+};
+
+const str_sub: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const l = s.length;
+  let start = posrelat(checkinteger(L, 2), l);
+  let end = posrelat(optinteger(L, 3, -1), l);
+  if (start < 1) start = 1;
+  if (end > l) end = l;
+  if (start <= end) pushOwned(L, s.slice(start - 1, end));
+  else pushOwned(L, new Uint8Array(0));
+  return 1;
+};
+
+const str_reverse: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const r = s.slice().reverse();
+  pushOwned(L, r);
+  return 1;
+};
+
+const str_lower: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const r = s.slice();
+  for (let i = 0; i < r.length; i++) if (r[i] >= 65 && r[i] <= 90) r[i] += 32;
+  pushOwned(L, r);
+  return 1;
+};
+
+const str_upper: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const r = s.slice();
+  for (let i = 0; i < r.length; i++) if (r[i] >= 97 && r[i] <= 122) r[i] -= 32;
+  pushOwned(L, r);
+  return 1;
+};
+
+const str_rep: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const n = checkint(L, 2);
+  if (n <= 0 || s.length === 0) {
+    pushOwned(L, new Uint8Array(0));
+    return 1;
+  }
+  const total = s.length * n;
+  if (total > MAX_STRING) return lauxlib.luaL_error(L, 'not enough memory');
+  const r = new Uint8Array(total);
+  for (let i = 0, o = 0; i < n; i++, o += s.length) r.set(s, o);
+  pushOwned(L, r);
+  return 1;
+};
+
+const str_byte: CFn = (L) => {
+  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
+  const l = s.length;
+  let posi = posrelat(optinteger(L, 2, 1), l);
+  let pose = posrelat(optinteger(L, 3, posi), l);
+  if (posi <= 0) posi = 1;
+  if (pose > l) pose = l;
+  if (posi > pose) return 0;
+  const n = pose - posi + 1;
+  if (n > 8000) return lauxlib.luaL_error(L, 'string slice too long');
+  lauxlib.luaL_checkstack(L, n, 'string slice too long');
+  for (let i = 0; i < n; i++) lua.lua_pushnumber(L, s[posi + i - 1]);
+  return n;
+};
+
+const str_char: CFn = (L) => {
+  const n = lua.lua_gettop(L);
+  const r = new Uint8Array(n);
+  for (let i = 1; i <= n; i++) {
+    const c = checkint(L, i);
+    lauxlib.luaL_argcheck(L, (c & 0xff) === c, i, 'invalid value');
+    r[i - 1] = c;
+  }
+  pushOwned(L, r);
+  return 1;
+};
+
+export function openString(L: LuaState): void {
+  // fengari's string library provides find/match/gmatch/gsub/dump and the string metatable
+  lualib.luaopen_string(L);
+  const keep: Record<string, CFn> = {};
+  for (const name of ['find', 'match', 'gmatch', 'gsub', 'dump']) {
+    lua.lua_getfield(L, -1, name);
+    keep[name] = lua.lua_tocfunction(L, -1);
+    lua.lua_pop(L, 1);
+  }
+  // the string metatable points at this table: clear it and refill it
+  const names: string[] = [];
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -2)) {
+    lua.lua_pop(L, 1);
+    names.push(bytesToLatin1(lua.lua_tolstring(L, -1)));
+  }
+  for (const n of names) {
+    lua.lua_pushnil(L);
+    lua.lua_setfield(L, -2, n);
+  }
+  setfuncs(L, {
+    byte: str_byte,
+    char: str_char,
+    dump: keep.dump,
+    find: keep.find,
+    format: strFormat,
+    gfind: keep.gmatch,
+    gmatch: keep.gmatch,
+    gsub: keep.gsub,
+    len: str_len,
+    lower: str_lower,
+    match: keep.match,
+    rep: str_rep,
+    reverse: str_reverse,
+    sub: str_sub,
+    upper: str_upper,
+  });
+  lua.lua_setglobal(L, 'string');
+}
+
+// ---------------------------------------------------------------------------------------
+// table library
+// ---------------------------------------------------------------------------------------
+
+function aux_getn(L: LuaState, n: number): number {
+  lauxlib.luaL_checktype(L, n, LUA_TTABLE);
+  return lua.lua_rawlen(L, n);
+}
+
+const tab_getn: CFn = (L) => {
+  lua.lua_pushnumber(L, aux_getn(L, 1));
+  return 1;
+};
+
+const tab_setn: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  return lauxlib.luaL_error(L, "'setn' is obsolete");
+};
+
+const tab_maxn: CFn = (L) => {
+  let max = 0;
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, 1)) {
+    lua.lua_pop(L, 1);
+    if (lua.lua_type(L, -1) === LUA_TNUMBER) {
+      const v = lua.lua_tonumber(L, -1);
+      if (v > max) max = v;
+    }
+  }
+  lua.lua_pushnumber(L, max);
+  return 1;
+};
+
+const tab_foreachi: CFn = (L) => {
+  const n = aux_getn(L, 1);
+  lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
+  for (let i = 1; i <= n; i++) {
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushnumber(L, i);
+    lua.lua_rawgeti(L, 1, i);
+    lua.lua_call(L, 2, 1);
+    if (!lua.lua_isnil(L, -1)) return 1;
+    lua.lua_pop(L, 1);
+  }
+  return 0;
+};
+
+const tab_foreach: CFn = (L) => {
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, 1)) {
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushvalue(L, -3);
+    lua.lua_pushvalue(L, -3);
+    lua.lua_call(L, 2, 1);
+    if (!lua.lua_isnil(L, -1)) return 1;
+    lua.lua_pop(L, 2);
+  }
+  return 0;
+};
+
+const tab_insert: CFn = (L) => {
+  let e = aux_getn(L, 1) + 1;
+  let pos: number;
+  switch (lua.lua_gettop(L)) {
+    case 2:
+      pos = e;
+      break;
+    case 3: {
+      pos = checkint(L, 2);
+      if (pos > e) e = pos;
+      for (let i = e; i > pos; i--) {
+        lua.lua_rawgeti(L, 1, i - 1);
+        lua.lua_rawseti(L, 1, i);
+      }
+      break;
+    }
+    default:
+      return lauxlib.luaL_error(L, "wrong number of arguments to 'insert'");
+  }
+  lua.lua_rawseti(L, 1, pos);
+  return 0;
+};
+
+const tab_remove: CFn = (L) => {
+  const e = aux_getn(L, 1);
+  let pos = optint(L, 2, e);
+  if (!(1 <= pos && pos <= e)) return 0;
+  lua.lua_rawgeti(L, 1, pos);
+  for (; pos < e; pos++) {
+    lua.lua_rawgeti(L, 1, pos + 1);
+    lua.lua_rawseti(L, 1, pos);
+  }
+  lua.lua_pushnil(L);
+  lua.lua_rawseti(L, 1, e);
+  return 1;
+};
+
+const tab_concat: CFn = (L) => {
+  const sep: Uint8Array = lua.lua_type(L, 2) <= 0 ? new Uint8Array(0) : lauxlib.luaL_checklstring(L, 2);
+  lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
+  let i = optint(L, 3, 1);
+  const last = lua.lua_type(L, 4) <= 0 ? lua.lua_rawlen(L, 1) : checkint(L, 4);
+  const b = new ByteBuf();
+  const addfield = (k: number) => {
+    lua.lua_rawgeti(L, 1, k);
+    if (!isstring(L, -1)) {
+      lauxlib.luaL_error(L, 'invalid value (%s) at index %d in table for \'concat\'', typename(L, -1), k);
+    }
+    b.bytes(lua.lua_tolstring(L, -1));
+    lua.lua_pop(L, 1);
+    if (b.n > MAX_STRING) lauxlib.luaL_error(L, 'not enough memory');
+  };
+  for (; i < last; i++) {
+    addfield(i);
+    b.bytes(sep);
+  }
+  if (i === last) addfield(i);
+  pushOwned(L, b.result());
+  return 1;
+};
+
+function sort_comp(L: LuaState, a: number, b: number): boolean {
+  if (!lua.lua_isnil(L, 2)) {
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushvalue(L, a - 1);
+    lua.lua_pushvalue(L, b - 2);
+    lua.lua_call(L, 2, 1);
+    const res = lua.lua_toboolean(L, -1);
+    lua.lua_pop(L, 1);
+    return res;
+  }
+  return lua.lua_compare(L, a, b, lua.LUA_OPLT) === 1;
+}
+
+function set2(L: LuaState, i: number, j: number): void {
+  lua.lua_rawseti(L, 1, i);
+  lua.lua_rawseti(L, 1, j);
+}
+
+function auxsort(L: LuaState, l: number, u: number): void {
+  while (l < u) {
+    let i: number;
+    let j: number;
+    lua.lua_rawgeti(L, 1, l);
+    lua.lua_rawgeti(L, 1, u);
+    if (sort_comp(L, -1, -2)) set2(L, l, u);
+    else lua.lua_pop(L, 2);
+    if (u - l === 1) break;
+    i = Math.floor((l + u) / 2);
+    lua.lua_rawgeti(L, 1, i);
+    lua.lua_rawgeti(L, 1, l);
+    if (sort_comp(L, -2, -1)) set2(L, i, l);
+    else {
+      lua.lua_pop(L, 1);
+      lua.lua_rawgeti(L, 1, u);
+      if (sort_comp(L, -1, -2)) set2(L, i, u);
+      else lua.lua_pop(L, 2);
+    }
+    if (u - l === 2) break;
+    lua.lua_rawgeti(L, 1, i);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_rawgeti(L, 1, u - 1);
+    set2(L, i, u - 1);
+    i = l;
+    j = u - 1;
+    for (;;) {
+      while ((lua.lua_rawgeti(L, 1, ++i), sort_comp(L, -1, -2))) {
+        if (i > u) lauxlib.luaL_error(L, 'invalid order function for sorting');
+        lua.lua_pop(L, 1);
+      }
+      while ((lua.lua_rawgeti(L, 1, --j), sort_comp(L, -3, -1))) {
+        if (j < l) lauxlib.luaL_error(L, 'invalid order function for sorting');
+        lua.lua_pop(L, 1);
+      }
+      if (j < i) {
+        lua.lua_pop(L, 3);
+        break;
+      }
+      set2(L, i, j);
+    }
+    lua.lua_rawgeti(L, 1, u - 1);
+    lua.lua_rawgeti(L, 1, i);
+    set2(L, u - 1, i);
+    if (i - l < u - i) {
+      j = l;
+      i = i - 1;
+      l = i + 2;
+    } else {
+      j = i + 1;
+      i = u;
+      u = j - 2;
+    }
+    auxsort(L, j, i);
+  }
+}
+
+const tab_sort: CFn = (L) => {
+  const n = aux_getn(L, 1);
+  lauxlib.luaL_checkstack(L, 40, '');
+  if (!lua.lua_isnoneornil(L, 2)) lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua.lua_settop(L, 2);
+  auxsort(L, 1, n);
+  return 0;
+};
+
+export function openTable(L: LuaState): void {
+  lua.lua_createtable(L, 0, 0);
+  setfuncs(L, {
+    concat: tab_concat,
+    foreach: tab_foreach,
+    foreachi: tab_foreachi,
+    getn: tab_getn,
+    insert: tab_insert,
+    maxn: tab_maxn,
+    remove: tab_remove,
+    setn: tab_setn,
+    sort: tab_sort,
+  });
+  lua.lua_setglobal(L, 'table');
+}
+
+// ---------------------------------------------------------------------------------------
+// math library
+// ---------------------------------------------------------------------------------------
+
+function num(L: LuaState, i: number): number {
+  return lauxlib.luaL_checknumber(L, i);
+}
+
+function f1(fn: (x: number) => number): CFn {
+  return (L) => {
+    lua.lua_pushnumber(L, fn(num(L, 1)));
+    return 1;
+  };
+}
+
+function cpow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return Math.pow(x, y);
+}
+
+function frexp(x: number): [number, number] {
+  if (x === 0 || !isFinite(x)) return [x, 0];
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+  let m = x * 2 ** -e;
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
+  return [m, e];
+}
+
+function ldexp(m: number, e: number): number {
+  if (m === 0 || !isFinite(m)) return m;
+  if (e > 2100) e = 2100;
+  if (e < -2200) e = -2200;
+  let r = m;
+  while (e > 1000) {
+    r *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000) {
+    r *= 2 ** -1000;
+    e += 1000;
+  }
+  // last step split to keep subnormal rounding single
+  return r * 2 ** e;
+}
+
+const RADIANS_PER_DEGREE = Math.PI / 180.0;
+
+/** Per-VM random generator state: Redis's redisLrand48 (a 48-bit lrand48). */
+export interface RandState {
+  hi: number; // high 24 bits
+  lo: number; // low 24 bits
+}
+
+export function srand48(st: RandState, seed: number): void {
+  // x = (seed << 16) | 0x330E, seed as 32-bit int
+  const s = BigInt.asUintN(32, BigInt(seed));
+  const x = (s << 16n) | 0x330en;
+  st.hi = Number(x >> 24n) & 0xffffff;
+  st.lo = Number(x & 0xffffffn);
+}
+
+export function lrand48(st: RandState): number {
+  const AH = 0x5de;
+  const AL = 0xece66d;
+  const lo = AL * st.lo + 0xb;
+  const carry = Math.floor(lo / 0x1000000);
+  const nlo = lo % 0x1000000;
+  const mid = AH * st.lo + AL * st.hi + carry;
+  const nhi = mid % 0x1000000;
+  st.hi = nhi;
+  st.lo = nlo;
+  return nhi * 128 + Math.floor(nlo / 131072);
+}
+
+const REDIS_LRAND48_MAX = 2147483647;
+
+export function openMath(L: LuaState, rand: RandState, inScript: () => boolean): void {
+  lua.lua_createtable(L, 0, 0);
+  setfuncs(L, {
+    abs: f1(Math.abs),
+    acos: f1(Math.acos),
+    asin: f1(Math.asin),
+    atan: f1(Math.atan),
+    atan2: (L) => {
+      lua.lua_pushnumber(L, Math.atan2(num(L, 1), num(L, 2)));
+      return 1;
+    },
+    ceil: f1(Math.ceil),
+    cos: f1(Math.cos),
+    cosh: f1(Math.cosh),
+    deg: f1((x) => x / RADIANS_PER_DEGREE),
+    exp: f1(Math.exp),
+    floor: f1(Math.floor),
+    fmod: (L) => {
+      lua.lua_pushnumber(L, num(L, 1) % num(L, 2));
+      return 1;
+    },
+    frexp: (L) => {
+      const [m, e] = frexp(num(L, 1));
+      lua.lua_pushnumber(L, m);
+      lua.lua_pushnumber(L, e);
+      return 2;
+    },
+    ldexp: (L) => {
+      lua.lua_pushnumber(L, ldexp(num(L, 1), checkint(L, 2)));
+      return 1;
+    },
+    log: f1(Math.log),
+    log10: f1(Math.log10),
+    max: (L) => {
+      const n = lua.lua_gettop(L);
+      let d = num(L, 1);
+      for (let i = 2; i <= n; i++) {
+        const v = num(L, i);
+        if (v > d) d = v;
+      }
+      lua.lua_pushnumber(L, d);
+      return 1;
+    },
+    min: (L) => {
+      const n = lua.lua_gettop(L);
+      let d = num(L, 1);
+      for (let i = 2; i <= n; i++) {
+        const v = num(L, i);
+        if (v < d) d = v;
+      }
+      lua.lua_pushnumber(L, d);
+      return 1;
+    },
+    modf: (L) => {
+      const x = num(L, 1);
+      let ip: number;
+      let fp: number;
+      if (!isFinite(x)) {
+        ip = x;
+        fp = x !== x ? x : x > 0 ? 0 : -0;
+      } else {
+        ip = Math.trunc(x);
+        fp = x - ip;
+        if (fp === 0 && (x < 0 || Object.is(x, -0))) fp = -0;
+      }
+      lua.lua_pushnumber(L, ip);
+      lua.lua_pushnumber(L, fp);
+      return 2;
+    },
+    pow: (L) => {
+      lua.lua_pushnumber(L, cpow(num(L, 1), num(L, 2)));
+      return 1;
+    },
+    rad: f1((x) => x * RADIANS_PER_DEGREE),
+    sin: f1(Math.sin),
+    sinh: f1(Math.sinh),
+    sqrt: f1(Math.sqrt),
+    tan: f1(Math.tan),
+    tanh: f1(Math.tanh),
+    random: (L) => {
+      if (!inScript()) return lauxlib.luaL_error(L, 'math.random can only be called inside a script invocation');
+      const r = (lrand48(rand) % REDIS_LRAND48_MAX) / REDIS_LRAND48_MAX;
+      switch (lua.lua_gettop(L)) {
+        case 0:
+          lua.lua_pushnumber(L, r);
+          break;
+        case 1: {
+          const u = checkint(L, 1);
+          lauxlib.luaL_argcheck(L, 1 <= u, 1, 'interval is empty');
+          lua.lua_pushnumber(L, Math.floor(r * u) + 1);
+          break;
+        }
+        case 2: {
+          const l = checkint(L, 1);
+          const u = checkint(L, 2);
+          lauxlib.luaL_argcheck(L, l <= u, 2, 'interval is empty');
+          lua.lua_pushnumber(L, Math.floor(r * (u - l + 1)) + l);
+          break;
+        }
+        default:
+          return lauxlib.luaL_error(L, 'wrong number of arguments');
+      }
+      return 1;
+    },
+    randomseed: (L) => {
+      if (!inScript()) return lauxlib.luaL_error(L, 'math.randomseed can only be called inside a script invocation');
+      srand48(rand, checkint(L, 1));
+      return 0;
+    },
+  });
+  lua.lua_pushnumber(L, Math.PI);
+  lua.lua_setfield(L, -2, 'pi');
+  lua.lua_pushnumber(L, Infinity);
+  lua.lua_setfield(L, -2, 'huge');
+  lua.lua_getfield(L, -1, 'fmod');
+  lua.lua_setfield(L, -2, 'mod');
+  lua.lua_setglobal(L, 'math');
+}
+
+export { LUA_REGISTRYINDEX, ldebug, defs };

@@ -1,0 +1,840 @@
+/**
+ * A Redis 7.0-like Lua engine on fengari.
+ *
+ * One LuaEngine owns one Lua state (Redis keeps one for EVAL and one for FUNCTION). Scripts
+ * are compiled once into registry references and run as coroutines under a count hook
+ * (every 100000 instructions, as Redis does): the hook asks the caller whether to give the
+ * event loop a turn and, if so, yields the whole chain of coroutines back to the driver.
+ * A run that is killed is simply never resumed again, so a script's pcall cannot swallow
+ * the kill.
+ */
+import { createHash } from 'node:crypto';
+import { lua, lauxlib, ltable } from './fengari.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
+import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
+import { bytesToLatin1, latin1ToBytes, pushLatin1 } from './luastr.ts';
+import { number2str17 } from './numfmt.ts';
+import { openBit } from './lib/bit.ts';
+import { openCjson } from './lib/cjson.ts';
+import { openCmsgpack } from './lib/cmsgpack.ts';
+import { openStruct } from './lib/struct.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type LuaState = any;
+type CFn = (L: LuaState) => number;
+
+const {
+  LUA_OK,
+  LUA_YIELD,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  LUA_TFUNCTION,
+  LUA_REGISTRYINDEX,
+  LUA_MASKCOUNT,
+  lua_upvalueindex,
+} = lua;
+
+export const REDIS_VERSION = '7.0.15';
+export const REDIS_VERSION_NUM = 0x0007000f;
+/** Instructions between two looks at the clock (Redis uses the same count). */
+export const HOOK_COUNT = 100000;
+
+export const LL_DEBUG = 0;
+export const LL_VERBOSE = 1;
+export const LL_NOTICE = 2;
+export const LL_WARNING = 3;
+
+export const PROPAGATE_NONE = 0;
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
+
+/** What a running script needs from the server. */
+export interface ScriptHost {
+  /**
+   * Run one command for redis.call / redis.pcall and write its reply into `sink`
+   * (errors as sink.error('ERR ...')). `raise` tells which of the two was used.
+   */
+  call(argv: string[], sink: ReplySink, raise: boolean): void;
+  /** redis.log; level is LL_DEBUG..LL_WARNING */
+  log?(level: number, message: string): void;
+  /** redis.set_repl */
+  setRepl?(flags: number): void;
+  /** redis.acl_check_cmd: true/false, or an error text when the command is unknown */
+  aclCheck?(argv: string[]): boolean | string;
+}
+
+export type EngineMode = 'eval' | 'function';
+
+export interface CompileOk {
+  ok: true;
+  ref: number;
+}
+export interface CompileErr {
+  ok: false;
+  /** Lua's message, e.g. "user_script:1: unexpected symbol near '/'" */
+  error: string;
+}
+
+interface Location {
+  source: string;
+  line: number;
+}
+
+class RunContext {
+  host: ScriptHost;
+  resp: 2 | 3 = 2;
+  shouldYield: () => boolean = () => false;
+  hookYielding = false;
+  killed = false;
+  done = false;
+  co: LuaState;
+  coRef: number;
+  started = false;
+  nargs: number;
+  lastLocation: Location | null = null;
+  constructor(
+    host: ScriptHost,
+    co: LuaState,
+    coRef: number,
+    nargs: number,
+    readonly name: string,
+    readonly reply: ReplySink,
+  ) {
+    this.host = host;
+    this.co = co;
+    this.coRef = coRef;
+    this.nargs = nargs;
+  }
+}
+
+const MSG_YIELD_BOUNDARY = 'attempt to yield across metamethod/C-call boundary';
+const KILL_MESSAGE = 'ERR Script killed by user with SCRIPT KILL...';
+
+/** One script execution; drive it with step() until it returns true. */
+export class ScriptRun {
+  constructor(
+    private readonly engine: LuaEngine,
+    private readonly ctx: RunContext,
+  ) {}
+
+  /** Whether the run has finished (its reply was written). */
+  get done(): boolean {
+    return this.ctx.done;
+  }
+
+  /**
+   * Run until the script ends (returns true) or until `shouldYield()` says so at one of
+   * the hook points (returns false; call step again later).
+   */
+  step(shouldYield: () => boolean = () => false): boolean {
+    return this.engine._step(this.ctx, shouldYield);
+  }
+
+  /** End a suspended run: reply with Redis's kill error and never resume it. */
+  kill(): void {
+    this.engine._kill(this.ctx);
+  }
+
+  /** Where the script was when it last gave way (for logs). */
+  get location(): Location | null {
+    return this.ctx.lastLocation;
+  }
+}
+
+export interface EngineOptions {
+  mode?: EngineMode;
+  /** initial math.random seed (Redis seeds it once at startup) */
+  seed?: number;
+}
+
+export class LuaEngine {
+  readonly L: LuaState;
+  readonly mode: EngineMode;
+  /** the run in progress, visible to redis.* functions */
+  current: RunContext | null = null;
+  private readonly callSink = new LuaReplySink();
+  private readonly rand: RandState = { hi: 0, lo: 0 };
+  private globals: any;
+  /** threads that resumed a coroutine and are waiting for it, innermost last */
+  private resumers: LuaState[] = [];
+  private spareThread: { co: LuaState; ref: number } | null = null;
+  private readonly hook: (L: LuaState, ar: any) => void;
+
+  constructor(opts: EngineOptions = {}) {
+    this.mode = opts.mode ?? 'eval';
+    srand48(this.rand, opts.seed ?? (Math.random() * 0x7fffffff) | 0);
+    const L = lauxlib.luaL_newstate();
+    this.L = L;
+    lua.lua_atnativeerror(L, (LL: LuaState) => {
+      const e = lua.lua_touserdata(LL, 1);
+      if (e instanceof RangeError) pushLatin1(LL, 'C stack overflow');
+      else pushLatin1(LL, 'internal error: ' + String(e && e.message ? e.message : e));
+      return 1;
+    });
+    this.hook = (LL: LuaState) => this.onHook(LL);
+    this.openLibs();
+    this.installRedisApi();
+    this.protectGlobals();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // state setup
+  // -------------------------------------------------------------------------------------
+
+  private openLibs(): void {
+    const L = this.L;
+    openBase(L);
+    openTable(L);
+    openString(L);
+    openMath(L, this.rand, () => this.current !== null);
+    this.openCoroutine();
+    openCjson(L);
+    openStruct(L);
+    openCmsgpack(L);
+    openBit(L);
+  }
+
+  private openCoroutine(): void {
+    const L = this.L;
+    const engine = this;
+
+    const costatus = (L: LuaState, co: LuaState): string => {
+      if (L === co) return 'running';
+      switch (lua.lua_status(co)) {
+        case LUA_YIELD:
+          return 'suspended';
+        case LUA_OK: {
+          const ar = new lua.lua_Debug();
+          if (lua.lua_getstack(co, 0, ar) > 0) return 'normal';
+          if (lua.lua_gettop(co) === 0) return 'dead';
+          return 'suspended';
+        }
+        default:
+          return 'dead';
+      }
+    };
+
+    /** finish a resume: 'res' results (>= 0) or -1 with the error on top of L */
+    const collect = (L: LuaState, co: LuaState, status: number): number => {
+      if (status === LUA_OK || status === LUA_YIELD) {
+        const nres = lua.lua_gettop(co);
+        if (!lua.lua_checkstack(L, nres + 1)) lauxlib.luaL_error(L, 'too many results to resume');
+        lua.lua_xmove(co, L, nres);
+        return nres;
+      }
+      lua.lua_xmove(co, L, 1);
+      return -1;
+    };
+
+    interface ResumeCtx {
+      co: LuaState;
+      wrap: boolean;
+    }
+
+    const finish = (L: LuaState, rc: ResumeCtx, status: number): number => {
+      if (status === LUA_YIELD && engine.current && engine.current.hookYielding) {
+        // the hook suspended the coroutine: suspend this thread too, and carry on later
+        engine.resumers.pop();
+        return lua.lua_yieldk(L, 0, rc, resumeK);
+      }
+      engine.resumers.pop();
+      const r = collect(L, rc.co, status);
+      if (rc.wrap) {
+        if (r < 0) {
+          const t = lua.lua_type(L, -1);
+          if (t === LUA_TSTRING || t === LUA_TNUMBER) {
+            lauxlib.luaL_where(L, 1);
+            lua.lua_insert(L, -2);
+            lua.lua_concat(L, 2);
+          }
+          return lua.lua_error(L);
+        }
+        return r;
+      }
+      if (r < 0) {
+        lua.lua_pushboolean(L, 0);
+        lua.lua_insert(L, -2);
+        return 2;
+      }
+      lua.lua_pushboolean(L, 1);
+      lua.lua_insert(L, -(r + 1));
+      return r + 1;
+    };
+
+    const resumeK = (L: LuaState, _status: number, rc: ResumeCtx): number => {
+      engine.resumers.push(L);
+      const st = lua.lua_resume(rc.co, L, 0);
+      return finish(L, rc, st);
+    };
+
+    const auxresume = (L: LuaState, co: LuaState, narg: number, wrap: boolean): number => {
+      if (!lua.lua_checkstack(co, narg)) lauxlib.luaL_error(L, 'too many arguments to resume');
+      const st = costatus(L, co);
+      if (st !== 'suspended') {
+        pushLatin1(L, `cannot resume ${st} coroutine`);
+        return finishError(L, wrap);
+      }
+      lua.lua_xmove(L, co, narg);
+      engine.resumers.push(L);
+      const status = lua.lua_resume(co, L, narg);
+      return finish(L, { co, wrap }, status);
+    };
+
+    const finishError = (L: LuaState, wrap: boolean): number => {
+      if (wrap) {
+        lauxlib.luaL_where(L, 1);
+        lua.lua_insert(L, -2);
+        lua.lua_concat(L, 2);
+        return lua.lua_error(L);
+      }
+      lua.lua_pushboolean(L, 0);
+      lua.lua_insert(L, -2);
+      return 2;
+    };
+
+    const co_create: CFn = (L) => {
+      const NL = lua.lua_newthread(L);
+      lauxlib.luaL_argcheck(L, lua.lua_type(L, 1) === LUA_TFUNCTION && !lua.lua_iscfunction(L, 1), 1, 'Lua function expected');
+      lua.lua_pushvalue(L, 1);
+      lua.lua_xmove(L, NL, 1);
+      return 1;
+    };
+
+    const co_resume: CFn = (L) => {
+      const co = lua.lua_tothread(L, 1);
+      lauxlib.luaL_argcheck(L, co, 1, 'coroutine expected');
+      return auxresume(L, co, lua.lua_gettop(L) - 1, false);
+    };
+
+    const co_auxwrap: CFn = (L) => {
+      const co = lua.lua_tothread(L, lua_upvalueindex(1));
+      return auxresume(L, co, lua.lua_gettop(L), true);
+    };
+
+    const co_wrap: CFn = (L) => {
+      co_create(L);
+      lua.lua_pushcclosure(L, co_auxwrap, 1);
+      return 1;
+    };
+
+    const co_yield: CFn = (L) => {
+      const ctx = engine.current;
+      if (ctx && L === ctx.co) {
+        // the script body is Redis's main thread: it cannot yield
+        pushLatin1(L, MSG_YIELD_BOUNDARY);
+        return lua.lua_error(L);
+      }
+      return lua.lua_yield(L, lua.lua_gettop(L));
+    };
+
+    const co_status: CFn = (L) => {
+      const co = lua.lua_tothread(L, 1);
+      lauxlib.luaL_argcheck(L, co, 1, 'coroutine expected');
+      pushLatin1(L, costatus(L, co));
+      return 1;
+    };
+
+    const co_running: CFn = (L) => {
+      const ctx = engine.current;
+      if (!ctx || L === ctx.co) lua.lua_pushnil(L);
+      else lua.lua_pushthread(L);
+      return 1;
+    };
+
+    lua.lua_createtable(L, 0, 0);
+    setfuncs(L, {
+      create: co_create,
+      resume: co_resume,
+      running: co_running,
+      status: co_status,
+      wrap: co_wrap,
+      yield: co_yield,
+    });
+    lua.lua_setglobal(L, 'coroutine');
+  }
+
+  private installRedisApi(): void {
+    const L = this.L;
+    const engine = this;
+    const sink = this.callSink;
+
+    const raise = (L: LuaState, text: string): number => {
+      pushErrorTable(L, text);
+      return lua.lua_error(L);
+    };
+
+    const needCtx = (L: LuaState, what: string): RunContext => {
+      const ctx = engine.current;
+      if (!ctx) raise(L, `${what} can only be called inside a script invocation`);
+      return ctx as RunContext;
+    };
+
+    /** Lua arguments 1..argc to command arguments; null when one is not a string/number */
+    const argsToArgv = (L: LuaState, argc: number): string[] | null => {
+      const argv = new Array<string>(argc);
+      for (let j = 0; j < argc; j++) {
+        const t = lua.lua_type(L, j + 1);
+        if (t === LUA_TSTRING) argv[j] = bytesToLatin1(lua.lua_tolstring(L, j + 1));
+        else if (t === LUA_TNUMBER) argv[j] = number2str17(lua.lua_tonumber(L, j + 1));
+        else return null;
+      }
+      return argv;
+    };
+
+    const genericCommand = (L: LuaState, raiseError: boolean): number => {
+      const ctx = engine.current;
+      if (!ctx) return raise(L, 'redis.call/pcall can only be called inside a script invocation');
+      const argc = lua.lua_gettop(L);
+      if (argc === 0) {
+        pushErrorTable(L, 'Please specify at least one argument for this redis lib call');
+        return raiseError ? lua.lua_error(L) : 1;
+      }
+      const argv = argsToArgv(L, argc);
+      lua.lua_settop(L, 0);
+      if (argv === null) {
+        pushErrorTable(L, 'Lua redis lib command arguments must be strings or integers');
+        return raiseError ? lua.lua_error(L) : 1;
+      }
+      sink.begin(L, ctx.resp);
+      ctx.host.call(argv, sink, raiseError);
+      if (!sink.complete) {
+        lua.lua_settop(L, 0);
+        pushErrorTable(L, '-ERR command produced no reply', true);
+        return raiseError ? lua.lua_error(L) : 1;
+      }
+      if (raiseError && sink.topError) return lua.lua_error(L);
+      return 1;
+    };
+
+    const redis_log: CFn = (L) => {
+      const argc = lua.lua_gettop(L);
+      if (argc < 2) return raise(L, 'redis.log() requires two arguments or more.');
+      if (!lua.lua_isnumber(L, 1)) return raise(L, 'First argument must be a number (log level).');
+      const level = Math.trunc(lua.lua_tonumber(L, 1));
+      if (level < LL_DEBUG || level > LL_WARNING) return raise(L, 'Invalid debug level.');
+      const parts: string[] = [];
+      for (let j = 2; j <= argc; j++) {
+        const t = lua.lua_type(L, j);
+        if (t === LUA_TSTRING || t === LUA_TNUMBER) parts.push(bytesToLatin1(lua.lua_tolstring(L, j)));
+      }
+      engine.current?.host.log?.(level, parts.join(' '));
+      return 0;
+    };
+
+    const redis_setresp: CFn = (L) => {
+      const ctx = needCtx(L, 'redis.setresp');
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.setresp() requires one argument.');
+      const resp = Math.trunc(lua.lua_tonumber(L, 1));
+      if (resp !== 2 && resp !== 3) return raise(L, 'RESP version must be 2 or 3.');
+      ctx.resp = resp;
+      return 0;
+    };
+
+    const redis_sha1hex: CFn = (L) => {
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'wrong number of arguments');
+      const t = lua.lua_type(L, 1);
+      const u: Uint8Array = t === LUA_TSTRING || t === LUA_TNUMBER ? lua.lua_tolstring(L, 1) : new Uint8Array(0);
+      pushLatin1(L, createHash('sha1').update(u).digest('hex'));
+      return 1;
+    };
+
+    const redis_error_reply: CFn = (L) => {
+      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== LUA_TSTRING) {
+        pushErrorTable(L, 'wrong number or type of arguments');
+        return 1;
+      }
+      const s = bytesToLatin1(lua.lua_tolstring(L, -1));
+      pushErrorTable(L, s.charCodeAt(0) === 45 ? s : '-' + s);
+      return 1;
+    };
+
+    const redis_status_reply: CFn = (L) => {
+      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== LUA_TSTRING) {
+        pushErrorTable(L, 'wrong number or type of arguments');
+        return 1;
+      }
+      lua.lua_createtable(L, 0, 0);
+      pushLatin1(L, 'ok');
+      lua.lua_pushvalue(L, -3);
+      lua.lua_rawset(L, -3);
+      return 1;
+    };
+
+    const redis_set_repl: CFn = (L) => {
+      const ctx = needCtx(L, 'redis.set_repl');
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.set_repl() requires two arguments.');
+      const flags = Math.trunc(lua.lua_tonumber(L, -1));
+      if ((flags & ~(PROPAGATE_AOF | PROPAGATE_REPL)) !== 0)
+        return raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      ctx.host.setRepl?.(flags);
+      return 0;
+    };
+
+    const redis_acl_check_cmd: CFn = (L) => {
+      const ctx = needCtx(L, 'redis.acl_check_cmd');
+      const argc = lua.lua_gettop(L);
+      if (argc === 0) return raise(L, 'Please specify at least one argument for this redis lib call');
+      const argv = argsToArgv(L, argc);
+      lua.lua_settop(L, 0);
+      if (argv === null) return raise(L, 'Lua redis lib command arguments must be strings or integers');
+      const r = ctx.host.aclCheck ? ctx.host.aclCheck(argv) : true;
+      if (typeof r === 'string') return raise(L, r);
+      lua.lua_pushboolean(L, r ? 1 : 0);
+      return 1;
+    };
+
+    lua.lua_createtable(L, 0, 0);
+    setfuncs(L, {
+      call: (L) => genericCommand(L, true),
+      pcall: (L) => genericCommand(L, false),
+      log: redis_log,
+      setresp: redis_setresp,
+      sha1hex: redis_sha1hex,
+      error_reply: redis_error_reply,
+      status_reply: redis_status_reply,
+      set_repl: redis_set_repl,
+      acl_check_cmd: redis_acl_check_cmd,
+      replicate_commands: (L) => {
+        lua.lua_pushboolean(L, 1);
+        return 1;
+      },
+      breakpoint: (L) => {
+        lua.lua_pushboolean(L, 0);
+        return 1;
+      },
+      debug: () => 0,
+    });
+    const nums: Record<string, number> = {
+      LOG_DEBUG: LL_DEBUG,
+      LOG_VERBOSE: LL_VERBOSE,
+      LOG_NOTICE: LL_NOTICE,
+      LOG_WARNING: LL_WARNING,
+      REDIS_VERSION_NUM,
+      REPL_NONE: PROPAGATE_NONE,
+      REPL_AOF: PROPAGATE_AOF,
+      REPL_SLAVE: PROPAGATE_REPL,
+      REPL_REPLICA: PROPAGATE_REPL,
+      REPL_ALL: PROPAGATE_AOF | PROPAGATE_REPL,
+    };
+    for (const k of Object.keys(nums)) {
+      lua.lua_pushnumber(L, nums[k]);
+      lua.lua_setfield(L, -2, k);
+    }
+    pushLatin1(L, REDIS_VERSION);
+    lua.lua_setfield(L, -2, 'REDIS_VERSION');
+    lua.lua_setglobal(L, 'redis');
+
+    // error handler Redis keeps as a global (scripts can see and call it)
+    lua.lua_pushcfunction(L, (L: LuaState) => {
+      const loc = errorLocationFrom(L, 1);
+      if (lua.lua_type(L, 1) !== LUA_TTABLE) {
+        lua.lua_settop(L, 1);
+        luaToString(L, 1);
+        const s = bytesToLatin1(lua.lua_tolstring(L, -1));
+        lua.lua_createtable(L, 0, 0);
+        pushLatin1(L, 'ERR ' + s);
+        lua.lua_setfield(L, -2, 'err');
+      } else lua.lua_pushvalue(L, 1);
+      if (loc) {
+        pushLatin1(L, loc.source);
+        lua.lua_setfield(L, -2, 'source');
+        lua.lua_pushnumber(L, loc.line);
+        lua.lua_setfield(L, -2, 'line');
+      }
+      return 1;
+    });
+    lua.lua_setglobal(L, '__redis__err__handler');
+  }
+
+  /** _G raises on unknown names; every table reachable from _G becomes readonly. */
+  private protectGlobals(): void {
+    const L = this.L;
+    lua.lua_pushglobaltable(L);
+    this.globals = lua.lua_topointer(L, -1);
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_pushcfunction(L, (L: LuaState) => {
+      if (lua.lua_gettop(L) !== 2) return lauxlib.luaL_error(L, 'Wrong number of arguments to luaProtectedTableError');
+      const t = lua.lua_type(L, -1);
+      if (t !== LUA_TSTRING && t !== LUA_TNUMBER)
+        return lauxlib.luaL_error(L, 'Second argument to luaProtectedTableError must be a string or number');
+      const name: Uint8Array = lua.lua_tolstring(L, -1);
+      const z = name.indexOf(0);
+      return lauxlib.luaL_error(L, "Script attempted to access nonexistent global variable '%s'", z < 0 ? name : name.subarray(0, z));
+    });
+    lua.lua_setfield(L, -2, '__index');
+    lua.lua_setmetatable(L, -2);
+    lua.lua_pop(L, 1);
+    // the string metatable
+    pushLatin1(L, '');
+    lua.lua_getmetatable(L, -1);
+    const strmt = lua.lua_topointer(L, -1);
+    lua.lua_pop(L, 2);
+    markReadonly(this.globals);
+    markReadonly(strmt);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // compiling and running
+  // -------------------------------------------------------------------------------------
+
+  /** Compile a chunk; the function is kept in the registry until release(ref). */
+  compile(body: Uint8Array | string, chunkname = '@user_script'): CompileOk | CompileErr {
+    const L = this.L;
+    const bytes = typeof body === 'string' ? latin1ToBytes(body) : body;
+    const status = lauxlib.luaL_loadbufferx(L, bytes, bytes.length, latin1ToBytes(chunkname), null);
+    if (status !== LUA_OK) {
+      const u = lua.lua_tolstring(L, -1);
+      const msg = u ? bytesToLatin1(u) : 'unknown error';
+      lua.lua_pop(L, 1);
+      return { ok: false, error: msg };
+    }
+    return { ok: true, ref: lauxlib.luaL_ref(L, LUA_REGISTRYINDEX) };
+  }
+
+  release(ref: number): void {
+    lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+  }
+
+  /** Push the value of a compiled ref (e.g. to call it during FUNCTION LOAD). */
+  pushRef(ref: number): void {
+    lua.lua_rawgeti(this.L, LUA_REGISTRYINDEX, ref);
+  }
+
+  private takeThread(): { co: LuaState; ref: number } {
+    const spare = this.spareThread;
+    if (spare) {
+      this.spareThread = null;
+      return spare;
+    }
+    const L = this.L;
+    const co = lua.lua_newthread(L);
+    const ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
+    return { co, ref };
+  }
+
+  private releaseThread(ctx: RunContext, reusable: boolean): void {
+    if (reusable && !this.spareThread) {
+      lua.lua_settop(ctx.co, 0);
+      this.spareThread = { co: ctx.co, ref: ctx.coRef };
+    } else {
+      lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, ctx.coRef);
+    }
+  }
+
+  /**
+   * Start running a compiled script. In eval mode KEYS and ARGV become globals; in
+   * function mode the function receives them as its two arguments.
+   * The reply (or error) is written to `reply` when the run ends.
+   * `name` is the script's name in error messages (the sha for EVAL, the function name for FCALL).
+   */
+  start(ref: number, keys: readonly string[], argv: readonly string[], host: ScriptHost, reply: ReplySink, name: string): ScriptRun {
+    const L = this.L;
+    const { co, ref: coRef } = this.takeThread();
+    let nargs = 0;
+    if (this.mode === 'eval') {
+      this.setGlobalArray('KEYS', keys);
+      this.setGlobalArray('ARGV', argv);
+      lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+      lua.lua_xmove(L, co, 1);
+    } else {
+      lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+      pushArray(L, keys);
+      pushArray(L, argv);
+      lua.lua_xmove(L, co, 3);
+      nargs = 2;
+    }
+    const ctx = new RunContext(host, co, coRef, nargs, name, reply);
+    return new ScriptRun(this, ctx);
+  }
+
+  private setGlobalArray(name: string, items: readonly string[]): void {
+    const L = this.L;
+    pushArray(L, items);
+    this.globals.readonly = false;
+    try {
+      lua.lua_setglobal(L, name);
+    } finally {
+      this.globals.readonly = true;
+    }
+  }
+
+  /** @internal */
+  _step(ctx: RunContext, shouldYield: () => boolean): boolean {
+    if (ctx.done) return true;
+    const co = ctx.co;
+    ctx.shouldYield = shouldYield;
+    ctx.hookYielding = false;
+    this.current = ctx;
+    this.resumers.length = 0;
+    let status: number;
+    try {
+      lua.lua_sethook(co, this.hook, LUA_MASKCOUNT, HOOK_COUNT);
+      const n = ctx.started ? 0 : ctx.nargs;
+      ctx.started = true;
+      status = lua.lua_resume(co, null, n);
+    } catch (e) {
+      this.current = null;
+      this.finishWithError(ctx, 'ERR internal error running script: ' + String((e as Error)?.message ?? e), false);
+      return true;
+    }
+    if (status === LUA_YIELD && ctx.hookYielding) {
+      this.current = null;
+      return false;
+    }
+    try {
+      if (status === LUA_OK) {
+        // one result, as lua_pcall(lua, 0, 1, ...) gives
+        if (lua.lua_gettop(co) === 0) lua.lua_pushnil(co);
+        else lua.lua_settop(co, 1);
+        luaReplyToRedisReply(co, ctx.reply, ctx.resp);
+        ctx.done = true;
+        this.current = null;
+        lua.lua_sethook(co, null, 0, 0);
+        this.releaseThread(ctx, lua.lua_status(co) === LUA_OK);
+        return true;
+      }
+      if (status === LUA_YIELD) {
+        // a plain yield reached the top: Redis's main thread cannot yield
+        this.current = null;
+        this.finishWithError(ctx, this.formatRunError(ctx, null, MSG_YIELD_BOUNDARY, locationOf(co, 0)), false);
+        return true;
+      }
+      this.current = null;
+      const loc = locationOf(co, 0);
+      this.finishWithError(ctx, this.errorReplyText(ctx, co, loc), false);
+      return true;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** @internal */
+  _kill(ctx: RunContext): void {
+    if (ctx.done) return;
+    ctx.killed = true;
+    const loc = ctx.lastLocation ?? locationOf(ctx.co, 0);
+    this.finishWithError(ctx, this.formatRunError(ctx, KILL_MESSAGE, null, loc), false);
+  }
+
+  private finishWithError(ctx: RunContext, text: string, reusable: boolean): void {
+    ctx.done = true;
+    ctx.reply.error(text);
+    lua.lua_sethook(ctx.co, null, 0, 0);
+    this.releaseThread(ctx, reusable);
+  }
+
+  /** The reply text for an error object on top of co (a dead coroutine). */
+  private errorReplyText(ctx: RunContext, co: LuaState, loc: Location | null): string {
+    const L = this.L;
+    lua.lua_xmove(co, L, 1);
+    if (lua.lua_type(L, -1) === LUA_TTABLE) {
+      lua.lua_getfield(L, -1, 'err');
+      const t = lua.lua_type(L, -1);
+      const msg = t === LUA_TSTRING || t === LUA_TNUMBER ? cLatin1(lua.lua_tolstring(L, -1)) : null;
+      lua.lua_pop(L, 2);
+      return this.formatRunError(ctx, msg ?? 'ERR unknown error', null, loc);
+    }
+    // {err = 'ERR ' .. tostring(err)}
+    lua.lua_pushcfunction(L, tostringCF);
+    lua.lua_insert(L, -2);
+    const st = lua.lua_pcall(L, 1, 1, 0);
+    const u = st === LUA_OK ? lua.lua_tolstring(L, -1) : null;
+    const s = u ? cLatin1(u) : 'nil';
+    lua.lua_pop(L, 1);
+    return this.formatRunError(ctx, null, s, loc);
+  }
+
+  private formatRunError(ctx: RunContext, errField: string | null, plainMsg: string | null, loc: Location | null): string {
+    let msg = errField;
+    if (msg === null) msg = 'ERR ' + (plainMsg ?? 'nil');
+    let text = msg;
+    if (loc) text += ` script: ${ctx.name}, on ${loc.source}:${loc.line}.`;
+    return sanitizeError(text);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // the count hook
+  // -------------------------------------------------------------------------------------
+
+  private onHook(L: LuaState): void {
+    const ctx = this.current;
+    if (!ctx) return;
+    if (ctx.killed) {
+      if (this.canYieldAll(L)) {
+        ctx.hookYielding = true;
+        lua.lua_yield(L, 0);
+      }
+      return;
+    }
+    if (!ctx.shouldYield()) return;
+    if (!this.canYieldAll(L)) return;
+    ctx.lastLocation = locationOf(L, 0);
+    ctx.hookYielding = true;
+    lua.lua_yield(L, 0);
+  }
+
+  private canYieldAll(L: LuaState): boolean {
+    if (!lua.lua_isyieldable(L)) return false;
+    for (const r of this.resumers) if (!lua.lua_isyieldable(r)) return false;
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------
+
+function cLatin1(u: Uint8Array): string {
+  const z = u.indexOf(0);
+  return bytesToLatin1(z < 0 ? u : u.subarray(0, z));
+}
+
+function pushArray(L: LuaState, items: readonly string[]): void {
+  lua.lua_createtable(L, 0, 0);
+  for (let j = 0; j < items.length; j++) {
+    pushLatin1(L, items[j]);
+    lua.lua_rawseti(L, -2, j + 1);
+  }
+}
+
+/** Mark a table (a fengari Table object) and everything reachable from it readonly. */
+function markReadonly(t: any): void {
+  if (!t || t.readonly) return;
+  t.readonly = true;
+  const visit = (v: any) => {
+    if (v && v.value instanceof ltable.Table) markReadonly(v.value);
+  };
+  for (let i = 0; i < t.sizearray; i++) visit(t.array[i]);
+  if (!t.dummy) for (let i = 0; i < t.nval.length; i++) visit(t.nval[i]);
+  if (t.metatable) markReadonly(t.metatable);
+}
+
+/**
+ * Where an error happened, as Redis's __redis__err__handler reports it: the function at
+ * `level`, or its caller when that function is a C function.
+ */
+function locationOf(co: LuaState, level: number): Location | null {
+  const ar = new lua.lua_Debug();
+  if (!lua.lua_getstack(co, level, ar)) return null;
+  lua.lua_getinfo(co, 'Sl', ar);
+  const what = ar.what ? bytesToLatin1(ar.what) : '';
+  if (what === 'C' || what === 'J') {
+    if (!lua.lua_getstack(co, level + 1, ar)) return null;
+    lua.lua_getinfo(co, 'Sl', ar);
+  }
+  return { source: ar.source ? bytesToLatin1(ar.source) : '?', line: ar.currentline };
+}
+
+/** For __redis__err__handler called as a normal function: the caller's location. */
+function errorLocationFrom(L: LuaState, level: number): Location | null {
+  return locationOf(L, level);
+}
+
+const tostringCF: CFn = (L) => {
+  luaToString(L, 1);
+  return 1;
+};
+
+export { LuaReplySink, luaReplyToRedisReply, checkint, mapNewlines };

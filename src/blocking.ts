@@ -55,6 +55,7 @@ export class Blocking {
   private readonly byKey = new Map<string, Set<Waiter>>();
   /** Keys signalled since the last serving pass, in signal order. */
   readonly ready = new Map<string, { db: Database; key: string }>();
+  private serveScheduled = false;
 
   constructor(private readonly server: Server) {}
 
@@ -98,6 +99,15 @@ export class Blocking {
     const k = `${db.id}\0${key}`;
     if (!this.byKey.has(k) || this.ready.has(k)) return;
     this.ready.set(k, { db, key });
+    // Outside a client's command (e.g. postponed commands after CLIENT PAUSE, embedding),
+    // nobody will serve the key after the command: do it once this turn completes.
+    if (this.server.currentClient === null && !this.serveScheduled) {
+      this.serveScheduled = true;
+      setImmediate(() => {
+        this.serveScheduled = false;
+        if (this.ready.size !== 0) this.handleReady();
+      });
+    }
   }
 
   /** Signals every key of `db` some client waits on (SWAPDB, FLUSH...). */

@@ -300,17 +300,25 @@ export class Server implements KeyspaceEvents {
       }
       this.stats.commandsProcessed++;
       const mode = c.replyMode;
-      this.currentClient = c;
-      processCommand(c, argv, c.writer);
-      if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
-      if (this.blocking.ready.size !== 0) this.blocking.handleReady();
-      this.currentClient = null;
+      this.execute(c, argv);
       if (mode === 'skip' && c.replyMode === 'skip') {
         c.replyMode = 'on';
         c.writer.muted = false;
       }
     }
     this.writeOut(c);
+  }
+
+  /**
+   * Runs one top-level command of a client, then what Redis does after it: pending
+   * tracking invalidations, then serving clients blocked on keys the command made ready.
+   */
+  execute(c: Client, argv: string[]): void {
+    this.currentClient = c;
+    processCommand(c, argv, c.writer);
+    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    if (this.blocking.ready.size !== 0) this.blocking.handleReady();
+    this.currentClient = null;
   }
 
   /** Queues a client's pending output to be written at the end of this tick. */

@@ -364,7 +364,8 @@ export class Pel {
   readonly map = new Map<string, Nack>();
   private sorted: Nack[] = [];
   private dirty = false;
-  private stale = 0;
+  /** Keys deleted from the map whose slots are still in `sorted`. */
+  private stale = new Set<string>();
 
   get size(): number {
     return this.map.size;
@@ -381,7 +382,7 @@ export class Pel {
   add(n: Nack): void {
     this.map.set(n.key, n);
     if (this.dirty) return;
-    if (this.stale) this.compact();
+    if (this.stale.has(n.key)) this.compact();
     const s = this.sorted;
     if (s.length === 0 || cmpID(s[s.length - 1].id, n.id) < 0) s.push(n);
     else this.dirty = true;
@@ -391,16 +392,20 @@ export class Pel {
     if (!this.map.delete(key)) return false;
     if (!this.dirty) {
       const s = this.sorted;
-      if (this.stale === 0 && s.length > 0 && s[s.length - 1].key === key) s.pop();
-      else this.stale++;
+      if (this.stale.size === 0 && s.length > 0 && s[s.length - 1].key === key) s.pop();
+      else {
+        this.stale.add(key);
+        if (this.stale.size > 32 && this.stale.size * 2 > s.length) this.compact();
+      }
     }
     return true;
   }
 
   private compact(): void {
     const map = this.map;
-    this.sorted = this.sorted.filter((n) => map.get(n.key) === n);
-    this.stale = 0;
+    const stale = this.stale;
+    this.sorted = this.sorted.filter((n) => !stale.has(n.key) || map.get(n.key) === n);
+    stale.clear();
   }
 
   /** Entries in ID order (do not mutate the PEL while holding the array). */
@@ -408,8 +413,8 @@ export class Pel {
     if (this.dirty) {
       this.sorted = [...this.map.values()].sort((a, b) => cmpID(a.id, b.id));
       this.dirty = false;
-      this.stale = 0;
-    } else if (this.stale) {
+      this.stale.clear();
+    } else if (this.stale.size) {
       this.compact();
     }
     return this.sorted;

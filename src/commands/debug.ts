@@ -6,6 +6,7 @@ import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { parseMemory } from './config.ts';
 import { replyHelp } from './help.ts';
+import { encodingOf, idleSeconds } from './keys.ts';
 import { randomBytes } from 'node:crypto';
 
 /** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
@@ -25,21 +26,20 @@ function subcommandError(sub: string): ReplyError {
 }
 
 function debugObject(c: Client, key: string, out: ReplySink): void {
-  const v = c.db.peek(key);
+  const db = c.db;
+  const v = db.peek(key);
   if (v === undefined) throw new ReplyError(ERR.noSuchKey);
-  let encoding: string;
+  const encoding = encodingOf(db, key, v);
   let len: number;
   if (typeof v === 'string') {
-    encoding = /^(0|-?[1-9]\d{0,18})$/.test(v) ? 'int' : v.length <= 44 ? 'embstr' : 'raw';
     len = v.length;
   } else {
-    encoding = v.encoding();
     const o = v as unknown as { size?: number; length?: number };
     len = o.size ?? o.length ?? 0;
   }
-  const lru = c.db.lruClock();
+  const idle = idleSeconds(db, key);
   out.simple(
-    `Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${len + 1} lru:${lru} lru_seconds_idle:0`,
+    `Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${len + 1} lru:${db.lastAccess(key)} lru_seconds_idle:${idle}`,
   );
 }
 

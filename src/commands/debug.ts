@@ -21,6 +21,20 @@ function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Redis DEBUG subcommands redmoon has no equivalent for (crashes, allocator, encodings). */
+const UNSUPPORTED = new Set([
+  'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'loadaof', 'drop-cluster-packet-filter',
+  'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'htstats-key', 'stringmatch-test',
+  'set-disable-deny-scripts', 'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
+]);
+
+/** getPositiveLongFromObjectOrReply */
+function positiveLong(s: string): number {
+  const v = parseInt64(s);
+  if (v === null || v < 0) throw new ReplyError('ERR value is out of range, must be positive');
+  return Number(v);
+}
+
 function subcommandError(sub: string): ReplyError {
   return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
 }
@@ -160,8 +174,23 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
     case 'protocol':
       if (n !== 3) break;
       return debugProtocol(c, argv[2], out);
-    case 'jmap':
+    case 'populate': {
+      if (n < 3 || n > 5) break;
+      const count = positiveLong(argv[2]);
+      const size = n === 5 ? positiveLong(argv[4]) : 0;
+      const prefix = n === 3 ? 'key' : argv[3];
+      const db = c.db;
+      for (let j = 0; j < count; j++) {
+        const key = `${prefix}:${j}`;
+        if (db.has(key)) continue;
+        let val = `value:${j}`;
+        if (size !== 0) val = val.length >= size ? val.slice(0, size) : val + '\0'.repeat(size - val.length);
+        db.set(key, val);
+      }
+      return out.simple('OK');
+    }
     default:
+      if (UNSUPPORTED.has(sub)) throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported by redmoon`);
       break;
   }
   throw subcommandError(argv[1]);

@@ -147,6 +147,17 @@ describeDifferential(
         ['DEBUG', 'DIGEST'],
         ['DEBUG', 'DIGEST-VALUE', 'nokey'],
         ['DEBUG', 'RELOAD'],
+        ['DEBUG', 'POPULATE', '-1'],
+        ['DEBUG', 'POPULATE', 'x'],
+        ['DEBUG', 'POPULATE', '3'],
+        ['DEBUG', 'POPULATE', '2', 'p', '12'],
+        ['DEBUG', 'POPULATE', '2', 'q', '3'],
+        ['DEBUG', 'POPULATE', '1', 'p', '-1'],
+        ['DEBUG', 'POPULATE', '1', 'p', '1', 'x'],
+        ['DBSIZE'],
+        ['GET', 'key:2'],
+        ['GET', 'p:1'],
+        ['GET', 'q:0'],
       ]);
       for (const t of ['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'attrib', 'push', 'verbatim', 'true', 'false', 'foo']) {
         await d().same('DEBUG', 'PROTOCOL', t);

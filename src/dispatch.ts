@@ -66,6 +66,10 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, server.busyError);
     return;
   }
+  if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flags.has('may_replicate'))) {
+    reject(c, out, "ERR Replica can't interact with the keyspace", cmd);
+    return;
+  }
   if (server.clientPause !== null && server.clientPause.blocks(c, cmd)) {
     server.clientPause.postpone(c, argv);
     return;

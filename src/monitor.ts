@@ -38,7 +38,6 @@ export function feedMonitors(monitors: Iterable<Client>, c: Client, argv: string
   }
   line += '\r\n';
   for (const m of monitors) {
-    if (m === c) continue;
     m.writer.raw(line);
     m.flush();
   }

@@ -121,6 +121,19 @@ describeDifferential('server admin commands', (d) => {
     }
   });
 
+  test('a MONITOR client sees its own commands and may not touch the keyspace', async () => {
+    const p = await d().pair();
+    try {
+      const script = '*1\r\n$7\r\nMONITOR\r\n*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n*1\r\n$7\r\nMONITOR\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n';
+      const [real, ours] = await Promise.all([p.real.sendRaw(script, 6), p.ours.sendRaw(script, 6)]);
+      const norm = (s: string) => s.replace(/^\+\d+\.\d{6} \[(\d+) [^\]]+\]/gm, '+T [$1 A]');
+      expect(norm(ours)).toBe(norm(real));
+    } finally {
+      p.ours.close();
+      p.real.close();
+    }
+  });
+
   test('DEBUG is refused unless enable-debug-command allows it', async () => {
     await d().seq([['DEBUG', 'SLEEP', '0'], ['DEBUG'], ['DEBUG', 'HELP']]);
   });

@@ -119,7 +119,7 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       return out.simple('OK');
     case 'set-active-expire':
       if (n !== 3) break;
-      c.server.activeExpireEnabled = parseInt64(argv[2]) !== 0;
+      c.server.activeExpireEnabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi
       return out.simple('OK');
     case 'object':
       if (n !== 3) break;

@@ -68,6 +68,18 @@ describeDifferential('COMMAND introspection', (d) => {
     ]);
   });
 
+  test('COMMAND INFO and DOCS of every implemented command and subcommand match Redis', async () => {
+    const names: string[] = [];
+    for (const cmd of d().redmoon.server.table.commands.values()) {
+      if (cmd.subcommands) for (const sub of cmd.subcommands.values()) names.push(sub.name);
+      else names.push(cmd.name);
+    }
+    for (const name of names) {
+      await d().same('COMMAND', 'INFO', name);
+      await d().same('COMMAND', 'DOCS', name);
+    }
+  });
+
   test('COMMAND COUNT matches the table', async () => {
     const { ours } = await d().both('COMMAND', 'COUNT');
     const n = Number(ours.slice(1));

@@ -8,6 +8,7 @@ import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { validateClientName } from './connection.ts';
 import { ClientPause } from '../pause.ts';
+import type { TrackingState } from '../tracking.ts';
 
 type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
 
@@ -33,7 +34,12 @@ function flagsOf(c: Client): string {
   if (c.inPubSubMode) f += 'P';
   if (c.multi !== null) f += 'x';
   if (c.blocked !== null) f += 'b';
-  if (c.tracking) f += 't';
+  const t = c.tracking as TrackingState | null;
+  if (t) {
+    f += 't';
+    if (t.brokenRedir) f += 'R';
+    if (t.bcast) f += 'B';
+  }
   if (c.multi !== null && c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (c.noEvict) f += 'e';
@@ -49,13 +55,13 @@ export function clientInfoLine(c: Client): string {
   const omem = c.writer.pendingBytes;
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
-  const tracking = c.tracking as { redirect?: number } | null;
+  const tracking = c.tracking as TrackingState | null;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.sock ? 8 : -1} name=${c.name} age=${age} idle=${idle}` +
     ` flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=${qbuf === 0 ? 0 : 20474}` +
     ` argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${22426 + qbuf + omem + multiMem}` +
-    ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? (tracking.redirect ?? 0) : -1} resp=${c.resp}`
+    ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? tracking.redirect : -1} resp=${c.resp}`
   );
 }
 

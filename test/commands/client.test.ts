@@ -96,6 +96,25 @@ describeDifferential('CLIENT', (d) => {
     expect(v).toContain('\r\ntxt:id=');
     await d().both('HELLO', '2');
     await d().both('CLIENT', 'SETNAME', '');
+    const flags = async (...setup: string[][]) => {
+      const p = await d().pair();
+      try {
+        for (const cmd of setup) await Promise.all([p.real.call(...cmd), p.ours.call(...cmd)]);
+        await Promise.all([p.real.drain(50), p.ours.drain(50)]);
+        const get = (s: string) => / flags=(\S+) .* sub=(\d+) psub=(\d+) ssub=(\d+) multi=(-?\d+) .* redir=(-?\d+)/.exec(bulkBody(s))!.slice(1).join(' ');
+        const [r, o] = await Promise.all([p.real.call('CLIENT', 'INFO'), p.ours.call('CLIENT', 'INFO')]);
+        // The oracle listens on a unix socket (flag U); redmoon on TCP.
+        const unixless = (x: string) => x.replace(/^(\S*)U/, '$1').replace(/^ /, 'N ');
+        expect(get(o), JSON.stringify(setup)).toBe(unixless(get(r)));
+      } finally {
+        p.real.close();
+        p.ours.close();
+      }
+    };
+    await flags(['HELLO', '3'], ['SUBSCRIBE', 'a', 'b'], ['PSUBSCRIBE', 'p*']);
+    await flags(['CLIENT', 'NO-EVICT', 'on']);
+    await flags(['HELLO', '3'], ['CLIENT', 'TRACKING', 'on', 'BCAST']);
+    await flags(['CLIENT', 'TRACKING', 'on']);
   });
 
   test('CLIENT KILL by id and addr', async () => {

@@ -284,7 +284,7 @@ function georadiusGeneric(c: Client, argv: string[], out: ReplySink, srcKeyIndex
       if (optionLength !== 0) out.array(optionLength + 1);
       out.bulk(p.member);
       if (withdist) out.bulk(geoFormatDistance(p.dist / shape.conversion));
-      if (withhash) out.integer(p.score);
+      if (withhash) out.integer(scoreAsLongLong(p.score));
       if (withcoords) {
         out.array(2);
         replyCoord(out, p.lon);
@@ -329,3 +329,15 @@ export const commands: HandlerTable = {
   geosearch: (c, argv, out) => georadiusGeneric(c, argv, out, 1, GEOSEARCH),
   geosearchstore: (c, argv, out) => georadiusGeneric(c, argv, out, 2, GEOSEARCH | GEOSEARCHSTORE),
 };
+
+/**
+ * The hash WITHHASH replies: the score converted to a C long long (truncated toward zero;
+ * scores need not be geohashes, e.g. after GEOSEARCHSTORE STOREDIST or a plain ZADD). Out of
+ * range and NaN convert to INT64_MIN as on x86-64.
+ */
+function scoreAsLongLong(score: number): number | bigint {
+  if (Number.isSafeInteger(score)) return score;
+  if (!(score >= -9223372036854775808 && score < 9223372036854775808)) return -9223372036854775808n;
+  const t = Math.trunc(score);
+  return Number.isSafeInteger(t) ? t : BigInt(t);
+}

@@ -82,8 +82,7 @@ function blockedCount(server: Server): number {
 }
 
 function clientsSection(server: Server): string[] {
-  let tracking = 0;
-  for (const c of server.clients.values()) if (c.tracking) tracking++;
+  const tracking = server.tracking.clients;
   return [
     `connected_clients:${server.clients.size}`,
     'cluster_connections:0',
@@ -197,7 +196,7 @@ function persistenceSection(server: Server): string[] {
 
 function statsSection(server: Server): string[] {
   const s = server.stats;
-  const ps = server.pubsub as unknown as { channels?: Map<unknown, unknown>; patterns?: Map<unknown, unknown>; shardChannels?: Map<unknown, unknown> };
+  const ps = server.pubsub;
   return [
     `total_connections_received:${s.connectionsReceived}`,
     `total_commands_processed:${s.commandsProcessed}`,
@@ -224,9 +223,9 @@ function statsSection(server: Server): string[] {
     'current_eviction_exceeded_time:0',
     `keyspace_hits:${s.keyspaceHits}`,
     `keyspace_misses:${s.keyspaceMisses}`,
-    `pubsub_channels:${ps.channels?.size ?? 0}`,
-    `pubsub_patterns:${ps.patterns?.size ?? 0}`,
-    `pubsubshard_channels:${ps.shardChannels?.size ?? 0}`,
+    `pubsub_channels:${ps.channels.size}`,
+    `pubsub_patterns:${ps.patterns.size}`,
+    `pubsubshard_channels:${ps.shardChannels.size}`,
     'latest_fork_usec:0',
     'total_forks:0',
     'migrate_cached_sockets:0',
@@ -237,9 +236,9 @@ function statsSection(server: Server): string[] {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${server.tracking.totalKeys}`,
+    `tracking_total_items:${server.tracking.totalItems}`,
+    `tracking_total_prefixes:${server.tracking.totalPrefixes}`,
     'unexpected_error_replies:0',
     `total_error_replies:${s.errorReplies}`,
     'dump_payload_sanitizations:0',

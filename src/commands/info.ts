@@ -317,11 +317,27 @@ function latencystatsSection(server: Server): string[] {
   return lines;
 }
 
+/** Average remaining TTL in ms over a sample of keys with an expire (Redis estimates it too). */
+function avgTtl(expires: Map<string, number>): number {
+  if (expires.size === 0) return 0;
+  const now = Date.now();
+  let sum = 0;
+  let n = 0;
+  for (const when of expires.values()) {
+    if (when > now) {
+      sum += when - now;
+      n++;
+    }
+    if (n === 64) break;
+  }
+  return n === 0 ? 0 : Math.floor(sum / n);
+}
+
 function keyspaceSection(server: Server): string[] {
   const lines: string[] = [];
   for (const db of server.dbs) {
     if (db.size === 0) continue;
-    lines.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=0`);
+    lines.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db.expires)}`);
   }
   return lines;
 }

@@ -121,7 +121,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // commands, the client that runs the script).
   if (server.tracking.clients !== 0 && cmd.isReadonly) server.tracking.readBy(c, cmd, argv);
   if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
-  if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv);
+  if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv, out !== c.writer);
 }
 
 /** The command an arity error refers to (its rejected_calls count), if it exists. */

@@ -25,11 +25,11 @@ export function reprBytes(s: string): string {
  * Sends one command to every MONITOR client, in Redis's line format:
  * `+<sec>.<usec> [<db> <addr>] "arg" "arg"`; script commands show `lua` as the address.
  */
-export function feedMonitors(monitors: Iterable<Client>, c: Client, argv: string[]): void {
+export function feedMonitors(monitors: Iterable<Client>, c: Client, argv: string[], fromScript = false): void {
   const now = performance.timeOrigin + performance.now();
   const sec = Math.floor(now / 1000);
   const usec = Math.floor((now - sec * 1000) * 1000) % 1000000;
-  const who = c.sock === null ? 'lua' : c.addr;
+  const who = fromScript || c.sock === null ? 'lua' : c.addr;
   let line = `+${sec}.${String(usec).padStart(6, '0')} [${c.db.id} ${who}] `;
   const shown = redactArgv(argv);
   for (let i = 0; i < shown.length; i++) {

@@ -207,9 +207,9 @@ export class Server implements KeyspaceEvents {
     return cmd.stats;
   }
 
-  /** MONITOR feed; the monitor layer replaces this. */
-  feedMonitors(c: Client, argv: string[]): void {
-    feedMonitors(this.monitors, c, argv);
+  /** MONITOR feed; `fromScript` (the reply goes to a script, not the socket) shows `lua`. */
+  feedMonitors(c: Client, argv: string[], fromScript = false): void {
+    feedMonitors(this.monitors, c, argv, fromScript);
   }
 
   /** CLIENT PAUSE in effect, or null (dispatch checks this on every command). */

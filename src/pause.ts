@@ -1,7 +1,6 @@
 import type { Client, BlockState } from './client.ts';
 import type { Command } from './commands/types.ts';
 import type { Server } from './server.ts';
-import { processCommand } from './dispatch.ts';
 
 /**
  * CLIENT PAUSE state. While set on the server, dispatch postpones matching commands:
@@ -64,7 +63,7 @@ export class ClientPause {
     for (const [c] of waiting) c.blocked = null;
     for (const [c, argv] of waiting) {
       if (!server.clients.has(c.id)) continue;
-      processCommand(c, argv, c.writer);
+      server.execute(c, argv);
       c.flush();
       server.resumeClient(c);
     }

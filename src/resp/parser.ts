@@ -79,7 +79,7 @@ export class RequestParser {
           if (r === undefined) continue; // empty line
           return r;
         }
-        const nl = buf.indexOf(CR, this.pos);
+        const nl = lineEnd(buf, CR, this.pos);
         if (nl < 0) {
           if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
           return null;
@@ -111,7 +111,7 @@ export class RequestParser {
     while (this.pending > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
-        const nl = buf.indexOf(CR, this.pos);
+        const nl = lineEnd(buf, CR, this.pos);
         if (nl < 0) {
           if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big bulk count string');
           return null;
@@ -150,7 +150,7 @@ export class RequestParser {
 
   private inline(): string[] | null | ProtocolError | undefined {
     const buf = this.buf;
-    const nl = buf.indexOf(LF, this.pos);
+    const nl = lineEnd(buf, LF, this.pos);
     if (nl < 0) {
       if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big inline request');
       return null;
@@ -164,6 +164,17 @@ export class RequestParser {
     if (argv.length === 0) return undefined;
     return argv;
   }
+}
+
+/**
+ * Where a header or inline line ends (the first `byte` from `from`), -1 when not there yet.
+ * Redis finds it with strchr on the query buffer, which stops at a NUL byte: a NUL before
+ * the terminator means "no complete line" (until the 64 KB limit turns that into an error).
+ */
+function lineEnd(buf: Buffer, byte: number, from: number): number {
+  const nl = buf.indexOf(byte, from);
+  if (nl < 0) return -1;
+  return buf.subarray(from, nl).indexOf(0) < 0 ? nl : -1;
 }
 
 /** string2ll over buf[from, to): canonical integers only; null otherwise. */

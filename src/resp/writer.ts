@@ -76,6 +76,9 @@ export class RespWriter implements ReplySink {
   }
 
   error(s: string): void {
+    // Like addReplyErrorFormat: errors quoting user data must not break the protocol, so
+    // trailing CR/LF are dropped and inner ones become spaces.
+    if (s.includes('\r') || s.includes('\n')) s = s.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
     if (this.onError !== null) this.onError(s);
     if (this.muted) return;
     this.ascii(`-${s}\r\n`);

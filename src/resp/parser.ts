@@ -174,7 +174,9 @@ export class RequestParser {
 function lineEnd(buf: Buffer, byte: number, from: number): number {
   const nl = buf.indexOf(byte, from);
   if (nl < 0) return -1;
-  return buf.subarray(from, nl).indexOf(0) < 0 ? nl : -1;
+  // A NUL before the terminator hides it from Redis's strchr: the line is not complete yet.
+  for (let i = from; i < nl; i++) if (buf[i] === 0) return -1;
+  return nl;
 }
 
 /** string2ll over buf[from, to): canonical integers only; null otherwise. */

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import * as nodeModule from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { number2str } from './numfmt.ts';
+import { number2str, POSITIVE_NAN } from './numfmt.ts';
 import { installTable51 } from './ltable51.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -59,7 +59,7 @@ function lowerAt(s: Uint8Array, i: number, end: number): number {
 }
 
 /** glibc strtod on s[i..end): returns [value, endIndex]; endIndex === i when nothing parsed. */
-function strtod(s: Uint8Array, start: number, end: number): [number, number] {
+export function strtod(s: Uint8Array, start: number, end: number): [number, number] {
   let i = start;
   while (i < end && isSpace(s[i])) i++;
   let neg = false;
@@ -88,7 +88,7 @@ function strtod(s: Uint8Array, start: number, end: number): [number, number] {
         while (k < end && (isDigit(s[k]) || lowerAt(s, k, end)! >= 97 && lowerAt(s, k, end)! <= 122 || s[k] === 95)) k++;
         if (k < end && s[k] === 41) j = k + 1;
       }
-      return [NaN, j];
+      return [neg ? -POSITIVE_NAN : POSITIVE_NAN, j];
     }
     return [0, start];
   }
@@ -467,6 +467,11 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: "        gotostat(ls, v.t);   /* handle goto/break */\n        while (testnext(ls, 59 /* (';').charCodeAt(0) */));  /* skip colons */\n        if (block_follow(ls, 0)) {  /* 'goto' is the entire block? */\n            leaveblock(fs);\n            return escapelist;  /* and that is it */\n        } else  /* must skip over 'then' part if condition is false */\n            jf = luaK_jump(fs);\n",
         replace: '        check_break51(ls);\n        gotostat(ls, v.t);  /* 5.1: break must be the last statement of the block */\n        testnext(ls, 59);\n        leaveblock(fs);\n        return escapelist;\n',
       },
+      // 5.1 exprstat: anything that is not a call is an assignment ("'=' expected")
+      {
+        find: "    if (ls.t.token === 61 /* ('=').charCodeAt(0) */ || ls.t.token === 44 /* (',').charCodeAt(0) */) { /* stat . assignment ? */\n        v.prev = null;\n        assignment(ls, v, 1);\n    }\n    else {  /* stat -> func */\n        check_condition(ls, v.v.k === expkind.VCALL, to_luastring(\"syntax error\", true));\n        SETARG_C(getinstruction(fs, v.v), 1);  /* call statement uses no results */\n    }",
+        replace: "    if (v.v.k === expkind.VCALL) {  /* stat -> func */\n        SETARG_C(getinstruction(fs, v.v), 1);  /* call statement uses no results */\n    }\n    else {  /* stat -> assignment */\n        v.prev = null;\n        assignment(ls, v, 1);\n    }",
+      },
       // ambiguous syntax (function call x new statement)
       {
         find: "        case 40 /* ('(').charCodeAt(0) */: {  /* funcargs -> '(' [ explist ] ')' */\n            llex.luaX_next(ls);",
@@ -486,6 +491,15 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       {
         find: '                if (p.k[b].ttisstring()) {\n                    r.name = p.k[b].svalue();\n                    r.funcname = to_luastring("constant", true);\n                    return r;\n                }',
         replace: '',
+      },
+    ],
+  },
+  'lauxlib.js': {
+    patches: [
+      // 5.1's luaL_typerror: plain type names (no __name, no "light userdata")
+      {
+        find: '    let typearg;\n    if (luaL_getmetafield(L, arg, __name) === LUA_TSTRING)\n        typearg = lua_tostring(L, -1);\n    else if (lua_type(L, arg) === LUA_TLIGHTUSERDATA)\n        typearg = to_luastring("light userdata", true);\n    else\n        typearg = luaL_typename(L, arg);\n',
+        replace: '    let typearg = luaL_typename(L, arg);\n',
       },
     ],
   },
@@ -516,6 +530,11 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: '            case OP_NEWTABLE: {\n                L.stack[ra].sethvalue(ltable.luaH_new(L));',
         replace: '            case OP_NEWTABLE: {\n                L.stack[ra].sethvalue(ltable.luaH_new(L, ltable.fb2int(i.B), ltable.fb2int(i.C)));',
       },
+      // 5.1: '#' on a table is always the primitive length (__len only for userdata)
+      {
+        find: '            tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break; /* metamethod? break switch to call it */\n            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */',
+        replace: '            ra.setivalue(ltable.luaH_getn(h)); /* primitive len */',
+      },
       {
         find: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n',
         replace: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n                if (last > h.sizearray) ltable.luaH_resizearray(L, h, last);\n',
@@ -524,6 +543,11 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   },
   'lstrlib.js': {
     patches: [
+      // string.dump: call the result 5.1 bytecode ("\x1bLuaQ"), which it cannot load back anyway
+      {
+        find: '    if (lua_dump(L, writer, b, strip) !== 0)',
+        replace: '    let off51 = 0;\n    if (lua_dump(L, (LL, data, size, ud) => { if (off51 <= 4 && off51 + size > 4) { data = Uint8Array.from(data); data[4 - off51] = 0x51; } off51 += size; return writer(LL, data, size, ud); }, b, strip) !== 0)',
+      },
       // 5.1: '%' followed by a non-digit in a gsub replacement just copies the char
       {
         find: "                if (news[i] !== L_ESC)\n                    luaL_error(L, to_luastring(\"invalid use of '%c' in replacement string\"), L_ESC);\n",

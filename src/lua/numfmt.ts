@@ -149,9 +149,35 @@ function fixedDigits(ax: number, prec: number): { int: string; frac: string } {
   return { int: all.slice(0, point), frac: all.slice(point, point + prec) };
 }
 
+/**
+ * NaN signs. C prints a NaN with its sign bit ("-nan" / "nan"). x86 arithmetic, which V8
+ * uses at run time too, makes 0/0, inf-inf... a NaN with the sign bit set, like C does,
+ * so printing by the sign bit matches. NaNs parsed from text are positive (POSITIVE_NAN);
+ * math functions fix up the sign of their NaN results (see stdlib).
+ */
+const nanBits = new Float64Array(1);
+const nanWords = new Uint32Array(nanBits.buffer);
+export const POSITIVE_NAN: number = (() => {
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  w[1] = 0x7ff80000;
+  return f[0];
+})();
+export const NEGATIVE_NAN: number = (() => {
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  w[1] = 0xfff80000;
+  return f[0];
+})();
+
+export function nanIsNegative(x: number): boolean {
+  nanBits[0] = x;
+  return nanWords[1] >>> 31 === 1;
+}
+
 function nonFinite(x: number, upper: boolean): string {
   let s: string;
-  if (x !== x) s = '-nan';
+  if (x !== x) s = nanIsNegative(x) ? '-nan' : 'nan';
   else s = x < 0 ? '-inf' : 'inf';
   return upper ? s.toUpperCase() : s;
 }

@@ -8,8 +8,8 @@
  */
 import { lua, lauxlib, lualib, lbaselib, ldebug, toInt64, defs } from './fengari.ts';
 import { strFormat } from './strformat.ts';
-import { number2str } from './numfmt.ts';
-import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1 } from './luastr.ts';
+import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from './numfmt.ts';
+import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1, latin1ToBytes } from './luastr.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
@@ -60,8 +60,21 @@ function isstring(L: LuaState, idx: number): boolean {
 }
 
 /** 5.1 luaL_typename */
-function typename(L: LuaState, idx: number): string {
+export function typename(L: LuaState, idx: number): string {
   return bytesToLatin1(lua.lua_typename(L, lua.lua_type(L, idx)));
+}
+
+/** luaL_checkoption over latin1 option names */
+export function checkoption(L: LuaState, arg: number, def: string | null, lst: string[]): number {
+  const name = def !== null && lua.lua_type(L, arg) <= 0 ? def : bytesToLatin1(lauxlib.luaL_checklstring(L, arg));
+  const i = lst.indexOf(name);
+  if (i >= 0) return i;
+  return lauxlib.luaL_argerror(L, arg, lua.lua_pushfstring(L, "invalid option '%s'", latin1ToBytes(name)));
+}
+
+/** 5.1 luaL_typerror */
+export function typerror(L: LuaState, idx: number, tname: string): number {
+  return lauxlib.luaL_argerror(L, idx, `${tname} expected, got ${typename(L, idx)}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -86,6 +99,10 @@ export function luaToString(L: LuaState, idx: number): void {
       pushLatin1(L, 'nil');
       break;
     default: {
+      if (lua.lua_type(L, idx) === lua.LUA_TLIGHTUSERDATA && lua.lua_touserdata(L, idx) === null) {
+        pushLatin1(L, 'userdata: (nil)');
+        break;
+      }
       const p = lua.lua_topointer(L, idx);
       const id = p && typeof p.id === 'number' ? p.id : 0;
       pushLatin1(L, `${typename(L, idx)}: 0x${(0x55d0c0000000 + id * 64).toString(16).padStart(14, '0')}`);
@@ -231,7 +248,7 @@ const luaB_tonumber: CFn = (L) => {
 
 const GC_OPTS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul'];
 const luaB_collectgarbage: CFn = (L) => {
-  const o = lauxlib.luaL_checkoption(L, 1, 'collect', GC_OPTS);
+  const o = checkoption(L, 1, 'collect', GC_OPTS);
   switch (GC_OPTS[o]) {
     case 'count':
       lua.lua_pushnumber(L, 120);
@@ -760,9 +777,20 @@ function num(L: LuaState, i: number): number {
   return lauxlib.luaL_checknumber(L, i);
 }
 
-function f1(fn: (x: number) => number): CFn {
+/**
+ * A NaN result with glibc's sign: an input NaN propagates; a domain error gives the
+ * function's own NaN (negative for log, sqrt, sin..., positive for acos, asin, log10).
+ */
+function nanfix(r: number, x: number, negativeDomainNaN: boolean): number {
+  if (r === r) return r;
+  if (x !== x) return x;
+  return negativeDomainNaN ? NEGATIVE_NAN : POSITIVE_NAN;
+}
+
+function f1(fn: (x: number) => number, negativeDomainNaN = true): CFn {
   return (L) => {
-    lua.lua_pushnumber(L, fn(num(L, 1)));
+    const x = num(L, 1);
+    lua.lua_pushnumber(L, nanfix(fn(x), x, negativeDomainNaN));
     return 1;
   };
 }
@@ -839,12 +867,14 @@ const REDIS_LRAND48_MAX = 2147483647;
 export function openMath(L: LuaState, rand: RandState, inScript: () => boolean): void {
   lua.lua_createtable(L, 0, 0);
   setfuncs(L, {
-    abs: f1(Math.abs),
-    acos: f1(Math.acos),
-    asin: f1(Math.asin),
+    abs: f1((x) => (x !== x ? POSITIVE_NAN : Math.abs(x))),
+    acos: f1(Math.acos, false),
+    asin: f1(Math.asin, false),
     atan: f1(Math.atan),
     atan2: (L) => {
-      lua.lua_pushnumber(L, Math.atan2(num(L, 1), num(L, 2)));
+      const y = num(L, 1);
+      const x = num(L, 2);
+      lua.lua_pushnumber(L, nanfix(Math.atan2(y, x), y !== y ? y : x, true));
       return 1;
     },
     ceil: f1(Math.ceil),
@@ -854,7 +884,9 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
     exp: f1(Math.exp),
     floor: f1(Math.floor),
     fmod: (L) => {
-      lua.lua_pushnumber(L, num(L, 1) % num(L, 2));
+      const a = num(L, 1);
+      const b = num(L, 2);
+      lua.lua_pushnumber(L, nanfix(a % b, a !== a ? a : b, true));
       return 1;
     },
     frexp: (L) => {
@@ -868,7 +900,7 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
       return 1;
     },
     log: f1(Math.log),
-    log10: f1(Math.log10),
+    log10: f1(Math.log10, false),
     max: (L) => {
       const n = lua.lua_gettop(L);
       let d = num(L, 1);
@@ -906,7 +938,9 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
       return 2;
     },
     pow: (L) => {
-      lua.lua_pushnumber(L, cpow(num(L, 1), num(L, 2)));
+      const a = num(L, 1);
+      const b = num(L, 2);
+      lua.lua_pushnumber(L, nanfix(cpow(a, b), a !== a ? a : b, true));
       return 1;
     },
     rad: f1((x) => x * RADIANS_PER_DEGREE),

@@ -1,7 +1,8 @@
 import metaJson from './meta.json' with { type: 'json' };
+import { keysFromSpecs, mapGet } from './keyspecs.ts';
 import type { Command, Handler, HandlerTable, KeyFinder } from './types.ts';
 
-type Tree = unknown;
+import type { Tree } from './keyspecs.ts';
 interface Meta {
   info: Tree;
   docs: Tree;
@@ -18,73 +19,11 @@ function strings(t: Tree): string[] {
   return (items as Tree[]).map((x) => (typeof x === 'string' ? x : (x as { s: string }).s));
 }
 
-function mapGet(t: Tree, key: string): Tree {
-  const m = (t as { m: Tree[] }).m;
-  for (let i = 0; i < m.length; i += 2) if (m[i] === key) return m[i + 1];
-  return undefined;
-}
 
-/**
- * Builds the key finder from Redis's key specs: begin_search (index or keyword) then
- * find_keys (range or keynum), exactly the rules COMMAND GETKEYS follows.
- */
-function keyFinder(specs: Tree[]): KeyFinder {
+/** The key finder from Redis's key specs (the same rules COMMAND GETKEYS follows). */
+function keyFinder(info: Tree[], specs: Tree[]): KeyFinder {
   if (specs.length === 0) return () => [];
-  const finders = specs.map((spec) => {
-    const bs = mapGet(spec, 'begin_search');
-    const fk = mapGet(spec, 'find_keys');
-    const bsType = mapGet(bs, 'type') as string;
-    const bsSpec = mapGet(bs, 'spec');
-    const fkType = mapGet(fk, 'type') as string;
-    const fkSpec = mapGet(fk, 'spec');
-    return (argv: string[]): number[] => {
-      let start: number;
-      if (bsType === 'index') {
-        start = mapGet(bsSpec, 'index') as number;
-      } else if (bsType === 'keyword') {
-        const kw = (mapGet(bsSpec, 'keyword') as string).toLowerCase();
-        let from = mapGet(bsSpec, 'startfrom') as number;
-        const step = from < 0 ? -1 : 1;
-        let i = from < 0 ? argv.length + from : from;
-        start = -1;
-        for (; i > 0 && i < argv.length; i += step) {
-          if (argv[i].toLowerCase() === kw) {
-            start = i + 1;
-            break;
-          }
-        }
-        if (start < 0) return [];
-        from = 0;
-      } else {
-        return [];
-      }
-      const out: number[] = [];
-      if (fkType === 'range') {
-        const lastkey = mapGet(fkSpec, 'lastkey') as number;
-        const keystep = mapGet(fkSpec, 'keystep') as number;
-        const limit = mapGet(fkSpec, 'limit') as number;
-        let last: number;
-        if (lastkey >= 0) last = start + lastkey;
-        else if (lastkey === -1 && limit > 1) last = start + Math.floor((argv.length - 1 - start) / limit);
-        else last = argv.length + lastkey;
-        for (let i = start; i <= last && i < argv.length; i += keystep) out.push(i);
-      } else if (fkType === 'keynum') {
-        const keynumidx = mapGet(fkSpec, 'keynumidx') as number;
-        const firstkey = mapGet(fkSpec, 'firstkey') as number;
-        const keystep = mapGet(fkSpec, 'keystep') as number;
-        const n = Number(argv[start + keynumidx]);
-        if (!Number.isInteger(n) || n < 0) return [];
-        const first = start + firstkey;
-        for (let k = 0, i = first; k < n && i < argv.length; k++, i += keystep) out.push(i);
-      }
-      return out;
-    };
-  });
-  return (argv) => {
-    const all: number[] = [];
-    for (const f of finders) for (const i of f(argv)) all.push(i);
-    return all;
-  };
+  return (argv) => (keysFromSpecs(info, argv) ?? []).map((k) => k.pos);
 }
 
 function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: Command | null): Command {
@@ -112,7 +51,7 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     skipMonitor: flags.has('skip_monitor'),
     info,
     docs,
-    keys: keyFinder(specs),
+    keys: keyFinder(info, specs),
     stats: { calls: 0, usec: 0, failed: 0, rejected: 0 },
   };
   return cmd;

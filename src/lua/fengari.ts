@@ -380,6 +380,18 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   'lstring.js': {
     patches: [{ find: 'this.hash = null;', replace: 'this.hash = null;\n        this.h51 = -1;' }],
   },
+  'lobject.js': {
+    patches: [
+      {
+        find: '        case LUA_OPPOW:  return Math.pow(v1, v2);',
+        replace: '        case LUA_OPPOW:  return numpow51(v1, v2);',
+      },
+      {
+        find: 'const numarith = function',
+        replace: 'const NEGNAN51 = (() => { const f = new Float64Array(1); new Uint32Array(f.buffer)[1] = 0xfff80000; return f[0]; })();\nconst numpow51 = function(a, b) {\n    if (a === 1 || b === 0) return 1;\n    if (a === -1 && (b === Infinity || b === -Infinity)) return 1;\n    const r = Math.pow(a, b);\n    if (r !== r) return a !== a ? a : b !== b ? b : NEGNAN51;\n    return r;\n};\nconst numarith = function',
+      },
+    ],
+  },
   'lstate.js': {
     patches: [
       {
@@ -534,6 +546,15 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       {
         find: '            tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break; /* metamethod? break switch to call it */\n            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */',
         replace: '            ra.setivalue(ltable.luaH_getn(h)); /* primitive len */',
+      },
+      // C's pow(): pow(1, nan) == 1, pow(-1, inf) == 1, domain errors give -nan
+      {
+        find: '                    L.stack[ra].setfltvalue(Math.pow(numberop1, numberop2));',
+        replace: '                    L.stack[ra].setfltvalue(numpow51(numberop1, numberop2));',
+      },
+      {
+        find: 'const luaV_equalobj = function',
+        replace: 'const NEGNAN51 = (() => { const f = new Float64Array(1); new Uint32Array(f.buffer)[1] = 0xfff80000; return f[0]; })();\nconst numpow51 = function(a, b) {\n    if (a === 1 || b === 0) return 1;\n    if (a === -1 && (b === Infinity || b === -Infinity)) return 1;\n    const r = Math.pow(a, b);\n    if (r !== r) return a !== a ? a : b !== b ? b : NEGNAN51;\n    return r;\n};\nconst luaV_equalobj = function',
       },
       {
         find: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n',

@@ -867,7 +867,11 @@ const REDIS_LRAND48_MAX = 2147483647;
 export function openMath(L: LuaState, rand: RandState, inScript: () => boolean): void {
   lua.lua_createtable(L, 0, 0);
   setfuncs(L, {
-    abs: f1((x) => (x !== x ? POSITIVE_NAN : Math.abs(x))),
+    abs: (L) => {
+      const x = num(L, 1);
+      lua.lua_pushnumber(L, x !== x ? POSITIVE_NAN : Math.abs(x));
+      return 1;
+    },
     acos: f1(Math.acos, false),
     asin: f1(Math.asin, false),
     atan: f1(Math.atan),

@@ -714,7 +714,8 @@ export class LuaEngine {
   _kill(ctx: RunContext): void {
     if (ctx.done) return;
     ctx.killed = true;
-    const loc = ctx.lastLocation ?? locationOf(ctx.co, 0);
+    // where the script's main thread was when it gave way: Redis raises the kill error there
+    const loc = ctx.lastLocation;
     this.finishWithError(ctx, this.formatRunError(ctx, KILL_MESSAGE, null, loc), false);
   }
 
@@ -770,7 +771,7 @@ export class LuaEngine {
     }
     if (!ctx.shouldYield()) return;
     if (!this.canYieldAll(L)) return;
-    ctx.lastLocation = locationOf(L, 0);
+    ctx.lastLocation = locationOf(ctx.co, 0);
     ctx.hookYielding = true;
     lua.lua_yield(L, 0);
   }

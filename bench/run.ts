@@ -96,14 +96,14 @@ async function call(port: number, ...argv: string[]): Promise<string> {
   }
 }
 
-/** Loads n keys `key:<i>` = `val:<i>` with a deep pipeline; returns the RSS growth in KB. */
-async function fillKeys(t: Target, n: number): Promise<{ before: number; after: number }> {
+/** Sends n commands made by `make(i)` with a deep pipeline; returns RSS before and after in KB. */
+async function fill(t: Target, n: number, make: (i: number) => string[]): Promise<{ before: number; after: number }> {
   const before = rssKb(t.proc.pid!);
   const c = await RawClient.connect(t.port);
   const batch = 10_000;
   for (let i = 0; i < n; i += batch) {
     const parts: Buffer[] = [];
-    for (let j = i; j < i + batch && j < n; j++) parts.push(encodeCommand(['SET', `key:${j}`, `val:${j}`]));
+    for (let j = i; j < i + batch && j < n; j++) parts.push(encodeCommand(make(j)));
     await c.sendRaw(Buffer.concat(parts), Math.min(batch, n - i), 60_000);
   }
   c.close();
@@ -185,10 +185,21 @@ async function main(): Promise<void> {
     const keys = QUICK ? 100_000 : 1_000_000;
     for (const t of targets) await call(t.port, 'FLUSHALL');
     const mem: Row[] = [];
-    const r = await fillKeys(redis, keys);
-    const m = await fillKeys(moon, keys);
+    const setKey = (i: number) => ['SET', `key:${i}`, `val:${i}`];
+    const r = await fill(redis, keys, setKey);
+    const m = await fill(moon, keys, setKey);
     mem.push({ name: `RSS after ${keys.toLocaleString('en-US')} SETs (KB)`, redis: r.after, redmoon: m.after, target: '≤ 2x' });
-    mem.push({ name: 'RSS growth (KB)', redis: r.after - r.before, redmoon: m.after - m.before });
+    mem.push({ name: 'RSS growth, bytes per key', redis: ((r.after - r.before) * 1024) / keys, redmoon: ((m.after - m.before) * 1024) / keys });
+    const collections: [string, (i: number) => string[]][] = [
+      ['hash field (HSET)', (i) => ['HSET', 'bighash', `field:${i}`, `val:${i}`]],
+      ['set member (SADD)', (i) => ['SADD', 'bigset', `member:${i}`]],
+      ['zset member (ZADD)', (i) => ['ZADD', 'bigzset', String(i), `member:${i}`]],
+    ];
+    for (const [name, make] of collections) {
+      const rr = await fill(redis, keys, make);
+      const mm = await fill(moon, keys, make);
+      mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((rr.after - rr.before) * 1024) / keys, redmoon: ((mm.after - mm.before) * 1024) / keys });
+    }
     printRows('Memory (lower is better)', mem, 'KB');
   }
 

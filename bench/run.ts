@@ -124,7 +124,7 @@ function fmt(n: number): string {
 
 function printRows(title: string, rows: Row[], unit: string): void {
   console.log(`\n${title}`);
-  console.log(`| workload | redis-server ${unit} | redmoon ${unit} | ratio | target |`);
+  console.log(`| workload | redis-server${unit ? ' ' + unit : ''} | redmoon${unit ? ' ' + unit : ''} | ratio | target |`);
   console.log('|---|---:|---:|---:|---|');
   for (const r of rows) {
     const ratio = r.redmoon / r.redis;
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       const mm = await fill(moon, keys, make);
       mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((rr.after - rr.before) * 1024) / keys, redmoon: ((mm.after - mm.before) * 1024) / keys });
     }
-    printRows('Memory (lower is better)', mem, 'KB');
+    printRows('Memory (lower is better)', mem, '');
   }
 
   for (const t of targets) t.proc.kill('SIGKILL');

@@ -5,7 +5,10 @@
  *    Lua stack (what redis.call returns), with the RESP2 and RESP3 conversion rules.
  *  - luaReplyToRedisReply: a Lua value (a script's return value) written to a ReplySink.
  */
-import { lua, toInt64 } from './fengari.ts';
+import { lua, toInt64, lobject, lstring, ltable, defs } from './fengari.ts';
+
+const TValue = lobject.TValue;
+const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
 import type { ReplySink } from '../resp/sink.ts';
 import { bytesToLatin1, pushLatin1, latin1ToBytes, pushOwned } from './luastr.ts';
 
@@ -26,9 +29,23 @@ const K_FORMAT = latin1ToBytes('format');
 const K_STRING = latin1ToBytes('string');
 const K_IGNORE = latin1ToBytes('ignore_error_stats_update');
 
+// one TString per field name, shared by every table we build (built once, never changed;
+// its hash is computed up front)
+const keyStrings = new Map<Uint8Array, unknown>(
+  [K_OK, K_ERR, K_MAP, K_SET, K_DOUBLE, K_BIG, K_VERB, K_FORMAT, K_STRING, K_IGNORE].map((k) => {
+    const ts = lstring.luaS_bless(null, k);
+    ltable.strhash51(ts);
+    return [k, ts] as [Uint8Array, unknown];
+  }),
+);
+function keyString(key: Uint8Array): unknown {
+  return keyStrings.get(key);
+}
+
 function setfieldBytes(L: LuaState, key: Uint8Array): void {
   // t[key] = top ; table at -2
-  pushOwned(L, key.slice());
+  L.stack[L.top] = new TValue(TLNGSTR, keyString(key));
+  L.top++;
   lua.lua_insert(L, -2);
   lua.lua_rawset(L, -3);
 }
@@ -199,7 +216,8 @@ export class LuaReplySink implements ReplySink {
     } else {
       this.check(4);
       lua.lua_createtable(L, 0, 0);
-      pushOwned(L, (kind === MAP3 ? K_MAP : K_SET).slice());
+      L.stack[L.top] = new TValue(TLNGSTR, keyString(kind === MAP3 ? K_MAP : K_SET));
+      L.top++;
       lua.lua_createtable(L, 0, 0);
     }
     if (n <= 0) {
@@ -290,7 +308,8 @@ export class LuaReplySink implements ReplySink {
 // ---------------------------------------------------------------------------------------
 
 function rawgetField(L: LuaState, key: Uint8Array): number {
-  pushOwned(L, key.slice());
+  L.stack[L.top] = new TValue(TLNGSTR, keyString(key));
+  L.top++;
   lua.lua_rawget(L, -2);
   return lua.lua_type(L, -1);
 }

@@ -46,6 +46,18 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
   const TValue = () => lobject.TValue;
   const nilobject = () => lobject.luaO_nilobject;
 
+  // Lua's 'dummynode': the hash part of every table without one (never written to)
+  let dummyKeys: any[] | null = null;
+  let dummyVals: any[] | null = null;
+  const DUMMY_NEXT: number[] = [-1];
+  const dummy = () => {
+    if (dummyVals === null) {
+      const Tv = TValue();
+      dummyKeys = Object.freeze([null]) as any[];
+      dummyVals = Object.freeze([Object.freeze(new Tv(TNIL, null))]) as any[];
+    }
+  };
+
   class Table {
     id: number;
     metatable: any = null;
@@ -57,14 +69,14 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
     dummy = true;
     nkey: any[]; // key TValue or null (free)
     nval: any[]; // value TValue
-    nnext: Int32Array;
+    nnext: number[];
     lastfree = 0;
     constructor(L: any) {
       this.id = L.l_G.id_counter++;
-      const Tv = TValue();
-      this.nkey = [null];
-      this.nval = [new Tv(TNIL, null)];
-      this.nnext = new Int32Array(1).fill(-1);
+      dummy();
+      this.nkey = dummyKeys!;
+      this.nval = dummyVals!;
+      this.nnext = DUMMY_NEXT;
     }
   }
 
@@ -247,11 +259,12 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
   function setnodevector(t: Table, size: number): void {
     const Tv = TValue();
     if (size === 0) {
+      dummy();
       t.dummy = true;
       t.lsizenode = 0;
-      t.nkey = [null];
-      t.nval = [new Tv(TNIL, null)];
-      t.nnext = new Int32Array(1).fill(-1);
+      t.nkey = dummyKeys!;
+      t.nval = dummyVals!;
+      t.nnext = DUMMY_NEXT;
       t.lastfree = 0;
       return;
     }
@@ -264,7 +277,7 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
     const vals = new Array(size);
     for (let i = 0; i < size; i++) vals[i] = new Tv(TNIL, null);
     t.nval = vals;
-    t.nnext = new Int32Array(size).fill(-1);
+    t.nnext = new Array(size).fill(-1);
     t.lastfree = size;
   }
 
@@ -350,8 +363,10 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
     return na;
   }
 
+  const scratchNums = new Int32Array(MAXBITS + 1); // reset on every use
   function rehash(L: any, t: Table, ek: any): void {
-    const nums = new Int32Array(MAXBITS + 1);
+    const nums = scratchNums;
+    nums.fill(0);
     const pna = { n: numusearray(t, nums) };
     let totaluse = pna.n;
     totaluse += numusehash(t, nums, pna);

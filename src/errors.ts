@@ -47,6 +47,17 @@ export function unknownSubcommand(container: string, sub: string): string {
 }
 
 function clip(s: string, n: number): string {
-  // Redis prints at most n bytes and replaces newlines so the error stays one line.
+  // Redis prints at most n bytes (%.*s, so a NUL ends it) and replaces newlines so the
+  // error stays one line.
+  s = cstr(s);
   return (s.length > n ? s.slice(0, n) : s).replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * A byte string as an error message built with printf's %s shows it: up to the first NUL.
+ * Use when quoting user data in error texts (`ERR Unsupported option ${cstr(arg)}`).
+ */
+export function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }

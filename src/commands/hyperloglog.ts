@@ -1,4 +1,4 @@
-import { ReplyError } from '../errors.ts';
+import { ReplyError, cstr } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
@@ -119,7 +119,7 @@ function pfdebug(c: Client, argv: string[], out: ReplySink): void {
   } else if (sub === 'encoding') {
     out.simple(hllIsDense(v) ? 'dense' : 'sparse');
   } else {
-    throw new ReplyError(`ERR Unknown PFDEBUG subcommand '${argv[1]}'`);
+    throw new ReplyError(`ERR Unknown PFDEBUG subcommand '${cstr(argv[1])}'`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
@@ -351,7 +351,7 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
     else if (is(opt, 'xx')) flags |= EXPIRE_XX;
     else if (is(opt, 'gt')) flags |= EXPIRE_GT;
     else if (is(opt, 'lt')) flags |= EXPIRE_LT;
-    else throw new ReplyError(`ERR Unsupported option ${opt}`);
+    else throw new ReplyError(`ERR Unsupported option ${cstr(opt)}`);
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
     throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');

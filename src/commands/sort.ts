@@ -59,6 +59,8 @@ function lookupByPattern(db: Database, pattern: string, subst: string): string |
 
 /** Redis's strtod check for SORT weights: leading spaces ok, whole string, no NaN/ERANGE. */
 function sortWeight(s: string): number | null {
+  // strtod sees a C string: it ends at the first NUL ("" and "\0..." weigh 0).
+  s = cstr(s);
   if (s.length === 0) return 0;
   let i = 0;
   while (i < s.length) {

@@ -245,7 +245,7 @@ function sparseToDense(w: Work): boolean {
     } else {
       let runlen = (b & 3) + 1;
       const regval = ((b >>> 2) & 0x1f) + 1;
-      if (runlen + idx > HLL_REGISTERS) break;
+      if (runlen + idx > HLL_REGISTERS) return false; // a VAL run past the last register
       while (runlen--) denseSetRaw(dense, idx++, regval);
       p++;
     }
@@ -591,7 +591,7 @@ export function hllMergeInto(max: Uint8Array, s: string): boolean {
     } else {
       let run = (b & 3) + 1;
       const val = ((b >>> 2) & 0x1f) + 1;
-      if (run + i > HLL_REGISTERS) break;
+      if (run + i > HLL_REGISTERS) return false; // a VAL run past the last register
       while (run--) {
         if (val > max[i]) max[i] = val;
         i++;

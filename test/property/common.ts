@@ -16,7 +16,11 @@ export function propertySuite(name: string, seeds: number[], ops: number, gen: (
     ['tiny encodings', { ...TINY_ENCODINGS, ...config }],
   ] as const) {
     describeDifferential(`${name} properties (${label})`, (d) => {
-      for (const seed of seeds) {
+      // PROP_SEEDS=n adds n more seeds (for local bug hunting; CI runs the fixed ones).
+      const extra = Number(process.env.PROP_SEEDS ?? 0);
+      const base = Number(process.env.PROP_BASE ?? 1000);
+      const all = [...seeds, ...Array.from({ length: extra }, (_, i) => base + seeds[0] * 1000 + i)];
+      for (const seed of all) {
         test(`seed ${seed}`, async () => {
           await runSequence(d(), `${name} (${label})`, seed, generate(seed, ops, gen));
         });

@@ -44,8 +44,22 @@ export function typeName(v: RedisValue | undefined): string {
 export function encodingOf(db: Database, key: string, v: RedisValue): string {
   if (typeof v !== 'string') return v.encoding();
   if (db.rawStrings.size !== 0 && db.rawStrings.has(key)) return 'raw';
-  if (v.length <= 20 && parseInt64(v) !== null) return 'int';
+  const plain = db.plainStrings.size !== 0 ? db.plainStrings.get(key) : undefined;
+  if (plain !== 'embstr' && v.length <= 20 && parseInt64(v) !== null) return 'int';
   return v.length <= 44 ? 'embstr' : 'raw';
+}
+
+/** How a string key's object differs from what its value alone implies (kept by RENAME/MOVE/COPY). */
+export interface StringFlags {
+  raw: boolean;
+  plain: 'embstr' | 'unshared' | undefined;
+}
+
+function stringFlags(db: Database, key: string): StringFlags {
+  return {
+    raw: db.rawStrings.size !== 0 && db.rawStrings.has(key),
+    plain: db.plainStrings.size !== 0 ? db.plainStrings.get(key) : undefined,
+  };
 }
 
 function notify(c: Client, event: string, key: string, dbid: number): void {
@@ -53,11 +67,12 @@ function notify(c: Client, event: string, key: string, dbid: number): void {
 }
 
 /** Puts a value at a new key of `dst` with an expire and raw-string flag, as dbAdd + setExpire. */
-export function addWith(c: Client, dst: Database, key: string, value: RedisValue, expire: number | undefined, raw: boolean): void {
+export function addWith(c: Client, dst: Database, key: string, value: RedisValue, expire: number | undefined, raw: StringFlags | null): void {
   dst.set(key, value);
   if (expire !== undefined) dst.setExpire(key, expire);
   if (typeof value === 'string') {
-    if (raw) dst.rawStrings.add(key);
+    if (raw !== null && raw.raw) dst.rawStrings.add(key);
+    if (raw !== null && raw.plain !== undefined) dst.plainStrings.set(key, raw.plain);
   } else if (value.type === 'list' || value.type === 'zset' || value.type === 'stream') {
     c.server.signalKeyAsReady(dst, key);
   }
@@ -110,7 +125,7 @@ function renameGeneric(c: Client, argv: string[], out: ReplySink, nx: boolean): 
     return;
   }
   const expire = db.getExpire(src);
-  const raw = db.rawStrings.size !== 0 && db.rawStrings.has(src);
+  const raw = stringFlags(db, src);
   if (db.get(dst) !== undefined) {
     if (nx) {
       out.integer(0);
@@ -142,7 +157,7 @@ function move(c: Client, argv: string[], out: ReplySink): void {
     out.integer(0);
     return;
   }
-  const raw = src.rawStrings.size !== 0 && src.rawStrings.has(key);
+  const raw = stringFlags(src, key);
   addWith(c, dst, key, o, expire, raw);
   src.delete(key);
   notify(c, 'move_from', key, src.id);
@@ -182,7 +197,9 @@ function copy(c: Client, argv: string[], out: ReplySink): void {
     doDelete = true;
   }
   const dup = typeof o === 'string' ? o : o.clone();
-  const raw = src.rawStrings.size !== 0 && src.rawStrings.has(key);
+  const raw = stringFlags(src, key);
+  // dupStringObject: a copy of an int object is a new, unshared int object.
+  if (typeof dup === 'string' && encodingOf(src, key, dup) === 'int') raw.plain = 'unshared';
   if (doDelete) dst.delete(newkey);
   addWith(c, dst, newkey, dup, expire, raw);
   notify(c, 'copy_to', newkey, dst.id);
@@ -475,7 +492,7 @@ function objectRefcount(c: Client, argv: string[], out: ReplySink): void {
   const v = db.peek(argv[2]);
   if (v === undefined) return out.null();
   // Small integers are Redis's shared objects unless an LRU/LFU policy forbids sharing.
-  if (typeof v === 'string' && encodingOf(db, argv[2], v) === 'int') {
+  if (typeof v === 'string' && encodingOf(db, argv[2], v) === 'int' && db.plainStrings.get(argv[2]) !== 'unshared') {
     const n = parseInt64(v) as number;
     const maxmem = c.server.config.get('maxmemory');
     const policy = c.server.config.get('maxmemory-policy');
@@ -578,7 +595,7 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     out.simple('OK');
     return;
   }
-  addWith(c, db, key, v, ttl !== 0 ? ttl : undefined, false);
+  addWith(c, db, key, v, ttl !== 0 ? ttl : undefined, null);
   if (idle >= 0 && !isLfu(c)) {
     let at = db.lruClock() - idle;
     if (at < 0) at += 0xffffff;

@@ -439,6 +439,8 @@ function incrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   if (!isFiniteLongDouble(sum)) throw new ReplyError('ERR increment would produce NaN or Infinity');
   const s = formatLongDouble(sum);
   db.update(key, s);
+  // createStringObjectFromLongDouble: a plain string object even when it looks like an integer.
+  db.plainStrings.set(key, 'embstr');
   c.server.notifier.notify('$', 'incrbyfloat', key, db.id);
   c.server.dirty++;
   out.bulk(s);

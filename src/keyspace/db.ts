@@ -47,6 +47,12 @@ export class Database {
   /** Keys whose string value Redis would report as `raw` though short (APPEND, SETRANGE...). */
   rawStrings = new Set<string>();
   /**
+   * Strings whose object is not what tryObjectEncoding makes of the value: `embstr` for
+   * integer-looking values stored as plain strings (INCRBYFLOAT), `unshared` for an int
+   * object that is not one of the shared integers (a COPY). Cleared by set(), like rawStrings.
+   */
+  plainStrings = new Map<string, 'embstr' | 'unshared'>();
+  /**
    * Last access time of every key, in Redis's 24-bit LRU clock (seconds, wrapping), for
    * OBJECT IDLETIME. Small integers, so V8 stores them unboxed.
    */
@@ -91,6 +97,7 @@ export class Database {
     this.expires.delete(key);
     this.lru.delete(key);
     this.rawStrings.delete(key);
+    this.plainStrings.delete(key);
     this.events.expired(this, key);
     this.events.modified(this, key);
   }
@@ -163,6 +170,7 @@ export class Database {
     if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
     this.events.modified(this, key);
   }
 
@@ -181,6 +189,7 @@ export class Database {
     this.lru.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
     this.events.modified(this, key);
     return true;
   }
@@ -239,6 +248,7 @@ export class Database {
     this.expires.clear();
     this.lru.clear();
     this.rawStrings.clear();
+    this.plainStrings.clear();
     this.sweepCursor = null;
     return n;
   }
@@ -276,6 +286,7 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.plainStrings, other.plainStrings] = [other.plainStrings, this.plainStrings];
     [this.lru, other.lru] = [other.lru, this.lru];
     [this.trackAccess, other.trackAccess] = [other.trackAccess, this.trackAccess];
     [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];

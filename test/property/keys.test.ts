@@ -46,12 +46,11 @@ function gen(r: Rng): Op {
     case 20: return { argv: ['SELECT', r.pick(['0', '0', '1', '16', '-1', 'x'])] };
     case 21: return { argv: ['SWAPDB', r.pick(['0', '1']), r.pick(['0', '1', '16', 'x'])] };
     case 22: return { argv: r.chance(0.2) ? ['FLUSHDB'] : ['PING'] };
-    // (No REFCOUNT: a COPY of a shared small integer is unshared in Redis; known divergence.)
-    case 23: return { argv: ['OBJECT', r.pick(['ENCODING', 'FREQ', 'encoding']), k] };
+    case 23: return { argv: ['OBJECT', r.pick(['ENCODING', 'REFCOUNT', 'FREQ', 'encoding']), k] };
     case 24: return { argv: ['DUMP', k], check: 'dump' };
     case 25: return { argv: ['GETEX', k, ...r.pick([['PERSIST'], ['EXAT', r.pick(WHEN)], ['PXAT', r.pick(PWHEN)]])] };
     case 26: return { argv: ['SET', k, v, ...r.pick([['EXAT', r.pick(WHEN)], ['PXAT', r.pick(PWHEN)], ['KEEPTTL'], ['GET', 'EXAT', r.pick(WHEN)]])] };
-    case 27: return { argv: ['INCR', k] };
+    case 27: return { argv: r.chance(0.5) ? ['INCR', k] : ['INCRBYFLOAT', k, r.pick(['1', '0.5', '-1', '10000'])] };
     case 28: return { argv: ['SCAN', r.pick(['0', 'x', '18446744073709551616', '', '+0', '1.5']) /* non-zero live cursors: redmoon's documented divergence */, 'COUNT', r.pick(['0', '-1', '1000', 'x'])], check: 'unordered' };
     default: return { argv: ['GET', k] };
   }

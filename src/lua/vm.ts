@@ -9,7 +9,7 @@
  * the kill.
  */
 import { createHash } from 'node:crypto';
-import { lua, lauxlib, ltable } from './fengari.ts';
+import { lua, lauxlib, ltable, lobject } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
@@ -177,6 +177,7 @@ export class LuaEngine {
     this.openLibs();
     this.installRedisApi();
     this.protectGlobals();
+    if (this.mode === 'function') this.setupFunctionGlobals();
   }
 
   // -------------------------------------------------------------------------------------
@@ -496,16 +497,21 @@ export class LuaEngine {
       status_reply: redis_status_reply,
       set_repl: redis_set_repl,
       acl_check_cmd: redis_acl_check_cmd,
-      replicate_commands: (L) => {
-        lua.lua_pushboolean(L, 1);
-        return 1;
-      },
-      breakpoint: (L) => {
-        lua.lua_pushboolean(L, 0);
-        return 1;
-      },
-      debug: () => 0,
     });
+    if (this.mode === 'eval') {
+      // only EVAL scripts have these (no debugger here: breakpoint is always false)
+      setfuncs(L, {
+        replicate_commands: (L) => {
+          lua.lua_pushboolean(L, 1);
+          return 1;
+        },
+        breakpoint: (L) => {
+          lua.lua_pushboolean(L, 0);
+          return 1;
+        },
+        debug: () => 0,
+      });
+    }
     const nums: Record<string, number> = {
       LOG_DEBUG: LL_DEBUG,
       LOG_VERBOSE: LL_VERBOSE,
@@ -525,6 +531,7 @@ export class LuaEngine {
     pushLatin1(L, REDIS_VERSION);
     lua.lua_setfield(L, -2, 'REDIS_VERSION');
     lua.lua_setglobal(L, 'redis');
+    if (this.mode !== 'eval') return;
 
     // error handler Redis keeps as a global (scripts can see and call it)
     lua.lua_pushcfunction(L, (L: LuaState) => {
@@ -553,6 +560,21 @@ export class LuaEngine {
     const L = this.L;
     lua.lua_pushglobaltable(L);
     this.globals = lua.lua_topointer(L, -1);
+    this.pushErrorMetatable();
+    lua.lua_setmetatable(L, -2);
+    lua.lua_pop(L, 1);
+    // the string metatable
+    pushLatin1(L, '');
+    lua.lua_getmetatable(L, -1);
+    const strmt = lua.lua_topointer(L, -1);
+    lua.lua_pop(L, 2);
+    markReadonly(this.globals);
+    markReadonly(strmt);
+  }
+
+  /** Push a metatable whose __index raises "Script attempted to access nonexistent global variable". */
+  private pushErrorMetatable(): void {
+    const L = this.L;
     lua.lua_createtable(L, 0, 0);
     lua.lua_pushcfunction(L, (L: LuaState) => {
       if (lua.lua_gettop(L) !== 2) return lauxlib.luaL_error(L, 'Wrong number of arguments to luaProtectedTableError');
@@ -564,16 +586,224 @@ export class LuaEngine {
       return lauxlib.luaL_error(L, "Script attempted to access nonexistent global variable '%s'", z < 0 ? name : name.subarray(0, z));
     });
     lua.lua_setfield(L, -2, '__index');
-    lua.lua_setmetatable(L, -2);
-    lua.lua_pop(L, 1);
-    // the string metatable
-    pushLatin1(L, '');
-    lua.lua_getmetatable(L, -1);
-    const strmt = lua.lua_topointer(L, -1);
-    lua.lua_pop(L, 2);
-    markReadonly(this.globals);
-    markReadonly(strmt);
   }
+
+  // -------------------------------------------------------------------------------------
+  // FUNCTION libraries (function mode)
+  // -------------------------------------------------------------------------------------
+
+  /** metatable of the globals proxy: __index is the real globals, or the library API */
+  private proxyMeta: any = null;
+  private libraryApi: any = null;
+  private loadCtx: LoadContext | null = null;
+
+  /**
+   * Function mode, as Redis's function engine: the globals every chunk sees are an empty
+   * readonly table whose metatable sends reads to the real globals while functions run, and
+   * to a small library API (redis.register_function, redis.log...) while a library loads.
+   */
+  private setupFunctionGlobals(): void {
+    const L = this.L;
+    const engine = this;
+    // library API: { redis = { register_function, log, LOG_*, REDIS_VERSION* } }
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_pushcfunction(L, (L: LuaState) => engine.registerFunction(L));
+    lua.lua_setfield(L, -2, 'register_function');
+    lua.lua_getglobal(L, 'redis');
+    lua.lua_getfield(L, -1, 'log');
+    lua.lua_setfield(L, -3, 'log');
+    for (const k of ['LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION_NUM', 'REDIS_VERSION']) {
+      lua.lua_getfield(L, -1, k);
+      lua.lua_setfield(L, -3, k);
+    }
+    lua.lua_pop(L, 1);
+    this.pushErrorMetatable();
+    lua.lua_setmetatable(L, -2);
+    lua.lua_setfield(L, -2, 'redis');
+    this.pushErrorMetatable();
+    lua.lua_setmetatable(L, -2);
+    this.libraryApi = lua.lua_topointer(L, -1);
+    markReadonly(this.libraryApi);
+    lua.lua_pop(L, 1);
+    // the proxy globals
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_createtable(L, 0, 0);
+    lua.lua_pushglobaltable(L);
+    lua.lua_setfield(L, -2, '__index');
+    this.proxyMeta = lua.lua_topointer(L, -1);
+    lua.lua_setmetatable(L, -2);
+    const proxy = lua.lua_topointer(L, -1);
+    lua.lua_rawseti(L, LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    proxy.readonly = true;
+    this.proxyMeta.readonly = true;
+  }
+
+  private setProxyIndex(table: any): void {
+    const L = this.L;
+    const mt = this.proxyMeta;
+    L.stack[L.top] = new TValueCtor(TTABLE, mt);
+    L.top++;
+    pushLatin1(L, '__index');
+    L.stack[L.top] = new TValueCtor(TTABLE, table);
+    L.top++;
+    mt.readonly = false;
+    try {
+      lua.lua_rawset(L, -3);
+    } finally {
+      mt.readonly = true;
+      lua.lua_pop(L, 1);
+    }
+  }
+
+  /**
+   * Compile and run a library's code (after its shebang line) so that it registers its
+   * functions. Returns them, or Redis's error text (without the ERR code).
+   */
+  loadLibrary(code: string, timeoutMs: number): { ok: true; functions: RegisteredFunction[] } | { ok: false; error: string } {
+    if (this.mode !== 'function') throw new Error('loadLibrary needs a function-mode engine');
+    const L = this.L;
+    const realGlobals = this.globals;
+    this.setProxyIndex(this.libraryApi);
+    const ctx: LoadContext = { functions: [], start: performance.now(), timeoutMs };
+    this.loadCtx = ctx;
+    try {
+      const bytes = latin1ToBytes(code);
+      if (lauxlib.luaL_loadbufferx(L, bytes, bytes.length, latin1ToBytes('@user_function'), null) !== LUA_OK) {
+        const u = lua.lua_tolstring(L, -1);
+        lua.lua_pop(L, 1);
+        return { ok: false, error: 'Error compiling function: ' + (u ? bytesToLatin1(u) : '') };
+      }
+      lua.lua_sethook(
+        L,
+        (LL: LuaState) => {
+          if (ctx.timeoutMs > 0 && performance.now() - ctx.start > ctx.timeoutMs) {
+            lua.lua_sethook(LL, this.loadTimeoutHook, lua.LUA_MASKLINE, 0);
+            pushErrorTable(LL, 'FUNCTION LOAD timeout');
+            lua.lua_error(LL);
+          }
+        },
+        LUA_MASKCOUNT,
+        HOOK_COUNT,
+      );
+      const st = lua.lua_pcall(L, 0, 0, 0);
+      if (st !== LUA_OK) {
+        let msg: string;
+        if (lua.lua_type(L, -1) === LUA_TSTRING || lua.lua_type(L, -1) === LUA_TNUMBER) msg = 'ERR ' + cLatin1(lua.lua_tolstring(L, -1));
+        else {
+          msg = '';
+          if (lua.lua_type(L, -1) === LUA_TTABLE) {
+            lua.lua_getfield(L, -1, 'err');
+            if (lua.lua_type(L, -1) === LUA_TSTRING || lua.lua_type(L, -1) === LUA_TNUMBER) msg = cLatin1(lua.lua_tolstring(L, -1));
+            lua.lua_pop(L, 1);
+          }
+        }
+        lua.lua_pop(L, 1);
+        for (const f of ctx.functions) this.release(f.ref);
+        return { ok: false, error: 'Error registering functions: ' + msg };
+      }
+      return { ok: true, functions: ctx.functions };
+    } finally {
+      lua.lua_sethook(L, null, 0, 0);
+      this.loadCtx = null;
+      this.setProxyIndex(realGlobals);
+    }
+  }
+
+  private readonly loadTimeoutHook = (L: LuaState): void => {
+    pushErrorTable(L, 'FUNCTION LOAD timeout');
+    lua.lua_error(L);
+  };
+
+  /** redis.register_function, available while a library loads. */
+  private registerFunction(L: LuaState): number {
+    const ctx = this.loadCtx;
+    const fail = (msg: string): number => {
+      pushErrorTable(L, msg);
+      return lua.lua_error(L);
+    };
+    if (!ctx) return fail('redis.register_function can only be called on FUNCTION LOAD command');
+    const argc = lua.lua_gettop(L);
+    if (argc < 1 || argc > 2) return fail('wrong number of arguments to redis.register_function');
+    const isStr = (i: number) => lua.lua_type(L, i) === LUA_TSTRING || lua.lua_type(L, i) === LUA_TNUMBER;
+    let name: string | null = null;
+    let desc: string | null = null;
+    let ref = -1;
+    let flags = 0;
+    const dropRef = () => {
+      if (ref >= 0) this.release(ref);
+      ref = -1;
+    };
+    if (argc === 1) {
+      if (!lua.lua_istable(L, 1)) return fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, -2)) {
+        if (!isStr(-2)) {
+          dropRef();
+          return fail('named argument key given to redis.register_function is not a string');
+        }
+        const key = cLatin1(lua.lua_tolstring(L, -2)).toLowerCase();
+        if (key === 'function_name') {
+          if (!isStr(-1)) {
+            dropRef();
+            return fail('function_name argument given to redis.register_function must be a string');
+          }
+          name = bytesToLatin1(lua.lua_tolstring(L, -1));
+        } else if (key === 'description') {
+          if (!isStr(-1)) {
+            dropRef();
+            return fail('description argument given to redis.register_function must be a string');
+          }
+          desc = bytesToLatin1(lua.lua_tolstring(L, -1));
+        } else if (key === 'callback') {
+          if (lua.lua_type(L, -1) !== LUA_TFUNCTION) {
+            dropRef();
+            return fail('callback argument given to redis.register_function must be a function');
+          }
+          dropRef();
+          ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
+          continue;
+        } else if (key === 'flags') {
+          if (!lua.lua_istable(L, -1)) {
+            dropRef();
+            return fail('flags argument to redis.register_function must be a table representing function flags');
+          }
+          const f = readFunctionFlags(L);
+          if (f === null) {
+            dropRef();
+            return fail('unknown flag given');
+          }
+          flags = f;
+        } else {
+          dropRef();
+          return fail('unknown argument given to redis.register_function');
+        }
+        lua.lua_pop(L, 1);
+      }
+      if (name === null) {
+        dropRef();
+        return fail('redis.register_function must get a function name argument');
+      }
+      if (ref < 0) return fail('redis.register_function must get a callback argument');
+    } else {
+      if (!isStr(1)) return fail('first argument to redis.register_function must be a string');
+      name = bytesToLatin1(lua.lua_tolstring(L, 1));
+      if (lua.lua_type(L, 2) !== LUA_TFUNCTION) return fail('second argument to redis.register_function must be a function');
+      ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    if (!/^[a-zA-Z0-9_]+$/.test(cstrOf(name))) {
+      dropRef();
+      return fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+    }
+    const fname = cstrOf(name);
+    if (ctx.functions.some((f) => f.name === fname)) {
+      dropRef();
+      return fail('Function already exists in the library');
+    }
+    ctx.functions.push({ name: fname, ref, description: desc, flags });
+    return 0;
+  }
+
 
   // -------------------------------------------------------------------------------------
   // compiling and running
@@ -786,6 +1016,60 @@ export class LuaEngine {
 // ---------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------
+
+/** A function registered by a library while it loads. */
+export interface RegisteredFunction {
+  name: string;
+  ref: number;
+  description: string | null;
+  flags: number;
+}
+
+interface LoadContext {
+  functions: RegisteredFunction[];
+  start: number;
+  timeoutMs: number;
+}
+
+/** Script flag names (Redis's scripts_flags_def order) and their bits. */
+export const FUNCTION_FLAGS: [string, number][] = [
+  ['no-writes', 1 << 0],
+  ['allow-oom', 1 << 1],
+  ['allow-stale', 1 << 2],
+  ['no-cluster', 1 << 3],
+  ['allow-cross-slot-keys', 1 << 5],
+];
+
+/** The flags table on top of L (flags[1], flags[2]... until nil); null on an unknown flag. */
+function readFunctionFlags(L: LuaState): number | null {
+  let flags = 0;
+  for (let j = 1; ; j++) {
+    lua.lua_pushnumber(L, j);
+    lua.lua_gettable(L, -2);
+    const t = lua.lua_type(L, -1);
+    if (t === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1);
+      return flags;
+    }
+    if (t !== LUA_TSTRING && t !== LUA_TNUMBER) {
+      lua.lua_pop(L, 1);
+      return null;
+    }
+    const name = cLatin1(lua.lua_tolstring(L, -1)).toLowerCase();
+    lua.lua_pop(L, 1);
+    const def = FUNCTION_FLAGS.find(([n]) => n === name);
+    if (!def) return null;
+    flags |= def[1];
+  }
+}
+
+function cstrOf(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
+const TValueCtor = lobject.TValue;
+const TTABLE = lua.LUA_TTABLE;
 
 function cLatin1(u: Uint8Array): string {
   const z = u.indexOf(0);

@@ -1,0 +1,407 @@
+/**
+ * The engine-independent script run rules of one server (Redis's script.c + eval.c):
+ * the EVAL script cache, shebang flags, running a script with the server's dispatch for
+ * redis.call, read-only and write checks, and the BUSY / SCRIPT KILL machinery.
+ *
+ * A script runs synchronously until busy-reply-threshold has passed; from then on it gives
+ * the event loop a turn every few milliseconds: other clients get BUSY (dispatch looks at
+ * server.busyError), SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE work, and the caller's
+ * reply is written when the script ends.
+ */
+import { createHash } from 'node:crypto';
+import type { Server } from '../server.ts';
+import type { Client } from '../client.ts';
+import type { Command } from '../commands/types.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import { call } from '../dispatch.ts';
+import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
+import { sanitizeError } from './bridge.ts';
+import { Functions } from './functions.ts';
+
+export const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+
+/** Script flags (shebang `flags=` / function flags), as Redis's scripts_flags_def. */
+export const SCRIPT_FLAG_NO_WRITES = 1 << 0;
+export const SCRIPT_FLAG_ALLOW_OOM = 1 << 1;
+export const SCRIPT_FLAG_ALLOW_STALE = 1 << 2;
+export const SCRIPT_FLAG_NO_CLUSTER = 1 << 3;
+export const SCRIPT_FLAG_EVAL_COMPAT_MODE = 1 << 4;
+export const SCRIPT_FLAG_ALLOW_CROSS_SLOT = 1 << 5;
+
+export const SCRIPT_FLAGS_DEF: [string, number][] = [
+  ['no-writes', SCRIPT_FLAG_NO_WRITES],
+  ['allow-oom', SCRIPT_FLAG_ALLOW_OOM],
+  ['allow-stale', SCRIPT_FLAG_ALLOW_STALE],
+  ['no-cluster', SCRIPT_FLAG_NO_CLUSTER],
+  ['allow-cross-slot-keys', SCRIPT_FLAG_ALLOW_CROSS_SLOT],
+];
+
+/** Time slice while a busy script shares the event loop. */
+const BUSY_SLICE_MS = 20;
+
+export interface EvalScript {
+  body: string;
+  ref: number;
+  flags: number;
+}
+
+/** What a run needs to know about the script it runs. */
+export interface RunInfo {
+  /** name in error messages: the sha for EVAL, the function name for FCALL */
+  name: string;
+  isEval: boolean;
+  /** *_RO command, or the script declared no-writes */
+  readOnly: boolean;
+  /** the caller's full command (FUNCTION STATS) */
+  argv: string[];
+}
+
+export interface RunningScript {
+  run: ScriptRun;
+  caller: Client;
+  info: RunInfo;
+  start: number;
+  writeDirty: boolean;
+  /** the run has given the event loop a turn (the server answers BUSY meanwhile) */
+  busy: boolean;
+  out: ReplySink;
+}
+
+/** sha1 of a byte string, lowercase hex. */
+export function sha1hex(s: string): string {
+  return createHash('sha1').update(Buffer.from(s, 'latin1')).digest('hex');
+}
+
+/** Redis's sdssplitargs: whitespace separated, "..." and '...' quoting; null when unbalanced. */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let p = 0;
+  const n = line.length;
+  const isHex = (c: string) => /[0-9a-fA-F]/.test(c);
+  for (;;) {
+    while (p < n && /[ \n\r\t\v\f]/.test(line[p])) p++;
+    if (p >= n) return out;
+    let inq = false;
+    let insq = false;
+    let done = false;
+    let cur = '';
+    while (!done) {
+      const ch = p < n ? line[p] : '';
+      if (inq) {
+        if (ch === '\\' && line[p + 1] === 'x' && p + 3 < n && isHex(line[p + 2]) && isHex(line[p + 3])) {
+          cur += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16));
+          p += 3;
+        } else if (ch === '\\' && p + 1 < n) {
+          p++;
+          const e = line[p];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (ch === '"') {
+          if (p + 1 < n && !/[ \n\r\t\v\f]/.test(line[p + 1])) return null;
+          done = true;
+        } else if (ch === '') return null;
+        else cur += ch;
+      } else if (insq) {
+        if (ch === '\\' && line[p + 1] === "'") {
+          p++;
+          cur += "'";
+        } else if (ch === "'") {
+          if (p + 1 < n && !/[ \n\r\t\v\f]/.test(line[p + 1])) return null;
+          done = true;
+        } else if (ch === '') return null;
+        else cur += ch;
+      } else {
+        switch (ch) {
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '':
+            done = true;
+            break;
+          case '"':
+            inq = true;
+            break;
+          case "'":
+            insq = true;
+            break;
+          default:
+            cur += ch;
+        }
+      }
+      if (p < n) p++;
+    }
+    out.push(cur);
+  }
+}
+
+/**
+ * evalExtractShebangFlags: flags (EVAL_COMPAT_MODE when there is no shebang) and the
+ * length of the shebang line, or an error text (without its ERR code).
+ */
+export function extractShebangFlags(body: string): { flags: number; shebangLen: number } | { error: string } {
+  let flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
+  let shebangLen = 0;
+  if (body.startsWith('#!')) {
+    const nl = body.indexOf('\n');
+    if (nl < 0) return { error: 'Invalid script shebang' };
+    shebangLen = nl;
+    const parts = splitArgs(cstr(body.slice(0, nl)));
+    if (!parts || parts.length === 0) return { error: 'Invalid engine in script shebang' };
+    if (parts[0] !== '#!lua') return { error: `Unexpected engine in script shebang: ${cstr(parts[0])}` };
+    flags &= ~SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    for (let j = 1; j < parts.length; j++) {
+      if (parts[j].startsWith('flags=')) {
+        const list = parts[j].slice(6);
+        if (list.length === 0) continue;
+        for (const f of list.split(',')) {
+          const def = SCRIPT_FLAGS_DEF.find(([name]) => name === f);
+          if (!def) return { error: `Unexpected flag in script shebang: ${cstr(f)}` };
+          flags |= def[1];
+        }
+      } else return { error: `Unknown lua shebang option: ${cstr(parts[j])}` };
+    }
+  }
+  return { flags, shebangLen };
+}
+
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
+/** Per-server scripting state, created on first use. */
+export class Scripting {
+  private evalEngineInst: LuaEngine | null = null;
+  readonly scripts = new Map<string, EvalScript>();
+  private functionsInst: Functions | null = null;
+  private scriptClientInst: Client | null = null;
+  /** the script being run, if any */
+  running: RunningScript | null = null;
+
+  constructor(readonly server: Server) {}
+
+  static of(server: Server): Scripting {
+    const holder = server as unknown as { scripting: Scripting | null };
+    if (!holder.scripting) holder.scripting = new Scripting(server);
+    return holder.scripting;
+  }
+
+  get evalEngine(): LuaEngine {
+    if (!this.evalEngineInst) this.evalEngineInst = new LuaEngine({ mode: 'eval' });
+    return this.evalEngineInst;
+  }
+
+  get functions(): Functions {
+    if (!this.functionsInst) this.functionsInst = new Functions(this);
+    return this.functionsInst;
+  }
+
+  /** The socketless client scripts run their commands as. */
+  get scriptClient(): Client {
+    if (!this.scriptClientInst) {
+      const sc = this.server.createClient(null);
+      sc.flags.add('script');
+      sc.authenticated = true;
+      sc.inExecOrScript = true;
+      this.scriptClientInst = sc;
+    }
+    return this.scriptClientInst;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // EVAL script cache
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * luaCreateFunction: compile a body and cache it under its sha1. Returns the sha or an
+   * error reply text.
+   */
+  createEvalScript(body: string): { sha: string } | { error: string } {
+    const sha = sha1hex(body);
+    if (this.scripts.has(sha)) return { sha };
+    const sb = extractShebangFlags(body);
+    if ('error' in sb) return { error: 'ERR ' + sb.error };
+    const c = this.evalEngine.compile(body.slice(sb.shebangLen), '@user_script');
+    if (!c.ok) return { error: sanitizeError('ERR Error compiling script (new function): ' + c.error + '\n') };
+    this.scripts.set(sha, { body, ref: c.ref, flags: sb.flags });
+    return { sha };
+  }
+
+  /** SCRIPT FLUSH: a fresh Lua state without cached scripts. */
+  flushEvalScripts(): void {
+    this.scripts.clear();
+    this.evalEngineInst = null;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // running
+  // -------------------------------------------------------------------------------------
+
+  /**
+   * scriptPrepareForRun's checks that depend on the script flags. Returns an error reply
+   * text, or null when the script may run (and whether it runs read-only).
+   */
+  prepare(flags: number, ro: boolean): { error: string } | { readOnly: boolean } {
+    if (!(flags & SCRIPT_FLAG_EVAL_COMPAT_MODE)) {
+      if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
+        if (ro) return { error: 'ERR Can not execute a script with write flag using *_ro command.' };
+      }
+    }
+    return { readOnly: ro || (flags & SCRIPT_FLAG_NO_WRITES) !== 0 };
+  }
+
+  /**
+   * Run a compiled script for a client. The reply goes to `out` when the script ends,
+   * which may be after this returns (a busy script).
+   */
+  runScript(caller: Client, engine: LuaEngine, ref: number, keys: string[], args: string[], out: ReplySink, info: RunInfo): void {
+    const server = this.server;
+    const sc = this.scriptClient;
+    sc.db = caller.db;
+    sc.resp = 2;
+    sc.user = caller.user;
+    sc.multi = null;
+    const state: RunningScript = {
+      run: null as unknown as ScriptRun,
+      caller,
+      info,
+      start: performance.now(),
+      writeDirty: false,
+      busy: false,
+      out,
+    };
+    const host: ScriptHost = {
+      call: (argv, sink) => this.scriptCall(state, argv, sink),
+      log: (level, message) => {
+        const lv = level === LL_DEBUG ? 'debug' : level === LL_VERBOSE ? 'verbose' : level === LL_NOTICE ? 'notice' : 'warning';
+        server.log(lv, message);
+      },
+      setRepl: () => {},
+    };
+    state.run = engine.start(ref, keys, args, host, out, info.name);
+    const prev = this.running;
+    this.running = state;
+    // Only a plain client command can wait for its reply; inside EXEC (or without a
+    // connection) the script runs to its end at once.
+    const threshold = server.config.getInt('busy-reply-threshold');
+    const canYield = threshold > 0 && out === caller.writer && caller.sock !== null && caller.multi === null && !caller.inExecOrScript;
+    const deadline = state.start + threshold;
+    let done: boolean;
+    try {
+      done = state.run.step(canYield ? () => performance.now() >= deadline : () => false);
+    } catch (e) {
+      this.running = prev;
+      throw e;
+    }
+    if (done) {
+      this.running = prev;
+      return;
+    }
+    this.becomeBusy(state);
+  }
+
+  private becomeBusy(state: RunningScript): void {
+    const server = this.server;
+    state.busy = true;
+    server.busyError = state.info.isEval ? BUSY_EVAL : BUSY_FUNCTION;
+    server.log(
+      'warning',
+      `Slow script detected: still in execution after ${Math.round(performance.now() - state.start)} milliseconds. You can try killing the script using the ${state.info.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${state.info.name}.`,
+    );
+    const caller = state.caller;
+    caller.blocked = {
+      cancel: () => {
+        /* the script goes on without its client, as in Redis */
+      },
+    };
+    this.scheduleSlice(state);
+  }
+
+  private scheduleSlice(state: RunningScript): void {
+    setImmediate(() => {
+      if (state.run.done) return;
+      const server = this.server;
+      if ((server as unknown as { closed?: boolean }).closed) {
+        // SHUTDOWN NOSAVE: the server went away with the script
+        state.run.kill();
+        this.finishBusy(state);
+        return;
+      }
+      const prevClient = server.currentClient;
+      server.currentClient = state.caller;
+      const sliceEnd = performance.now() + BUSY_SLICE_MS;
+      let done: boolean;
+      try {
+        done = state.run.step(() => performance.now() >= sliceEnd);
+      } finally {
+        server.currentClient = prevClient;
+      }
+      if (done) this.finishBusy(state);
+      else this.scheduleSlice(state);
+    });
+  }
+
+  private finishBusy(state: RunningScript): void {
+    const server = this.server;
+    if (this.running === state) this.running = null;
+    server.busyError = null;
+    const caller = state.caller;
+    if (caller.blocked !== null) caller.blocked = null;
+    if (server.blocking.ready.size !== 0) server.blocking.handleReady();
+    if (server.clients.has(caller.id)) server.afterServed(caller);
+  }
+
+  /**
+   * SCRIPT KILL / FUNCTION KILL (scriptKill): the reply for the killing client.
+   * Returns null when the kill succeeded ("OK").
+   */
+  kill(isEval: boolean): string | null {
+    const state = this.running;
+    if (!state || !state.busy) return 'NOTBUSY No scripts in execution right now.';
+    if (state.writeDirty)
+      return 'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+    if (isEval && !state.info.isEval) return BUSY_FUNCTION;
+    if (!isEval && state.info.isEval) return BUSY_EVAL;
+    state.run.kill();
+    this.server.log('warning', 'Lua script killed by user with SCRIPT KILL.');
+    // the killed run's reply is written now; the caller resumes after this command
+    setImmediate(() => this.finishBusy(state));
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // redis.call
+  // -------------------------------------------------------------------------------------
+
+  /** scriptCall: one redis.call / redis.pcall, through the server's dispatch. */
+  private scriptCall(state: RunningScript, argv: string[], sink: ReplySink): void {
+    const server = this.server;
+    let cmd: Command | null | undefined = server.table.lookup(argv[0]);
+    if (cmd && cmd.subcommands && argv.length >= 2) cmd = cmd.subcommands.get(argv[1].toLowerCase()) ?? null;
+    if (!cmd) {
+      sink.error('ERR Unknown Redis command called from script');
+      return;
+    }
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      cmd.stats.rejected++;
+      sink.error('ERR Wrong number of args calling Redis command from script');
+      return;
+    }
+    if (cmd.noScript) {
+      cmd.stats.rejected++;
+      sink.error('ERR This Redis command is not allowed from script');
+      return;
+    }
+    if (state.info.readOnly && (cmd.isWrite || cmd.flags.has('may_replicate'))) {
+      cmd.stats.rejected++;
+      sink.error('ERR Write commands are not allowed from read-only scripts.');
+      return;
+    }
+    if (cmd.isWrite) state.writeDirty = true;
+    const sc = this.scriptClient;
+    sc.resp = sink.resp;
+    call(sc, cmd, argv, sink);
+  }
+}

@@ -10,7 +10,13 @@ import { replyHelp } from './help.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { Scripting } from '../lua/scripting.ts';
 
+/** EVAL and FCALL skip dispatch's MONITOR feed: they show up before the commands they run. */
+function feedMonitors(c: Client, argv: string[]): void {
+  if (c.server.monitors.size !== 0) c.server.feedMonitors(c, argv);
+}
+
 function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, ro: boolean): void {
+  feedMonitors(c, argv);
   const nk = parseInt64(argv[2]);
   if (nk === null) {
     out.error(ERR.notInteger);
@@ -155,8 +161,14 @@ export const commands: HandlerTable = {
     else out.error('ERR Use SCRIPT DEBUG YES/SYNC/NO');
   },
 
-  fcall: (c, argv, out) => Scripting.of(c.server).functions.fcall(c, argv, out, false),
-  fcall_ro: (c, argv, out) => Scripting.of(c.server).functions.fcall(c, argv, out, true),
+  fcall: (c, argv, out) => {
+    feedMonitors(c, argv);
+    Scripting.of(c.server).functions.fcall(c, argv, out, false);
+  },
+  fcall_ro: (c, argv, out) => {
+    feedMonitors(c, argv);
+    Scripting.of(c.server).functions.fcall(c, argv, out, true);
+  },
 
   'function|help': (_c, _argv, out) => replyHelp(out, 'FUNCTION', FUNCTION_HELP),
 

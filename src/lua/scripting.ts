@@ -256,7 +256,6 @@ export class Scripting {
    * which may be after this returns (a busy script).
    */
   runScript(caller: Client, engine: LuaEngine, ref: number, keys: string[], args: string[], out: ReplySink, info: RunInfo): void {
-    const server = this.server;
     const sc = this.scriptClient;
     sc.db = caller.db;
     sc.resp = 2;
@@ -273,10 +272,7 @@ export class Scripting {
     };
     const host: ScriptHost = {
       call: (argv, sink) => this.scriptCall(state, argv, sink),
-      log: (level, message) => {
-        const lv = level === LL_DEBUG ? 'debug' : level === LL_VERBOSE ? 'verbose' : level === LL_NOTICE ? 'notice' : 'warning';
-        server.log(lv, message);
-      },
+      log: (level, message) => this.log(level, message),
       setRepl: () => {},
     };
     state.run = engine.start(ref, keys, args, host, out, info.name);
@@ -284,7 +280,7 @@ export class Scripting {
     this.running = state;
     // Only a plain client command can wait for its reply; inside EXEC (or without a
     // connection) the script runs to its end at once.
-    const threshold = server.config.getInt('busy-reply-threshold');
+    const threshold = this.server.config.getInt('busy-reply-threshold');
     const canYield = threshold > 0 && out === caller.writer && caller.sock !== null && caller.multi === null && !caller.inExecOrScript;
     const deadline = state.start + threshold;
     let done: boolean;
@@ -368,6 +364,12 @@ export class Scripting {
     // the killed run's reply is written now; the caller resumes after this command
     setImmediate(() => this.finishBusy(state));
     return null;
+  }
+
+  /** redis.log: to the server log at the matching level */
+  log(level: number, message: string): void {
+    const lv = level === LL_DEBUG ? 'debug' : level === LL_VERBOSE ? 'verbose' : level === LL_NOTICE ? 'notice' : 'warning';
+    this.server.log(lv, message);
   }
 
   // -------------------------------------------------------------------------------------

@@ -145,6 +145,8 @@ export class ScriptRun {
 
 export interface EngineOptions {
   mode?: EngineMode;
+  /** where redis.log goes when no script runs (FUNCTION LOAD) */
+  log?: (level: number, message: string) => void;
   /** initial math.random seed (Redis seeds it once at startup) */
   seed?: number;
 }
@@ -162,8 +164,11 @@ export class LuaEngine {
   private spareThread: { co: LuaState; ref: number } | null = null;
   private readonly hook: (L: LuaState, ar: any) => void;
 
+  private readonly defaultLog: ((level: number, message: string) => void) | undefined;
+
   constructor(opts: EngineOptions = {}) {
     this.mode = opts.mode ?? 'eval';
+    this.defaultLog = opts.log;
     srand48(this.rand, opts.seed ?? (Math.random() * 0x7fffffff) | 0);
     const L = lauxlib.luaL_newstate();
     this.L = L;
@@ -420,7 +425,8 @@ export class LuaEngine {
         const t = lua.lua_type(L, j);
         if (t === LUA_TSTRING || t === LUA_TNUMBER) parts.push(bytesToLatin1(lua.lua_tolstring(L, j)));
       }
-      engine.current?.host.log?.(level, parts.join(' '));
+      if (engine.current) engine.current.host.log?.(level, parts.join(' '));
+      else engine.defaultLog?.(level, parts.join(' '));
       return 0;
     };
 

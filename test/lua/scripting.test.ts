@@ -98,6 +98,23 @@ describeDifferential(
         ['EVAL', "return redis.call('get', 'n')", '0'],
         ['EVAL', 'return redis.call("incrbyfloat", "f", "0.1")', '0'],
         ['EVAL', 'return redis.call("incrbyfloat", "f", 0.1)', '0'],
+        ['EVAL', 'return redis.call("xread","block","0","streams","s","$")', '0'],
+        ['EVAL', 'return redis.call("xread","streams","s","0")', '0'],
+        ['EVAL', 'return redis.call("wait","0","0")', '0'],
+        ['EVAL', 'return redis.call("sort","nolist")', '0'],
+        ['EVAL', 'return redis.call("object","freq","x")', '0'],
+        ['EVAL', 'return redis.call("hello")', '0'],
+        ['EVAL', 'return redis.call("auth","x")', '0'],
+        ['EVAL', 'return redis.call("watch","x")', '0'],
+        ['EVAL', 'return redis.call("script","exists","x")', '0'],
+        ['EVAL', 'return redis.call("function","list")', '0'],
+        ['EVAL', 'return redis.call("fcall","x","0")', '0'],
+        ['EVAL', 'return redis.call("ping","a","b")', '0'],
+        ['EVAL', 'return redis.call("PiNg")', '0'],
+        ['EVAL', 'return redis.call("get", "")', '0'],
+        ['EVAL', 'return redis.call("dbsize")', '0'],
+        ['EVAL', 'return redis.call("swapdb","0","1")', '0'],
+        ['EVAL', 'return redis.call("swapdb","0","1")', '0'],
       ]);
     });
 

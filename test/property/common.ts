@@ -1,6 +1,6 @@
 import { test } from 'vitest';
 import { describeDifferential } from '../support/differential.ts';
-import { generate, runSequence, TINY_ENCODINGS, type Op, type Rng } from './harness.ts';
+import { generate, runSequence, useResp3, TINY_ENCODINGS, type Op, type Rng } from './harness.ts';
 
 export const KEYS = ['a', 'b', 'c', 'k\x00\xff'];
 export const FIELDS = ['f', 'g', '1', '2', '-3', '', '\x00', '\xff\xfe', 'x'.repeat(20), '10', '12345678901'];
@@ -14,6 +14,7 @@ export function propertySuite(name: string, seeds: number[], ops: number, gen: (
   for (const [label, cfg] of [
     ['default encodings', config],
     ['tiny encodings', { ...TINY_ENCODINGS, ...config }],
+    ['RESP3', config],
   ] as const) {
     describeDifferential(`${name} properties (${label})`, (d) => {
       // PROP_SEEDS=n adds n more seeds (for local bug hunting; CI runs the fixed ones).
@@ -22,6 +23,7 @@ export function propertySuite(name: string, seeds: number[], ops: number, gen: (
       const all = [...seeds, ...Array.from({ length: extra }, (_, i) => base + seeds[0] * 1000 + i)];
       for (const seed of all) {
         test(`seed ${seed}`, async () => {
+          if (label === 'RESP3') await useResp3(d());
           await runSequence(d(), `${name} (${label})`, seed, generate(seed, ops, gen));
         });
       }

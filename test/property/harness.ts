@@ -129,6 +129,11 @@ async function reset(d: Differential): Promise<void> {
   await d.both('SELECT', '0');
 }
 
+/** Switches both connections to RESP3 (HELLO's own reply differs: server id, version). */
+export async function useResp3(d: Differential): Promise<void> {
+  await d.both('HELLO', '3');
+}
+
 /** Replays ops from an empty keyspace; true when the last op's replies disagree. */
 async function failsWith(d: Differential, ops: Op[]): Promise<boolean> {
   await reset(d);

@@ -121,6 +121,8 @@ function sortGeneric(c: Client, argv: string[], out: ReplySink, readonly: boolea
     alpha = true;
     sortBy = null;
   }
+  // Like Redis, SORT leaves a listpack-encoded sorted set converted to a skiplist.
+  if (kind === 'zset') (val as ZSet).skiplist = true;
 
   let vectorLen = size(val);
   let start = Math.min(Math.max(limitStart, 0), vectorLen);

@@ -4,7 +4,7 @@ import type { Command } from '../../src/commands/types.ts';
 import { ChildServer } from './child.ts';
 import { StrictConn, MalformedReply, encode } from './conn.ts';
 import { Rng } from '../property/harness.ts';
-import { argvFor, collectTokens, FIXTURE } from './fuzz-args.ts';
+import { argvFor, collectTokens, structuredArgvFor, FIXTURE } from './fuzz-args.ts';
 
 /**
  * Every implemented command and subcommand called with random arguments: random counts,
@@ -75,7 +75,8 @@ test('every command survives random arguments with well-formed replies', async (
     collectTokens(cmd.docs, tokens);
     const toks = [...tokens];
     for (let t = 0; t < TRIES; t++) {
-      const argv = argvFor(r, cmd, toks);
+      // Half follow the documented argument grammar (deep option paths), half are random.
+      const argv = t % 2 === 0 ? structuredArgvFor(r, cmd) : argvFor(r, cmd, toks);
       conn.sock.write(prep);
       conn.sock.write(encode(argv));
       let replies: string[] | null;

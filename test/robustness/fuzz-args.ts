@@ -66,3 +66,72 @@ export function argvFor(r: Rng, cmd: Command, tokens: string[]): string[] {
   return argv;
 }
 
+
+type DocMap = Map<string, unknown>;
+
+function docMap(t: unknown): DocMap {
+  const m = (t as { m?: unknown[] })?.m ?? [];
+  const out = new Map<string, unknown>();
+  for (let i = 0; i + 1 < m.length; i += 2) out.set(m[i] as string, m[i + 1]);
+  return out;
+}
+
+function docFlags(a: DocMap): string[] {
+  const f = a.get('flags') as { t?: { s: string }[] } | undefined;
+  return (f?.t ?? []).map((x) => x.s);
+}
+
+function valueFor(r: Rng, type: string, name: string): string {
+  if (r.chance(0.08)) return r.pick([...NUMBERS, ...STRINGS]);
+  switch (type) {
+    case 'key':
+      return r.pick(KEYS);
+    case 'integer':
+    case 'unix-time':
+      return r.chance(0.7) ? String(r.range(-3, 10)) : r.pick(NUMBERS);
+    case 'double':
+      return r.chance(0.7) ? r.pick(['0', '1', '-1', '1.5', '13.36', '38.11', '100']) : r.pick(NUMBERS);
+    case 'pattern':
+      return r.pick(['*', 'k*', '?', '[a-z]*', 'str', 'h_*->f', '#']);
+    default:
+      if (/id$/.test(name)) return r.pick(['0', '0-0', '1-1', '$', '>', '*', '+', '-', '2-1', '1', '18446744073709551615-18446744073709551615']);
+      if (/member|field|element/.test(name)) return r.pick(['a', 'b', 'f', 'p', 'q', '1', 'x']);
+      return r.pick(STRINGS);
+  }
+}
+
+function emitArgs(r: Rng, args: unknown[], out: string[], depth: number): void {
+  for (const t of args) {
+    const a = docMap(t);
+    const flags = docFlags(a);
+    if (flags.includes('optional') && r.chance(0.5)) continue;
+    const reps = flags.includes('multiple') ? r.range(1, 3) : 1;
+    for (let i = 0; i < reps; i++) {
+      const token = a.get('token') as string | undefined;
+      const type = a.get('type') as string;
+      if (token !== undefined && (i === 0 || !flags.includes('multiple_token'))) out.push(r.chance(0.85) ? token : token.toLowerCase());
+      if (type === 'pure-token') continue;
+      const children = (a.get('arguments') as unknown[] | undefined) ?? [];
+      if (type === 'oneof') {
+        if (children.length && depth < 6) emitArgs(r, [r.pick(children)], out, depth + 1);
+      } else if (type === 'block') {
+        if (depth < 6) emitArgs(r, children, out, depth + 1);
+      } else {
+        out.push(valueFor(r, type, a.get('name') as string));
+      }
+    }
+  }
+}
+
+/** An argv that follows the command's documented argument grammar (mostly valid, sometimes not). */
+export function structuredArgvFor(r: Rng, cmd: Command): string[] {
+  const argv = cmd.parent ? [cmd.parent.name, cmd.name.slice(cmd.parent.name.length + 1)] : [cmd.name];
+  const args = (docMap(cmd.docs).get('arguments') as unknown[] | undefined) ?? [];
+  emitArgs(r, args, argv, 0);
+  // numkeys-style counts: often make them match the keys that follow.
+  if (r.chance(0.1) && argv.length > 1) argv.splice(r.range(1, argv.length - 1), 1);
+  if (cmd.isBlocking && !['xread', 'xreadgroup'].includes(argv[0])) {
+    if (argv.length > 1 && /^-?[0-9.]+$/.test(argv[argv.length - 1])) argv[argv.length - 1] = '0.01';
+  }
+  return argv;
+}

@@ -5,6 +5,7 @@ import type { Database } from './keyspace/db.ts';
 import type { Server } from './server.ts';
 import type { Command } from './commands/types.ts';
 import type { RequestParser } from './resp/parser.ts';
+import type { AclUser } from './acl.ts';
 
 /** A command queued between MULTI and EXEC. */
 export interface QueuedCommand {
@@ -29,8 +30,10 @@ export class Client {
   name = '';
   libName = '';
   libVer = '';
+  /** Authenticated explicitly, or connected while the default user needs no password. */
   authenticated: boolean;
-  user = 'default';
+  /** The ACL user (src/acl.ts): the default user until AUTH/HELLO. */
+  aclUser: AclUser;
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   /** Lowercase full name of the last command run (CLIENT LIST `cmd=`). */
@@ -74,7 +77,18 @@ export class Client {
   ) {
     this.id = id;
     this.db = server.dbs[0];
+    this.aclUser = server.acl.defaultUser;
     this.authenticated = !server.requiresAuth();
+  }
+
+  /** The ACL user's name; assigning a name switches to that user (if it exists). */
+  get user(): string {
+    return this.aclUser.name;
+  }
+
+  set user(name: string) {
+    const u = this.server.acl.users.get(name);
+    if (u) this.aclUser = u;
   }
 
   get dbIndex(): number {

@@ -3,6 +3,7 @@ import type { Client } from './client.ts';
 import type { Command } from './commands/types.ts';
 import type { ReplySink } from './resp/sink.ts';
 import type { CommandTable } from './commands/table.ts';
+import { aclCheck, aclLogDenial, aclDenialError } from './acl.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -46,13 +47,22 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     );
     return;
   }
-  if (!c.authenticated && !cmd.noAuth) {
+  if (!c.authenticated && !cmd.noAuth && server.requiresAuth()) {
     reject(c, out, ERR.noAuth);
     return;
   }
   if (c.multi !== null && cmd.noMulti) {
     reject(c, out, 'ERR Command not allowed inside a transaction');
     return;
+  }
+  // ACLs: nothing to check for a user allowed everything (the default user, normally).
+  if (!c.aclUser.unrestricted) {
+    const denial = aclCheck(c, cmd, argv);
+    if (denial !== null) {
+      aclLogDenial(c, cmd.name, argv, denial, c.multi !== null ? 'multi' : 'toplevel');
+      reject(c, out, aclDenialError(cmd.name, denial.reason), cmd);
+      return;
+    }
   }
   if (c.resp === 2 && c.inPubSubMode && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(

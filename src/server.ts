@@ -14,6 +14,7 @@ import { Tracking } from './tracking.ts';
 import { Slowlog } from './slowlog.ts';
 import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
+import { Acl } from './acl.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -56,6 +57,8 @@ export class Stats {
  */
 export class Server implements KeyspaceEvents {
   readonly config: Config;
+  /** ACL users and the ACL LOG (src/acl.ts). */
+  readonly acl: Acl;
   readonly table: CommandTable;
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
@@ -104,6 +107,7 @@ export class Server implements KeyspaceEvents {
     if (options.port !== undefined) overrides['port'] = String(options.port);
     if (options.host !== undefined) overrides['bind'] = options.host;
     this.config = new Config(overrides);
+    this.acl = new Acl(this.config);
     this.logSink = options.log ?? ((line) => process.stderr.write(line + '\n'));
     this.config.watch('loglevel', (v) => {
       const i = LEVELS.indexOf(v as LogLevel);
@@ -191,8 +195,9 @@ export class Server implements KeyspaceEvents {
 
   // ---- configuration helpers -------------------------------------------------------------
 
+  /** The default user needs a password (or is disabled): clients start unauthenticated. */
   requiresAuth(): boolean {
-    return this.config.get('requirepass') !== '';
+    return this.acl.defaultNeedsAuth();
   }
 
   log(level: LogLevel, msg: string): void {
@@ -267,7 +272,7 @@ export class Server implements KeyspaceEvents {
     const c = this.createClient(sock);
     const parser = new RequestParser({
       maxBulkLen: this.config.getInt('proto-max-bulk-len'),
-      authRequired: () => !c.authenticated,
+      authRequired: () => !c.authenticated && this.requiresAuth(),
     });
     c.parser = parser;
     sock.on('data', (chunk: Buffer) => {

@@ -183,7 +183,7 @@ const GETKEYS_PROC = new Set([
 ]);
 
 /** Stand-ins for Redis's per-command key functions, for the cases key specs cannot answer. */
-function keysFromProc(cmd: Command, argv: string[]): KeyRef[] {
+export function keysFromProc(cmd: Command, argv: string[]): KeyRef[] {
   const name = cmd.name;
   if (name === 'set') {
     for (let i = 3; i < argv.length; i++) {

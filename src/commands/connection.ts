@@ -4,6 +4,8 @@ import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
 import { is } from './args.ts';
 import { parseIntArg } from '../util/numbers.ts';
+import { ACL_DENIED_AUTH } from '../acl.ts';
+import { clientInfoLine } from './client.ts';
 
 // PING [message]
 function ping(c: Client, argv: string[], out: ReplySink): void {
@@ -38,26 +40,32 @@ function select(c: Client, argv: string[], out: ReplySink): void {
   out.simple('OK');
 }
 
-/** Checks a password for a user; only the `default` user exists. */
-function checkPassword(c: Client, user: string, pass: string): boolean {
-  const required = c.server.config.get('requirepass');
-  if (user !== 'default') return false;
-  return required === '' || pass === required;
+/**
+ * ACLAuthenticateUser: on success the client runs as that user; a failure is logged in
+ * the ACL LOG (object: the command name as sent).
+ */
+function authenticate(c: Client, user: string, pass: string, argv0: string): boolean {
+  const u = c.server.acl.checkCredentials(user, pass);
+  if (u !== null) {
+    c.authenticated = true;
+    c.aclUser = u;
+    return true;
+  }
+  c.server.acl.addLogEntry(c, ACL_DENIED_AUTH, c.multi !== null ? 'multi' : 'toplevel', argv0, user, clientInfoLine(c));
+  return false;
 }
 
 // AUTH [username] password
 function auth(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length > 3) throw new ReplyError(ERR.syntax);
-  if (argv.length === 2 && c.server.config.get('requirepass') === '') {
+  if (argv.length === 2 && c.server.acl.defaultUser.nopass) {
     throw new ReplyError(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
     );
   }
   const user = argv.length === 3 ? argv[1] : 'default';
   const pass = argv.length === 3 ? argv[2] : argv[1];
-  if (!checkPassword(c, user, pass)) throw new ReplyError(ERR.wrongPass);
-  c.authenticated = true;
-  c.user = user;
+  if (!authenticate(c, user, pass, argv[0])) throw new ReplyError(ERR.wrongPass);
   out.simple('OK');
 }
 
@@ -72,34 +80,26 @@ function hello(c: Client, argv: string[], out: ReplySink): void {
     ver = v;
     i = 2;
   }
-  let authUser: string | null = null;
-  let authPass = '';
+  // Options take effect in order, as in Redis: AUTH before a bad SETNAME still logs in.
   let setName: string | null = null;
   for (; i < argv.length; i++) {
     const more = argv.length - i - 1;
     if (is(argv[i], 'auth') && more >= 2) {
-      authUser = argv[i + 1];
-      authPass = argv[i + 2];
+      if (!authenticate(c, argv[i + 1], argv[i + 2], argv[0])) throw new ReplyError(ERR.wrongPass);
       i += 2;
     } else if (is(argv[i], 'setname') && more >= 1) {
+      validateClientName(argv[i + 1]);
+      c.name = argv[i + 1];
       setName = argv[i + 1];
       i += 1;
     } else {
       throw new ReplyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
   }
-  if (authUser !== null) {
-    if (!checkPassword(c, authUser, authPass)) throw new ReplyError(ERR.wrongPass);
-    c.authenticated = true;
-    c.user = authUser;
-  }
-  if (!c.authenticated) {
+  if (!c.authenticated && c.server.requiresAuth()) {
     throw new ReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   }
-  if (setName !== null) {
-    validateClientName(setName);
-    c.name = setName;
-  }
+  void setName;
   c.resp = ver as 2 | 3;
   out.map(7);
   out.bulk('server');
@@ -144,8 +144,8 @@ function reset(c: Client, _argv: string[], out: ReplySink): void {
   c.writer.muted = false;
   c.noEvict = false;
   server.tracking.disable(c);
+  c.aclUser = server.acl.defaultUser;
   c.authenticated = !server.requiresAuth();
-  c.user = 'default';
   out.simple('RESET');
 }
 

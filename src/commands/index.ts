@@ -17,6 +17,7 @@ import { commands as transactions } from './transactions.ts';
 import { commands as scripting } from './scripting.ts';
 import { commands as blocking } from './blocking.ts';
 import { commands as tracking } from './tracking.ts';
+import { commands as acl } from './acl.ts';
 
 /** Every command family's handlers; the server builds its command table from these. */
 export const ALL_FAMILIES: HandlerTable[] = [
@@ -38,4 +39,5 @@ export const ALL_FAMILIES: HandlerTable[] = [
   scripting,
   blocking,
   tracking,
+  acl,
 ];

@@ -6,12 +6,27 @@
  * payloads are byte-identical. Lists (quicklist of listpacks), small hashes and zsets
  * (listpack), intsets and big zsets (skiplist order) follow Redis's layouts; hashtable-encoded
  * sets and hashes are written in our iteration order, which Redis's hash order differs from.
+ * Streams (listpack nodes, metadata, consumer groups) follow RDB_TYPE_STREAM_LISTPACKS_2.
  */
 import type { RedisValue } from './db.ts';
 import { List } from './list.ts';
 import { ZSet } from './zset.ts';
 import { HashValue } from './hash.ts';
 import { SetValue } from './set.ts';
+import {
+  FLAG_SAMEFIELDS,
+  FLAG_DELETED,
+  Stream,
+  StreamNode,
+  ConsumerGroup,
+  Consumer,
+  Nack,
+  normU64,
+  formatID,
+  cmpID,
+  type StreamID,
+  type Pel,
+} from './stream.ts';
 import { parseInt64, formatDouble17, parseDouble } from '../util/numbers.ts';
 
 export const RDB_VERSION = 10;
@@ -26,6 +41,7 @@ const T_SET_INTSET = 11;
 const T_LIST_QUICKLIST_2 = 18;
 const T_HASH_LISTPACK = 16;
 const T_ZSET_LISTPACK = 17;
+const T_STREAM_LISTPACKS_2 = 19;
 
 // ---- CRC64 (Jones polynomial, reflected, init 0) as 2x32-bit halves -------------------------
 
@@ -190,10 +206,18 @@ class Writer {
     this.parts.push(String.fromCharCode(b));
   }
 
-  len(n: number): void {
-    if (n < 64) this.byte(n);
-    else if (n < 16384) this.parts.push(String.fromCharCode(0x40 | (n >> 8), n & 0xff));
-    else if (n <= 0xffffffff) this.parts.push(String.fromCharCode(0x80, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
+  len(n: number | bigint): void {
+    if (typeof n === 'bigint') {
+      // rdbSaveLen takes a uint64_t: negative values (entries_read -1) wrap.
+      n = BigInt.asUintN(64, n);
+      if (n <= 0xffffffffn) n = Number(n);
+    }
+    if (n < 64) this.byte(n as number);
+    else if (n < 16384) this.parts.push(String.fromCharCode(0x40 | ((n as number) >> 8), (n as number) & 0xff));
+    else if (n <= 0xffffffff) {
+      const m = n as number;
+      this.parts.push(String.fromCharCode(0x80, (m >>> 24) & 0xff, (m >>> 16) & 0xff, (m >>> 8) & 0xff, m & 0xff));
+    }
     else {
       this.byte(0x81);
       const b = BigInt(n);
@@ -376,12 +400,102 @@ export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192)
         w.binaryDouble(scores[i]);
       }
     }
+  } else if (v.type === 'stream') {
+    dumpStream(w, v as Stream);
   } else {
     throw new Error(`DUMP of ${v.type} values is not supported`);
   }
   w.parts.push(String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8));
   const body = w.parts.join('');
   return body + crc64(body);
+}
+
+/** A stream ID as its 128-bit big-endian rax key. */
+function idKey(id: StreamID): string {
+  return be64(id.ms) + be64(id.seq);
+}
+
+function be64(v: number | bigint): string {
+  let b = BigInt.asUintN(64, BigInt(v));
+  const out = new Array<string>(8);
+  for (let k = 7; k >= 0; k--) {
+    out[k] = String.fromCharCode(Number(b & 0xffn));
+    b >>= 8n;
+  }
+  return out.join('');
+}
+
+function int64Diff(a: number | bigint, b: number | bigint): string {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a - b)) return String(a - b);
+  return BigInt.asIntN(64, BigInt(a) - BigInt(b)).toString();
+}
+
+function pel(w: Writer, p: Pel, withNacks: boolean): void {
+  const nacks = p.ordered();
+  w.len(nacks.length);
+  for (const n of nacks) {
+    w.parts.push(idKey(n.id));
+    if (withNacks) {
+      w.parts.push(le(n.deliveryTime, 8));
+      w.len(n.deliveryCount);
+    }
+  }
+}
+
+/**
+ * RDB_TYPE_STREAM_LISTPACKS_2: every node as (master ID key, listpack of the master entry
+ * and the entries as deltas from it), then the stream metadata and consumer groups with
+ * their PELs and consumers, in Redis's rax (byte) order.
+ */
+function dumpStream(w: Writer, s: Stream): void {
+  w.byte(T_STREAM_LISTPACKS_2);
+  w.len(s.nodes.length);
+  for (const node of s.nodes) {
+    w.string(idKey({ ms: node.masterMs, seq: node.masterSeq }));
+    const e: string[] = [lpEntry(String(node.count)), lpEntry(String(node.deleted)), lpEntry(String(node.masterFields.length))];
+    for (const f of node.masterFields) e.push(lpEntry(f));
+    e.push(lpEntry('0'));
+    for (let i = 0; i < node.ms.length; i++) {
+      const flags = node.flags[i];
+      const d = node.data[i];
+      e.push(lpEntry(String(flags)), lpEntry(int64Diff(node.ms[i], node.masterMs)), lpEntry(int64Diff(node.seq[i], node.masterSeq)));
+      let lpCount: number;
+      if ((flags & FLAG_SAMEFIELDS) !== 0) {
+        for (const x of d) e.push(lpEntry(x));
+        lpCount = d.length + 3;
+      } else {
+        e.push(lpEntry(String(d.length / 2)));
+        for (const x of d) e.push(lpEntry(x));
+        lpCount = d.length + 4;
+      }
+      e.push(lpEntry(String(lpCount)));
+    }
+    w.string(listpack(e));
+  }
+  w.len(s.length);
+  w.len(s.lastId.ms);
+  w.len(s.lastId.seq);
+  w.len(s.firstId.ms);
+  w.len(s.firstId.seq);
+  w.len(s.maxDeletedId.ms);
+  w.len(s.maxDeletedId.seq);
+  w.len(s.entriesAdded);
+  const groups = s.groups === null ? [] : [...s.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  w.len(groups.length);
+  for (const g of groups) {
+    w.string(g.name);
+    w.len(g.lastId.ms);
+    w.len(g.lastId.seq);
+    w.len(typeof g.entriesRead === 'number' && g.entriesRead < 0 ? BigInt(g.entriesRead) : g.entriesRead);
+    pel(w, g.pel, true);
+    const consumers = g.sortedConsumers();
+    w.len(consumers.length);
+    for (const c of consumers) {
+      w.string(c.name);
+      w.parts.push(le(c.seenTime, 8));
+      pel(w, c.pel, false);
+    }
+  }
 }
 
 // ---- RESTORE --------------------------------------------------------------------------------
@@ -436,6 +550,16 @@ class Reader {
     const n = this.lenOrEnc();
     if (n < 0) throw new Bad();
     return n;
+  }
+
+  /** A length as the uint64 it is (bigint beyond 2^53). */
+  len64(): number | bigint {
+    const b = this.s.charCodeAt(this.pos);
+    if (b !== 0x81) return this.len();
+    this.pos++;
+    let v = 0n;
+    for (let k = 0; k < 8; k++) v = (v << 8n) | BigInt(this.byte());
+    return normU64(v);
   }
 
   string(): string {
@@ -534,8 +658,120 @@ export function restoreValue(p: string, lim: EncodingLimits): RedisValue | null 
   }
 }
 
+function rawID(k: string): StreamID {
+  if (k.length !== 16) throw new Bad();
+  let ms = 0n;
+  let seq = 0n;
+  for (let i = 0; i < 8; i++) ms = (ms << 8n) | BigInt(k.charCodeAt(i));
+  for (let i = 8; i < 16; i++) seq = (seq << 8n) | BigInt(k.charCodeAt(i));
+  return { ms: normU64(ms), seq: normU64(seq) };
+}
+
+function lpInt(e: string[], i: number): number {
+  const v = i < e.length ? parseInt64(e[i]) : null;
+  if (v === null || typeof v !== 'number') throw new Bad();
+  return v;
+}
+
+function plusDelta(base: number | bigint, d: string): number | bigint {
+  const v = parseInt64(d);
+  if (v === null) throw new Bad();
+  return normU64(BigInt.asUintN(64, BigInt(base) + BigInt(v)));
+}
+
+/** RDB_TYPE_STREAM_LISTPACKS_2 back into nodes, metadata and consumer groups. */
+function loadStream(r: Reader): Stream {
+  const s = new Stream();
+  const nodes = r.len();
+  for (let k = 0; k < nodes; k++) {
+    const master = rawID(r.string());
+    const e = parseListpack(r.string());
+    const count = lpInt(e, 0);
+    const deleted = lpInt(e, 1);
+    const nmf = lpInt(e, 2);
+    if (e.length < 4 + nmf || e[3 + nmf] !== '0') throw new Bad();
+    const node = new StreamNode(master.ms, master.seq, e.slice(3, 3 + nmf));
+    let p = 4 + nmf;
+    while (p < e.length) {
+      const flags = lpInt(e, p);
+      const ms = plusDelta(master.ms, e[p + 1] ?? 'x');
+      const seq = plusDelta(master.seq, e[p + 2] ?? 'x');
+      p += 3;
+      let pairs: string[];
+      if ((flags & FLAG_SAMEFIELDS) !== 0) {
+        pairs = [];
+        for (let j = 0; j < nmf; j++) pairs.push(node.masterFields[j], e[p++]);
+      } else {
+        const nf = lpInt(e, p++);
+        pairs = e.slice(p, p + 2 * nf);
+        p += 2 * nf;
+      }
+      if (p >= e.length || pairs.length % 2 !== 0 || pairs.some((x) => x === undefined)) throw new Bad();
+      p++; // lp-count
+      const at = node.ms.length;
+      if (at > 0 && cmpID({ ms: node.ms[at - 1], seq: node.seq[at - 1] }, { ms, seq }) >= 0) throw new Bad();
+      node.append(ms, seq, pairs);
+      if ((node.flags[at] & FLAG_SAMEFIELDS) !== (flags & FLAG_SAMEFIELDS)) throw new Bad();
+      if ((flags & FLAG_DELETED) !== 0) {
+        node.flags[at] |= FLAG_DELETED;
+        node.count--;
+        node.deleted++;
+      }
+    }
+    if (node.count !== count || node.deleted !== deleted || node.count === 0) throw new Bad();
+    s.nodes.push(node);
+    s.length += count;
+  }
+  const length = r.len64();
+  if (length !== s.length) throw new Bad();
+  s.lastId = { ms: r.len64(), seq: r.len64() };
+  s.firstId = { ms: r.len64(), seq: r.len64() };
+  s.maxDeletedId = { ms: r.len64(), seq: r.len64() };
+  s.entriesAdded = r.len64();
+  const ngroups = r.len();
+  for (let g = 0; g < ngroups; g++) {
+    if (s.groups === null) s.groups = new Map();
+    const name = r.string();
+    const lastId = { ms: r.len64(), seq: r.len64() };
+    const er = r.len64();
+    const group = new ConsumerGroup(name, lastId, typeof er === 'bigint' ? BigInt.asIntN(64, er) : er);
+    if (typeof group.entriesRead === 'bigint' && group.entriesRead >= -(2n ** 53n) && group.entriesRead < 2n ** 53n) {
+      group.entriesRead = Number(group.entriesRead);
+    }
+    if (s.groups.has(name)) throw new Bad();
+    s.groups.set(name, group);
+    const npel = r.len();
+    for (let i = 0; i < npel; i++) {
+      const id = rawID(r.bytes(16));
+      const time = Number(readLE(r.bytes(8), 0, 8, true));
+      const key = formatID(id);
+      if (group.pel.has(key)) throw new Bad();
+      group.pel.add(new Nack(id, key, null, time, r.len()));
+    }
+    const ncons = r.len();
+    for (let i = 0; i < ncons; i++) {
+      const cname = r.string();
+      const consumer = new Consumer(cname, Number(readLE(r.bytes(8), 0, 8, true)));
+      if (group.consumers.has(cname)) throw new Bad();
+      group.consumers.set(cname, consumer);
+      const n = r.len();
+      for (let j = 0; j < n; j++) {
+        const key = formatID(rawID(r.bytes(16)));
+        const nack = group.pel.get(key);
+        if (nack === undefined || nack.consumer !== null) throw new Bad();
+        nack.consumer = consumer;
+        consumer.pel.add(nack);
+      }
+    }
+    for (const n of group.pel.ordered()) if (n.consumer === null) throw new Bad();
+  }
+  return s;
+}
+
 function loadObject(r: Reader, type: number, lim: EncodingLimits): RedisValue {
   switch (type) {
+    case T_STREAM_LISTPACKS_2:
+      return loadStream(r);
     case T_STRING:
       return r.string();
     case T_LIST: {

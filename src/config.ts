@@ -67,7 +67,16 @@ export class Config {
   }
 
   getInt(name: string): number {
-    return Number(this.get(name));
+    const v = this.get(name);
+    const n = Number(v);
+    if (!Number.isNaN(n) || v === '') return n;
+    // Values given at startup (config file, --name value, startServer) are stored as written,
+    // so memory sizes may still carry Redis's units: 1k = 1000, 1kb = 1024, m/mb, g/gb.
+    const m = /^(\d+)(b|k|kb|m|mb|g|gb)$/i.exec(v);
+    if (m === null) return n;
+    const unit = m[2].toLowerCase();
+    const mult = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 }[unit] as number;
+    return Number(m[1]) * mult;
   }
 
   getBool(name: string): boolean {

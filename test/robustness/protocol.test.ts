@@ -204,3 +204,35 @@ describe('hostile input against redmoon', () => {
     await ping();
   });
 });
+
+describeDifferential(
+  'proto-max-bulk-len given with a unit at startup',
+  (d) => {
+    test('1mb refuses a 2 MB bulk', async () => {
+      await d().sameRaw('*2\r\n$3\r\nGET\r\n$2000000\r\n');
+    });
+  },
+  { 'proto-max-bulk-len': '1mb' },
+);
+
+describeDifferential(
+  'client-query-buffer-limit given with a unit at startup',
+  (d) => {
+    test('1mb closes a client whose query buffer grows past it', async () => {
+      const p = await d().pair();
+      try {
+        const big = `*2\r\n$3\r\nGET\r\n$3000000\r\n${'y'.repeat(1_500_000)}`;
+        p.ours.sock.write(big);
+        p.real.sock.write(big);
+        await Promise.all([p.ours.readRaw(1, 2000), p.real.readRaw(1, 2000)]);
+        expect(p.real.closed).toBe(true);
+        expect(p.ours.closed).toBe(true);
+      } finally {
+        p.real.close();
+        p.ours.close();
+      }
+      await d().same('PING');
+    });
+  },
+  { 'client-query-buffer-limit': '1mb' },
+);

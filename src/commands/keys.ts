@@ -542,7 +542,8 @@ function dump(c: Client, argv: string[], out: ReplySink): void {
   const cfg = c.server.config;
   const fill = cfg.getInt('list-max-listpack-size');
   const listBytes = fill >= 0 ? 8192 : [4096, 8192, 16384, 32768, 65536][Math.min(-fill, 5) - 1];
-  out.bulk(dumpValue(v, cfg.get('rdbcompression') !== 'no', listBytes));
+  const listCount = fill >= 0 ? Math.max(fill, 1) : Infinity;
+  out.bulk(dumpValue(v, cfg.get('rdbcompression') !== 'no', listBytes, listCount));
 }
 
 function restore(c: Client, argv: string[], out: ReplySink): void {

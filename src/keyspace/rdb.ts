@@ -324,7 +324,7 @@ function listpack(entries: string[]): string {
 // ---- DUMP -----------------------------------------------------------------------------------
 
 /** Serializes a value as a DUMP payload. `compress`: rdbcompression. */
-export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192): string {
+export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192, listMaxCount = Infinity): string {
   const w = new Writer(compress);
   if (typeof v === 'string') {
     w.byte(T_STRING);
@@ -332,12 +332,16 @@ export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192)
   } else if (v.type === 'list') {
     const l = v as List;
     w.byte(T_LIST_QUICKLIST_2);
+    // Nodes as tail pushes fill them (_quicklistNodeAllowInsert): a new node when the
+    // listpack size plus the element's length plus 8 would pass the size limit, or (positive
+    // list-max-listpack-size) when the node already holds listMaxCount entries.
     const nodes: string[][] = [];
     let cur: string[] = [];
     let curBytes = 7;
     for (let i = 0; i < l.length; i++) {
-      const e = lpEntry(l.get(i));
-      if (cur.length !== 0 && curBytes + e.length > listMaxBytes) {
+      const raw = l.get(i);
+      const e = lpEntry(raw);
+      if (cur.length !== 0 && (curBytes + raw.length + 8 > listMaxBytes || cur.length + 1 > listMaxCount)) {
         nodes.push(cur);
         cur = [];
         curBytes = 7;

@@ -1,5 +1,6 @@
 import { test } from 'vitest';
 import { describeDifferential } from '../support/differential.ts';
+import { Rng } from '../property/harness.ts';
 
 /** Minimal reproductions of bugs the property and robustness suites found, compared with redis-server. */
 describeDifferential('property/robustness regressions', (d) => {
@@ -69,5 +70,22 @@ describeDifferential('property/robustness regressions', (d) => {
       ['OBJECT', 'REFCOUNT', 'm'],
       ['SELECT', '0'],
     ]);
+  });
+
+  test('DUMP of lists built by tail pushes splits quicklist nodes like Redis, for every list-max-listpack-size', async () => {
+    const r = new Rng(5);
+    for (const fill of ['-1', '-2', '-5', '0', '1', '4', '100']) {
+      await d().same('CONFIG', 'SET', 'list-max-listpack-size', fill);
+      for (let t = 0; t < 4; t++) {
+        await d().both('DEL', 'l');
+        const n = r.range(1, 300);
+        for (let i = 0; i < n; i += 20) {
+          const items = Array.from({ length: 20 }, () => (r.chance(0.3) ? String(r.range(-100000, 100000)) : 'x'.repeat(r.pick([1, 60, 63, 64, 200, 1000, 4100]))));
+          await d().same('RPUSH', 'l', ...items);
+        }
+        await d().same('DUMP', 'l');
+      }
+    }
+    await d().same('CONFIG', 'SET', 'list-max-listpack-size', '-2');
   });
 });

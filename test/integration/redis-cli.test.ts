@@ -29,8 +29,8 @@ describe.skipIf(!haveCli)('redis-cli against redmoon and redis-server', () => {
     return new Promise((resolve) => {
       const child = spawn('redis-cli', [...target, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.latin1Slice()));
-      child.stderr.on('data', (d: Buffer) => (out += d.latin1Slice()));
+      child.stdout!.on('data', (d: Buffer) => (out += d.latin1Slice()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.latin1Slice()));
       child.on('close', () => resolve(out));
       if (input !== undefined) {
         child.stdin!.on('error', () => {});

@@ -78,7 +78,8 @@ function benchmark(port: number, extra: string[]): number {
   const r = spawnSync('redis-benchmark', ['-p', String(port), '-n', String(N), '--csv', ...extra], { encoding: 'utf8' });
   const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith('"test"'));
   const last = lines[lines.length - 1] ?? '';
-  const rps = Number(last.split(',')[1]?.replace(/"/g, ''));
+  // The first CSV field is the quoted command text, which may itself contain commas.
+  const rps = Number(/^"(?:[^"]|"")*","([\d.]+)"/.exec(last)?.[1]);
   return Number.isFinite(rps) ? rps : NaN;
 }
 

@@ -4,7 +4,7 @@ import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { intArg } from './args.ts';
-import { keyword, protoMaxBulkLen } from './strings.ts';
+import { keyword, protoMaxBulkLen, MAX_STRING_LENGTH } from './strings.ts';
 
 /** Bits set in each byte value (read-only table). */
 const POPCOUNT: Uint8Array = (() => {
@@ -35,6 +35,8 @@ function bitOffsetArg(c: Client, s: string, hash: boolean, bits: number): number
 function stringForBits(c: Client, key: string, maxbit: number): { value: string; existed: boolean; grown: boolean } {
   const cur = c.db.getString(key);
   const need = Math.floor(maxbit / 8) + 1;
+  // Values are JS strings: V8 cannot make one of (almost) 512 MB, which Redis allows.
+  if (need > MAX_STRING_LENGTH) throw new ReplyError(ERR.stringTooLong);
   if (cur === undefined) return { value: '\0'.repeat(need), existed: false, grown: true };
   if (cur.length >= need) return { value: cur, existed: true, grown: false };
   return { value: cur + '\0'.repeat(need - cur.length), existed: true, grown: true };

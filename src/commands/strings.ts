@@ -1,4 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
+import { constants as bufferConstants } from 'node:buffer';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
@@ -21,14 +22,20 @@ export function keyword(s: string): string {
   return (z < 0 ? s : s.slice(0, z)).toLowerCase();
 }
 
+/** V8's longest string (one char per byte): values beyond it cannot be held. */
+export const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+
 /** proto-max-bulk-len: the largest string a command may build. */
 export function protoMaxBulkLen(c: Client): number {
   return c.server.config.getInt('proto-max-bulk-len');
 }
 
-/** Redis's checkStringLength: the string `size + append` bytes long would be too big. */
+/**
+ * Redis's checkStringLength: the string `size + append` bytes long would be too big. Values
+ * are JS strings, so V8's maximum string length (just under 512 MB) is a limit too.
+ */
 export function checkStringLength(c: Client, size: number, append: number): void {
-  if (size + append > protoMaxBulkLen(c)) throw new ReplyError(ERR.stringTooLong);
+  if (size + append > protoMaxBulkLen(c) || size + append > MAX_STRING_LENGTH) throw new ReplyError(ERR.stringTooLong);
 }
 
 const MAX_I64 = 9223372036854775807n;

@@ -7,6 +7,11 @@
  * Arguments are byte strings (latin1), the representation the whole server uses.
  */
 
+import { constants as bufferConstants } from 'node:buffer';
+
+/** Arguments are JS strings: V8 cannot make one longer than this (just under 512 MB). */
+const MAX_ARG = bufferConstants.MAX_STRING_LENGTH;
+
 const CR = 13;
 const LF = 10;
 /** Longest count line or inline request Redis buffers without a newline (PROTO_INLINE_MAX_SIZE). */
@@ -121,7 +126,7 @@ export class RequestParser {
           return new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
         }
         const len = parseCount(buf, this.pos + 1, nl);
-        if (len === null || len < 0 || len > this.limits.maxBulkLen || (len > 16384 && this.limits.authRequired())) {
+        if (len === null || len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG || (len > 16384 && this.limits.authRequired())) {
           return new ProtocolError('Protocol error: invalid bulk length');
         }
         this.pos = nl + 2;

@@ -140,6 +140,20 @@ describe('hostile input against redmoon', () => {
     c.close();
   });
 
+  test('strings V8 cannot hold (near 512 MB) are refused cleanly', async () => {
+    const c = await StrictConn.connect(srv.port);
+    const tooLong = '-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n';
+    expect(await c.call(['SETBIT', 'big', '4294967295', '1'])).toBe(tooLong);
+    expect(await c.call(['SETRANGE', 'big', '536870900', 'x'])).toBe(tooLong);
+    expect(await c.call(['BITFIELD', 'big', 'SET', 'u8', '4294967288', '1'])).toBe(tooLong);
+    expect(await c.call(['EXISTS', 'big'])).toBe(':0\r\n');
+    // A bulk that could not become an argument is a protocol error (not a crash later).
+    c.sock.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870900\r\n');
+    expect(await c.read(1, 2000)).toEqual(['-ERR Protocol error: invalid bulk length\r\n']);
+    c.close();
+    await ping();
+  });
+
   test('query buffer limit closes the client, server survives', async () => {
     const admin = await StrictConn.connect(srv.port);
     expect(await admin.call(['CONFIG', 'SET', 'client-query-buffer-limit', '1mb'])).toBe('+OK\r\n');
@@ -155,7 +169,7 @@ describe('hostile input against redmoon', () => {
 
   test('huge multibulk and bulk counts waiting for data do not allocate or stall others', async () => {
     const conns: StrictConn[] = [];
-    for (const head of ['*1048576\r\n', '*1048576\r\n$1\r\na\r\n', '*2\r\n$536870912\r\nabc', '*1000000\r\n' + '$1\r\nx\r\n'.repeat(1000)]) {
+    for (const head of ['*1048576\r\n', '*1048576\r\n$1\r\na\r\n', '*2\r\n$536870000\r\nabc', '*1000000\r\n' + '$1\r\nx\r\n'.repeat(1000)]) {
       const c = await StrictConn.connect(srv.port);
       c.sock.write(head);
       conns.push(c);

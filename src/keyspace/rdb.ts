@@ -8,6 +8,7 @@
  * sets and hashes are written in our iteration order, which Redis's hash order differs from.
  * Streams (listpack nodes, metadata, consumer groups) follow RDB_TYPE_STREAM_LISTPACKS_2.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import type { RedisValue } from './db.ts';
 import { List } from './list.ts';
 import { ZSet } from './zset.ts';
@@ -30,6 +31,9 @@ import {
 import { parseInt64, formatDouble17, parseDouble } from '../util/numbers.ts';
 
 export const RDB_VERSION = 10;
+
+/** V8's longest string: decompressed strings cannot be longer. */
+const LZF_MAX_OUT = bufferConstants.MAX_STRING_LENGTH;
 
 const T_STRING = 0;
 const T_LIST = 1;
@@ -168,6 +172,9 @@ export function lzfCompress(s: string, outLen: number): string | null {
 
 /** Decompresses LZF data to exactly `outLen` bytes, or null when malformed. */
 export function lzfDecompress(s: string, outLen: number): string | null {
+  // A back reference of 3 input bytes yields at most 264 bytes: larger claims are corrupt
+  // (and must not allocate); nor can a JS string exceed V8's maximum length.
+  if (!(outLen >= 0) || outLen > s.length * 88 + 64 || outLen > LZF_MAX_OUT) return null;
   const out = new Uint8Array(outLen);
   let ip = 0;
   let op = 0;

@@ -39,7 +39,8 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, cmd, knownCommand(server.table, argv));
     return;
   }
-  if ((cmd.name === 'debug' || cmd.name === 'module') && protectedRefused(c, cmd)) {
+  // Protected: DEBUG, MODULE LOAD / LOADEX / UNLOAD (not LIST / HELP).
+  if ((cmd.name === 'debug' || (cmd.parent !== null && cmd.parent.name === 'module' && cmd.name !== 'module|list' && cmd.name !== 'module|help')) && protectedRefused(c, cmd)) {
     reject(
       c,
       out,

@@ -18,6 +18,9 @@ import { commands as scripting } from './scripting.ts';
 import { commands as blocking } from './blocking.ts';
 import { commands as tracking } from './tracking.ts';
 import { commands as acl } from './acl.ts';
+import { commands as cluster } from './cluster.ts';
+import { commands as replication } from './replication.ts';
+import { commands as module } from './module.ts';
 
 /** Every command family's handlers; the server builds its command table from these. */
 export const ALL_FAMILIES: HandlerTable[] = [
@@ -40,4 +43,7 @@ export const ALL_FAMILIES: HandlerTable[] = [
   blocking,
   tracking,
   acl,
+  cluster,
+  replication,
+  module,
 ];

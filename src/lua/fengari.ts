@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { number2str, POSITIVE_NAN } from './numfmt.ts';
 import { installTable51 } from './ltable51.ts';
+import { pow as libmPow, nanPick, flipSign } from './libm.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyMod = any;
@@ -388,7 +389,7 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       },
       {
         find: 'const numarith = function',
-        replace: 'const NEGNAN51 = (() => { const f = new Float64Array(1); new Uint32Array(f.buffer)[1] = 0xfff80000; return f[0]; })();\nconst numpow51 = function(a, b) {\n    if (a === 1 || b === 0) return 1;\n    if (a === -1 && (b === Infinity || b === -Infinity)) return 1;\n    const r = Math.pow(a, b);\n    if (r !== r) return a !== a ? a : b !== b ? b : NEGNAN51;\n    return r;\n};\nconst numarith = function',
+        replace: 'const numpow51 = function(a, b) {\n    return module.exports.powC(a, b);\n};\nconst numarith = function',
       },
     ],
   },
@@ -492,6 +493,16 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       },
     ],
   },
+  'lcode.js': {
+    patches: [
+      // 5.1 folds constants that come out as 0 too (so '-0' becomes a constant, and shares
+      // its slot with an earlier 0 in the constant table, as Lua 5.1 does)
+      {
+        find: '        if (isNaN(n) || n === 0)\n            return false;',
+        replace: '        if (isNaN(n))\n            return false;',
+      },
+    ],
+  },
   'ldebug.js': {
     patches: [
       {
@@ -547,14 +558,36 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: '            tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break; /* metamethod? break switch to call it */\n            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */',
         replace: '            ra.setivalue(ltable.luaH_getn(h)); /* primitive len */',
       },
-      // C's pow(): pow(1, nan) == 1, pow(-1, inf) == 1, domain errors give -nan
+      // C's pow() (glibc: pow(1, nan) == 1, pow(-1, inf) == 1, domain errors give -nan; see libm.ts)
       {
         find: '                    L.stack[ra].setfltvalue(Math.pow(numberop1, numberop2));',
         replace: '                    L.stack[ra].setfltvalue(numpow51(numberop1, numberop2));',
       },
       {
         find: 'const luaV_equalobj = function',
-        replace: 'const NEGNAN51 = (() => { const f = new Float64Array(1); new Uint32Array(f.buffer)[1] = 0xfff80000; return f[0]; })();\nconst numpow51 = function(a, b) {\n    if (a === 1 || b === 0) return 1;\n    if (a === -1 && (b === Infinity || b === -Infinity)) return 1;\n    const r = Math.pow(a, b);\n    if (r !== r) return a !== a ? a : b !== b ? b : NEGNAN51;\n    return r;\n};\nconst luaV_equalobj = function',
+        replace: 'const numpow51 = function(a, b) {\n    return module.exports.powC(a, b);\n};\nconst luaV_equalobj = function',
+      },
+      // NaNs as x86 SSE makes them: a NaN operand comes back (the first one if both are),
+      // and a NaN made from numbers is the default NaN (sign bit set); unary minus flips the sign
+      {
+        find: '                    L.stack[ra].setfltvalue(numberop1 + numberop2);',
+        replace: '                    { const r51 = numberop1 + numberop2; L.stack[ra].setfltvalue(r51 === r51 ? r51 : module.exports.nanpick51(numberop1, numberop2)); }',
+      },
+      {
+        find: '                    L.stack[ra].setfltvalue(numberop1 - numberop2);',
+        replace: '                    { const r51 = numberop1 - numberop2; L.stack[ra].setfltvalue(r51 === r51 ? r51 : module.exports.nanpick51(numberop1, numberop2)); }',
+      },
+      {
+        find: '                    L.stack[ra].setfltvalue(numberop1 * numberop2);',
+        replace: '                    { const r51 = numberop1 * numberop2; L.stack[ra].setfltvalue(r51 === r51 ? r51 : module.exports.nanpick51(numberop1, numberop2)); }',
+      },
+      {
+        find: '                    L.stack[ra].setfltvalue(numberop1 / numberop2);',
+        replace: '                    { const r51 = numberop1 / numberop2; L.stack[ra].setfltvalue(r51 === r51 ? r51 : module.exports.nanpick51(numberop1, numberop2)); }',
+      },
+      {
+        find: '                    L.stack[ra].setfltvalue(-numberop);',
+        replace: '                    L.stack[ra].setfltvalue(numberop === numberop ? -numberop : module.exports.negnan51(numberop));',
       },
       {
         find: '                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n',
@@ -626,12 +659,16 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
       break;
     case 'llimits.js':
       // Lua 5.1: a % b == a - floor(a/b)*b
-      exp.luai_nummod = (_L: unknown, a: number, b: number) => a - Math.floor(a / b) * b;
+      exp.luai_nummod = (_L: unknown, a: number, b: number) => {
+        const r = a - Math.floor(a / b) * b;
+        return r === r ? r : nanPick(a, b);
+      };
       break;
     case 'ltable.js':
       installTable51(exp, load);
       break;
     case 'lobject.js': {
+      exp.powC = libmPow;
       exp.luaO_str2num = (s: Uint8Array, o: AnyMod) => {
         const v = str2number51(s);
         if (v === null) return 0;
@@ -647,6 +684,11 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
       };
       break;
     }
+    case 'lvm.js':
+      exp.powC = libmPow;
+      exp.nanpick51 = nanPick;
+      exp.negnan51 = flipSign;
+      break;
     case 'ldebug.js':
       load('lstate.js').runerror51 = exp.luaG_runerror;
       break;

@@ -8,6 +8,8 @@
  */
 import { lua, lauxlib, lualib, lbaselib, ldebug, toInt64, defs } from './fengari.ts';
 import { strFormat } from './strformat.ts';
+import * as libm from './libm.ts';
+import { sinCR, cosCR, asinCR } from '../keyspace/libm.ts';
 import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from './numfmt.ts';
 import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1, latin1ToBytes } from './luastr.ts';
 
@@ -795,12 +797,6 @@ function f1(fn: (x: number) => number, negativeDomainNaN = true): CFn {
   };
 }
 
-function cpow(x: number, y: number): number {
-  if (x === 1 || y === 0) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
-  return Math.pow(x, y);
-}
-
 function frexp(x: number): [number, number] {
   if (x === 0 || !isFinite(x)) return [x, 0];
   let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
@@ -872,20 +868,20 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
       lua.lua_pushnumber(L, x !== x ? POSITIVE_NAN : Math.abs(x));
       return 1;
     },
-    acos: f1(Math.acos, false),
-    asin: f1(Math.asin, false),
-    atan: f1(Math.atan),
+    acos: f1(libm.acos, false),
+    asin: f1(asinCR, false),
+    atan: f1(libm.atan),
     atan2: (L) => {
       const y = num(L, 1);
       const x = num(L, 2);
-      lua.lua_pushnumber(L, nanfix(Math.atan2(y, x), y !== y ? y : x, true));
+      lua.lua_pushnumber(L, nanfix(libm.atan2(y, x), y !== y ? y : x, true));
       return 1;
     },
     ceil: f1(Math.ceil),
-    cos: f1(Math.cos),
-    cosh: f1(Math.cosh),
+    cos: f1(cosCR),
+    cosh: f1(libm.cosh),
     deg: f1((x) => x / RADIANS_PER_DEGREE),
-    exp: f1(Math.exp),
+    exp: f1(libm.exp),
     floor: f1(Math.floor),
     fmod: (L) => {
       const a = num(L, 1);
@@ -903,8 +899,8 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
       lua.lua_pushnumber(L, ldexp(num(L, 1), checkint(L, 2)));
       return 1;
     },
-    log: f1(Math.log),
-    log10: f1(Math.log10, false),
+    log: f1(libm.log),
+    log10: f1(libm.log10, false),
     max: (L) => {
       const n = lua.lua_gettop(L);
       let d = num(L, 1);
@@ -944,14 +940,14 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
     pow: (L) => {
       const a = num(L, 1);
       const b = num(L, 2);
-      lua.lua_pushnumber(L, nanfix(cpow(a, b), a !== a ? a : b, true));
+      lua.lua_pushnumber(L, libm.pow(a, b));
       return 1;
     },
     rad: f1((x) => x * RADIANS_PER_DEGREE),
-    sin: f1(Math.sin),
-    sinh: f1(Math.sinh),
+    sin: f1(sinCR),
+    sinh: f1(libm.sinh),
     sqrt: f1(Math.sqrt),
-    tan: f1(Math.tan),
+    tan: f1(libm.tan),
     tanh: f1(Math.tanh),
     random: (L) => {
       if (!inScript()) return lauxlib.luaL_error(L, 'math.random can only be called inside a script invocation');

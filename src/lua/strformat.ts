@@ -184,7 +184,9 @@ export function strFormat(L: LuaState): number {
     switch (conv) {
       case 99: {
         // 'c'
-        const n = toInt64(lauxlib.luaL_checknumber(L, arg)) & 0xff;
+        // (int) of a double: x86's cvttsd2si gives INT_MIN for anything out of range
+        const d = Math.trunc(lauxlib.luaL_checknumber(L, arg));
+        const n = d >= -2147483648 && d < 2147483648 ? d & 0xff : 0;
         let s = n === 0 ? '' : String.fromCharCode(n);
         if (n === 0) {
           // sprintf writes the NUL, strlen() cuts the item there (padding before it survives)

@@ -8,6 +8,7 @@ import { LuaEngine } from '../../src/lua/vm.ts';
 import { evalScript, FakeHost, OracleClient, startOracle, type Reply } from './harness.ts';
 import * as C from './cases.ts';
 import type { DiffCase } from './cases.ts';
+import { fuzzCases } from './fuzz-cases.ts';
 
 const groups: [string, DiffCase[]][] = [
   ['numbers', C.numbers],
@@ -25,6 +26,7 @@ const groups: [string, DiffCase[]][] = [
   ['cmsgpack', C.cmsgpackCases],
   ['struct', C.structCases],
   ['bit', C.bitCases],
+  ['random expressions', fuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 20261124), Number(process.env.LUA_FUZZ_COUNT ?? 600))],
 ];
 
 const oracle = await startOracle('diff');

@@ -48,7 +48,7 @@ function gen(r: Rng): Op {
     case 20: return { argv: ['RPUSH', k, 'w'.repeat(r.pick([10, 70, 9000]))] };
     case 21: return { argv: ['COPY', k, r.pick(KEYS), 'REPLACE'] };
     case 22: return { argv: ['DUMP', k], check: 'dump' };
-    case 23: return { argv: ['BLPOP', ...r.some(KEYS, 1, 2), '0.01'] };
+    case 23: return { argv: r.chance(0.25) ? ['BLPOP', ...r.some(KEYS, 1, 2), '0.01'] : ['LINDEX', k, '-1'] };
     case 24: return { argv: ['TYPE', k] };
     default: return { argv: ['LRANGE', k, '0', '-1'] };
   }

@@ -15,7 +15,7 @@ import { argvFor, collectTokens, structuredArgvFor, tame, FIXTURE } from './fuzz
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240601);
-const TRIES = Number(process.env.FUZZ_TRIES ?? 24);
+const TRIES = Number(process.env.FUZZ_TRIES ?? 16);
 
 /** Commands that legitimately block forever, close or hijack the connection, or reconfigure the server. */
 const SKIP = new Set([

@@ -37,8 +37,11 @@ export class StrictConn {
     });
   }
 
-  /** Reads n replies (pushes skipped); null on timeout or close. Throws MalformedReply. */
-  async read(n: number, timeoutMs: number): Promise<string[] | null> {
+  /**
+   * Reads n replies (pushes skipped unless `pushes`); null on timeout or close. Throws
+   * MalformedReply. `skipUntil`: first discards replies until one equal to it (included).
+   */
+  async read(n: number, timeoutMs: number, pushes = false, skipUntil: string | null = null): Promise<string[] | null> {
     const deadline = Date.now() + timeoutMs;
     const out: string[] = [];
     for (;;) {
@@ -47,7 +50,11 @@ export class StrictConn {
         if (end < 0) break;
         const r = this.buf.latin1Slice(0, end);
         this.buf = this.buf.subarray(end);
-        if (r[0] !== '>') out.push(r);
+        if (skipUntil !== null) {
+          if (r === skipUntil) skipUntil = null;
+          continue;
+        }
+        if (pushes || r[0] !== '>') out.push(r);
       }
       if (out.length >= n) return out;
       if (this.closed) return null;

@@ -1,3 +1,4 @@
+import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../acl.ts';
 import { ReplyError } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -58,11 +59,31 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
   c.inExecOrScript = true;
   out.array(queue.length);
   try {
-    for (const q of queue) call(c, q.cmd, q.argv, out);
+    for (const q of queue) {
+      // Permissions are checked again at EXEC: rules may have changed since queueing.
+      if (!c.aclUser.unrestricted) {
+        const denial = aclCheck(c, q.cmd, q.argv);
+        if (denial) {
+          aclLogDenial(c, q.cmd.name, q.argv, denial, 'multi');
+          out.error(
+            `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${execDenialReason(denial.reason)}`,
+          );
+          continue;
+        }
+      }
+      call(c, q.cmd, q.argv, out);
+    }
   } finally {
     c.inExecOrScript = wasInExec;
     discardTransaction(c);
   }
+}
+
+function execDenialReason(reason: number): string {
+  if (reason === ACL_DENIED_CMD) return 'no permission to execute the command or subcommand';
+  if (reason === ACL_DENIED_KEY) return 'no permission to touch the specified keys';
+  if (reason === ACL_DENIED_CHANNEL) return 'no permission to access one of the channels used as arguments';
+  return 'no permission';
 }
 
 // WATCH key [key ...]

@@ -271,3 +271,26 @@ describeDifferential('ACL', (d) => {
     await d().seq([['ACL', 'GETUSER', 'default'], ['AUTH', 'x']]);
   });
 });
+
+describeDifferential('ACL re-checked at EXEC', (d) => {
+  test('a command allowed when queued but denied at EXEC', async () => {
+    await d().seq([['ACL', 'SETUSER', 'bob', 'on', '>pw', '~*', '+@all']]);
+    const p = await d().pair();
+    try {
+      const run = async (...argv: string[]) => {
+        const [real, ours] = await Promise.all([p.real.call(...argv), p.ours.call(...argv)]);
+        expect(ours).toBe(real);
+      };
+      await run('AUTH', 'bob', 'pw');
+      await run('MULTI');
+      await run('SET', 'k', 'v');
+      await run('GET', 'k');
+      await d().same('ACL', 'SETUSER', 'bob', '-get');
+      await run('EXEC');
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+    await d().same('ACL', 'DELUSER', 'bob');
+  });
+});

@@ -14,6 +14,7 @@ import type { Client } from '../client.ts';
 import type { Command } from '../commands/types.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { call } from '../dispatch.ts';
+import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../acl.ts';
 import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
 import { sanitizeError } from './bridge.ts';
 import { Functions } from './functions.ts';
@@ -259,7 +260,7 @@ export class Scripting {
     const sc = this.scriptClient;
     sc.db = caller.db;
     sc.resp = 2;
-    sc.user = caller.user;
+    sc.aclUser = caller.aclUser;
     sc.multi = null;
     const state: RunningScript = {
       run: null as unknown as ScriptRun,
@@ -274,6 +275,7 @@ export class Scripting {
       call: (argv, sink) => this.scriptCall(state, argv, sink),
       log: (level, message) => this.log(level, message),
       setRepl: () => {},
+      aclCheck: (argv) => this.aclCheckCmd(caller, argv),
     };
     state.run = engine.start(ref, keys, args, host, out, info.name);
     const prev = this.running;
@@ -376,6 +378,15 @@ export class Scripting {
   // redis.call
   // -------------------------------------------------------------------------------------
 
+  /** redis.acl_check_cmd: may the caller's user run this command (with these keys)? */
+  private aclCheckCmd(caller: Client, argv: string[]): boolean | string {
+    let cmd: Command | null | undefined = this.server.table.lookup(argv[0]);
+    if (cmd && cmd.subcommands && argv.length >= 2) cmd = cmd.subcommands.get(argv[1].toLowerCase()) ?? null;
+    if (!cmd) return 'Invalid command passed to redis.acl_check_cmd()';
+    if (caller.aclUser.unrestricted) return true;
+    return aclCheck(caller, cmd, argv) === null;
+  }
+
   /** scriptCall: one redis.call / redis.pcall, through the server's dispatch. */
   private scriptCall(state: RunningScript, argv: string[], sink: ReplySink): void {
     const server = this.server;
@@ -396,14 +407,32 @@ export class Scripting {
       sink.error('ERR This Redis command is not allowed from script');
       return;
     }
+    // scriptVerifyACL: the caller's user, logged with context 'lua'
+    const sc = this.scriptClient;
+    if (!sc.aclUser.unrestricted) {
+      const denial = aclCheck(sc, cmd, argv);
+      if (denial !== null) {
+        aclLogDenial(sc, cmd.name, argv, denial, 'lua');
+        cmd.stats.rejected++;
+        sink.error(scriptAclError(denial.reason));
+        return;
+      }
+    }
     if (state.info.readOnly && (cmd.isWrite || cmd.flags.has('may_replicate'))) {
       cmd.stats.rejected++;
       sink.error('ERR Write commands are not allowed from read-only scripts.');
       return;
     }
     if (cmd.isWrite) state.writeDirty = true;
-    const sc = this.scriptClient;
     sc.resp = sink.resp;
     call(sc, cmd, argv, sink);
   }
+}
+
+/** scriptVerifyACL's error texts. */
+function scriptAclError(reason: number): string {
+  if (reason === ACL_DENIED_CMD) return "ERR The user executing the script can't run this command or subcommand";
+  if (reason === ACL_DENIED_KEY) return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
+  if (reason === ACL_DENIED_CHANNEL) return "ERR The user executing the script can't publish to the channel mentioned in the command";
+  return 'ERR The user executing the script is lacking the permissions for the command';
 }

@@ -295,6 +295,55 @@ describeDifferential(
       ]);
       await d().both('FUNCTION', 'FLUSH');
     });
+
+    it("checks the caller's ACL permissions for redis.call, and logs denials with context lua", async () => {
+      await d().seq([
+        ['ACL', 'SETUSER', 'luauser', 'on', 'nopass', '+@all', '-set', '~k*', '&ch*'],
+        ['ACL', 'LOG', 'RESET'],
+      ]);
+      const { real, ours } = await d().pair();
+      try {
+        const cmds: string[][] = [
+          ['AUTH', 'luauser', 'x'],
+          ['EVAL', "return redis.call('set','k1','v')", '0'],
+          ['EVAL', "return redis.pcall('set','k1','v')", '0'],
+          ['EVAL', "return redis.call('get','zz')", '0'],
+          ['EVAL', "return redis.pcall('get','zz')", '0'],
+          ['EVAL', "return redis.call('publish','zz','x')", '0'],
+          ['EVAL', "return redis.call('publish','chan','x')", '0'],
+          ['EVAL', "return redis.call('get','k1')", '0'],
+          ['EVAL', "return redis.call('object','encoding','zz')", '0'],
+          ['EVAL', "return {redis.acl_check_cmd('get','zz'), redis.acl_check_cmd('get','k2'), redis.acl_check_cmd('set','k2','v')}", '0'],
+          ['EVAL', "return redis.acl_check_cmd('nosuch')", '0'],
+          ['EVAL', "return redis.acl_check_cmd('config','nosuch')", '0'],
+          ['EVAL', "return redis.acl_check_cmd('config')", '0'],
+          ['SET', 'k1', 'v'],
+        ];
+        for (const c of cmds) {
+          const [a, b] = await Promise.all([real.call(...c), ours.call(...c)]);
+          expect(b, JSON.stringify(c)).toBe(a);
+        }
+      } finally {
+        real.close();
+        ours.close();
+      }
+      // the log entries, without the parts that differ per server (age, client info)
+      const pick = async (cl: RawClient) => {
+        const log = (await cl.command('ACL', 'LOG')) as unknown[];
+        return log.map((e) => {
+          const f = e as unknown[];
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i < f.length; i += 2) if (!['age-seconds', 'client-info'].includes(String(f[i]))) o[String(f[i])] = f[i + 1];
+          return o;
+        });
+      };
+      const dd = d() as unknown as { real: RawClient; ours: RawClient };
+      expect(await pick(dd.ours)).toEqual(await pick(dd.real));
+      await d().seq([
+        ['ACL', 'DELUSER', 'luauser'],
+        ['ACL', 'LOG', 'RESET'],
+      ]);
+    });
   },
   { 'enable-debug-command': 'yes' },
 );

@@ -659,7 +659,8 @@ export interface EncodingLimits {
 /** Parses a verified payload into a value; null for "Bad data format". */
 export function restoreValue(p: string, lim: EncodingLimits): RedisValue | null {
   try {
-    const r = new Reader(p, p.length - 10);
+    // Like Redis's rio over the whole payload: a (corrupt) value may read into the footer.
+    const r = new Reader(p, p.length);
     const type = r.byte();
     const v = loadObject(r, type, lim);
     return v;

@@ -1,6 +1,6 @@
 import schemaJson from './config-schema.json' with { type: 'json' };
 import fs from 'node:fs';
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
@@ -317,8 +317,8 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     }
     names.push(name);
   }
-  if (unknown !== null) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`);
-  if (err) throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${err[0]}') - ${err[1]}`);
+  if (unknown !== null) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${cstr(unknown)}'`);
+  if (err) throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${cstr(err[0])}') - ${err[1]}`);
   // Validate everything first, then apply: CONFIG SET is all or nothing.
   const values: string[] = [];
   for (let k = 0; k < names.length; k++) {
@@ -329,7 +329,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       else values.push(applyLimits(name, normalize(name, LOOKUP.get(name) as Param, raw)));
     } catch (e) {
       if (e instanceof SetError) {
-        throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${e.message}`);
+        throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${cstr(name)}') - ${e.message}`);
       }
       throw e;
     }

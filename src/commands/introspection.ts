@@ -1,4 +1,4 @@
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable, Command } from './types.ts';
@@ -73,7 +73,7 @@ function latencyDoctor(_c: Client, _argv: string[], out: ReplySink): void {
 }
 
 function latencyGraph(_c: Client, argv: string[], _out: ReplySink): void {
-  throw new ReplyError(`ERR No samples available for event '${argv[2]}'`);
+  throw new ReplyError(`ERR No samples available for event '${cstr(argv[2])}'`);
 }
 
 /** One command's histogram: calls and a cumulative bucket map (power-of-two microseconds). */

@@ -3,7 +3,7 @@
  * XACK XPENDING XCLAIM XAUTOCLAIM, with Redis 7.0.15's argument order, errors and replies.
  */
 import { totalmem } from 'node:os';
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
@@ -493,7 +493,7 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
     const s = getStream(c, key);
     if (group !== null) {
       if (!s || !s.getGroup(group)) {
-        throw fmtErr(`NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`);
+        throw fmtErr(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`);
       }
     }
     if (arg === '$') {
@@ -774,7 +774,7 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
     }
     g = s.getGroup(grp);
     if (!g && (opt === 'setid' || opt === 'createconsumer' || opt === 'delconsumer')) {
-      throw fmtErr(`NOGROUP No such consumer group '${grp}' for key name '${key}'`);
+      throw fmtErr(`NOGROUP No such consumer group '${cstr(grp)}' for key name '${cstr(key)}'`);
     }
   }
   if (argc === 2 && opt === 'help') {
@@ -892,7 +892,7 @@ function xpending(c: Client, argv: string[], out: ReplySink): void {
   }
   const s = getStream(c, argv[1]);
   const g = s?.getGroup(argv[2]);
-  if (!s || !g) throw fmtErr(`NOGROUP No such key '${argv[1]}' or consumer group '${argv[2]}'`);
+  if (!s || !g) throw fmtErr(`NOGROUP No such key '${cstr(argv[1])}' or consumer group '${cstr(argv[2])}'`);
   if (justinfo) {
     out.array(4);
     out.integer(g.pel.size);
@@ -945,7 +945,7 @@ function xpending(c: Client, argv: string[], out: ReplySink): void {
 function lookupGroupOrFail(c: Client, argv: string[]): { s: Stream; g: ConsumerGroup } {
   const s = getStream(c, argv[1]);
   const g = s?.getGroup(argv[2]);
-  if (!s || !g) throw fmtErr(`NOGROUP No such key '${argv[1]}' or consumer group '${argv[2]}'`);
+  if (!s || !g) throw fmtErr(`NOGROUP No such key '${cstr(argv[1])}' or consumer group '${cstr(argv[2])}'`);
   return { s, g };
 }
 
@@ -1142,7 +1142,7 @@ function xinfoConsumers(c: Client, argv: string[], out: ReplySink): void {
   const s = xinfoLookup(c, argv);
   if (argv.length !== 4) throw subcommandSyntax(argv);
   const g = s.getGroup(argv[3]);
-  if (!g) throw fmtErr(`NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`);
+  if (!g) throw fmtErr(`NOGROUP No such consumer group '${cstr(argv[3])}' for key name '${cstr(argv[2])}'`);
   const now = Date.now();
   const list = g.sortedConsumers();
   out.array(list.length);

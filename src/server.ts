@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Client } from './client.ts';
 import { Config } from './config.ts';
+import { normalizeStartupConfig } from './commands/config.ts';
 import { Database, type KeyspaceEvents } from './keyspace/db.ts';
 import { CommandTable } from './commands/table.ts';
 import type { Command, CommandStats } from './commands/types.ts';
@@ -107,6 +108,7 @@ export class Server implements KeyspaceEvents {
     if (options.port !== undefined) overrides['port'] = String(options.port);
     if (options.host !== undefined) overrides['bind'] = options.host;
     this.config = new Config(overrides);
+    normalizeStartupConfig(this.config, Object.keys(overrides).map((k) => k.toLowerCase()));
     this.acl = new Acl(this.config);
     this.logSink = options.log ?? ((line) => process.stderr.write(line + '\n'));
     this.config.watch('loglevel', (v) => {

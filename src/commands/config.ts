@@ -340,6 +340,25 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
   out.simple('OK');
 }
 
+/**
+ * Brings values given at startup (config file, --flags, startServer options) to the form
+ * CONFIG GET shows, validating them as CONFIG SET would: `1mb` becomes `1048576`.
+ * Throws an Error naming the directive when a value is invalid (Redis refuses to start).
+ */
+export function normalizeStartupConfig(config: Config, names: Iterable<string>): void {
+  for (const name of names) {
+    const p = LOOKUP.get(name);
+    if (!p || !config.has(name) || p.type === 'special') continue;
+    try {
+      const v = applyLimits(name, normalize(name, p, config.get(name)));
+      if (v !== config.get(name)) config.setRaw(name, v);
+    } catch (e) {
+      if (e instanceof SetError) throw new Error(`Bad directive or wrong number of arguments: '${name}' - ${e.message}`);
+      throw e;
+    }
+  }
+}
+
 /** Values Redis adjusts when applying them (updateHZ keeps hz within 1..500). */
 function applyLimits(name: string, value: string): string {
   if (name === 'hz') return String(Math.min(500, Math.max(1, Number(value))));

@@ -1,63 +1,13 @@
 import { test, expect } from 'vitest';
-import { describeDifferential, type Differential } from '../support/differential.ts';
-import { decode } from '../support/resp-reader.ts';
+import { describeDifferential, sameEvents, seqAllowingHello } from '../support/differential.ts';
 
-/**
- * Runs cmds on both servers and compares the keyspace events (`event key`, in order): real
- * ones from a __keyevent@*__ subscription, ours recorded at the notifier (independent of
- * whether pub/sub is implemented yet).
- */
-async function sameEvents(d: Differential, cmds: string[][]): Promise<void> {
-  await d.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-  const notifier = d.redmoon.server.notifier;
-  const ours: string[] = [];
-  const orig = notifier.notify;
-  notifier.notify = (_cls, event, key) => {
-    ours.push(`${event} ${key}`);
-  };
-  const p = await d.pair();
-  try {
-    await p.real.call('PSUBSCRIBE', '__keyevent@*__:*');
-    for (const c of cmds) await d.same(...c);
-    await d.same('PING');
-    const raw = Buffer.from(await p.real.drain(200), 'latin1');
-    const real: string[] = [];
-    for (let pos = 0; pos < raw.length; ) {
-      const r = decode(raw, pos);
-      if (!r) break;
-      pos = r.end;
-      const m = r.value as string[];
-      real.push(`${m[2].slice(m[2].indexOf(':') + 1)} ${m[3]}`);
-    }
-    expect(real.length).toBeGreaterThan(0);
-    expect(ours).toEqual(real);
-  } finally {
-    notifier.notify = orig;
-    p.real.close();
-    p.ours.close();
-    await d.same('CONFIG', 'SET', 'notify-keyspace-events', '');
-  }
-}
 
-/** Like d.seq, but HELLO (whose reply carries the client id) is sent without comparing; back to RESP2 at the end. */
-async function run(d: Differential, cmds: string[][]): Promise<void> {
-  let hello = false;
-  for (const c of cmds) {
-    if (c[0] === 'HELLO') {
-      hello = true;
-      await d.both(...c);
-    } else {
-      await d.same(...c);
-    }
-  }
-  if (hello) await d.both('HELLO', '2');
-}
 
 const long = 'x'.repeat(65);
 
 describeDifferential('hash commands', (d) => {
   test('HSET HGET HMSET HSETNX HMGET HLEN HEXISTS HSTRLEN', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HSET', 'h', 'a', '1', 'b', '2'],
       ['HSET', 'h', 'a', '10', 'c', '3'],
       ['HSET', 'h', 'a'],
@@ -98,7 +48,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('wrong type', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'l', 'x'],
       ['HSET', 'l', 'a', '1'],
       ['HMSET', 'l', 'a', '1'],
@@ -125,7 +75,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('HDEL and key removal', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HSET', 'h', 'a', '1', 'b', '2', 'c', '3'],
       ['HDEL', 'h', 'a', 'a', 'nope'],
       ['HGETALL', 'h'],
@@ -140,7 +90,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('encoding conversions', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HSET', 'h1', 'a', long],
       ['OBJECT', 'ENCODING', 'h1'],
       ['HSET', 'h2', long, 'a'],
@@ -185,7 +135,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('HINCRBY', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HINCRBY', 'h', 'a', '5'],
       ['HINCRBY', 'h', 'a', '-10'],
       ['HINCRBY', 'h', 'a', 'x'],
@@ -210,7 +160,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('HINCRBYFLOAT', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HINCRBYFLOAT', 'h', 'a', '1.5'],
       ['HINCRBYFLOAT', 'h', 'a', '0.25'],
       ['HINCRBYFLOAT', 'h', 'a', '-1.75'],
@@ -252,7 +202,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('HRANDFIELD', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HRANDFIELD', 'nokey'],
       ['HRANDFIELD', 'nokey', '3'],
       ['HRANDFIELD', 'nokey', '-3', 'WITHVALUES'],
@@ -297,7 +247,7 @@ describeDifferential('hash commands', (d) => {
   });
 
   test('HSCAN', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['HSET', 'h', 'a1', '1', 'b1', '2', 'a2', '3', '', 'e'],
       ['HSCAN', 'h', '0'],
       ['HSCAN', 'h', '0', 'MATCH', 'a*'],
@@ -349,7 +299,7 @@ describeDifferential('hash commands', (d) => {
   test('COPY keeps contents and encoding', async () => {
     await d().same('HSET', 'small', 'a', '1', 'b', '2');
     await d().same('HSET', 'large', 'a', 'x'.repeat(100));
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['COPY', 'small', 'small2'],
       ['HSET', 'small2', 'c', '3'],
       ['HGETALL', 'small'],

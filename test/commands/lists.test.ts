@@ -1,61 +1,11 @@
 import { test, expect } from 'vitest';
-import { describeDifferential, type Differential } from '../support/differential.ts';
-import { decode } from '../support/resp-reader.ts';
+import { describeDifferential, sameEvents, seqAllowingHello } from '../support/differential.ts';
 
-/**
- * Runs cmds on both servers and compares the keyspace events (`event key`, in order): real
- * ones from a __keyevent@*__ subscription, ours recorded at the notifier (independent of
- * whether pub/sub is implemented yet).
- */
-async function sameEvents(d: Differential, cmds: string[][]): Promise<void> {
-  await d.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-  const notifier = d.redmoon.server.notifier;
-  const ours: string[] = [];
-  const orig = notifier.notify;
-  notifier.notify = (_cls, event, key) => {
-    ours.push(`${event} ${key}`);
-  };
-  const p = await d.pair();
-  try {
-    await p.real.call('PSUBSCRIBE', '__keyevent@*__:*');
-    for (const c of cmds) await d.same(...c);
-    await d.same('PING');
-    const raw = Buffer.from(await p.real.drain(200), 'latin1');
-    const real: string[] = [];
-    for (let pos = 0; pos < raw.length; ) {
-      const r = decode(raw, pos);
-      if (!r) break;
-      pos = r.end;
-      const m = r.value as string[];
-      real.push(`${m[2].slice(m[2].indexOf(':') + 1)} ${m[3]}`);
-    }
-    expect(real.length).toBeGreaterThan(0);
-    expect(ours).toEqual(real);
-  } finally {
-    notifier.notify = orig;
-    p.real.close();
-    p.ours.close();
-    await d.same('CONFIG', 'SET', 'notify-keyspace-events', '');
-  }
-}
 
-/** Like d.seq, but HELLO (whose reply carries the client id) is sent without comparing; back to RESP2 at the end. */
-async function run(d: Differential, cmds: string[][]): Promise<void> {
-  let hello = false;
-  for (const c of cmds) {
-    if (c[0] === 'HELLO') {
-      hello = true;
-      await d.both(...c);
-    } else {
-      await d.same(...c);
-    }
-  }
-  if (hello) await d.both('HELLO', '2');
-}
 
 describeDifferential('list commands', (d) => {
   test('LPUSH RPUSH LPUSHX RPUSHX LLEN LRANGE', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LPUSH', 'l', 'a', 'b', 'c'],
       ['RPUSH', 'l', 'x', 'y'],
       ['LRANGE', 'l', '0', '-1'],
@@ -88,7 +38,7 @@ describeDifferential('list commands', (d) => {
       ['-7', '0'], ['1', '-1'], ['9223372036854775807', '-9223372036854775808'], ['-9223372036854775808', '9223372036854775807'],
     ];
     for (const [a, b] of ranges) await d().same('LRANGE', 'l', a, b);
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LRANGE', 'l', 'a', '1'],
       ['LRANGE', 'l', '1', '1.5'],
       ['LRANGE', 'nokey', 'x', '1'],
@@ -97,7 +47,7 @@ describeDifferential('list commands', (d) => {
   });
 
   test('LPOP RPOP with and without count, RESP2 and RESP3', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e'],
       ['LPOP', 'l'],
       ['RPOP', 'l'],
@@ -128,7 +78,7 @@ describeDifferential('list commands', (d) => {
   });
 
   test('LINDEX LSET', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'l', 'a', 'b', 'c'],
       ['LINDEX', 'l', '0'],
       ['LINDEX', 'l', '-1'],
@@ -164,7 +114,7 @@ describeDifferential('list commands', (d) => {
       await d().same('LRANGE', 'l', '0', '-1');
       await d().same('EXISTS', 'l');
     }
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LTRIM', 'nokey', '0', '1'],
       ['LTRIM', 'nokey', 'a', '1'],
       ['HSET', 's', 'f', 'v'],
@@ -180,7 +130,7 @@ describeDifferential('list commands', (d) => {
       await d().same('LREM', 'l', n, 'a');
       await d().same('LRANGE', 'l', '0', '-1');
     }
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LREM', 'l', '0', 'b'],
       ['LREM', 'l', '0', 'c'],
       ['EXISTS', 'l'],
@@ -192,7 +142,7 @@ describeDifferential('list commands', (d) => {
   });
 
   test('LINSERT', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'l', 'a', 'b', 'c', 'b'],
       ['LINSERT', 'l', 'BEFORE', 'b', 'X'],
       ['LINSERT', 'l', 'after', 'b', 'Y'],
@@ -222,7 +172,7 @@ describeDifferential('list commands', (d) => {
       await d().same('LPOS', 'l', 'c', ...o);
       await d().same('LPOS', 'l', 'zz', ...o);
     }
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LPOS', 'nokey', 'a'],
       ['LPOS', 'nokey', 'a', 'COUNT', '0'],
       ['LPOS', 'nokey', 'a', 'RANK', '0'],
@@ -235,7 +185,7 @@ describeDifferential('list commands', (d) => {
   });
 
   test('LMOVE RPOPLPUSH', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'src', 'a', 'b', 'c'],
       ['LMOVE', 'src', 'dst', 'LEFT', 'RIGHT'],
       ['LMOVE', 'src', 'dst', 'RIGHT', 'LEFT'],
@@ -266,7 +216,7 @@ describeDifferential('list commands', (d) => {
   });
 
   test('LMPOP', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'a', '1', '2', '3'],
       ['RPUSH', 'b', 'x', 'y'],
       ['LMPOP', '2', 'nokey', 'a', 'LEFT'],
@@ -334,7 +284,7 @@ describeDifferential('list commands', (d) => {
     const items: string[] = [];
     for (let i = 0; i < 2000; i++) items.push(`e${i % 97}`);
     await d().same('RPUSH', 'l', ...items);
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['LLEN', 'l'],
       ['LINDEX', 'l', '1500'],
       ['LRANGE', 'l', '990', '1010'],

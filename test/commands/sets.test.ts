@@ -1,57 +1,7 @@
 import { test, expect } from 'vitest';
-import { describeDifferential, type Differential } from '../support/differential.ts';
-import { decode } from '../support/resp-reader.ts';
+import { describeDifferential, sameEvents, seqAllowingHello } from '../support/differential.ts';
 
-/**
- * Runs cmds on both servers and compares the keyspace events (`event key`, in order): real
- * ones from a __keyevent@*__ subscription, ours recorded at the notifier (independent of
- * whether pub/sub is implemented yet).
- */
-async function sameEvents(d: Differential, cmds: string[][]): Promise<void> {
-  await d.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-  const notifier = d.redmoon.server.notifier;
-  const ours: string[] = [];
-  const orig = notifier.notify;
-  notifier.notify = (_cls, event, key) => {
-    ours.push(`${event} ${key}`);
-  };
-  const p = await d.pair();
-  try {
-    await p.real.call('PSUBSCRIBE', '__keyevent@*__:*');
-    for (const c of cmds) await d.same(...c);
-    await d.same('PING');
-    const raw = Buffer.from(await p.real.drain(200), 'latin1');
-    const real: string[] = [];
-    for (let pos = 0; pos < raw.length; ) {
-      const r = decode(raw, pos);
-      if (!r) break;
-      pos = r.end;
-      const m = r.value as string[];
-      real.push(`${m[2].slice(m[2].indexOf(':') + 1)} ${m[3]}`);
-    }
-    expect(real.length).toBeGreaterThan(0);
-    expect(ours).toEqual(real);
-  } finally {
-    notifier.notify = orig;
-    p.real.close();
-    p.ours.close();
-    await d.same('CONFIG', 'SET', 'notify-keyspace-events', '');
-  }
-}
 
-/** Like d.seq, but HELLO (whose reply carries the client id) is sent without comparing; back to RESP2 at the end. */
-async function run(d: Differential, cmds: string[][]): Promise<void> {
-  let hello = false;
-  for (const c of cmds) {
-    if (c[0] === 'HELLO') {
-      hello = true;
-      await d.both(...c);
-    } else {
-      await d.same(...c);
-    }
-  }
-  if (hello) await d.both('HELLO', '2');
-}
 
 function range(a: number, b: number): string[] {
   const r: string[] = [];
@@ -61,7 +11,7 @@ function range(a: number, b: number): string[] {
 
 describeDifferential('set commands', (d) => {
   test('SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS on intsets', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 's', '5', '3', '-1', '100', '3'],
       ['SMEMBERS', 's'],
       ['OBJECT', 'ENCODING', 's'],
@@ -92,7 +42,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('intset conversions', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 'a', '01'],
       ['OBJECT', 'ENCODING', 'a'],
       ['SADD', 'b', '1', 'x'],
@@ -129,7 +79,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('hashtable sets', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 's', 'a', 'b', 'c', '\x00\xff', '', 'a'],
       ['SCARD', 's'],
       ['SISMEMBER', 's', ''],
@@ -142,7 +92,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('wrong type and arity', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['RPUSH', 'l', 'x'],
       ['SADD', 'l', 'a'],
       ['SREM', 'l', 'a'],
@@ -174,7 +124,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('SPOP and SRANDMEMBER', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SPOP', 'nokey'],
       ['SPOP', 'nokey', '2'],
       ['SPOP', 'nokey', '0'],
@@ -254,7 +204,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('SMOVE', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 'a', '1', '2', 'x'],
       ['SADD', 'b', '5'],
       ['SMOVE', 'a', 'b', '1'],
@@ -280,7 +230,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('SINTER SUNION SDIFF and STORE variants', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 'i1', '1', '2', '3', '4', '5'],
       ['SADD', 'i2', '3', '4', '5', '6'],
       ['SADD', 'i3', '5', '4', '10'],
@@ -342,7 +292,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('SINTERCARD', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 'a', '1', '2', '3', '4', 'x'],
       ['SADD', 'b', '2', '3', '4', 'x', 'y'],
       ['SINTERCARD', '2', 'a', 'b'],
@@ -364,7 +314,7 @@ describeDifferential('set commands', (d) => {
   });
 
   test('SSCAN', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['SADD', 'i', '3', '1', '22', '-5'],
       ['SSCAN', 'i', '0'],
       ['SSCAN', 'i', '0', 'MATCH', '*2*'],
@@ -461,7 +411,7 @@ describeDifferential('set commands', (d) => {
   test('COPY keeps contents and encoding', async () => {
     await d().same('SADD', 'i', '3', '1', '2');
     await d().same('SADD', 'h', 'a');
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['COPY', 'i', 'i2'],
       ['SADD', 'i2', '0'],
       ['SMEMBERS', 'i'],

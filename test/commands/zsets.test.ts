@@ -1,19 +1,6 @@
 import { test } from 'vitest';
-import { describeDifferential, type Differential } from '../support/differential.ts';
+import { describeDifferential, seqAllowingHello } from '../support/differential.ts';
 
-/** Like d.seq, but HELLO (whose reply carries the client id) is sent without comparing; back to RESP2 at the end. */
-async function run(d: Differential, cmds: string[][]): Promise<void> {
-  let hello = false;
-  for (const c of cmds) {
-    if (c[0] === 'HELLO') {
-      hello = true;
-      await d.both(...c);
-    } else {
-      await d.same(...c);
-    }
-  }
-  if (hello) await d.both('HELLO', '2');
-}
 
 /** ZADD args: score member pairs, member `${prefix}${i}` with score f(i). */
 function pairs(n: number, prefix = 'm', f: (i: number) => number = (i) => i): string[] {
@@ -24,7 +11,7 @@ function pairs(n: number, prefix = 'm', f: (i: number) => number = (i) => i): st
 
 describeDifferential('sorted set commands', (d) => {
   test('ZADD basics, options and errors', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
       ['ZADD', 'z', '1', 'a', '5', 'b'],
       ['ZADD', 'z', 'CH', '1', 'a', '6', 'b', '7', 'd'],
@@ -81,7 +68,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('score and range parsing corner cases', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', '1e-400', 'a'],
       ['ZADD', 'z', '0x1p3', 'a'],
       ['ZADD', 'z', '0X10', 'b'],
@@ -122,7 +109,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZINCRBY and score formatting', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZINCRBY', 'z', '1', 'a'],
       ['ZINCRBY', 'z', '1.5', 'a'],
       ['ZINCRBY', 'z', '0.1', 'b'],
@@ -151,7 +138,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '3', 'd'],
       ['ZCARD', 'z'],
       ['ZCARD', 'nokey'],
@@ -221,7 +208,7 @@ describeDifferential('sorted set commands', (d) => {
       ['ZRANGE', 'z', '0', '3', 'REV', 'WITHSCORES'],
       ['ZRANGE', 'z', '5', '3', 'WITHSCORES'],
     );
-    await run(d(), cmds);
+    await seqAllowingHello(d(), cmds);
   });
 
   test('ZRANGEBYSCORE ZREVRANGEBYSCORE ZRANGE BYSCORE ZCOUNT', async () => {
@@ -297,7 +284,7 @@ describeDifferential('sorted set commands', (d) => {
       ['ZRANGEBYSCORE', 'z', '1', '3', 'WITHSCORES'],
       ['ZREVRANGEBYSCORE', 'z', '3', '1', 'WITHSCORES', 'LIMIT', '1', '1'],
     );
-    await run(d(), cmds);
+    await seqAllowingHello(d(), cmds);
   });
 
   test('lex ranges: ZRANGEBYLEX ZREVRANGEBYLEX ZLEXCOUNT ZRANGE BYLEX', async () => {
@@ -347,11 +334,11 @@ describeDifferential('sorted set commands', (d) => {
       ['ZRANGEBYLEX', 's', '-', '+'],
       ['ZLEXCOUNT', 's', '-', '+'],
     );
-    await run(d(), cmds);
+    await seqAllowingHello(d(), cmds);
   });
 
   test('ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', ...pairs(10)],
       ['ZREMRANGEBYRANK', 'z', '0', '1'],
       ['ZREMRANGEBYRANK', 'z', '-2', '-1'],
@@ -385,7 +372,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZRANGESTORE', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', ...pairs(10)],
       ['ZRANGESTORE', 'd', 'z', '0', '2'],
       ['ZRANGE', 'd', '0', '-1', 'WITHSCORES'],
@@ -415,7 +402,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZPOPMIN ZPOPMAX ZMPOP', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', ...pairs(6)],
       ['ZPOPMIN', 'z'],
       ['ZPOPMAX', 'z'],
@@ -461,7 +448,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZRANDMEMBER', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
       ['ZRANDMEMBER', 'z', '3'],
       ['ZRANDMEMBER', 'z', '5', 'WITHSCORES'],
@@ -500,7 +487,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZUNION ZINTER ZDIFF and STORE variants', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'a', '1', 'x', '2', 'y', '3', 'z'],
       ['ZADD', 'b', '10', 'y', '20', 'z', '30', 'w'],
       ['SADD', 's', 'x', 'w', 'q'],
@@ -566,7 +553,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('set operations: nan, infinities and weights', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'a', '+inf', 'x', '-inf', 'y', '1', 'z'],
       ['ZADD', 'b', '-inf', 'x', '+inf', 'y', '2', 'z'],
       ['ZUNION', '2', 'a', 'b', 'WITHSCORES'],
@@ -591,7 +578,7 @@ describeDifferential('sorted set commands', (d) => {
   });
 
   test('ZINTERCARD', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'a', '1', 'x', '2', 'y', '3', 'z'],
       ['ZADD', 'b', '10', 'y', '20', 'z', '30', 'w'],
       ['SADD', 's', 'y', 'z', 'q'],
@@ -614,7 +601,7 @@ describeDifferential('sorted set commands', (d) => {
 
   test('encodings: listpack to skiplist and stored results', async () => {
     const long = 'x'.repeat(65);
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', ...pairs(128)],
       ['OBJECT', 'ENCODING', 'z'],
       ['ZADD', 'z', '1', 'm1'],
@@ -683,11 +670,11 @@ describeDifferential('sorted set commands', (d) => {
       ['ZRANGE', 'dst', '190', '-1'],
       ['ZRANDMEMBER', 'lex', '1000'],
     );
-    await run(d(), cmds);
+    await seqAllowingHello(d(), cmds);
   });
 
   test('ZSCAN', async () => {
-    await run(d(), [
+    await seqAllowingHello(d(), [
       ['ZADD', 'z', '1', 'a', '2.5', 'b', '-0', 'c', '1e17', 'd', '4611686018427387904', 'e', '1e19', 'f', '+inf', 'g', '0.1', 'h', '-3', 'ab'],
       ['ZSCAN', 'z', '0'],
       ['ZSCAN', 'z', '0', 'MATCH', 'a*'],

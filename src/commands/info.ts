@@ -5,6 +5,7 @@ import type { Client } from '../client.ts';
 import type { Server } from '../server.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
+import { scriptingInfo } from '../lua/scripting.ts';
 
 const REDMOON_VERSION: string = packageJson.version;
 
@@ -104,6 +105,7 @@ function memorySection(server: Server): string[] {
   const total = os.totalmem();
   const maxmemory = Number(server.config.get('maxmemory'));
   const ratio = (a: number, b: number) => (b === 0 ? '0.00' : (a / b).toFixed(2));
+  const sc = scriptingInfo(server);
   return [
     `used_memory:${used}`,
     `used_memory_human:${bytesToHuman(used)}`,
@@ -124,16 +126,17 @@ function memorySection(server: Server): string[] {
     'used_memory_lua:32768',
     'used_memory_vm_eval:32768',
     'used_memory_lua_human:32.00K',
-    'used_memory_scripts_eval:0',
-    'number_of_cached_scripts:0',
-    'number_of_functions:0',
-    'number_of_libraries:0',
+    // scripting (hook: src/lua/scripting.ts)
+    `used_memory_scripts_eval:${sc.scriptsEvalMemory}`,
+    `number_of_cached_scripts:${sc.cachedScripts}`,
+    `number_of_functions:${sc.functions}`,
+    `number_of_libraries:${sc.libraries}`,
     'used_memory_vm_functions:32768',
     'used_memory_vm_total:65536',
     'used_memory_vm_total_human:64.00K',
-    'used_memory_functions:0',
-    'used_memory_scripts:0',
-    'used_memory_scripts_human:0B',
+    `used_memory_functions:${sc.functionsMemory}`,
+    `used_memory_scripts:${sc.scriptsEvalMemory + sc.functionsMemory}`,
+    `used_memory_scripts_human:${bytesToHuman(sc.scriptsEvalMemory + sc.functionsMemory)}`,
     `maxmemory:${maxmemory}`,
     `maxmemory_human:${bytesToHuman(maxmemory)}`,
     `maxmemory_policy:${server.config.get('maxmemory-policy')}`,

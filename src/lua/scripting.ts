@@ -193,6 +193,11 @@ export class Scripting {
     return this.evalEngineInst;
   }
 
+  /** The FUNCTION libraries, if any were ever made (INFO must not create them). */
+  peekFunctions(): Functions | null {
+    return this.functionsInst;
+  }
+
   get functions(): Functions {
     if (!this.functionsInst) this.functionsInst = new Functions(this);
     return this.functionsInst;
@@ -435,4 +440,74 @@ function scriptAclError(reason: number): string {
   if (reason === ACL_DENIED_KEY) return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
   if (reason === ACL_DENIED_CHANNEL) return "ERR The user executing the script can't publish to the channel mentioned in the command";
   return 'ERR The user executing the script is lacking the permissions for the command';
+}
+
+// ---------------------------------------------------------------------------------------
+// INFO memory fields (src/commands/info.ts asks through scriptingInfo)
+// ---------------------------------------------------------------------------------------
+
+/** jemalloc's size class for a small allocation (Redis's zmalloc_size). */
+function jemallocSize(n: number): number {
+  if (n <= 8) return 8;
+  if (n <= 128) return (n + 15) & ~15;
+  const spacing = 2 ** (Math.floor(Math.log2(n - 1)) - 2);
+  return Math.ceil(n / spacing) * spacing;
+}
+
+/** sdsZmallocSize of an sds made with sdsnewlen(len). */
+function sdsAlloc(len: number): number {
+  const hdr = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9;
+  return jemallocSize(hdr + len + 1);
+}
+
+/** getStringObjectSdsUsedMemory of a string argument as the protocol parser made it. */
+function argStringAlloc(len: number): number {
+  if (len <= 44) return jemallocSize(16 + 3 + len + 1) - 16; // embstr
+  return sdsAlloc(len);
+}
+
+/** dictMemUsage: entries plus bucket pointers (4 buckets at first, doubling). */
+function dictMem(entries: number, perEntry: number): number {
+  if (entries === 0) return 0;
+  const slots = Math.max(4, 2 ** Math.ceil(Math.log2(entries)));
+  return entries * perEntry + slots * 8;
+}
+
+export interface ScriptingInfo {
+  cachedScripts: number;
+  /** used_memory_scripts_eval, as Redis 7.0 accounts it */
+  scriptsEvalMemory: number;
+  functions: number;
+  libraries: number;
+  /** used_memory_functions (an estimate of Redis's accounting) */
+  functionsMemory: number;
+}
+
+/** The scripting numbers INFO memory shows, without creating any scripting state. */
+export function scriptingInfo(server: Server): ScriptingInfo {
+  const s = (server as unknown as { scripting?: Scripting | null }).scripting ?? null;
+  let scriptsEvalMemory = 0;
+  let cachedScripts = 0;
+  let functions = 0;
+  let libraries = 0;
+  let functionsMemory = 200;
+  if (s) {
+    cachedScripts = s.scripts.size;
+    // per script: the sha sds, the body object, a dictEntry and a luaScript
+    for (const sc of s.scripts.values()) scriptsEvalMemory += 48 + argStringAlloc(sc.body.length) + 40;
+    scriptsEvalMemory += dictMem(cachedScripts, 0);
+    const f = s.peekFunctions();
+    if (f) {
+      libraries = f.libraries.size;
+      functions = f.functions.size;
+      functionsMemory += dictMem(functions, 24);
+      for (const lib of f.libraries.values()) {
+        functionsMemory += 32 + sdsAlloc(lib.name.length) + sdsAlloc(lib.code.length);
+        for (const fi of lib.functions) {
+          functionsMemory += 48 + sdsAlloc(fi.name.length) + 8 + (fi.description !== null ? sdsAlloc(fi.description.length) : 0);
+        }
+      }
+    }
+  }
+  return { cachedScripts, scriptsEvalMemory, functions, libraries, functionsMemory };
 }

@@ -446,10 +446,46 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: 'ts = tpair.key.tsvalue(); /* re-use value previously stored */',
         replace: 'ts = tpair; /* re-use value previously stored */',
       },
+      // the parser's 5.1 limit errors need lexerror without a 'near' part
+      {
+        find: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;',
+        replace: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;\nmodule.exports.luaX_lexerror51 = lexerror;',
+      },
     ],
   },
   'lparser.js': {
     patches: [
+      // Lua 5.1's limit errors: "main function has more than 200 local variables", no 'near'
+      {
+        find: '    let where = (line === 0)\n        ? to_luastring("main function", true)\n        : lobject.luaO_pushfstring(L, to_luastring("function at line %d", true), line);\n    let msg = lobject.luaO_pushfstring(L, to_luastring("too many %s (limit is %d) in %s", true),\n        what, limit, where);\n    llex.luaX_syntaxerror(fs.ls, msg);',
+        replace: '    let msg = (line === 0)\n        ? lobject.luaO_pushfstring(L, to_luastring("main function has more than %d %s", true), limit, what)\n        : lobject.luaO_pushfstring(L, to_luastring("function at line %d has more than %d %s", true), line, limit, what);\n    llex.luaX_lexerror51(fs.ls, msg, 0);',
+      },
+      {
+        find: '    ++L.nCcalls;\n    checklimit(ls.fs, L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace: '    if (++L.nCcalls > LUAI_MAXCCALLS)\n        llex.luaX_lexerror51(ls, to_luastring("chunk has too many syntax levels", true), 0);',
+      },
+      {
+        find: '        checklimit(ls.fs, nvars + ls.L.nCcalls, LUAI_MAXCCALLS, to_luastring("JS levels", true));',
+        replace: '        checklimit(ls.fs, nvars, LUAI_MAXCCALLS - ls.L.nCcalls, to_luastring("variables in assignment", true));',
+      },
+      // LUAI_MAXUPVALUES is 60 in 5.1
+      {
+        find: '    checklimit(fs, fs.nups + 1, lfunc.MAXUPVAL, to_luastring("upvalues", true));',
+        replace: '    checklimit(fs, fs.nups + 1, 60, to_luastring("upvalues", true));',
+      },
+      // LUA_COMPAT_VARARG: '...' in a parameter list also declares the local 'arg'
+      {
+        find: '                case R.TK_DOTS: {  /* param -> \'...\' */\n                    llex.luaX_next(ls);\n                    f.is_vararg = true;  /* declared vararg */',
+        replace: '                case R.TK_DOTS: {  /* param -> \'...\' */\n                    llex.luaX_next(ls);\n                    new_localvarliteral(ls, "arg");\n                    nparams++;\n                    f.hasarg51 = true;\n                    f.needsarg51 = true;\n                    f.is_vararg = true;  /* declared vararg */',
+      },
+      {
+        find: '    adjustlocalvars(ls, nparams);\n    f.numparams = fs.nactvar;\n',
+        replace: '    adjustlocalvars(ls, nparams);\n    f.numparams = fs.nactvar - (f.hasarg51 ? 1 : 0);\n',
+      },
+      {
+        find: '            check_condition(ls, fs.f.is_vararg, to_luastring("cannot use \'...\' outside a vararg function", true));\n',
+        replace: '            check_condition(ls, fs.f.is_vararg, to_luastring("cannot use \'...\' outside a vararg function", true));\n            fs.f.needsarg51 = false;  /* \'arg\' not needed */\n',
+      },
       // no bitwise / integer-division operators
       { find: "case 126 /* ('~').charCodeAt(0) */: return OPR_BNOT;\n", replace: '' },
       { find: 'case R.TK_IDIV:   return OPR_IDIV;\n', replace: '' },
@@ -474,7 +510,17 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: 'const statlist = function(ls) {\n    /* statlist -> { stat [\';\'] } */\n    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;  /* \'return\' must be last statement */\n        }\n        statement(ls);\n    }\n};',
         replace:
           'const check_break51 = function(ls) {\n    let bl = ls.fs.bl;\n    while (bl && !bl.isloop) bl = bl.previous;\n    if (!bl) {\n        llex.luaX_next(ls);\n        llex.luaX_syntaxerror(ls, to_luastring("no loop to break", true));\n    }\n};\n\n' +
-          'const statlist = function(ls) {\n    /* chunk -> { stat [\';\'] } ; return and break must be last (Lua 5.1) */\n    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;\n        }\n        if (ls.t.token === R.TK_BREAK) {\n            statement(ls);\n            testnext(ls, 59);\n            return;\n        }\n        statement(ls);\n        testnext(ls, 59);\n    }\n};',
+          // 5.1 counts syntax levels per chunk (block), not per statement
+          'const statlist = function(ls) {\n    enterlevel(ls);\n    statlist51(ls);\n    leavelevel(ls);\n};\n\n' +
+          'const statlist51 = function(ls) {\n    /* chunk -> { stat [\';\'] } ; return and break must be last (Lua 5.1) */\n    while (!block_follow(ls, 1)) {\n        if (ls.t.token === R.TK_RETURN) {\n            statement(ls);\n            return;\n        }\n        if (ls.t.token === R.TK_BREAK) {\n            statement(ls);\n            testnext(ls, 59);\n            return;\n        }\n        statement(ls);\n        testnext(ls, 59);\n    }\n};',
+      },
+      {
+        find: '    let line = ls.linenumber;  /* may be needed for error messages */\n    enterlevel(ls);\n    switch(ls.t.token) {',
+        replace: '    let line = ls.linenumber;  /* may be needed for error messages */\n    switch(ls.t.token) {',
+      },
+      {
+        find: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n    leavelevel(ls);\n};',
+        replace: '    ls.fs.freereg = ls.fs.nactvar;  /* free registers */\n};',
       },
       {
         find: "        gotostat(ls, v.t);   /* handle goto/break */\n        while (testnext(ls, 59 /* (';').charCodeAt(0) */));  /* skip colons */\n        if (block_follow(ls, 0)) {  /* 'goto' is the entire block? */\n            leaveblock(fs);\n            return escapelist;  /* and that is it */\n        } else  /* must skip over 'then' part if condition is false */\n            jf = luaK_jump(fs);\n",
@@ -495,6 +541,17 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   },
   'lcode.js': {
     patches: [
+      // 5.1 has no GETTABUP/SETTABUP: indexing an upvalue first copies it to a register
+      // (which counts against the register limit, as in "function or expression too complex")
+      {
+        find: 'const luaK_exp2anyregup = function(fs, e) {\n    if (e.k !== lparser.expkind.VUPVAL || hasjumps(e))\n        luaK_exp2anyreg(fs, e);\n};',
+        replace: 'const luaK_exp2anyregup = function(fs, e) {\n    luaK_exp2anyreg(fs, e);\n};',
+      },
+      // 5.1: MAXSTACK is 250 registers, and the message is "function or expression too complex"
+      {
+        find: '        if (newstack >= MAXREGS)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression needs too many registers", true));',
+        replace: '        if (newstack >= 250)\n            llex.luaX_syntaxerror(fs.ls, to_luastring("function or expression too complex", true));',
+      },
       // 5.1 folds constants that come out as 0 too (so '-0' becomes a constant, and shares
       // its slot with an earlier 0 in the constant table, as Lua 5.1 does)
       {
@@ -545,6 +602,17 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: 'return resume_error(L, "JS stack overflow", nargs);',
         replace: 'return resume_error(L, "C stack overflow", nargs);',
       },
+      // LUA_COMPAT_VARARG: a vararg function that never says '...' gets its extra
+      // arguments in a local table 'arg' (with field n), after the fixed parameters
+      {
+        find: 'const adjust_varargs = function(L, p, actual) {\n    let nfixargs = p.numparams;\n',
+        replace:
+          'const adjust_varargs = function(L, p, actual) {\n    let nfixargs = p.numparams;\n    const htab51 = p.needsarg51 ? module.exports.makeArg51(L, L.top - actual + nfixargs, actual - nfixargs) : null;\n',
+      },
+      {
+        find: '    for (; i < nfixargs; i++)\n        L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n\n    return base;',
+        replace: '    for (; i < nfixargs; i++)\n        L.stack[L.top++] = new lobject.TValue(LUA_TNIL, null);\n    if (htab51 !== null) L.stack[L.top++] = htab51;\n\n    return base;',
+      },
     ],
   },
   'lvm.js': {
@@ -566,6 +634,11 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       {
         find: 'const luaV_equalobj = function',
         replace: 'const numpow51 = function(a, b) {\n    return module.exports.powC(a, b);\n};\nconst luaV_equalobj = function',
+      },
+      // a tail call keeps the callee's 'arg' table (LUA_COMPAT_VARARG) too
+      {
+        find: '                    let lim = nci.l_base + nfunc.value.p.numparams;',
+        replace: '                    let lim = nci.l_base + nfunc.value.p.numparams + (nfunc.value.p.hasarg51 ? 1 : 0);',
       },
       // NaNs as x86 SSE makes them: a NaN operand comes back (the first one if both are),
       // and a NaN made from numbers is the default NaN (sign bit set); unary minus flips the sign
@@ -681,6 +754,24 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
       exp.TValue.prototype.setivalue = function (this: AnyMod, x: number) {
         this.type = FLT;
         this.value = x;
+      };
+      break;
+    }
+    case 'ldo.js': {
+      const ltable = load('ltable.js');
+      const lobject = load('lobject.js');
+      const lstring = load('lstring.js');
+      const defs = load('defs.js');
+      const TTABLE = defs.constant_types.LUA_TTABLE;
+      const TNUMFLT = defs.constant_types.LUA_TNUMFLT;
+      exp.makeArg51 = (L: AnyMod, first: number, nvar: number) => {
+        if (nvar < 0) nvar = 0;
+        const t = ltable.luaH_new(L, nvar, 1);
+        for (let i = 0; i < nvar; i++) ltable.luaH_setint(t, i + 1, L.stack[first + i]);
+        const key = new lobject.TValue(0, null);
+        key.setsvalue(lstring.luaS_newliteral(L, 'n'));
+        ltable.luaH_setfrom(L, t, key, new lobject.TValue(TNUMFLT, nvar));
+        return new lobject.TValue(TTABLE, t);
       };
       break;
     }

@@ -26,6 +26,7 @@ const groups: [string, DiffCase[]][] = [
   ['cmsgpack', C.cmsgpackCases],
   ['struct', C.structCases],
   ['bit', C.bitCases],
+  ['limits', C.limits],
   ['random expressions', fuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 20261124), Number(process.env.LUA_FUZZ_COUNT ?? 600))],
 ];
 

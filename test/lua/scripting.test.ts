@@ -423,10 +423,15 @@ describeDifferential(
 
     it('refuses to kill a script that wrote, and serves the caller when it ends', async () => {
       await both(async (a, b) => {
-        const body = "redis.call('set', 'w', '1')\nlocal t = redis.call('time')\nlocal start = t[1] * 1000000 + t[2]\nwhile true do\n  t = redis.call('time')\n  if t[1] * 1000000 + t[2] - start > 500000 then break end\nend\nreturn 'done'";
+        const body = "redis.call('set', 'w', '1')\nlocal t = redis.call('time')\nlocal start = t[1] * 1000000 + t[2]\nwhile true do\n  t = redis.call('time')\n  if t[1] * 1000000 + t[2] - start > 1200000 then break end\nend\nreturn 'done'";
         const pending = a.call('EVAL', body, '0');
-        await sleep(250);
-        const seen = [await b.call('SCRIPT', 'KILL'), await b.call('PING')];
+        // wait for the server to report the script busy (robust against a loaded machine)
+        let ping = '';
+        for (let i = 0; i < 40 && !ping.startsWith('-BUSY'); i++) {
+          await sleep(50);
+          ping = await b.call('PING');
+        }
+        const seen = [ping, await b.call('SCRIPT', 'KILL'), await b.call('PING')];
         seen.push(await pending);
         seen.push(await b.call('GET', 'w'));
         return seen;

@@ -635,6 +635,12 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: 'const luaV_equalobj = function',
         replace: 'const numpow51 = function(a, b) {\n    return module.exports.powC(a, b);\n};\nconst luaV_equalobj = function',
       },
+      // string order is byte order (strcoll in the C locale); fengari compared its hex map
+      // keys, which are not zero-padded ('5.' sorted below '\n')
+      {
+        find: 'const l_strcmp = function(ls, rs) {\n    let l = luaS_hashlongstr(ls);\n    let r = luaS_hashlongstr(rs);\n',
+        replace: 'const l_strcmp = function(ls, rs) {\n    const a51 = ls.getstr(), b51 = rs.getstr();\n    const n51 = a51.length < b51.length ? a51.length : b51.length;\n    for (let i = 0; i < n51; i++) {\n        const d = a51[i] - b51[i];\n        if (d !== 0) return d < 0 ? -1 : 1;\n    }\n    let l = a51.length;\n    let r = b51.length;\n',
+      },
       // a tail call keeps the callee's 'arg' table (LUA_COMPAT_VARARG) too
       {
         find: '                    let lim = nci.l_base + nfunc.value.p.numparams;',
@@ -670,6 +676,38 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   },
   'lstrlib.js': {
     patches: [
+      // fengari bug: a match ending at position 0 is a match (0 is falsy in JS)
+      {
+        find: '        let res = match(ms, s + i, ep + 1);\n        if (res) return res;',
+        replace: '        let res = match(ms, s + i, ep + 1);\n        if (res !== null) return res;',
+      },
+      // 5.1 has no match depth limit (C recursion only); keep one far out of reach of
+      // ordinary patterns, below what the JS stack allows
+      {
+        find: 'const MAXCCALLS      = 200;',
+        replace: 'const MAXCCALLS      = 1000000000;',
+      },
+      // a back reference to a position capture never matches (its length is CAP_POSITION,
+      // which C compares as a huge size_t)
+      {
+        find: '    let len = ms.capture[l].len;\n    if ((ms.src_end-s) >= len && array_cmp(',
+        replace: '    let len = ms.capture[l].len;\n    if (len >= 0 && (ms.src_end-s) >= len && array_cmp(',
+      },
+      // 5.1 has no %g class: '%g' and '%G' match the letters themselves
+      {
+        find: "        case 103 /* 'g'.charCodeAt(0) */: return  isgraph(c);\n        case 71  /* 'G'.charCodeAt(0) */: return !isgraph(c);\n",
+        replace: '',
+      },
+      // 5.1 gmatch/gsub: after an empty match step one character on; an empty match right
+      // after a non-empty one counts (5.3's 'lastmatch' rule does not exist)
+      {
+        find: '        if ((e = match(gm.ms, src, gm.p)) !== null && e !== gm.lastmatch) {\n            gm.src = gm.lastmatch = e;\n',
+        replace: '        if ((e = match(gm.ms, src, gm.p)) !== null) {\n            gm.src = e === src ? e + 1 : e;\n',
+      },
+      {
+        find: '        if ((e = match(ms, src, p)) !== null && e !== lastmatch) {  /* match? */\n            n++;\n            add_value(ms, b, src, e, tr);  /* add replacement to buffer */\n            src = lastmatch = e;\n        } else if (src < ms.src_end)  /* otherwise, skip one character */',
+        replace: '        if ((e = match(ms, src, p)) !== null) {  /* match? */\n            n++;\n            add_value(ms, b, src, e, tr);  /* add replacement to buffer */\n        }\n        if (e !== null && e > src)  /* non empty match? skip it */\n            src = e;\n        else if (src < ms.src_end)  /* otherwise, skip one character */',
+      },
       // string.dump: call the result 5.1 bytecode ("\x1bLuaQ"), which it cannot load back anyway
       {
         find: '    if (lua_dump(L, writer, b, strip) !== 0)',

@@ -81,3 +81,114 @@ export function fuzzCases(seed: number, count: number): DiffCase[] {
   }
   return cases;
 }
+
+/** Random Lua patterns against random subjects through find/match/gmatch/gsub. */
+export function patternFuzzCases(seed: number, count: number): DiffCase[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const luaStr = (s: string) => "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\0/g, '\\0') + "'";
+  const subjects = ['hello world', 'a1b2c3', '  x = 10, y = 20  ', '(foo(bar)baz)', 'THE (quick) fox', 'aaa', '', 'x\0y\0z', 'key:value;k2:v2', '[[nested]]', 'abc123def456', 'tab\there', 'über', '%d%%', 'a.b.c', 'ggg gg g'];
+  const atom = (): string => {
+    switch (Math.floor(r() * 8)) {
+      case 0:
+        return '%' + pick(['a', 'd', 'l', 's', 'u', 'w', 'x', 'p', 'c', 'g', 'z', 'A', 'D', 'S', 'W', 'G', '.', '%', '(', ']']);
+      case 1:
+        return `[${pick(['', '^'])}${pick(['a-z', '%d', 'abc', '%a_', ']', '^', '-', 'a-', '%]', 'x-z0-9'])}]`;
+      case 2:
+        return '.';
+      case 3:
+        return pick(['%b()', '%b[]', '%f[%w]', '%f[%W]', '%f[%a]', '%f[^%z]']);
+      default:
+        return pick(['a', 'b', 'l', 'o', ' ', '=', ':', 'x', '1', 'g', '(', ')', '-', '[']);
+    }
+  };
+  const piece = (): string => {
+    const a = atom();
+    return a + (r() < 0.4 ? pick(['*', '+', '-', '?']) : '');
+  };
+  const pattern = (): string => {
+    let p = r() < 0.15 ? '^' : '';
+    const n = 1 + Math.floor(r() * 4);
+    for (let i = 0; i < n; i++) {
+      if (r() < 0.2) p += `(${piece()}${r() < 0.5 ? piece() : ''})`;
+      else if (r() < 0.05) p += '()';
+      else if (r() < 0.05) p += '%1';
+      else p += piece();
+    }
+    if (r() < 0.1) p += '$';
+    return p;
+  };
+  const cases: DiffCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = luaStr(pick(subjects));
+    const p = luaStr(pattern());
+    let call: string;
+    switch (Math.floor(r() * 6)) {
+      case 0:
+        call = `{string.find(${s}, ${p}${r() < 0.3 ? ', ' + (Math.floor(r() * 8) - 3) : ''})}`;
+        break;
+      case 1:
+        call = `{string.match(${s}, ${p}${r() < 0.3 ? ', ' + (Math.floor(r() * 8) - 3) : ''})}`;
+        break;
+      case 2:
+        call = `(function() local t = {} for a, b in string.gmatch(${s}, ${p}) do t[#t + 1] = tostring(a) .. '/' .. tostring(b) if #t > 50 then break end end return t end)()`;
+        break;
+      case 3:
+        call = `{string.gsub(${s}, ${p}, ${luaStr(pick(['<%0>', '%1', '[%1|%2]', '%%', 'x', '', '%a', '%9']))}${r() < 0.3 ? ', ' + Math.floor(r() * 4) : ''})}`;
+        break;
+      case 4:
+        call = `{string.gsub(${s}, ${p}, ${pick(["{a = 'A', l = false, o = 1, [' '] = '_'}", 'function(x) return x and #tostring(x) end', 'function() end', 'string.upper'])})}`;
+        break;
+      default:
+        call = `{string.find(${s}, ${p}, 1, true)}`;
+    }
+    cases.push({ script: `local ok, r = pcall(function() return ${call} end) if ok then return r end return {err = 'E: ' .. tostring(r)}` });
+  }
+  return cases;
+}
+
+/** Random calls of the other string functions, tonumber/tostring and concatenation. */
+export function stringFuzzCases(seed: number, count: number): DiffCase[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const int = () => String(pick([0, 1, 2, 3, -1, -2, -5, 10, 100, -100, 2 ** 31, -(2 ** 31), 1e10, 0.5, -0.5, 2.7, -2.7, 1e300]));
+  const strs = ["'hello'", "''", "'a\\0b'", "'\\255\\128x'", "'  12  '", "'0x1F'", "'1e3'", "'-0'", "'inf'", "'nan'", "'1e500'", "'0x'", "'1e'", "' 0x10 '", "'5.'", "'.5'", "'\\n\\r\\t'", "'\"q\"'", "'a\\\\b'", "'10'", "'-7.25'", "'0x7fffffffffffffff'", "'1' .. 2", '12.5', '-3', '1e15', '2^53', '1/3', "'abc'"];
+  const str = () => pick(strs);
+  const call = (): string => {
+    switch (Math.floor(r() * 14)) {
+      case 0:
+        return `{string.byte(${str()}${r() < 0.7 ? ', ' + int() : ''}${r() < 0.5 ? ', ' + int() : ''})}`;
+      case 1:
+        return `string.sub(${str()}, ${int()}${r() < 0.6 ? ', ' + int() : ''})`;
+      case 2:
+        return `string.rep(${str()}, ${pick(['0', '1', '3', '-1', '2.9', "'2'"])})`;
+      case 3:
+        return `string.format('%q', ${str()})`;
+      case 4:
+        return `{string.${pick(['lower', 'upper', 'reverse', 'len'])}(${str()})}`;
+      case 5:
+        return `{tonumber(${str()}${r() < 0.4 ? ', ' + pick(['2', '8', '10', '16', '36', '1', '37', '0']) : ''})}`;
+      case 6:
+        return `tostring(${str()} ${pick(['+', '-', '*', '/', '%', '^', '..'])} ${str()})`;
+      case 7:
+        return `{${str()} ${pick(['<', '<=', '==', '~='])} ${str()}}`;
+      case 8:
+        return `string.char(${Array.from({ length: Math.floor(r() * 4) }, () => pick(['65', '0', '255', '256', '-1', '97.9', "'66'"])).join(', ')})`;
+      case 9:
+        return `{#${str()}}`;
+      case 10:
+        return `{math.floor(${str()}), math.max(${str()}, ${str()})}`;
+      case 11:
+        return `table.concat({${str()}, ${str()}, ${str()}}, ${pick(["', '", "''", '1', "'\\0'"])}${r() < 0.5 ? ', ' + pick(['1', '2', '3', '4', '0', '-1']) + ', ' + pick(['1', '2', '3', '0']) : ''})`;
+      case 12:
+        return `{string.find(${str()}, ${str()}, ${int()}, true)}`;
+      default:
+        return `{select('#', string.byte(${str()}, 1, -1))}`;
+    }
+  };
+  const cases: DiffCase[] = [];
+  for (let i = 0; i < count; i++) {
+    cases.push({ script: `local ok, r = pcall(function() return ${call()} end) if ok then return type(r) == 'table' and r or {type(r), tostring(r)} end return {err = 'E: ' .. tostring(r)}` });
+  }
+  return cases;
+}

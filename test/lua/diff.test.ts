@@ -8,7 +8,7 @@ import { LuaEngine } from '../../src/lua/vm.ts';
 import { evalScript, FakeHost, OracleClient, startOracle, type Reply } from './harness.ts';
 import * as C from './cases.ts';
 import type { DiffCase } from './cases.ts';
-import { fuzzCases, patternFuzzCases, stringFuzzCases } from './fuzz-cases.ts';
+import { fuzzCases, patternFuzzCases, stringFuzzCases, libFuzzCases } from './fuzz-cases.ts';
 
 const groups: [string, DiffCase[]][] = [
   ['numbers', C.numbers],
@@ -29,6 +29,7 @@ const groups: [string, DiffCase[]][] = [
   ['limits', C.limits],
   ['random patterns', patternFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 7), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random string calls', stringFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 11), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
+  ['random library calls', libFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 13), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random expressions', fuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 20261124), Number(process.env.LUA_FUZZ_COUNT ?? 600))],
 ];
 

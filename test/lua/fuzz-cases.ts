@@ -192,3 +192,71 @@ export function stringFuzzCases(seed: number, count: number): DiffCase[] {
   }
   return cases;
 }
+
+/** Random table library calls, cjson/cmsgpack round trips, struct formats and reply shapes. */
+export function libFuzzCases(seed: number, count: number): DiffCase[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const small = () => pick(['0', '1', '2', '3', '-1', '5', '10', '1.5', "'2'", 'nil', '100']);
+  const tbl = () =>
+    pick(['{}', '{1, 2, 3}', "{'a', 'b', 'c', 'd'}", '{1, nil, 3}', '{nil, nil, 3}', "{n = 3, 'x'}", '{[1] = 1, [2] = 2, [4] = 4}', "{'z', 'y', 'x', 'w', 'v'}", '{3, 1, 2, 5, 4, 1}', "{1, 'a', 2}", '{[0] = 0, 1}']);
+  const value = (d: number): string => {
+    if (d <= 0 || r() < 0.35)
+      return pick(['1', '-1', '0', '1.5', '-0.25', '1e20', '2^53', '2^64', '-2^63', "'s'", "''", "'\\0x\\255'", 'true', 'false', "'a\"b\\\\c'", "'\\n'", '3.14159', "string.rep('x', 40)", '255', '256', '65535', '65536', '4294967296', '-129', '-32769', '127', '128']);
+    if (r() < 0.5) return `{${Array.from({ length: Math.floor(r() * 5) }, () => value(d - 1)).join(', ')}}`;
+    return `{${Array.from({ length: Math.floor(r() * 4) }, () => `${pick(['a', 'b', 'k1', 'xyz', '[1]', '[3]', "['']", '[1.5]', '[-1]', '[true]'])} = ${value(d - 1)}`).join(', ')}}`;
+  };
+  const json = () =>
+    pick([
+      '[1,2,3]', '{"a":1}', '[]', '{}', '"x"', '1e5', '-0', '[1,[2,[3]]]', 'null', 'true', '[null,null]', '{"a":null}', '"\\u00e9\\u0041"', '"\\ud83d\\ude00"', '[1,]', '{"a"}', '01', '1.', '.5', '"\\x"', '[1 2]', ' [ 1 , 2 ] ', '123456789012345678', '1e400', '-1e-400', '"\\/"', '{"a":1,"a":2}', 'nan', 'Infinity', '[-]', '"abc', '{"\\u0000":1}', '"\\t\\b\\f"', '[[[[[[[[[[1]]]]]]]]]]', '0x10', '1E2', '-', '"\\uDC00"', '"\\u12"',
+    ]);
+  const structFmt = () => {
+    const items = ['b', 'B', 'h', 'H', 'i', 'I', 'l', 'L', 'i2', 'I3', 'i8', 'f', 'd', 'c3', 's', 'x', '<', '>', '!', '!4', 'c0', 'i16', 'i0', 'Z'];
+    return Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(items)).join('');
+  };
+  const cases: DiffCase[] = [];
+  for (let i = 0; i < count; i++) {
+    let call: string;
+    switch (Math.floor(r() * 12)) {
+      case 0:
+        call = `(function() local t = ${tbl()} table.insert(t, ${small()}${r() < 0.5 ? ', ' + small() : ''}) return {#t, t[1], t[2], t[3], t[4], t[5]} end)()`;
+        break;
+      case 1:
+        call = `(function() local t = ${tbl()} local v = table.remove(t${r() < 0.6 ? ', ' + small() : ''}) return {tostring(v), #t, t[1], t[2], t[3]} end)()`;
+        break;
+      case 2:
+        call = `{table.concat(${tbl()}, ${pick(["','", "''", '1'])}${r() < 0.5 ? ', ' + small() + ', ' + small() : ''})}`;
+        break;
+      case 3:
+        call = `(function() local t = ${tbl()} table.sort(t${r() < 0.4 ? ', function(a, b) return a > b end' : ''}) return t end)()`;
+        break;
+      case 4:
+        call = `{table.getn(${tbl()}), table.maxn(${tbl()}), select('#', unpack(${tbl()}${r() < 0.5 ? ', ' + small() + ', ' + small() : ''}))}`;
+        break;
+      case 5:
+        call = `{cjson.encode(${value(3)})}`;
+        break;
+      case 6:
+        call = `{cjson.encode(cjson.decode(${JSON.stringify(json())}))}`;
+        break;
+      case 7:
+        call = `{cmsgpack.pack(${value(3)})}`;
+        break;
+      case 8:
+        call = `{cjson.encode(cmsgpack.unpack(cmsgpack.pack(${value(2)}, ${value(2)})))}`;
+        break;
+      case 9: {
+        const f = structFmt();
+        call = `{struct.size('${f}'), struct.pack('${f}', ${Array.from({ length: 4 }, () => pick(['1', '-1', '255', '65536', '1.5', "'abcd'", '0'])).join(', ')})}`;
+        break;
+      }
+      case 10:
+        call = `{struct.unpack('${structFmt()}', ${pick(["'\\1\\2\\3\\4\\5\\6\\7\\8\\9\\10\\11\\12\\13\\14\\15\\16'", "'abc'", "''", "string.rep('\\255', 20)"])}${r() < 0.3 ? ', ' + small() : ''})}`;
+        break;
+      default:
+        call = value(3);
+    }
+    cases.push({ script: `local ok, r = pcall(function() return ${call} end) if ok then return r end return {err = 'E: ' .. tostring(r)}` });
+  }
+  return cases;
+}

@@ -212,13 +212,27 @@ function b_pack(L: LuaState): number {
   return 1;
 }
 
+/**
+ * C's (size_t) of a double on x86-64: negative values wrap to huge sizes, 2^64 and beyond
+ * come out 0 (gcc's conversion sequence), NaN is huge. Huge is Infinity here.
+ */
+function toSizeT(d: number): number {
+  if (d !== d) return Infinity;
+  const t = Math.trunc(d);
+  if (t === 0) return 0;
+  if (t < 0) return Infinity;
+  if (t >= 18446744073709551616) return 0;
+  return t;
+}
+
 function b_unpack(L: LuaState): number {
   const fmt: Uint8Array = lauxlib.luaL_checklstring(L, 1);
   const f: Fmt = { s: fmt.indexOf(0) >= 0 ? fmt.subarray(0, fmt.indexOf(0)) : fmt, i: 0 };
   const data: Uint8Array = lauxlib.luaL_checklstring(L, 2);
   const ld = data.length;
   let pos = optinteger(L, 3, 1);
-  lauxlib.luaL_argcheck(L, pos > 0, 3, 'offset must be 1 or greater');
+  // pos is a size_t in C: only 0 fails here, a negative offset is huge and too far out
+  lauxlib.luaL_argcheck(L, pos !== 0, 3, 'offset must be 1 or greater');
   pos--;
   const h: Header = { endian: LITTLE, align: 1 };
   lua.lua_settop(L, 2);
@@ -257,7 +271,7 @@ function b_unpack(L: LuaState): number {
       case 'c': {
         if (size === 0) {
           if (!lua.lua_isnumber(L, -1)) lauxlib.luaL_error(L, "format 'c0' needs a previous size");
-          size = Math.trunc(lua.lua_tonumber(L, -1));
+          size = toSizeT(lua.lua_tonumber(L, -1));
           lua.lua_pop(L, 1);
           lauxlib.luaL_argcheck(L, size >= 0 && pos + size <= ld, 2, 'data string too short');
         }

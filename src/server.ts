@@ -296,6 +296,22 @@ export class Server implements KeyspaceEvents {
   processInput(c: Client): void {
     const parser = c.parser;
     if (!parser) return;
+    this.batchClock = performance.now();
+    try {
+      this.processBatch(c, parser);
+    } finally {
+      this.batchClock = -1;
+    }
+    this.writeOut(c);
+  }
+
+  /**
+   * While a read batch runs: the end time of the last command, which dispatch's `call()`
+   * uses as the next command's start time (one clock read per command); -1 otherwise.
+   */
+  batchClock = -1;
+
+  private processBatch(c: Client, parser: RequestParser): void {
     while (c.blocked === null && !c.closeAfterReply) {
       const argv = parser.next();
       if (argv === null) break;
@@ -313,7 +329,6 @@ export class Server implements KeyspaceEvents {
         c.writer.muted = false;
       }
     }
-    this.writeOut(c);
   }
 
   /**

@@ -39,6 +39,7 @@ export class RequestParser {
   /** Length of the bulk whose header was read, -1 when the next thing is a header. */
   private bulkLen = -1;
   private big: Buffer | null = null;
+  private readonly names = new NameCache();
   private bigFill = 0;
 
   constructor(private readonly limits: ParserLimits) {}
@@ -84,7 +85,7 @@ export class RequestParser {
           if (r === undefined) continue; // empty line
           return r;
         }
-        const nl = lineEnd(buf, CR, this.pos);
+        const nl = findCR(buf, this.pos);
         if (nl < 0) {
           if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
           return null;
@@ -116,7 +117,7 @@ export class RequestParser {
     while (this.pending > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
-        const nl = lineEnd(buf, CR, this.pos);
+        const nl = findCR(buf, this.pos);
         if (nl < 0) {
           if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big bulk count string');
           return null;
@@ -125,7 +126,7 @@ export class RequestParser {
         if (buf[this.pos] !== 36 /* '$' */) {
           return new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
         }
-        const len = parseCount(buf, this.pos + 1, nl);
+        const len = nl - this.pos <= 10 ? smallCount(buf, this.pos + 1, nl) : parseCount(buf, this.pos + 1, nl);
         if (len === null || len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG || (len > 16384 && this.limits.authRequired())) {
           return new ProtocolError('Protocol error: invalid bulk length');
         }
@@ -135,7 +136,11 @@ export class RequestParser {
       const len = this.bulkLen;
       const avail = buf.length - this.pos;
       if (avail >= len + 2) {
-        this.argv.push(buf.latin1Slice(this.pos, this.pos + len));
+        const argv = this.argv;
+        // The command name repeats on nearly every request: reuse one string for it, so it is
+        // neither sliced nor re-hashed for the command table lookup each time.
+        if (argv.length === 0 && len <= NAME_CACHE_MAX_LEN) argv.push(this.names.get(buf, this.pos, len));
+        else argv.push(buf.latin1Slice(this.pos, this.pos + len));
         this.pos += len + 2;
         this.bulkLen = -1;
         this.pending--;
@@ -176,12 +181,72 @@ export class RequestParser {
  * Redis finds it with strchr on the query buffer, which stops at a NUL byte: a NUL before
  * the terminator means "no complete line" (until the 64 KB limit turns that into an error).
  */
+/**
+ * Position of the CR ending a header line, or -1 when it is not there yet. Header lines are
+ * a few bytes long, so a plain loop beats Buffer.indexOf's native call. A NUL before the CR
+ * hides it from Redis's strchr, so the line counts as incomplete.
+ */
+function findCR(buf: Buffer, from: number): number {
+  const n = buf.length;
+  for (let i = from; i < n; i++) {
+    const b = buf[i];
+    if (b === 13) return i;
+    if (b === 0) return -1;
+  }
+  return -1;
+}
+
 function lineEnd(buf: Buffer, byte: number, from: number): number {
   const nl = buf.indexOf(byte, from);
   if (nl < 0) return -1;
   // A NUL before the terminator hides it from Redis's strchr: the line is not complete yet.
   for (let i = from; i < nl; i++) if (buf[i] === 0) return -1;
   return nl;
+}
+
+/** parseCount for up to 9 digits (bulk lengths below 1e9): no sign, no leading zero. */
+function smallCount(buf: Buffer, from: number, to: number): number | null {
+  if (to <= from) return null;
+  let c = buf[from] - 48;
+  if (c < 1 || c > 9) return to - from === 1 && c === 0 ? 0 : parseCount(buf, from, to);
+  let v = c;
+  for (let i = from + 1; i < to; i++) {
+    c = buf[i] - 48;
+    if (c < 0 || c > 9) return null;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const NAME_CACHE_MAX_LEN = 24;
+const NAME_CACHE_SIZE = 256;
+
+/**
+ * Interns short first arguments (command names) by their bytes: a small direct-mapped cache
+ * keyed by a hash of the bytes, verified byte for byte on a hit.
+ */
+class NameCache {
+  private readonly slots: (string | undefined)[] = new Array(NAME_CACHE_SIZE);
+
+  get(buf: Buffer, pos: number, len: number): string {
+    let h = len;
+    for (let i = 0; i < len; i++) h = (h * 31 + buf[pos + i]) | 0;
+    const slot = h & (NAME_CACHE_SIZE - 1);
+    const cached = this.slots[slot];
+    if (cached !== undefined && cached.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (cached.charCodeAt(i) !== buf[pos + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const s = buf.latin1Slice(pos, pos + len);
+    this.slots[slot] = s;
+    return s;
+  }
 }
 
 /** string2ll over buf[from, to): canonical integers only; null otherwise. */

@@ -6,6 +6,28 @@ const CHUNK = 64 * 1024;
 const LARGE = 16 * 1024;
 
 const CRLF = Buffer.from('\r\n');
+/** Strings up to this length are copied byte by byte instead of through latin1Write. */
+const SMALL = 32;
+/** Integers up to this are written digit by digit. */
+const MAX_FAST = 999_999_999_999_999;
+
+/** Writes the decimal digits of a non-negative safe integer at `o`; returns the new offset. */
+function writeDigits(c: Buffer, o: number, n: number): number {
+  if (n < 10) {
+    c[o] = 48 + n;
+    return o + 1;
+  }
+  let len = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
+  let p = o + len;
+  while (n >= 10) {
+    const q = Math.floor(n / 10);
+    c[--p] = 48 + (n - q * 10);
+    n = q;
+  }
+  c[--p] = 48 + n;
+  return o + len;
+}
 
 /**
  * Encodes replies as RESP2 or RESP3 straight into a chunked output buffer.
@@ -60,8 +82,29 @@ export class RespWriter implements ReplySink {
   }
 
   private ascii(s: string): void {
-    this.ensure(s.length);
-    this.off += this.chunk.latin1Write(s, this.off);
+    const n = s.length;
+    this.ensure(n);
+    if (n > SMALL) {
+      this.off += this.chunk.latin1Write(s, this.off);
+      return;
+    }
+    // Short replies: a JS loop is cheaper than the native latin1Write call.
+    const c = this.chunk;
+    let o = this.off;
+    for (let i = 0; i < n; i++) c[o++] = s.charCodeAt(i);
+    this.off = o;
+  }
+
+  /** Writes `<prefix><n>\r\n` for a non-negative safe integer without building a string. */
+  private header(prefix: number, n: number): void {
+    this.ensure(24);
+    const c = this.chunk;
+    let o = this.off;
+    c[o++] = prefix;
+    o = writeDigits(c, o, n);
+    c[o++] = 13;
+    c[o++] = 10;
+    this.off = o;
   }
 
   /** Raw bytes of an already encoded reply. */
@@ -86,7 +129,8 @@ export class RespWriter implements ReplySink {
 
   integer(n: number | bigint): void {
     if (this.muted) return;
-    this.ascii(`:${n}\r\n`);
+    if (typeof n === 'number' && n >= 0 && n <= MAX_FAST) this.header(58 /* ':' */, n);
+    else this.ascii(`:${n}\r\n`);
   }
 
   bulk(s: string): void {
@@ -104,10 +148,11 @@ export class RespWriter implements ReplySink {
     const c = this.chunk;
     let o = this.off;
     c[o++] = 36; // '$'
-    o += c.latin1Write(String(len), o);
+    o = writeDigits(c, o, len);
     c[o++] = 13;
     c[o++] = 10;
-    o += c.latin1Write(s, o);
+    if (len > SMALL) o += c.latin1Write(s, o);
+    else for (let i = 0; i < len; i++) c[o++] = s.charCodeAt(i);
     c[o++] = 13;
     c[o++] = 10;
     this.off = o;
@@ -125,7 +170,7 @@ export class RespWriter implements ReplySink {
 
   array(n: number): void {
     if (this.muted) return;
-    this.ascii(`*${n}\r\n`);
+    this.header(42 /* '*' */, n);
   }
 
   map(n: number): void {

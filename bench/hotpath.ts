@@ -1,0 +1,40 @@
+/**
+ * In-process microbenchmark of the per-command path (parse → dispatch → handler → encode),
+ * with no sockets: `npx tsx bench/hotpath.ts`. Prints nanoseconds per command.
+ */
+import { Server } from '../src/server.ts';
+import { RequestParser } from '../src/resp/parser.ts';
+import { encodeCommand } from '../test/support/raw-client.ts';
+
+const server = new Server({ log: () => {} });
+const c = server.createClient();
+
+function bench(name: string, argv: string[], batch = 16, rounds = 200_000): void {
+  const buf = Buffer.concat(Array.from({ length: batch }, () => encodeCommand(argv)));
+  const parser = new RequestParser({ maxBulkLen: 1 << 29, authRequired: () => false });
+  const run = () => {
+    parser.feed(buf);
+    for (;;) {
+      const a = parser.next();
+      if (a === null) break;
+      server.execute(c, a as string[]);
+    }
+    c.writer.take();
+  };
+  for (let i = 0; i < 20_000; i++) run();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) run();
+  const ns = Number(process.hrtime.bigint() - t0) / (rounds * batch);
+  console.log(`${name.padEnd(28)} ${ns.toFixed(0)} ns/command`);
+}
+
+bench('PING', ['PING']);
+bench('SET key:1 xxx', ['SET', 'key:000001', 'xxx']);
+bench('GET key:1', ['GET', 'key:000001']);
+bench('INCR counter', ['INCR', 'counter']);
+bench('LPUSH mylist', ['LPUSH', 'mylist', 'xxx'], 16, 20_000);
+bench('HSET h f v', ['HSET', 'myhash', 'element:1', 'xxx']);
+bench('SADD s m', ['SADD', 'myset', 'element:1']);
+bench('ZADD z 1 m', ['ZADD', 'myzset', '1', 'element:1']);
+bench('ZRANGE z 0 9', ['ZRANGE', 'myzset', '0', '9']);
+await server.close();

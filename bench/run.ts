@@ -188,9 +188,13 @@ async function main(): Promise<void> {
   if (rows.length) printRows('Throughput (requests/second, redis-benchmark)', rows, 'rps');
   if (!scripting) console.log('(Lua workloads skipped: SCRIPT LOAD is not available)');
 
+  for (const t of targets) t.proc.kill('SIGKILL');
   if (!ONLY || 'memory'.includes(ONLY)) {
     const keys = QUICK ? 100_000 : 1_000_000;
-    for (const t of targets) await call(t.port, 'FLUSHALL');
+    // Fresh processes, so heap left over from the throughput runs does not count.
+    for (const t of targets) t.proc.kill('SIGKILL');
+    const redis = await startRedis();
+    const moon = await startRedmoon();
     const mem: Row[] = [];
     const setKey = (i: number) => ['SET', `key:${i}`, `val:${i}`];
     const r = await fill(redis, keys, setKey);
@@ -208,9 +212,10 @@ async function main(): Promise<void> {
       mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((rr.after - rr.before) * 1024) / keys, redmoon: ((mm.after - mm.before) * 1024) / keys });
     }
     printRows('Memory (lower is better)', mem, '');
+    redis.proc.kill('SIGKILL');
+    moon.proc.kill('SIGKILL');
   }
 
-  for (const t of targets) t.proc.kill('SIGKILL');
 
   if (!ONLY || 'startup'.includes(ONLY)) {
     const times: number[] = [];

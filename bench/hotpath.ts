@@ -37,4 +37,12 @@ bench('HSET h f v', ['HSET', 'myhash', 'element:1', 'xxx']);
 bench('SADD s m', ['SADD', 'myset', 'element:1']);
 bench('ZADD z 1 m', ['ZADD', 'myzset', '1', 'element:1']);
 bench('ZRANGE z 0 9', ['ZRANGE', 'myzset', '0', '9']);
+const sha = (() => {
+  const w = server.createClient();
+  server.execute(w, ['SCRIPT', 'LOAD', "return redis.call('incr', KEYS[1])"]);
+  const reply = Buffer.concat(w.writer.take()).latin1Slice();
+  return reply.split('\r\n')[1];
+})();
+bench('EVALSHA incr', ['EVALSHA', sha, '1', 'counter'], 16, 20_000);
+bench('EVAL stock/sales', ['EVAL', "local s = redis.call('DECR', KEYS[1]); local n = redis.call('INCR', KEYS[2]); return {s, n}", '2', 'stock', 'sales'], 16, 10_000);
 await server.close();

@@ -446,6 +446,11 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: 'ts = tpair.key.tsvalue(); /* re-use value previously stored */',
         replace: 'ts = tpair; /* re-use value previously stored */',
       },
+      // 5.1: "unfinished long string" without the starting line
+      {
+        find: '                let msg = `unfinished long ${what} (starting at line ${line})`;',
+        replace: '                let msg = `unfinished long ${what}`;',
+      },
       // the parser's 5.1 limit errors need lexerror without a 'near' part
       {
         find: 'module.exports.luaX_syntaxerror = luaX_syntaxerror;',
@@ -455,6 +460,20 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   },
   'lparser.js': {
     patches: [
+      // 5.1 line info: operators get the line of the last token of their operands, calls
+      // the line of their '(' (5.3 uses the operator's / the expression's first line)
+      {
+        find: '        subexpr(ls, v, UNARY_PRIORITY);\n        luaK_prefix(ls.fs, uop, v, line);',
+        replace: '        subexpr(ls, v, UNARY_PRIORITY);\n        luaK_prefix(ls.fs, uop, v, ls.lastline);',
+      },
+      {
+        find: '        luaK_posfix(ls.fs, op, v, v2, line);',
+        replace: '        luaK_posfix(ls.fs, op, v, v2, ls.lastline);',
+      },
+      {
+        find: 'const funcargs = function(ls, f, line) {\n',
+        replace: 'const funcargs = function(ls, f, line) {\n    line = ls.linenumber;\n',
+      },
       // Lua 5.1's limit errors: "main function has more than 200 local variables", no 'near'
       {
         find: '    let where = (line === 0)\n        ? to_luastring("main function", true)\n        : lobject.luaO_pushfstring(L, to_luastring("function at line %d", true), line);\n    let msg = lobject.luaO_pushfstring(L, to_luastring("too many %s (limit is %d) in %s", true),\n        what, limit, where);\n    llex.luaX_syntaxerror(fs.ls, msg);',

@@ -840,3 +840,24 @@ export const limits: DiffCase[] = [
   s(`local co = coroutine.wrap(function(...) return arg.n end) return co(1, 2)`),
   s(`local function f(n, ...) if n == 0 then return arg.n end return f(n - 1, n, ...) end return f(10)`),
 ];
+
+/** Line numbers in runtime errors for expressions spread over lines (5.1 line info). */
+export const lines: DiffCase[] = [
+  s("local t = {} return t\n+ 1"),
+  s("local t = {} return -\nt"),
+  s("local t = {} return t ..\n{}"),
+  s("local f return f\n(1)"),
+  s("local t = {} return t.x\n.y"),
+  s("local t = {a = {}} return t.a:m\n(1)"),
+  s("local f return f\n{1}"),
+  s("local f return f\n'x'"),
+  s("local t = {} return 1 <\nt"),
+  s("local t = {} return t\n<\n1"),
+  s("local s = 'a' return #\nnil"),
+  s("local t = {} local x = t.a.\nb.c"),
+  s("return redis.call(\n'nosuch')"),
+  s("return redis.call('set',\nnil)"),
+  s("local x = nil\nfor i = 1, x do end"),
+  s("for k, v in\nnil do end"),
+  s("local t = setmetatable({}, {__index = function() error('boom') end})\nreturn t\n.x\n"),
+];

@@ -8,7 +8,7 @@ import { LuaEngine } from '../../src/lua/vm.ts';
 import { evalScript, FakeHost, OracleClient, startOracle, type Reply } from './harness.ts';
 import * as C from './cases.ts';
 import type { DiffCase } from './cases.ts';
-import { fuzzCases, patternFuzzCases, stringFuzzCases, libFuzzCases } from './fuzz-cases.ts';
+import { fuzzCases, patternFuzzCases, stringFuzzCases, libFuzzCases, syntaxFuzzCases, programFuzzCases } from './fuzz-cases.ts';
 
 const groups: [string, DiffCase[]][] = [
   ['numbers', C.numbers],
@@ -27,9 +27,12 @@ const groups: [string, DiffCase[]][] = [
   ['struct', C.structCases],
   ['bit', C.bitCases],
   ['limits', C.limits],
+  ['line numbers', C.lines],
   ['random patterns', patternFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 7), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random string calls', stringFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 11), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random library calls', libFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 13), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
+  ['random token soup', syntaxFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 17), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
+  ['random programs', programFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 19), Number(process.env.LUA_FUZZ_COUNT ?? 300))],
   ['random expressions', fuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 20261124), Number(process.env.LUA_FUZZ_COUNT ?? 600))],
 ];
 

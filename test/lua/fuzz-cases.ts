@@ -260,3 +260,90 @@ export function libFuzzCases(seed: number, count: number): DiffCase[] {
   }
   return cases;
 }
+
+/** Random token soup: the compile errors (or results) must be the same. */
+export function syntaxFuzzCases(seed: number, count: number): DiffCase[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const tokens = [
+    'local', 'x', 'y', '=', '1', '2.5', "'s'", '"t"', '[[long]]', 'function', '(', ')', 'end', 'if', 'then', 'else', 'elseif', 'while', 'do', 'for', 'in', ',', 'return', 'break', 'repeat', 'until', '{', '}', '[', ']', '.', ':', ';', '..', '...', '+', '-', '*', '/', '%', '^', '#', '==', '~=', '<', '<=', '>', '>=', 'and', 'or', 'not', 'nil', 'true', 'false', 'goto', '::', '//', '&', '|', '~', '<<', '>>', '\n', '0x1p4', '1e', '3..2', "'unfinished", '[==[', '--[[ c ]]', '@', '$', '!', '\\', '`', 'print', 'redis', 'KEYS', 'ARGV', 'self', 'a.b', 't[1]', 'f()', 'x:y()',
+  ];
+  const cases: DiffCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = 1 + Math.floor(r() * 8);
+    const parts: string[] = [];
+    if (r() < 0.4) parts.push(pick(['local x = 1', 'local t = {}', 'x = 1', 'return']));
+    for (let j = 0; j < n; j++) parts.push(pick(tokens));
+    cases.push({ script: parts.join(' ') });
+  }
+  return cases;
+}
+
+/** Random small programs (locals, closures, loops, tables, varargs, pcall); the final state is returned. */
+export function programFuzzCases(seed: number, count: number): DiffCase[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const vars = ['a', 'b', 'c', 'd'];
+  const atom = () => pick([...vars, '1', '2', '0.5', '-3', "'x'", "'10'", 'nil', 'true', 'false', '{}', '{1, 2}', "{k = 'v'}", '#t', 't[1]', 't.k', 'n']);
+  const expr = (depth: number): string => {
+    if (depth <= 0 || r() < 0.35) return atom();
+    switch (Math.floor(r() * 9)) {
+      case 0:
+        return `(${expr(depth - 1)} ${pick(['+', '-', '*', '/', '%', '^', '..', '==', '~=', '<', '<=', 'and', 'or'])} ${expr(depth - 1)})`;
+      case 1:
+        return `${pick(['not ', '-', '#'])}${expr(depth - 1)}`;
+      case 2:
+        return `f(${expr(depth - 1)}, ${expr(depth - 1)})`;
+      case 3:
+        return `select(${pick(["'#'", '1', '2', '-1'])}, ${expr(depth - 1)}, ${expr(depth - 1)})`;
+      case 4:
+      {
+        const v = pick(vars);
+        return `tostring(type(${v}) == 'table' and #${v} or ${v})`;
+      }
+      case 5:
+        return `tonumber(${expr(depth - 1)})`;
+      case 6:
+        return `type(${expr(depth - 1)})`;
+      case 7:
+        return `{${expr(depth - 1)}, ${expr(depth - 1)}, k = ${expr(depth - 1)}}`;
+      default:
+        return `(function(...) return ${pick(['...', 'select("#", ...)', 'arg and arg.n', '(...)'])} end)(${expr(depth - 1)}, ${expr(depth - 1)})`;
+    }
+  };
+  const stmt = (depth: number): string => {
+    switch (Math.floor(r() * (depth > 0 ? 10 : 5))) {
+      case 0:
+      case 1:
+        return `${pick(vars)} = ${expr(2)}`;
+      case 2:
+        return `t[${pick(['1', '2', "'k'", '#t + 1', 'n'])}] = ${expr(1)}`;
+      case 3:
+        return `n = n + 1`;
+      case 4:
+        return `table.insert(t, ${expr(1)})`;
+      case 5:
+        return `if ${expr(2)} then ${block(depth - 1)} else ${block(depth - 1)} end`;
+      case 6:
+        return `for i = ${pick(['1', '3', '-1'])}, ${pick(['3', '0', '5'])}${r() < 0.3 ? ', ' + pick(['2', '-1']) : ''} do n = n + i ${block(depth - 1)} end`;
+      case 7:
+        // (no statements inside: adding keys while traversing may never end)
+        return `for k, v in pairs(t) do n = n + 1 ${pick(vars)} = v end`;
+      case 8:
+        return `do local ok, e = pcall(function() ${block(depth - 1)} end) ${pick(vars)} = ok end`;
+      default:
+        return `local w = 0 while w < ${pick(['2', '3'])} do w = w + 1 ${block(depth - 1)} end`;
+    }
+  };
+  const block = (depth: number): string => Array.from({ length: 1 + Math.floor(r() * 3) }, () => stmt(depth)).join(' ');
+  const ser =
+    "local function ser(v, d) if type(v) ~= 'table' then return type(v) .. ':' .. tostring(v) end if d > 3 then return '...' end local o = {} for k, x in pairs(v) do o[#o + 1] = ser(k, d + 1) .. '=' .. ser(x, d + 1) end return '{' .. table.concat(o, ',') .. '}' end";
+  const cases: DiffCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = `local a, b, c, d = 1, 'two', {}, nil local t = {} local n = 0 local function f(x, y) n = n + 1 if type(x) == 'number' and type(y) == 'number' then return x * 2 + y end return x end ${block(2)}`;
+    cases.push({
+      script: `${ser} local ok, e = pcall(function() ${body} return {a, b, c, d, t, n} end) if not ok then return {err = 'E: ' .. tostring(e)} end local out = {} for i = 1, 6 do out[i] = ser(e[i], 0) end return out`,
+    });
+  }
+  return cases;
+}

@@ -9,6 +9,7 @@
  * the kill.
  */
 import { createHash } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import { lua, lauxlib, ltable, lobject } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
@@ -88,6 +89,8 @@ class RunContext {
   shouldYield: () => boolean = () => false;
   hookYielding = false;
   killed = false;
+  /** stopped because the JS heap is nearly exhausted */
+  outOfMemory = false;
   done = false;
   co: LuaState;
   coRef: number;
@@ -149,6 +152,18 @@ export interface EngineOptions {
   log?: (level: number, message: string) => void;
   /** initial math.random seed (Redis seeds it once at startup) */
   seed?: number;
+  /**
+   * Asked at every count hook: is memory so short that the script must stop? Defaults to
+   * "the JS heap is over 90% of its limit" (a runaway table would otherwise kill the
+   * whole process with a fatal heap error).
+   */
+  memoryExhausted?: () => boolean;
+}
+
+/** The default memory check: V8's heap close to its limit. */
+function heapNearlyFull(): boolean {
+  const h = getHeapStatistics();
+  return h.used_heap_size > h.heap_size_limit * 0.9;
 }
 
 export class LuaEngine {
@@ -166,9 +181,12 @@ export class LuaEngine {
 
   private readonly defaultLog: ((level: number, message: string) => void) | undefined;
 
+  private readonly memoryExhausted: () => boolean;
+
   constructor(opts: EngineOptions = {}) {
     this.mode = opts.mode ?? 'eval';
     this.defaultLog = opts.log;
+    this.memoryExhausted = opts.memoryExhausted ?? heapNearlyFull;
     srand48(this.rand, opts.seed ?? (Math.random() * 0x7fffffff) | 0);
     const L = lauxlib.luaL_newstate();
     this.L = L;
@@ -917,6 +935,11 @@ export class LuaEngine {
     }
     if (status === LUA_YIELD && ctx.hookYielding) {
       this.current = null;
+      if (ctx.outOfMemory) {
+        // like Lua's LUA_ERRMEM: no error handler, no pcall to catch it
+        this.finishWithError(ctx, this.formatRunError(ctx, null, 'not enough memory', ctx.lastLocation), false);
+        return true;
+      }
       return false;
     }
     try {
@@ -1004,6 +1027,16 @@ export class LuaEngine {
         lua.lua_yield(L, 0);
       }
       return;
+    }
+    if (this.memoryExhausted()) {
+      if (this.canYieldAll(L)) {
+        ctx.outOfMemory = true;
+        ctx.lastLocation = locationOf(ctx.co, 0);
+        ctx.hookYielding = true;
+        lua.lua_yield(L, 0);
+        return;
+      }
+      lauxlib.luaL_error(L, 'not enough memory');
     }
     if (!ctx.shouldYield()) return;
     if (!this.canYieldAll(L)) return;

@@ -131,6 +131,35 @@ describe('SCRIPT KILL', () => {
   });
 });
 
+describe('running out of memory', () => {
+  it('stops a runaway script with "not enough memory" (uncatchable), and the engine goes on', () => {
+    let checks = 0;
+    let exhausted = false;
+    const engine = new LuaEngine({ memoryExhausted: () => (++checks > 3 ? exhausted : false) });
+    exhausted = true;
+    const body = "local ok = pcall(function() local t = {} while true do t[#t + 1] = 'x' end end) return 'caught'";
+    const r = evalScript(engine, body);
+    expect(r).toEqual({ err: `ERR not enough memory script: ${sha1Hex(body)}, on @user_script:1.` });
+    exhausted = false;
+    expect(evalScript(engine, 'return 1 + 1')).toBe(2);
+  });
+
+  it('raises a catchable error where the script cannot give way (a sort comparator)', () => {
+    let exhausted = false;
+    const engine = new LuaEngine({ memoryExhausted: () => exhausted });
+    const host = new FakeHost();
+    const body =
+      "local t = {} for i = 1, 3000 do t[i] = (i * 7919) % 3001 end local ok, e = pcall(table.sort, t, function(a, b) local x = 0 for j = 1, 200 do x = x + j end return a < b end) return {tostring(ok), e}";
+    const sink = new RecordingSink(2);
+    const c = engine.compile(body);
+    if (!c.ok) throw new Error(c.error);
+    const run = engine.start(c.ref, [], [], host, sink, 'x');
+    exhausted = true;
+    while (!run.step(() => false));
+    expect(sink.result).toEqual(['false', 'not enough memory']);
+  });
+});
+
 describe('sandbox escapes', () => {
   const engine = new LuaEngine();
   const sandboxed = (body: string) => evalScript(engine, body);

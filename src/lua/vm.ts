@@ -154,8 +154,9 @@ export interface EngineOptions {
   seed?: number;
   /**
    * Asked at every count hook: is memory so short that the script must stop? Defaults to
-   * "the JS heap is over 90% of its limit" (a runaway table would otherwise kill the
-   * whole process with a fatal heap error).
+   * "the JS heap is within 20% (at least 64 MB) of its limit": a runaway table would
+   * otherwise kill the whole process with a fatal heap error (V8 gives up well before
+   * the nominal limit, and a table resize allocates a lot at once).
    */
   memoryExhausted?: () => boolean;
 }
@@ -163,7 +164,7 @@ export interface EngineOptions {
 /** The default memory check: V8's heap close to its limit. */
 function heapNearlyFull(): boolean {
   const h = getHeapStatistics();
-  return h.used_heap_size > h.heap_size_limit * 0.9;
+  return h.used_heap_size > h.heap_size_limit - Math.max(h.heap_size_limit * 0.2, 64 * 1024 * 1024);
 }
 
 export class LuaEngine {

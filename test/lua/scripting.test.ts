@@ -121,7 +121,7 @@ describeDifferential(
     });
 
     it('gives the same replies as the engine-level cases, over the network', async () => {
-      const all = [...C.numbers, ...C.strings, ...C.syntax, ...C.iteration, ...C.tablelib, ...C.base, ...C.sandbox, ...C.errors, ...C.redisApi, ...C.conversions, ...C.coroutines, ...C.cjsonCases, ...C.cmsgpackCases, ...C.structCases, ...C.bitCases];
+      const all = [...C.numbers, ...C.strings, ...C.syntax, ...C.iteration, ...C.tablelib, ...C.base, ...C.sandbox, ...C.errors, ...C.redisApi, ...C.conversions, ...C.coroutines, ...C.cjsonCases, ...C.cmsgpackCases, ...C.structCases, ...C.bitCases, ...C.limits, ...C.lines];
       const dd = d();
       // {double = 0/0}: the server's double formatting (src/util/numbers.ts) prints every NaN
       // as "nan"; Redis prints 0/0 as "-nan". Not a scripting matter, left out here.

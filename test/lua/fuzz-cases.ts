@@ -347,3 +347,36 @@ export function programFuzzCases(seed: number, count: number): DiffCase[] {
   }
   return cases;
 }
+
+/** Random return values built from the RESP3 table shapes (map/set/double/big_number/verbatim/ok/err). */
+export function replyShapeScripts(seed: number, count: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const val = (depth: number): string => {
+    if (depth <= 0 || r() < 0.3) return pick(['1', '-2.5', "'s'", 'true', 'false', 'nil', '{}', "{ok = 'fine'}", "{err = 'bad'}", "{err = 'WRONG x'}", '3.99', '1e30', "''"]);
+    switch (Math.floor(r() * 8)) {
+      case 0:
+        return `{map = {a = ${val(depth - 1)}, [1] = ${val(depth - 1)}}}`;
+      case 1:
+        return `{set = {x = true, [${pick(['1', '2'])}] = true}}`;
+      case 2:
+        return `{double = ${pick(['1.5', '0', '-0', '1/0', '-1/0', "'3.25'", "'x'", '1e300', '0.1'])}}`;
+      case 3:
+        return `{big_number = ${pick(["'123'", "'-99999999999999999999'", '5', "'x'"])}}`;
+      case 4:
+        return `{verbatim_string = {format = 'txt', string = 'hi'}}`;
+      case 5:
+        return `{map = {}}`;
+      case 6:
+        return `{set = {}}`;
+      default:
+        return `{${val(depth - 1)}, ${val(depth - 1)}, ${val(depth - 1)}}`;
+    }
+  };
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = val(3);
+    out.push(`return ${v}`, `redis.setresp(3) return ${v}`);
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { describeDifferential, type Differential } from '../support/differential
 import { RawClient, encodeCommand } from '../support/raw-client.ts';
 import { replyEnd } from '../support/resp-reader.ts';
 import * as C from './cases.ts';
+import { replyShapeScripts } from './fuzz-cases.ts';
 
 const lib = (name: string, body: string) => `#!lua name=${name}\n${body}`;
 
@@ -294,6 +295,15 @@ describeDifferential(
         ['FUNCTION', 'DUMP'],
       ]);
       await d().both('FUNCTION', 'FLUSH');
+    });
+
+    it('converts random RESP3-shaped script results alike for RESP2 and RESP3 clients', async () => {
+      const dd = d();
+      const scripts = replyShapeScripts(5, 300);
+      for (const proto of ['3', '2']) {
+        await dd.both('HELLO', proto);
+        for (const script of scripts) await dd.same('EVAL', script, '0');
+      }
     });
 
     it('INFO memory counts cached scripts, functions and libraries (and their memory like Redis)', async () => {

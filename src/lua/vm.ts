@@ -889,8 +889,8 @@ export class LuaEngine {
     const { co, ref: coRef } = this.takeThread();
     let nargs = 0;
     if (this.mode === 'eval') {
-      this.setGlobalArray('KEYS', keys);
-      this.setGlobalArray('ARGV', argv);
+      this.setGlobalArray(KEYS_NAME, keys);
+      this.setGlobalArray(ARGV_NAME, argv);
       lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
       lua.lua_xmove(L, co, 1);
     } else {
@@ -904,16 +904,29 @@ export class LuaEngine {
     return new ScriptRun(this, ctx);
   }
 
-  private setGlobalArray(name: string, items: readonly string[]): void {
+  private setGlobalArray(name: Uint8Array, items: readonly string[]): void {
     const L = this.L;
+    // The name string is interned once and kept in the registry: lua_setglobal would hash
+    // its bytes again on every call.
+    let ref = this.nameRefs.get(name);
+    if (ref === undefined) {
+      lua.lua_pushstring(L, name);
+      ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) as number;
+      this.nameRefs.set(name, ref);
+    }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
     pushArray(L, items);
     this.globals.readonly = false;
     try {
-      lua.lua_setglobal(L, name);
+      lua.lua_rawset(L, -3);
     } finally {
       this.globals.readonly = true;
     }
+    lua.lua_pop(L, 1);
   }
+
+  private readonly nameRefs = new Map<Uint8Array, number>();
 
   /** @internal */
   _step(ctx: RunContext, shouldYield: () => boolean): boolean {
@@ -1115,6 +1128,10 @@ function cLatin1(u: Uint8Array): string {
   const z = u.indexOf(0);
   return bytesToLatin1(z < 0 ? u : u.subarray(0, z));
 }
+
+/** Global names set on every call, converted to Lua strings once instead of per call. */
+const KEYS_NAME = latin1ToBytes('KEYS');
+const ARGV_NAME = latin1ToBytes('ARGV');
 
 function pushArray(L: LuaState, items: readonly string[]): void {
   lua.lua_createtable(L, 0, 0);

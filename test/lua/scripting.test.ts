@@ -306,6 +306,37 @@ describeDifferential(
       }
     });
 
+    it('converts the replies of many commands for RESP2/RESP3 clients, setresp 2/3, call and pcall', async () => {
+      const dd = d();
+      await dd.seq([
+        ['HSET', 'h', 'a', '1', 'b', '2'], ['SADD', 's', 'x', 'y', '3'], ['ZADD', 'z', '1.5', 'm1', '2', 'm2', 'inf', 'm3'], ['RPUSH', 'l', 'a', 'b', 'c'], ['SET', 'str', 'hello'],
+        ['XADD', 'x', '1-1', 'f', 'v'], ['SET', 'n', '10'], ['PFADD', 'hll', 'a'], ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo'],
+      ]);
+      const cmds = [
+        "'hgetall','h'", "'hget','h','a'", "'hmget','h','a','zz'", "'sismember','s','x'", "'smismember','s','x','q'", "'zrange','z',0,-1,'withscores'", "'zscore','z','m1'", "'zscore','z','m3'", "'zmscore','z','m1','no'",
+        "'zpopmin','nokey'", "'lrange','l',0,-1", "'lpos','l','b'", "'get','str'", "'get','nokey'", "'exists','str','h'", "'ttl','str'", "'type','h'", "'object','encoding','h'",
+        "'xrange','x','-','+'", "'xinfo','stream','x'", "'incrbyfloat','n','0.5'", "'config','get','maxmemory'", "'geopos','g','Palermo','nope'", "'geodist','g','Palermo','Palermo'", "'georadius','g','15','37','200','km','withdist','withcoord'",
+        "'zrangestore','z2','z',0,-1", "'zunion','1','z','withscores'", "'zinter','1','z','withscores'", "'lmpop','1','nokey','left'", "'zmpop','1','z','min'", "'ping'", "'echo','x'", "'dbsize'", "'memory','usage','nokey'",
+        "'object','freq','str'", "'hstrlen','h','a'", "'strlen','str'", "'getrange','str',0,2", "'bitcount','str'", "'pfcount','hll'", "'lastsave'", "'scan','0','count','1000','match','nomatch*'", "'sscan','s','0','match','x'",
+        "'command','count'", "'xlen','x'", "'xpending','x','g'", "'zrank','z','m2'", "'zcount','z','-inf','+inf'", "'smove','s','s','x'", "'sintercard','1','s'",
+      ];
+      let bad = 0;
+      for (const hello of ['2', '3']) {
+        await dd.both('HELLO', hello);
+        for (const c of cmds) {
+          for (const prefix of ['', 'redis.setresp(3) ']) {
+            for (const fn of ['call', 'pcall']) {
+              const script = `${prefix}return redis.${fn}(${c})`;
+              const { real, ours } = await dd.both('EVAL', script, '0');
+              const norm = (x: string) => x.replace(/:\d{10}\r\n/g, ':T\r\n');
+              if (norm(real) !== norm(ours) && bad++ < 15) console.log(hello, JSON.stringify(script), '\nREAL', JSON.stringify(real).slice(0, 400), '\nOURS', JSON.stringify(ours).slice(0, 400));
+            }
+          }
+        }
+      }
+      expect(bad).toBe(0);
+    });
+
     it('INFO memory counts cached scripts, functions and libraries (and their memory like Redis)', async () => {
       const fields = async () => {
         const pick = (info: string) =>

@@ -861,3 +861,22 @@ export const lines: DiffCase[] = [
   s("for k, v in\nnil do end"),
   s("local t = setmetatable({}, {__index = function() error('boom') end})\nreturn t\n.x\n"),
 ];
+
+/** NaN signs, infinities and -0 through arithmetic, math, string.format and the libraries. */
+export const nans: DiffCase[] = [
+  s("local n = 0/0 return {tostring(n), tostring(-n), tostring(n * -1), tostring(-n * 1), tostring(n + 1), tostring(1 + n), tostring(n - n), tostring((-n) - n), tostring(n % 2), tostring(2 % n), tostring(n ^ 2), tostring(2 ^ n), tostring(n / 0)}"),
+  s("local n = 0/0 return {tostring(math.floor(n)), tostring(math.ceil(n)), tostring(math.abs(n)), tostring(math.abs(-n)), tostring(math.max(n, 1)), tostring(math.max(1, n)), tostring(math.min(n, 1)), tostring(math.sqrt(n)), tostring(math.fmod(n, 1)), tostring(math.fmod(1, n)), tostring(math.modf(n)), tostring(select(2, math.modf(n)))}"),
+  s("local n = 0/0 return {string.format('%d', n), string.format('%f', n), string.format('%g', -n), string.format('%x', n), string.format('%5.1f|%-6g|%+e', n, n, -n)}"),
+  s("local n = 0/0 return {n == n, n ~= n, n < 1, n > 1, not (n < 1), n <= n}"),
+  s("local t = {} return {pcall(function() t[0/0] = 1 end)}"),
+  s("local t = {} t[1] = 0/0 return tostring(t[1])"),
+  s("return {tostring(math.huge - math.huge), tostring(math.huge * 0), tostring(-(math.huge - math.huge)), tostring(0 * -math.huge), tostring(math.huge % 2), tostring(5 % math.huge), tostring(-5 % math.huge), tostring(5 % -math.huge)}"),
+  s("return {tostring(tonumber('nan')), tostring(tonumber('-nan')), tostring(tonumber('inf')), tostring(tonumber('-inf')), tostring(tonumber('infinity')), tostring(tonumber('0x')), tostring(tonumber('1e')), tostring(-tonumber('nan'))}"),
+  s("return {tostring(math.log(-1)), tostring(math.log10(-1)), tostring(math.sqrt(-1)), tostring(math.acos(2)), tostring(math.asin(2)), tostring(math.pow(-2, 0.5)), tostring((-2)^0.5), tostring(math.fmod(1, 0)), tostring(math.fmod(-1, 0)), tostring(1 % 0), tostring(-1 % 0), tostring(0 % 0)}"),
+  s("return cjson.encode({0/0})"),
+  s("return {pcall(cjson.encode, {math.huge})}"),
+  s("return cmsgpack.pack(0/0, -(0/0), math.huge)"),
+  s("return struct.pack('d', 0/0) .. struct.pack('d', -(0/0))"),
+  s("return {tostring(bit.tobit(0/0)), tostring(bit.band(0/0, 1)), tostring(bit.tobit(math.huge))}"),
+  s("return {math.floor(-0.0) , 1/math.floor(-0.0) < 0, tostring(-0.0), tostring(0 * -1), string.format('%g', -0.0)}"),
+];

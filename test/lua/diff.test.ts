@@ -28,6 +28,7 @@ const groups: [string, DiffCase[]][] = [
   ['bit', C.bitCases],
   ['limits', C.limits],
   ['line numbers', C.lines],
+  ['NaN and infinities', C.nans],
   ['random patterns', patternFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 7), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random string calls', stringFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 11), Number(process.env.LUA_FUZZ_COUNT ?? 400))],
   ['random library calls', libFuzzCases(Number(process.env.LUA_FUZZ_SEED ?? 13), Number(process.env.LUA_FUZZ_COUNT ?? 400))],

@@ -17,6 +17,19 @@ function writeDigits(c: Buffer, o: number, n: number): number {
     c[o] = 48 + n;
     return o + 1;
   }
+  if (n < 2147483648) {
+    // Small integers: int32 arithmetic, no float division.
+    const len = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+    let p = o + len;
+    let v = n | 0;
+    while (v >= 10) {
+      const q = (v / 10) | 0;
+      c[--p] = 48 + v - q * 10;
+      v = q;
+    }
+    c[--p] = 48 + v;
+    return o + len;
+  }
   let len = 1;
   for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
   let p = o + len;

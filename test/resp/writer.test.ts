@@ -59,6 +59,18 @@ describe('RespWriter', () => {
     expect(w.hasPending).toBe(false);
   });
 
+  test('integers of every size are written exactly', () => {
+    const w = new RespWriter();
+    const values: (number | bigint)[] = [0, 7, 10, 99, 100, 2147483647, 2147483648, -1, -2147483649, 999999999999999, 1000000000000000, 9007199254740991, -9007199254740991, 9223372036854775807n];
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      values.push(Math.floor((seed / 0x7fffffff) * 10 ** (i % 16)));
+    }
+    for (const v of values) w.integer(v);
+    expect(bytes(w)).toBe(values.map((v) => `:${v}\r\n`).join(''));
+  });
+
   test('muted writer writes nothing', () => {
     const w = new RespWriter();
     w.muted = true;

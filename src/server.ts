@@ -72,6 +72,11 @@ export class Server implements KeyspaceEvents {
   readonly startTime = Date.now();
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;
+  /**
+   * Scripting hook (src/lua/scripting.ts): while a script runs, keys expire by the time it
+   * started (Redis's scriptTimeSnapshot), so a script sees a key either live or gone.
+   */
+  scriptTimeSnapshot: number | null = null;
   lastSave = Math.floor(Date.now() / 1000);
   dirty = 0;
   private nextClientId = 1;
@@ -136,7 +141,8 @@ export class Server implements KeyspaceEvents {
     this.table = new CommandTable(ALL_FAMILIES);
     const n = Math.max(1, this.config.getInt('databases'));
     this.dbs = [];
-    for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this));
+    const clock = () => this.scriptTimeSnapshot ?? Date.now();
+    for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
   }
 
   // ---- keyspace events -------------------------------------------------------------------

@@ -252,7 +252,7 @@ function keys(c: Client, argv: string[], out: ReplySink): void {
   const pattern = argv[1];
   const all = pattern === '*';
   const match = all ? null : globMatcher(pattern);
-  const now = Date.now();
+  const now = c.server.scriptTimeSnapshot ?? Date.now(); // a script's frozen clock
   const expires = db.expires;
   const found: string[] = [];
   for (const key of db.data.keys()) {

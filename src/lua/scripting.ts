@@ -285,6 +285,9 @@ export class Scripting {
     state.run = engine.start(ref, keys, args, host, out, info.name);
     const prev = this.running;
     this.running = state;
+    // keys expire by the script's start time while it runs (scriptTimeSnapshot)
+    const prevSnapshot = this.server.scriptTimeSnapshot;
+    this.server.scriptTimeSnapshot = Date.now();
     // Only a plain client command can wait for its reply; inside EXEC (or without a
     // connection) the script runs to its end at once.
     const threshold = this.server.config.getInt('busy-reply-threshold');
@@ -295,10 +298,12 @@ export class Scripting {
       done = state.run.step(canYield ? () => performance.now() >= deadline : () => false);
     } catch (e) {
       this.running = prev;
+      this.server.scriptTimeSnapshot = prevSnapshot;
       throw e;
     }
     if (done) {
       this.running = prev;
+      this.server.scriptTimeSnapshot = prevSnapshot;
       return;
     }
     this.becomeBusy(state);
@@ -348,6 +353,7 @@ export class Scripting {
   private finishBusy(state: RunningScript): void {
     const server = this.server;
     if (this.running === state) this.running = null;
+    server.scriptTimeSnapshot = null;
     server.busyError = null;
     const caller = state.caller;
     if (caller.blocked !== null) caller.blocked = null;

@@ -337,6 +337,19 @@ describeDifferential(
       expect(bad).toBe(0);
     });
 
+    it('expires keys by the time the script started (scriptTimeSnapshot)', async () => {
+      const dd = d();
+      const spin = "local t0 = redis.call('time') local s = t0[1] * 1000000 + t0[2] while true do local t = redis.call('time') if t[1] * 1000000 + t[2] - s > 20000 then break end end";
+      await dd.seq([
+        ['EVAL', `redis.call('set','k','v','px','5') ${spin} return {redis.call('get','k'), redis.call('exists','k'), redis.call('pttl','k') > 0 and 1 or 0}`, '0'],
+        ['EVAL', `redis.call('set','k2','v','px','5') ${spin} return redis.call('keys', 'k2*')`, '0'],
+        ['EVAL', `redis.call('set','k3','v','px','5') ${spin} return redis.call('dbsize')`, '0'],
+        ['EVAL', `redis.call('set','k4','v','px','5') ${spin} return redis.call('ttl','k4')`, '0'],
+      ]);
+      await new Promise((r) => setTimeout(r, 30));
+      await dd.seq([['GET', 'k'], ['DBSIZE']]);
+    });
+
     it('INFO memory counts cached scripts, functions and libraries (and their memory like Redis)', async () => {
       const fields = async () => {
         const pick = (info: string) =>

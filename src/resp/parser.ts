@@ -85,6 +85,8 @@ export class RequestParser {
           if (r === undefined) continue; // empty line
           return r;
         }
+        const whole = this.wholeCommand();
+        if (whole !== null) return whole;
         const nl = findCR(buf, this.pos);
         if (nl < 0) {
           if (buf.length - this.pos > INLINE_MAX) return new ProtocolError('Protocol error: too big mbulk count string');
@@ -103,6 +105,55 @@ export class RequestParser {
       const r = this.bulks();
       if (r !== undefined) return r;
     }
+  }
+
+  /**
+   * Fast path: the whole multibulk at `pos` is buffered and plainly well formed (small
+   * counts and lengths, canonical digits). Parses it in one pass with no state changes
+   * until the end; returns null to leave anything else, errors included, to the general
+   * state machine.
+   */
+  private wholeCommand(): string[] | null {
+    const buf = this.buf;
+    const end = buf.length;
+    let p = this.pos + 1;
+    let c = buf[p];
+    if (c < 49 || c > 57) return null;
+    let count = c - 48;
+    p++;
+    while (p < end && (c = buf[p]) !== 13) {
+      c -= 48;
+      if (c < 0 || c > 9) return null;
+      count = count * 10 + c;
+      if (count > 1024) return null;
+      p++;
+    }
+    if (p + 1 >= end || (count > 10 && this.limits.authRequired())) return null;
+    p += 2;
+    const argv = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      if (p >= end || buf[p] !== 36 /* '$' */) return null;
+      p++;
+      c = buf[p];
+      if (c < 48 || c > 57) return null;
+      let len = c - 48;
+      p++;
+      if (len === 0 && buf[p] !== 13) return null; // leading zero: not canonical
+      while (p < end && (c = buf[p]) !== 13) {
+        c -= 48;
+        if (c < 0 || c > 9) return null;
+        len = len * 10 + c;
+        if (len > 16384) return null;
+        p++;
+      }
+      if (p + 1 >= end) return null;
+      p += 2;
+      if (p + len + 2 > end) return null;
+      argv[i] = i === 0 && len <= NAME_CACHE_MAX_LEN ? this.names.get(buf, p, len) : buf.latin1Slice(p, p + len);
+      p += len + 2;
+    }
+    this.pos = p;
+    return argv;
   }
 
   private take(): string[] {

@@ -123,9 +123,17 @@ export function formatDouble17(d: number): string {
   return formatG(d, 17);
 }
 
+const nanView = new DataView(new ArrayBuffer(8));
+
+/** The sign bit of a NaN: glibc prints "-nan" for it (x86 makes 0/0 a negative NaN). */
+function nanIsNegative(d: number): boolean {
+  nanView.setFloat64(0, d);
+  return (nanView.getUint8(0) & 0x80) !== 0;
+}
+
 /** C's printf("%.<p>g", d), glibc style ("inf", "-inf", "nan", "-nan", "-0"). */
 export function formatG(d: number, p: number): string {
-  if (Number.isNaN(d)) return 'nan';
+  if (Number.isNaN(d)) return nanIsNegative(d) ? '-nan' : 'nan';
   if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   if (p === 0) p = 1;

@@ -10,54 +10,7 @@
  * Arguments beyond 2^20 * pi/2 fall back to Math.*.
  */
 
-const SPLITTER = 134217729; // 2^27 + 1
-
-/** A double-double value hi + lo with |lo| <= ulp(hi)/2. */
-type DD = [number, number];
-
-function twoSum(a: number, b: number): DD {
-  const s = a + b;
-  const bb = s - a;
-  return [s, a - (s - bb) + (b - bb)];
-}
-
-function quickTwoSum(a: number, b: number): DD {
-  const s = a + b;
-  return [s, b - (s - a)];
-}
-
-function twoProd(a: number, b: number): DD {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-function ddAdd(a: DD, b: DD): DD {
-  const s = twoSum(a[0], b[0]);
-  const t = twoSum(a[1], b[1]);
-  let e = s[1] + t[0];
-  const u = quickTwoSum(s[0], e);
-  e = t[1] + u[1];
-  return quickTwoSum(u[0], e);
-}
-
-function ddMul(a: DD, b: DD): DD {
-  const p = twoProd(a[0], b[0]);
-  return quickTwoSum(p[0], p[1] + (a[0] * b[1] + a[1] * b[0]));
-}
-
-function ddDivSmall(a: DD, d: number): DD {
-  const q1 = a[0] / d;
-  const p = twoProd(q1, d);
-  const r = twoSum(a[0], -p[0]);
-  const q2 = (r[0] + (r[1] - p[1] + a[1])) / d;
-  return quickTwoSum(q1, q2);
-}
+import { type DD, twoSum, quickTwoSum, twoProd, ddAdd, ddMul, ddDivSmall } from '../util/doubledouble.ts';
 
 function ddDiv(a: DD, b: DD): DD {
   const q1 = a[0] / b[0];

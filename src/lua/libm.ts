@@ -5,45 +5,7 @@
  * agrees with glibc except on the rare near-halfway cases glibc itself misrounds.
  */
 
-type DD = [number, number];
-
-const SPLITTER = 134217729; // 2^27 + 1
-
-function twoSum(a: number, b: number): DD {
-  const s = a + b;
-  const bb = s - a;
-  return [s, a - (s - bb) + (b - bb)];
-}
-
-function quickTwoSum(a: number, b: number): DD {
-  const s = a + b;
-  return [s, b - (s - a)];
-}
-
-function twoProd(a: number, b: number): DD {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-function add(a: DD, b: DD): DD {
-  const s = twoSum(a[0], b[0]);
-  const t = twoSum(a[1], b[1]);
-  let e = s[1] + t[0];
-  const u = quickTwoSum(s[0], e);
-  e = t[1] + u[1];
-  return quickTwoSum(u[0], e);
-}
-
-function mul(a: DD, b: DD): DD {
-  const p = twoProd(a[0], b[0]);
-  return quickTwoSum(p[0], p[1] + (a[0] * b[1] + a[1] * b[0]));
-}
+import { type DD, twoSum, quickTwoSum, twoProd, ddAdd as add, ddMul as mul } from '../util/doubledouble.ts';
 
 function mulD(a: DD, d: number): DD {
   const p = twoProd(a[0], d);

@@ -1,5 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
-import { parseIntArg, parseDouble } from '../util/numbers.ts';
+import { parseIntArg, parseDouble, parseInt64 } from '../util/numbers.ts';
 
 /** Integer argument (getLongLongFromObjectOrReply): throws Redis's error when invalid. */
 export function intArg(s: string, err: string = ERR.notInteger): number {
@@ -32,4 +32,33 @@ export function positiveArg(s: string, what = 'value'): number {
 /** Case-insensitive keyword comparison for option parsing (arg is a byte string). */
 export function is(arg: string, keyword: string): boolean {
   return arg.length === keyword.length && arg.toLowerCase() === keyword;
+}
+
+const LONG_MAX = 9223372036854775807n;
+
+/** A long of at least `min` (getRangeLongFromObjectOrReply with LONG_MAX as the top); `msg` otherwise. */
+export function minLongArg(s: string, min: number, msg: string): number {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(msg);
+  if (typeof v === 'bigint') {
+    if (v < BigInt(min) || v > LONG_MAX) throw new ReplyError(msg);
+    return Number(v);
+  }
+  if (v < min) throw new ReplyError(msg);
+  return v;
+}
+
+/** The optional `COUNT n` tail of LMPOP/ZMPOP and their blocking forms, from argv[from]; 1 when absent. */
+export function mpopCount(argv: string[], from: number): number {
+  let count = -1;
+  for (let j = from; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    if (count === -1 && is(argv[j], 'count') && more > 0) {
+      j++;
+      count = minLongArg(argv[j], 1, 'ERR count should be greater than 0');
+    } else {
+      throw new ReplyError(ERR.syntax);
+    }
+  }
+  return count === -1 ? 1 : count;
 }

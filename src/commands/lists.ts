@@ -2,7 +2,7 @@ import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
-import { intArg, is } from './args.ts';
+import { intArg, is, minLongArg, mpopCount } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { ListValue } from '../keyspace/list-value.ts';
 import type { List } from '../keyspace/list.ts';
@@ -11,27 +11,16 @@ import type { List } from '../keyspace/list.ts';
 // quicklists. Argument parsing happens in the order Redis does it, so which error wins when
 // several apply matches the real server.
 
-const LONG_MAX = 9223372036854775807n;
 
 function getList(c: Client, key: string): List | undefined {
   return c.db.getTyped<List>(key, 'list');
 }
 
 /** getRangeLongFromObjectOrReply with a custom message used for every failure. */
-function rangeLong(s: string, min: number, msg: string): number {
-  const v = parseInt64(s);
-  if (v === null) throw new ReplyError(msg);
-  if (typeof v === 'bigint') {
-    if (v < BigInt(min) || v > LONG_MAX) throw new ReplyError(msg);
-    return Number(v);
-  }
-  if (v < min) throw new ReplyError(msg);
-  return v;
-}
 
 /** getPositiveLongFromObjectOrReply without a message. */
 function positiveLong(s: string): number {
-  return rangeLong(s, 0, 'ERR value is out of range, must be positive');
+  return minLongArg(s, 0, 'ERR value is out of range, must be positive');
 }
 
 /** LEFT/RIGHT: true for LEFT (head). */
@@ -245,21 +234,12 @@ function lmpop(c: Client, argv: string[], out: ReplySink): void {
  * numkeysIdx+numkeys].
  */
 export function parseMpop(argv: string[], numkeysIdx: number): { numkeys: number; left: boolean; count: number } {
-  const numkeys = rangeLong(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
+  const numkeys = minLongArg(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
   const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw new ReplyError(ERR.syntax);
   const left = whereArg(argv[whereIdx]);
-  let count = -1;
-  for (let j = whereIdx + 1; j < argv.length; j++) {
-    const more = argv.length - 1 - j;
-    if (count === -1 && is(argv[j], 'count') && more > 0) {
-      j++;
-      count = rangeLong(argv[j], 1, 'ERR count should be greater than 0');
-    } else {
-      throw new ReplyError(ERR.syntax);
-    }
-  }
-  return { numkeys, left, count: count === -1 ? 1 : count };
+  const count = mpopCount(argv, whereIdx + 1);
+  return { numkeys, left, count };
 }
 
 /** Redis's (start, end) normalisation for LRANGE/LTRIM; null when the range is empty. */
@@ -341,10 +321,10 @@ function lpos(c: Client, argv: string[], out: ReplySink): void {
       rank = Number(v);
     } else if (is(opt, 'count') && more > 0) {
       j++;
-      count = rangeLong(argv[j], 0, "ERR COUNT can't be negative");
+      count = minLongArg(argv[j], 0, "ERR COUNT can't be negative");
     } else if (is(opt, 'maxlen') && more > 0) {
       j++;
-      maxlen = rangeLong(argv[j], 0, "ERR MAXLEN can't be negative");
+      maxlen = minLongArg(argv[j], 0, "ERR MAXLEN can't be negative");
     } else {
       throw new ReplyError(ERR.syntax);
     }

@@ -2,7 +2,7 @@ import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from './types.ts';
-import { intArg, is } from './args.ts';
+import { intArg, is, minLongArg, mpopCount } from './args.ts';
 import { formatDouble17, parseDouble, parseInt64 } from '../util/numbers.ts';
 import { ZSet, parseLexBound, type LexBound } from '../keyspace/zset.ts';
 import type { SetValue } from '../keyspace/set.ts';
@@ -17,7 +17,6 @@ import { parseScanOptions } from './hashes.ts';
 const NAN_ERR = 'ERR resulting score is not a number (NaN)';
 const MINMAX_FLOAT = 'ERR min or max is not a float';
 const MINMAX_LEX = 'ERR min or max not valid string range item';
-const LONG_MAX = 9223372036854775807n;
 
 export function getZset(c: Client, key: string): ZSet | undefined {
   return c.db.getTyped<ZSet>(key, 'zset');
@@ -109,18 +108,6 @@ export function parseLexRange(minArg: string, maxArg: string): [LexBound, LexBou
 function scoreArg(s: string, err: string = ERR.notFloat): number {
   const v = parseDouble(s);
   if (v === null || Number.isNaN(v)) throw new ReplyError(err);
-  return v;
-}
-
-/** getRangeLongFromObjectOrReply(min, LONG_MAX) with one message for every failure. */
-function rangeLong(s: string, min: number, msg: string): number {
-  const v = parseInt64(s);
-  if (v === null) throw new ReplyError(msg);
-  if (typeof v === 'bigint') {
-    if (v < BigInt(min) || v > LONG_MAX) throw new ReplyError(msg);
-    return Number(v);
-  }
-  if (v < min) throw new ReplyError(msg);
   return v;
 }
 
@@ -640,7 +627,7 @@ export function zpopGeneric(
 function zpopMinMax(c: Client, argv: string[], out: ReplySink, max: boolean): void {
   if (argv.length > 3) throw new ReplyError(ERR.syntax);
   let count = -1;
-  if (argv.length === 3) count = rangeLong(argv[2], 0, 'ERR value is out of range, must be positive');
+  if (argv.length === 3) count = minLongArg(argv[2], 0, 'ERR value is out of range, must be positive');
   zpopGeneric(c, [argv[1]], max, false, count, out.resp === 3 && count !== -1, false, out);
 }
 
@@ -649,24 +636,15 @@ function zpopMinMax(c: Client, argv: string[], out: ReplySink, max: boolean): vo
  * with Redis's errors. Keys are argv[numkeysIdx+1 .. numkeysIdx+numkeys].
  */
 export function parseZmpop(argv: string[], numkeysIdx: number): { numkeys: number; max: boolean; count: number } {
-  const numkeys = rangeLong(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
+  const numkeys = minLongArg(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
   const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw new ReplyError(ERR.syntax);
   let max: boolean;
   if (is(argv[whereIdx], 'min')) max = false;
   else if (is(argv[whereIdx], 'max')) max = true;
   else throw new ReplyError(ERR.syntax);
-  let count = -1;
-  for (let j = whereIdx + 1; j < argv.length; j++) {
-    const more = argv.length - 1 - j;
-    if (count === -1 && is(argv[j], 'count') && more > 0) {
-      j++;
-      count = rangeLong(argv[j], 1, 'ERR count should be greater than 0');
-    } else {
-      throw new ReplyError(ERR.syntax);
-    }
-  }
-  return { numkeys, max, count: count === -1 ? 1 : count };
+  const count = mpopCount(argv, whereIdx + 1);
+  return { numkeys, max, count };
 }
 
 function zmpop(c: Client, argv: string[], out: ReplySink): void {
@@ -859,7 +837,7 @@ function zsetOpGeneric(c: Client, argv: string[], out: ReplySink, dst: string | 
     } else if (cardOnly && remaining >= 2 && is(a, 'limit')) {
       j++;
       remaining--;
-      limit = rangeLong(argv[j], 0, "ERR LIMIT can't be negative");
+      limit = minLongArg(argv[j], 0, "ERR LIMIT can't be negative");
       j++;
       remaining--;
     } else {

@@ -16,8 +16,6 @@ function getList(c: Client, key: string): List | undefined {
   return c.db.getTyped<List>(key, 'list');
 }
 
-/** getRangeLongFromObjectOrReply with a custom message used for every failure. */
-
 /** getPositiveLongFromObjectOrReply without a message. */
 function positiveLong(s: string): number {
   return minLongArg(s, 0, 'ERR value is out of range, must be positive');

@@ -302,20 +302,28 @@ export class Server implements KeyspaceEvents {
   processInput(c: Client): void {
     const parser = c.parser;
     if (!parser) return;
-    this.batchClock = performance.now();
+    const t0 = performance.now();
+    const fast: Command[] = [];
+    this.batchFast = fast;
+    this.batchTimedUsec = 0;
     try {
       this.processBatch(c, parser);
     } finally {
-      this.batchClock = -1;
+      this.batchFast = null;
+    }
+    if (fast.length !== 0) {
+      const share = Math.max(0, (performance.now() - t0) * 1000 - this.batchTimedUsec) / fast.length;
+      for (const cmd of fast) cmd.stats.usec += share;
     }
     this.writeOut(c);
   }
 
   /**
-   * While a read batch runs: the end time of the last command, which dispatch's `call()`
-   * uses as the next command's start time (one clock read per command); -1 otherwise.
+   * While a read batch runs: the `fast` commands run untimed (dispatch's `call()`), which
+   * share the batch's time not spent in timed commands; null outside a batch.
    */
-  batchClock = -1;
+  batchFast: Command[] | null = null;
+  batchTimedUsec = 0;
 
   private processBatch(c: Client, parser: RequestParser): void {
     while (c.blocked === null && !c.closeAfterReply) {

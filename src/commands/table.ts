@@ -47,6 +47,7 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     noAuth: flags.has('no_auth'),
     noMulti: flags.has('no_multi'),
     isBlocking: flags.has('blocking'),
+    isFast: flags.has('fast'),
     isReadonly: flags.has('readonly'),
     skipMonitor: flags.has('skip_monitor'),
     info,

@@ -44,6 +44,8 @@ export interface Command {
   readonly noAuth: boolean;
   readonly noMulti: boolean;
   readonly isBlocking: boolean;
+  /** Redis's `fast` flag: O(1) or O(log N), never slow enough for the slowlog. */
+  readonly isFast: boolean;
   readonly isReadonly: boolean;
   readonly skipMonitor: boolean;
   /** Raw COMMAND INFO / COMMAND DOCS trees (see scripts/gen-command-meta.ts). */

@@ -65,6 +65,15 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
       return;
     }
   }
+  if (server.evictor.maxmemory !== 0 && server.busyError === null) {
+    const outOfMemory = !server.evictor.perform();
+    // Queuing in MULTI may use unbounded memory: refused too, but never EXEC/DISCARD/QUIT/RESET.
+    const denyOnOom = cmd.denyOom || (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name));
+    if (outOfMemory && denyOnOom) {
+      reject(c, out, "OOM command not allowed when used memory > 'maxmemory'.", cmd);
+      return;
+    }
+  }
   if (c.resp === 2 && c.inPubSubMode && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(
       c,

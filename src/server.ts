@@ -10,6 +10,7 @@ import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { processCommand } from './dispatch.ts';
 import { PubSub } from './pubsub.ts';
 import { Notifier } from './notify.ts';
+import { Evictor } from './evict.ts';
 import { Blocking } from './blocking.ts';
 import { Tracking } from './tracking.ts';
 import { Slowlog } from './slowlog.ts';
@@ -67,6 +68,8 @@ export class Server implements KeyspaceEvents {
   readonly pubsub = new PubSub();
   readonly notifier = new Notifier(this.pubsub);
   readonly monitors = new Set<Client>();
+  /** maxmemory eviction; dispatch consults it only when maxmemory is set. */
+  readonly evictor = new Evictor(this);
   /** WATCHed keys: `${db}\0${key}` to the clients watching it. */
   readonly watchers = new Map<string, Set<Client>>();
   readonly startTime = Date.now();
@@ -143,6 +146,14 @@ export class Server implements KeyspaceEvents {
     this.dbs = [];
     const clock = () => this.scriptTimeSnapshot ?? Date.now();
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
+    this.config.watch('maxmemory', (v) => {
+      this.evictor.maxmemory = Number(v) || 0;
+    });
+    this.config.watch('maxmemory-policy', (v) => {
+      this.evictor.policy = v;
+      // LRU policies rank keys by access time, which is recorded only on demand.
+      if (v.includes('lru')) for (const db of this.dbs) db.startAccessTracking();
+    });
   }
 
   // ---- keyspace events -------------------------------------------------------------------

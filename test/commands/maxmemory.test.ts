@@ -1,0 +1,57 @@
+import { test, expect } from 'vitest';
+import { describeDifferential } from '../support/differential.ts';
+import { decode } from '../support/resp-reader.ts';
+
+// maxmemory far below what either process uses: every command sees used > maxmemory.
+describeDifferential('maxmemory', (d) => {
+  test('noeviction refuses denyoom commands with the OOM error; reads and deletes still run', async () => {
+    await d().seq([
+      ['SET', 'a', '1'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['SET', 'b', '2'],
+      ['GET', 'a'],
+      ['DEL', 'a'],
+      ['LPUSH', 'l', 'x'],
+      ['MULTI'],
+      ['GET', 'a'],
+      ['DISCARD'],
+      ['INCR', 'a'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+      ['SET', 'b', '2'],
+    ]);
+  });
+
+  test('allkeys-random evicts every key, with evicted events, and then refuses writes', async () => {
+    await d().seq([
+      ['CONFIG', 'SET', 'notify-keyspace-events', 'Ee'],
+      ['MSET', 'k1', 'v', 'k2', 'v', 'k3', 'v'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'],
+    ]);
+    const p = await d().pair();
+    try {
+      const [r, o] = await Promise.all([p.real.call('SUBSCRIBE', '__keyevent@0__:evicted'), p.ours.call('SUBSCRIBE', '__keyevent@0__:evicted')]);
+      expect(o).toBe(r);
+      await d().same('CONFIG', 'SET', 'maxmemory', '1');
+      await d().same('DBSIZE');
+      await d().same('SET', 'x', 'y');
+      await d().same('CONFIG', 'SET', 'maxmemory', '0');
+      const evicted = async (raw: string) => {
+        const buf = Buffer.from(raw, 'latin1');
+        const keys: string[] = [];
+        for (let pos = 0; pos < buf.length; ) {
+          const m = decode(buf, pos);
+          if (!m) break;
+          pos = m.end;
+          keys.push((m.value as string[])[2]);
+        }
+        return keys.sort();
+      };
+      expect(await evicted(await p.ours.drain(100))).toEqual(await evicted(await p.real.drain(100)));
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+    await d().same('CONFIG', 'SET', 'notify-keyspace-events', '');
+  });
+});

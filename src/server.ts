@@ -151,8 +151,18 @@ export class Server implements KeyspaceEvents {
     });
     this.config.watch('maxmemory-policy', (v) => {
       this.evictor.policy = v;
-      // LRU policies rank keys by access time, which is recorded only on demand.
-      if (v.includes('lru')) for (const db of this.dbs) db.startAccessTracking();
+      // LRU and LFU policies rank keys by access, which is recorded only on demand.
+      const lfu = v.includes('lfu');
+      for (const db of this.dbs) {
+        db.lfu = lfu;
+        if (lfu || v.includes('lru')) db.startAccessTracking();
+      }
+    });
+    this.config.watch('lfu-log-factor', (v) => {
+      for (const db of this.dbs) db.lfuLogFactor = Number(v);
+    });
+    this.config.watch('lfu-decay-time', (v) => {
+      for (const db of this.dbs) db.lfuDecayTime = Number(v);
     });
   }
 

@@ -530,8 +530,7 @@ function objectFreq(c: Client, argv: string[], out: ReplySink): void {
       'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
   }
-  // Access frequencies are not tracked: report the counter a new key starts with.
-  out.integer(5);
+  out.integer(c.db.lfuFreq(argv[2]));
 }
 
 // ---- DUMP / RESTORE -------------------------------------------------------------------------
@@ -603,6 +602,7 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     db.startAccessTracking();
     db.lru.set(key, at);
   }
+  if (freq >= 0 && isLfu(c)) db.setLfuFreq(key, freq);
   notify(c, 'restore', key, db.id);
   c.server.dirty++;
   out.simple('OK');

@@ -63,6 +63,13 @@ export class Database {
    * count as accessed when tracking started (`lruSince`): see README, divergences.
    */
   trackAccess = false;
+  /**
+   * Under an LFU maxmemory-policy the access map holds Redis's LFU field instead of an LRU
+   * time: (minutes & 0xffff) << 8 | logarithmic counter, incremented on access.
+   */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
   lruSince = -1;
   /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
   readonly scanCursors = new ScanCursors();
@@ -107,7 +114,7 @@ export class Database {
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
+    if (this.trackAccess) this.recordAccess(key);
     return v;
   }
 
@@ -123,6 +130,37 @@ export class Database {
    * Redis's LRU_CLOCK(): seconds modulo 2^24, cached for up to 100ms so lookups don't read
    * the system clock each time.
    */
+  private recordAccess(key: string): void {
+    if (!this.lfu) {
+      this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
+      return;
+    }
+    let counter = this.lfuFreq(key);
+    // LFULogIncr: the higher the counter, the less likely an access increments it.
+    if (counter < 255) {
+      const base = Math.max(0, counter - LFU_INIT_VAL);
+      if (Math.random() < 1 / (base * this.lfuLogFactor + 1)) counter++;
+    }
+    this.lru.set(key, (lfuMinutes(this.now()) << 8) | counter);
+  }
+
+  /** OBJECT FREQ: the key's LFU counter after decay (LFUDecrAndReturn). */
+  lfuFreq(key: string): number {
+    const field = this.lru.get(key);
+    if (field === undefined) return LFU_INIT_VAL;
+    const counter = field & 255;
+    const ldt = field >>> 8;
+    const now = lfuMinutes(this.now());
+    const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+    const periods = this.lfuDecayTime > 0 ? Math.floor(elapsed / this.lfuDecayTime) : 0;
+    return periods > counter ? 0 : counter - periods;
+  }
+
+  /** Sets the LFU counter (RESTORE FREQ). */
+  setLfuFreq(key: string, freq: number): void {
+    this.lru.set(key, (lfuMinutes(this.now()) << 8) | (freq & 255));
+  }
+
   /** Starts recording access times (first OBJECT IDLETIME or RESTORE IDLETIME). */
   startAccessTracking(): void {
     if (this.trackAccess) return;
@@ -167,7 +205,7 @@ export class Database {
   set(key: string, value: RedisValue, keepTtl = false): void {
     if (this.events.newKeyEvents === true && !this.data.has(key)) this.events.newKey?.(this, key);
     this.data.set(key, value);
-    if (this.trackAccess) this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
+    if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
@@ -289,7 +327,16 @@ export class Database {
     [this.plainStrings, other.plainStrings] = [other.plainStrings, this.plainStrings];
     [this.lru, other.lru] = [other.lru, this.lru];
     [this.trackAccess, other.trackAccess] = [other.trackAccess, this.trackAccess];
+    [this.lfu, other.lfu] = [other.lfu, this.lfu];
     [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];
     this.sweepCursor = other.sweepCursor = null;
   }
+}
+
+/** New objects start with this LFU counter (LFU_INIT_VAL). */
+const LFU_INIT_VAL = 5;
+
+/** Redis's LFUGetTimeInMinutes: unix minutes, 16 bits. */
+function lfuMinutes(ms: number): number {
+  return Math.floor(ms / 60000) & 0xffff;
 }

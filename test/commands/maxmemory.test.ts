@@ -55,3 +55,24 @@ describeDifferential('maxmemory', (d) => {
     await d().same('CONFIG', 'SET', 'notify-keyspace-events', '');
   });
 });
+
+describeDifferential('LFU access frequency', (d) => {
+  test('OBJECT FREQ starts at 5, grows with accesses, follows RESTORE FREQ', async () => {
+    await d().seq([
+      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
+      ['SET', 'k', 'v'],
+      ['OBJECT', 'FREQ', 'k'],
+      ['OBJECT', 'IDLETIME', 'k'],
+      ['OBJECT', 'FREQ', 'nokey'],
+    ]);
+    // 200 accesses with lfu-log-factor 0: every access increments the counter.
+    await d().same('CONFIG', 'SET', 'lfu-log-factor', '0');
+    for (let i = 0; i < 200; i++) await d().both('GET', 'k');
+    await d().same('OBJECT', 'FREQ', 'k');
+    await d().same('CONFIG', 'SET', 'lfu-log-factor', '10');
+    const dump = await d().real.command('DUMP', 'k');
+    await d().same('RESTORE', 'r', '0', dump as string, 'FREQ', '100');
+    await d().same('OBJECT', 'FREQ', 'r');
+    await d().seq([['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'], ['OBJECT', 'FREQ', 'k']]);
+  });
+});

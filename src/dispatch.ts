@@ -126,6 +126,8 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // With a low slowlog threshold (tests use 0) every command is timed.
   const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000;
   const start = untimed ? 0 : performance.now();
+  const wasRead = server.inReadCommand;
+  server.inReadCommand = cmd.isReadonly;
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
   } catch (e) {
@@ -137,6 +139,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
       out.error(`ERR internal error: ${(e as Error)?.message ?? e}`);
     }
   }
+  server.inReadCommand = wasRead;
   stats.calls++;
   let usec = 0;
   if (untimed) {

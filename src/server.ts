@@ -217,6 +217,18 @@ export class Server implements KeyspaceEvents {
     if (this.keyReadyHandler !== null) this.keyReadyHandler(db, key);
   }
 
+  /** Set by dispatch around read-only commands (lookupKeyRead's hits, misses and keymiss). */
+  inReadCommand = false;
+
+  readLookup(db: Database, key: string, hit: boolean): void {
+    if (hit) {
+      this.stats.keyspaceHits++;
+    } else {
+      this.stats.keyspaceMisses++;
+      if (this.notifier.wants('m')) this.notifier.notify('m', 'keymiss', key, db.id);
+    }
+  }
+
   expired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notifier.notify('x', 'expired', key, db.id);

@@ -33,6 +33,10 @@ export interface KeyspaceEvents {
   readonly newKeyEvents?: boolean;
   /** A key was created (the `new` keyspace event, as Redis's dbAdd). */
   newKey?(db: Database, key: string): void;
+  /** True while a read-only command runs: its lookups count as keyspace hits and misses. */
+  readonly inReadCommand?: boolean;
+  /** A read-only command's lookup found the key (hit) or not (miss: the `keymiss` event). */
+  readLookup?(db: Database, key: string, hit: boolean): void;
   /** FLUSHDB/FLUSHALL of one database starts (true) and ends (false): tracking sends one null. */
   flushing?(db: Database, start: boolean): void;
 }
@@ -112,8 +116,11 @@ export class Database {
   /** The value at key, or undefined (expired keys are removed first). */
   get(key: string): RedisValue | undefined {
     const v = this.data.get(key);
-    if (v === undefined) return undefined;
-    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    if (v === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
+      if (this.events.inReadCommand === true) this.events.readLookup!(this, key, false);
+      return undefined;
+    }
+    if (this.events.inReadCommand === true) this.events.readLookup!(this, key, true);
     if (this.trackAccess) this.recordAccess(key);
     return v;
   }

@@ -76,3 +76,23 @@ describeDifferential('LFU access frequency', (d) => {
     await d().seq([['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'], ['OBJECT', 'FREQ', 'k']]);
   });
 });
+
+describeDifferential('keyspace hits, misses and keymiss', (d) => {
+  test('read lookups count and missing keys fire keymiss', async () => {
+    await d().seq([['CONFIG', 'SET', 'notify-keyspace-events', 'Em'], ['CONFIG', 'RESETSTAT'], ['SET', 'a', '1']]);
+    const p = await d().pair();
+    try {
+      const [r, o] = await Promise.all([p.real.call('SUBSCRIBE', '__keyevent@0__:keymiss'), p.ours.call('SUBSCRIBE', '__keyevent@0__:keymiss')]);
+      expect(o).toBe(r);
+      await d().seq([['GET', 'a'], ['GET', 'nokey'], ['MGET', 'a', 'nokey2', 'a'], ['LRANGE', 'nolist', '0', '-1'], ['SET', 'b', '2'], ['APPEND', 'c', 'x'], ['PING']]);
+      const stats = async (raw: string) => raw.split('\r\n').filter((l) => l.startsWith('keyspace_')).join(',');
+      const [ri, oi] = await Promise.all([d().real.call('INFO', 'stats'), d().ours.call('INFO', 'stats')]);
+      expect(await stats(oi)).toBe(await stats(ri));
+      expect(await p.ours.drain(100)).toBe(await p.real.drain(100));
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+    await d().same('CONFIG', 'SET', 'notify-keyspace-events', '');
+  });
+});

@@ -347,7 +347,8 @@ describeDifferential(
         ['EVAL', `redis.call('set','k4','v','px','5') ${spin} return redis.call('ttl','k4')`, '0'],
       ]);
       await new Promise((r) => setTimeout(r, 30));
-      await dd.seq([['GET', 'k'], ['DBSIZE']]);
+      // DBSIZE here would race each server's active expiry cycle: only the lazy path is compared.
+      await dd.seq([['GET', 'k']]);
     });
 
     it('INFO memory counts cached scripts, functions and libraries (and their memory like Redis)', async () => {

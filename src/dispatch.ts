@@ -125,7 +125,8 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // timed one by one; the batch's time is shared among them afterwards (Server.processInput).
   // With a low slowlog threshold (tests use 0) every command is timed.
   const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000;
-  const start = untimed ? 0 : performance.now();
+  // Timed commands right after another timed one in the batch start when it ended.
+  const start = untimed ? 0 : server.batchFast !== null && server.clockFresh ? server.lastClock : performance.now();
   const wasRead = server.inReadCommand;
   server.inReadCommand = cmd.isReadonly;
   try {
@@ -144,10 +145,16 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   let usec = 0;
   if (untimed) {
     server.batchFast!.push(cmd);
+    server.clockFresh = false;
   } else {
-    usec = (performance.now() - start) * 1000;
+    const end = performance.now();
+    usec = (end - start) * 1000;
     stats.usec += usec;
-    if (server.batchFast !== null) server.batchTimedUsec += usec;
+    if (server.batchFast !== null) {
+      server.batchTimedUsec += usec;
+      server.lastClock = end;
+      server.clockFresh = true;
+    }
   }
   c.lastCommand = cmd.name;
   // Client-side caching: remember the keys a tracking client read (for a script's

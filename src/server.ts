@@ -339,6 +339,8 @@ export class Server implements KeyspaceEvents {
     const fast: Command[] = [];
     this.batchFast = fast;
     this.batchTimedUsec = 0;
+    this.lastClock = t0;
+    this.clockFresh = true;
     try {
       this.processBatch(c, parser);
     } finally {
@@ -357,6 +359,9 @@ export class Server implements KeyspaceEvents {
    */
   batchFast: Command[] | null = null;
   batchTimedUsec = 0;
+  /** In a batch: when the last timed command ended, valid while `clockFresh`. */
+  lastClock = 0;
+  clockFresh = false;
 
   private processBatch(c: Client, parser: RequestParser): void {
     while (c.blocked === null && !c.closeAfterReply) {

@@ -4,7 +4,7 @@ import { Config } from './config.ts';
 import { normalizeStartupConfig } from './commands/config.ts';
 import { Database, type KeyspaceEvents } from './keyspace/db.ts';
 import { CommandTable } from './commands/table.ts';
-import type { Command, CommandStats } from './commands/types.ts';
+import type { Command } from './commands/types.ts';
 import { ALL_FAMILIES } from './commands/index.ts';
 import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { processCommand } from './dispatch.ts';
@@ -249,9 +249,6 @@ export class Server implements KeyspaceEvents {
     this.logSink(`${process.pid}:M ${ts} ${mark} ${msg}`);
   }
 
-  statsFor(cmd: Command): CommandStats {
-    return cmd.stats;
-  }
 
   /** MONITOR feed; `fromScript` (the reply goes to a script, not the socket) shows `lua`. */
   feedMonitors(c: Client, argv: string[], fromScript = false): void {

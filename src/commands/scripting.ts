@@ -35,7 +35,7 @@ function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, 
   let sha: string;
   if (isSha) {
     // the script cache is looked up case-insensitively
-    sha = argv[1].replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+    sha = s.scripts.has(argv[1]) ? argv[1] : argv[1].replace(/[A-Z]/g, (ch) => ch.toLowerCase());
     if (!s.scripts.has(sha)) {
       out.error(ERR.noScript);
       return;

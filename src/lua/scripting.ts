@@ -224,7 +224,15 @@ export class Scripting {
    * error reply text.
    */
   createEvalScript(body: string): { sha: string } | { error: string } {
-    const sha = sha1hex(body);
+    // EVAL hashes its body on every call; a small cache spares the SHA1 for repeated bodies.
+    let sha = this.shaByBody.get(body);
+    if (sha === undefined) {
+      sha = sha1hex(body);
+      if (body.length <= 4096) {
+        if (this.shaByBody.size >= 1000) this.shaByBody.clear();
+        this.shaByBody.set(body, sha);
+      }
+    }
     if (this.scripts.has(sha)) return { sha };
     const sb = extractShebangFlags(body);
     if ('error' in sb) return { error: 'ERR ' + sb.error };
@@ -233,6 +241,8 @@ export class Scripting {
     this.scripts.set(sha, { body, ref: c.ref, flags: sb.flags });
     return { sha };
   }
+
+  private readonly shaByBody = new Map<string, string>();
 
   /** SCRIPT FLUSH: a fresh Lua state without cached scripts. */
   flushEvalScripts(): void {

@@ -158,7 +158,8 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
     const more = argc - 1 - i;
     const opt = argv[i];
     if (xadd && opt === '*') break;
-    if (is(opt, 'maxlen') && more) {
+    const isMaxlen = is(opt, 'maxlen');
+    if ((isMaxlen || is(opt, 'minid')) && more) {
       if (args.strategy !== null) {
         throw new ReplyError('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
       }
@@ -170,26 +171,16 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
       } else if (more >= 2 && next === '=') {
         i++;
       }
-      const n = llArg(argv[i + 1]);
-      if (n < 0) throw new ReplyError('ERR The MAXLEN argument must be >= 0.');
-      args.maxlen = n;
-      i++;
-      args.strategy = 'maxlen';
-    } else if (is(opt, 'minid') && more) {
-      if (args.strategy !== null) {
-        throw new ReplyError('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
+      if (isMaxlen) {
+        const n = llArg(argv[i + 1]);
+        if (n < 0) throw new ReplyError('ERR The MAXLEN argument must be >= 0.');
+        args.maxlen = n;
+        args.strategy = 'maxlen';
+      } else {
+        args.minid = strictID(argv[i + 1]);
+        args.strategy = 'minid';
       }
-      args.approx = false;
-      const next = argv[i + 1];
-      if (more >= 2 && next === '~') {
-        args.approx = true;
-        i++;
-      } else if (more >= 2 && next === '=') {
-        i++;
-      }
-      args.minid = strictID(argv[i + 1]);
       i++;
-      args.strategy = 'minid';
     } else if (is(opt, 'limit') && more) {
       const n = llArg(argv[i + 1]);
       if (n < 0) throw new ReplyError('ERR The LIMIT argument must be >= 0.');

@@ -62,6 +62,8 @@ export class Client {
   replyMode: 'on' | 'off' | 'skip' = 'on';
   /** Set by QUIT and protocol errors: close once the pending output is written. */
   closeAfterReply = false;
+  /** Its output is queued for the server's end-of-turn write. */
+  flushQueued = false;
   monitor = false;
   noEvict = false;
   readonly flags = new Set<string>();

@@ -127,6 +127,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000;
   // Timed commands right after another timed one in the batch start when it ended.
   const start = untimed ? 0 : server.batchFast !== null && server.clockFresh ? server.lastClock : performance.now();
+  server.callStart = start;
   const wasRead = server.inReadCommand;
   server.inReadCommand = cmd.isReadonly;
   try {

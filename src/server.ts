@@ -357,6 +357,8 @@ export class Server implements KeyspaceEvents {
    */
   batchFast: Command[] | null = null;
   batchTimedUsec = 0;
+  /** performance.now() when the innermost command in call() started; 0 when it runs untimed. */
+  callStart = 0;
   /** In a batch: when the last timed command ended, valid while `clockFresh`. */
   lastClock = 0;
   clockFresh = false;

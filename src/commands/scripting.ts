@@ -8,7 +8,7 @@ import type { HandlerTable } from './types.ts';
 import { ERR, cstr } from '../errors.ts';
 import { replyHelp } from './help.ts';
 import { parseInt64 } from '../util/numbers.ts';
-import { Scripting } from '../lua/scripting.ts';
+import { type EvalScript, Scripting } from '../lua/scripting.ts';
 
 /** EVAL and FCALL skip dispatch's MONITOR feed: they show up before the commands they run. */
 function feedMonitors(c: Client, argv: string[]): void {
@@ -32,14 +32,16 @@ function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, 
     return;
   }
   const s = Scripting.of(c.server);
+  let script: EvalScript | undefined;
   let sha: string;
   if (isSha) {
     // the script cache is looked up case-insensitively
-    sha = s.scripts.has(argv[1]) ? argv[1] : argv[1].replace(/[A-Z]/g, (ch) => ch.toLowerCase());
-    if (!s.scripts.has(sha)) {
+    script = s.scriptBySha(argv[1]);
+    if (script === undefined) {
       out.error(ERR.noScript);
       return;
     }
+    sha = script.sha;
   } else {
     const r = s.createEvalScript(argv[1]);
     if ('error' in r) {
@@ -47,8 +49,8 @@ function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, 
       return;
     }
     sha = r.sha;
+    script = s.scripts.get(sha)!;
   }
-  const script = s.scripts.get(sha)!;
   const prep = s.prepare(script.flags, ro);
   if ('error' in prep) {
     out.error(prep.error);

@@ -121,10 +121,13 @@ export class LuaReplySink implements ReplySink {
     this.resp = resp;
     this.topError = false;
     this.complete = false;
-    this.kinds.length = 0;
-    this.remaining.length = 0;
-    this.next.length = 0;
-    this.pendingKey.length = 0;
+    // (setting an array's length is a runtime call even when it does not change)
+    if (this.kinds.length !== 0) {
+      this.kinds.length = 0;
+      this.remaining.length = 0;
+      this.next.length = 0;
+      this.pendingKey.length = 0;
+    }
   }
 
   private commit(): void {

@@ -241,7 +241,7 @@ export function installTable51(exp: AnyMod, load: (f: string) => AnyMod): void {
     const Tv = TValue();
     const arr = t.array;
     for (let i = t.sizearray; i < size; i++) arr.push(new Tv(TNIL, null));
-    arr.length = size;
+    if (arr.length !== size) arr.length = size;
     t.sizearray = size;
   }
 

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
-import { lua, lauxlib, ltable, lobject } from './fengari.ts';
+import { lua, lauxlib, ltable, lobject, lstring, defs } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
@@ -906,16 +906,21 @@ export class LuaEngine {
 
   private setGlobalArray(name: Uint8Array, items: readonly string[]): void {
     const L = this.L;
-    // The name string is interned once and kept in the registry: lua_setglobal would hash
-    // its bytes again on every call.
-    let ref = this.nameRefs.get(name);
-    if (ref === undefined) {
-      lua.lua_pushstring(L, name);
-      ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) as number;
-      this.nameRefs.set(name, ref);
+    // After the first call the global exists: write its slot in place, which skips the
+    // stack, the readonly toggle and rehashing the name.
+    let key = this.nameKeys.get(name);
+    if (key === undefined) {
+      key = lstring.luaS_bless(L, name);
+      this.nameKeys.set(name, key);
     }
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    const slot = ltable.luaH_getstr(this.globals, key);
+    if (slot !== lobject.luaO_nilobject) {
+      slot.type = LUA_TTABLE;
+      slot.value = newArrayTable(L, items);
+      return;
+    }
+    lua.lua_pushglobaltable(L);
+    lua.lua_pushstring(L, name);
     pushArray(L, items);
     this.globals.readonly = false;
     try {
@@ -926,7 +931,7 @@ export class LuaEngine {
     lua.lua_pop(L, 1);
   }
 
-  private readonly nameRefs = new Map<Uint8Array, number>();
+  private readonly nameKeys = new Map<Uint8Array, unknown>();
 
   /** @internal */
   _step(ctx: RunContext, shouldYield: () => boolean): boolean {
@@ -935,7 +940,7 @@ export class LuaEngine {
     ctx.shouldYield = shouldYield;
     ctx.hookYielding = false;
     this.current = ctx;
-    this.resumers.length = 0;
+    if (this.resumers.length !== 0) this.resumers.length = 0;
     let status: number;
     try {
       lua.lua_sethook(co, this.hook, LUA_MASKCOUNT, HOOK_COUNT);
@@ -1134,12 +1139,28 @@ const KEYS_NAME = latin1ToBytes('KEYS');
 const ARGV_NAME = latin1ToBytes('ARGV');
 
 function pushArray(L: LuaState, items: readonly string[]): void {
-  lua.lua_createtable(L, 0, 0);
-  for (let j = 0; j < items.length; j++) {
-    pushLatin1(L, items[j]);
-    lua.lua_rawseti(L, -2, j + 1);
-  }
+  L.stack[L.top] = new lobject.TValue(LUA_TTABLE, newArrayTable(L, items));
+  L.top++;
 }
+
+/**
+ * A table of byte strings at 1..n, laid out as Redis's luaCreateArray leaves it: rawseti
+ * from an empty table ends with an array part of the next power of two and no hash part,
+ * so '#' and next() after a script's own writes see what they see in Redis.
+ */
+function newArrayTable(L: LuaState, items: readonly string[]): unknown {
+  const n = items.length;
+  const t = ltable.luaH_new(L, n === 0 ? 0 : 1 << (32 - Math.clz32(n - 1)), 0);
+  const arr = t.array;
+  for (let j = 0; j < n; j++) {
+    const v = arr[j];
+    v.type = TLNGSTR;
+    v.value = lstring.luaS_bless(L, latin1ToBytes(items[j]));
+  }
+  return t;
+}
+
+const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
 
 /** Mark a table (a fengari Table object) and everything reachable from it readonly. */
 function markReadonly(t: any): void {

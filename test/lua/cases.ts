@@ -405,6 +405,14 @@ export const sandbox: DiffCase[] = [
   s('return tostring(redis.nonexist)'),
   s('return {#KEYS, #ARGV}'),
   s('return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]}', ['k1', 'k2'], ['a1', 'a\u00002', '']),
+  // KEYS/ARGV have the table layout luaCreateArray leaves: '#' and next() after a script's own writes
+  ...[1, 2, 3, 5, 8, 9].map((n) =>
+    s(
+      "ARGV[#ARGV+2] = 'x' KEYS.f = 1 KEYS[7] = 'y' ARGV[20] = 'z' local t = {#KEYS, #ARGV} for k, v in pairs(KEYS) do t[#t+1] = tostring(k) end for k in pairs(ARGV) do t[#t+1] = tostring(k) end return t",
+      Array.from({ length: n }, (_, i) => 'k' + i),
+      Array.from({ length: n }, (_, i) => 'a' + i),
+    ),
+  ),
 ];
 
 export const errors: DiffCase[] = [

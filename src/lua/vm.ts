@@ -200,7 +200,18 @@ export class LuaEngine {
     this.hook = (LL: LuaState) => this.onHook(LL);
     this.openLibs();
     this.installRedisApi();
+    if (this.mode === 'eval') {
+      // Redis adds KEYS and ARGV to _G at the first EVAL, after every other global: doing
+      // it here gives _G the same layout, and their value slots never move afterwards
+      // (nothing else is ever added to the readonly _G).
+      this.setGlobalArray(KEYS_NAME, []);
+      this.setGlobalArray(ARGV_NAME, []);
+    }
     this.protectGlobals();
+    if (this.mode === 'eval') {
+      this.keysSlot = this.globalSlot(KEYS_NAME);
+      this.argvSlot = this.globalSlot(ARGV_NAME);
+    }
     if (this.mode === 'function') this.setupFunctionGlobals();
   }
 
@@ -397,12 +408,16 @@ export class LuaEngine {
     };
 
     /** Lua arguments 1..argc to command arguments; null when one is not a string/number */
+    const names = new NameStrings();
+    const runArgs = this.runArgs;
     const argsToArgv = (L: LuaState, argc: number): string[] | null => {
       const argv = new Array<string>(argc);
       for (let j = 0; j < argc; j++) {
         const t = lua.lua_type(L, j + 1);
-        if (t === LUA_TSTRING) argv[j] = bytesToLatin1(lua.lua_tolstring(L, j + 1));
-        else if (t === LUA_TNUMBER) argv[j] = number2str17(lua.lua_tonumber(L, j + 1));
+        if (t === LUA_TSTRING) {
+          const u: Uint8Array = lua.lua_tolstring(L, j + 1);
+          argv[j] = j === 0 ? names.get(u) : runArgs.get(u);
+        } else if (t === LUA_TNUMBER) argv[j] = number2str17(lua.lua_tonumber(L, j + 1));
         else return null;
       }
       return argv;
@@ -889,14 +904,16 @@ export class LuaEngine {
     const { co, ref: coRef } = this.takeThread();
     let nargs = 0;
     if (this.mode === 'eval') {
-      this.setGlobalArray(KEYS_NAME, keys);
-      this.setGlobalArray(ARGV_NAME, argv);
+      this.runArgs.reset();
+      this.keysSlot.value = newArrayTable(L, keys, this.runArgs);
+      this.argvSlot.value = newArrayTable(L, argv, this.runArgs);
       lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
       lua.lua_xmove(L, co, 1);
     } else {
       lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-      pushArray(L, keys);
-      pushArray(L, argv);
+      this.runArgs.reset();
+      pushArray(L, keys, this.runArgs);
+      pushArray(L, argv, this.runArgs);
       lua.lua_xmove(L, co, 3);
       nargs = 2;
     }
@@ -904,34 +921,28 @@ export class LuaEngine {
     return new ScriptRun(this, ctx);
   }
 
+  /** Before _G is protected: _G[name] = a new array of items. */
   private setGlobalArray(name: Uint8Array, items: readonly string[]): void {
     const L = this.L;
-    // After the first call the global exists: write its slot in place, which skips the
-    // stack, the readonly toggle and rehashing the name.
-    let key = this.nameKeys.get(name);
-    if (key === undefined) {
-      key = lstring.luaS_bless(L, name);
-      this.nameKeys.set(name, key);
-    }
-    const slot = ltable.luaH_getstr(this.globals, key);
-    if (slot !== lobject.luaO_nilobject) {
-      slot.type = LUA_TTABLE;
-      slot.value = newArrayTable(L, items);
-      return;
-    }
     lua.lua_pushglobaltable(L);
     lua.lua_pushstring(L, name);
     pushArray(L, items);
-    this.globals.readonly = false;
-    try {
-      lua.lua_rawset(L, -3);
-    } finally {
-      this.globals.readonly = true;
-    }
+    lua.lua_rawset(L, -3);
     lua.lua_pop(L, 1);
   }
 
-  private readonly nameKeys = new Map<Uint8Array, unknown>();
+  /** The value slot (a TValue) of a global that exists. */
+  private globalSlot(name: Uint8Array): any {
+    const slot = ltable.luaH_getstr(this.globals, lstring.luaS_bless(this.L, name));
+    if (slot === lobject.luaO_nilobject) throw new Error('lua: missing global');
+    return slot;
+  }
+
+  private readonly runArgs = new ArgStrings();
+
+  /** In eval mode: where _G.KEYS and _G.ARGV live; each run writes its tables there. */
+  private keysSlot: any = null;
+  private argvSlot: any = null;
 
   /** @internal */
   _step(ctx: RunContext, shouldYield: () => boolean): boolean {
@@ -1138,8 +1149,8 @@ function cLatin1(u: Uint8Array): string {
 const KEYS_NAME = latin1ToBytes('KEYS');
 const ARGV_NAME = latin1ToBytes('ARGV');
 
-function pushArray(L: LuaState, items: readonly string[]): void {
-  L.stack[L.top] = new lobject.TValue(LUA_TTABLE, newArrayTable(L, items));
+function pushArray(L: LuaState, items: readonly string[], seen?: ArgStrings): void {
+  L.stack[L.top] = new lobject.TValue(LUA_TTABLE, newArrayTable(L, items, seen));
   L.top++;
 }
 
@@ -1148,16 +1159,72 @@ function pushArray(L: LuaState, items: readonly string[]): void {
  * from an empty table ends with an array part of the next power of two and no hash part,
  * so '#' and next() after a script's own writes see what they see in Redis.
  */
-function newArrayTable(L: LuaState, items: readonly string[]): unknown {
+function newArrayTable(L: LuaState, items: readonly string[], seen?: ArgStrings): unknown {
   const n = items.length;
   const t = ltable.luaH_new(L, n === 0 ? 0 : 1 << (32 - Math.clz32(n - 1)), 0);
   const arr = t.array;
   for (let j = 0; j < n; j++) {
     const v = arr[j];
+    const bytes = latin1ToBytes(items[j]);
     v.type = TLNGSTR;
-    v.value = lstring.luaS_bless(L, latin1ToBytes(items[j]));
+    v.value = lstring.luaS_bless(L, bytes);
+    if (seen !== undefined) seen.add(bytes, items[j]);
   }
   return t;
+}
+
+/**
+ * The strings of a run's first KEYS/ARGV entries by the bytes handed to Lua: a script
+ * passing KEYS[1] to redis.call gets the server's own string back instead of a copy.
+ */
+class ArgStrings {
+  private readonly bytes: (Uint8Array | null)[] = new Array(8).fill(null);
+  private readonly strs: string[] = new Array(8).fill('');
+  private n = 0;
+  reset(): void {
+    this.n = 0;
+  }
+  add(u: Uint8Array, s: string): void {
+    if (this.n === 8) return;
+    this.bytes[this.n] = u;
+    this.strs[this.n++] = s;
+  }
+  get(u: Uint8Array): string {
+    for (let i = 0; i < this.n; i++) if (this.bytes[i] === u) return this.strs[i];
+    return bytesToLatin1(u);
+  }
+}
+
+const NAME_CACHE_SIZE = 64;
+
+/**
+ * Command names for redis.call, interned by content: a script's name constant is the same
+ * bytes on every run, and a string the command table has seen hashes for free.
+ */
+class NameStrings {
+  private readonly bytes: (Uint8Array | null)[] = new Array(NAME_CACHE_SIZE).fill(null);
+  private readonly strs: string[] = new Array(NAME_CACHE_SIZE).fill('');
+  get(u: Uint8Array): string {
+    const n = u.length;
+    if (n > 24) return bytesToLatin1(u);
+    let h = n;
+    for (let i = 0; i < n; i++) h = (h * 31 + u[i]) | 0;
+    const slot = h & (NAME_CACHE_SIZE - 1);
+    if (this.bytes[slot] === u) return this.strs[slot];
+    const cs = this.strs[slot];
+    if (cs.length === n) {
+      let i = 0;
+      while (i < n && cs.charCodeAt(i) === u[i]) i++;
+      if (i === n) {
+        this.bytes[slot] = u;
+        return cs;
+      }
+    }
+    const s = bytesToLatin1(u);
+    this.bytes[slot] = u;
+    this.strs[slot] = s;
+    return s;
+  }
 }
 
 const TLNGSTR = defs.constant_types.LUA_TLNGSTR;

@@ -341,7 +341,7 @@ export class Scripting {
     const deadline = state.start + threshold;
     let done: boolean;
     try {
-      done = state.run.step(canYield ? () => performance.now() >= deadline : NEVER);
+      done = canYield ? state.run.stepUntil(deadline) : state.run.step(NEVER);
     } catch (e) {
       this.running = prev;
       this.server.scriptTimeSnapshot = prevSnapshot;
@@ -387,7 +387,7 @@ export class Scripting {
       const sliceEnd = performance.now() + BUSY_SLICE_MS;
       let done: boolean;
       try {
-        done = state.run.step(() => performance.now() >= sliceEnd);
+        done = state.run.stepUntil(sliceEnd);
       } finally {
         server.currentClient = prevClient;
       }

@@ -86,7 +86,9 @@ interface Location {
 class RunContext {
   host: ScriptHost;
   resp: 2 | 3 = 2;
-  shouldYield: () => boolean = () => false;
+  shouldYield: () => boolean = NEVER_YIELD;
+  /** for stepUntil: performance.now() time after which the run gives way */
+  deadline = Infinity;
   hookYielding = false;
   killed = false;
   /** stopped because the JS heap is nearly exhausted */
@@ -99,18 +101,20 @@ class RunContext {
   lastLocation: Location | null = null;
   constructor(
     host: ScriptHost,
-    co: LuaState,
-    coRef: number,
+    /** the coroutine it runs in, anchored in the registry (reused by the next run) */
+    readonly thread: { co: LuaState; ref: number },
     nargs: number,
     readonly name: string,
     readonly reply: ReplySink,
   ) {
     this.host = host;
-    this.co = co;
-    this.coRef = coRef;
+    this.co = thread.co;
+    this.coRef = thread.ref;
     this.nargs = nargs;
   }
 }
+
+const NEVER_YIELD = (): boolean => false;
 
 const MSG_YIELD_BOUNDARY = 'attempt to yield across metamethod/C-call boundary';
 const KILL_MESSAGE = 'ERR Script killed by user with SCRIPT KILL...';
@@ -131,8 +135,14 @@ export class ScriptRun {
    * Run until the script ends (returns true) or until `shouldYield()` says so at one of
    * the hook points (returns false; call step again later).
    */
-  step(shouldYield: () => boolean = () => false): boolean {
+  step(shouldYield: () => boolean = NEVER_YIELD): boolean {
     return this.engine._step(this.ctx, shouldYield);
+  }
+
+  /** step() that gives way at the first hook point after performance.now() reaches `deadline`. */
+  stepUntil(deadline: number): boolean {
+    this.ctx.deadline = deadline;
+    return this.engine._step(this.ctx, this.engine.pastDeadline);
   }
 
   /** End a suspended run: reply with Redis's kill error and never resume it. */
@@ -860,8 +870,36 @@ export class LuaEngine {
       lua.lua_pop(L, 1);
       return { ok: false, error: msg };
     }
+    const fn = L.stack[L.top - 1];
+    if (fn && fn.value && fn.value.p) internConstants(fn.value.p, this.globalKeys());
     return { ok: true, ref: lauxlib.luaL_ref(L, LUA_REGISTRYINDEX) };
   }
+
+  /**
+   * The key strings of _G and of the library tables in it, by content. A script's string
+   * constants are swapped for these (internConstants), so looking up `redis.call` or `KEYS`
+   * finds its key by identity instead of comparing bytes.
+   */
+  private globalKeys(): Map<string, unknown> {
+    if (this.globalKeyStrings !== null) return this.globalKeyStrings;
+    const m = new Map<string, unknown>();
+    const addKeys = (t: any, depth: number): void => {
+      if (t.dummy) return;
+      for (let i = 0; i < t.nkey.length; i++) {
+        const k = t.nkey[i];
+        if (k === null || k === undefined || k.type !== TLNGSTR) continue;
+        const name = bytesToLatin1(k.value.realstring);
+        if (!m.has(name)) m.set(name, k.value);
+        const v = t.nval[i];
+        if (depth === 0 && v.type === LUA_TTABLE) addKeys(v.value, 1);
+      }
+    };
+    addKeys(this.globals, 0);
+    this.globalKeyStrings = m;
+    return m;
+  }
+
+  private globalKeyStrings: Map<string, unknown> | null = null;
 
   release(ref: number): void {
     lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
@@ -887,7 +925,7 @@ export class LuaEngine {
   private releaseThread(ctx: RunContext, reusable: boolean): void {
     if (reusable && !this.spareThread) {
       lua.lua_settop(ctx.co, 0);
-      this.spareThread = { co: ctx.co, ref: ctx.coRef };
+      this.spareThread = ctx.thread;
     } else {
       lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, ctx.coRef);
     }
@@ -901,7 +939,8 @@ export class LuaEngine {
    */
   start(ref: number, keys: readonly string[], argv: readonly string[], host: ScriptHost, reply: ReplySink, name: string): ScriptRun {
     const L = this.L;
-    const { co, ref: coRef } = this.takeThread();
+    const thread = this.takeThread();
+    const co = thread.co;
     let nargs = 0;
     if (this.mode === 'eval') {
       this.runArgs.reset();
@@ -917,7 +956,7 @@ export class LuaEngine {
       lua.lua_xmove(L, co, 3);
       nargs = 2;
     }
-    const ctx = new RunContext(host, co, coRef, nargs, name, reply);
+    const ctx = new RunContext(host, thread, nargs, name, reply);
     return new ScriptRun(this, ctx);
   }
 
@@ -943,6 +982,9 @@ export class LuaEngine {
   /** In eval mode: where _G.KEYS and _G.ARGV live; each run writes its tables there. */
   private keysSlot: any = null;
   private argvSlot: any = null;
+
+  /** @internal the shouldYield of stepUntil (the running context's deadline) */
+  readonly pastDeadline = (): boolean => this.current !== null && performance.now() >= this.current.deadline;
 
   /** @internal */
   _step(ctx: RunContext, shouldYield: () => boolean): boolean {
@@ -1171,6 +1213,18 @@ function newArrayTable(L: LuaState, items: readonly string[], seen?: ArgStrings)
     if (seen !== undefined) seen.add(bytes, items[j]);
   }
   return t;
+}
+
+/** Swap a function's short string constants (and its inner functions') for interned ones. */
+function internConstants(p: any, keys: Map<string, unknown>): void {
+  const k = p.k;
+  for (let i = 0; i < k.length; i++) {
+    const v = k[i];
+    if (v.type !== TLNGSTR || v.value.realstring.length > 32) continue;
+    const ts = keys.get(bytesToLatin1(v.value.realstring));
+    if (ts !== undefined) v.value = ts;
+  }
+  for (let i = 0; i < p.p.length; i++) internConstants(p.p[i], keys);
 }
 
 /**

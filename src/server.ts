@@ -128,6 +128,9 @@ export class Server implements KeyspaceEvents {
       this.notifier.configure(v);
       this.newKeyEvents = this.notifier.wants('n');
     });
+    this.config.watch('client-query-buffer-limit', () => {
+      this.queryBufferLimit = this.config.getInt('client-query-buffer-limit');
+    });
     this.config.watch('slowlog-log-slower-than', (v) => {
       this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
     });
@@ -318,7 +321,7 @@ export class Server implements KeyspaceEvents {
       this.stats.netInputBytes += chunk.length;
       c.lastInteraction = Date.now();
       parser.feed(chunk);
-      if (parser.buffered > this.config.getInt('client-query-buffer-limit')) {
+      if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
         sock.destroy();
         return;
@@ -357,6 +360,8 @@ export class Server implements KeyspaceEvents {
    */
   batchFast: Command[] | null = null;
   batchTimedUsec = 0;
+  /** client-query-buffer-limit, read on every socket read */
+  private queryBufferLimit = 0;
   /** performance.now() when the innermost command in call() started; 0 when it runs untimed. */
   callStart = 0;
   /** In a batch: when the last timed command ended, valid while `clockFresh`. */

@@ -37,12 +37,15 @@ bench('HSET h f v', ['HSET', 'myhash', 'element:1', 'xxx']);
 bench('SADD s m', ['SADD', 'myset', 'element:1']);
 bench('ZADD z 1 m', ['ZADD', 'myzset', '1', 'element:1']);
 bench('ZRANGE z 0 9', ['ZRANGE', 'myzset', '0', '9']);
-const sha = (() => {
+const load = (script: string): string => {
   const w = server.createClient();
-  server.execute(w, ['SCRIPT', 'LOAD', "return redis.call('incr', KEYS[1])"]);
+  server.execute(w, ['SCRIPT', 'LOAD', script]);
   const reply = Buffer.concat(w.writer.take()).latin1Slice();
   return reply.split('\r\n')[1];
-})();
-bench('EVALSHA incr', ['EVALSHA', sha, '1', 'counter'], 16, 20_000);
+};
+// the fixed cost of a script run, then one redis.call on top of it
+bench('EVALSHA return 1', ['EVALSHA', load('return 1'), '0'], 16, 20_000);
+bench('EVALSHA return KEYS[1]', ['EVALSHA', load('return KEYS[1]'), '1', 'counter'], 16, 20_000);
+bench('EVALSHA incr', ['EVALSHA', load("return redis.call('incr', KEYS[1])"), '1', 'counter'], 16, 20_000);
 bench('EVAL stock/sales', ['EVAL', "local s = redis.call('DECR', KEYS[1]); local n = redis.call('INCR', KEYS[2]); return {s, n}", '2', 'stock', 'sales'], 16, 10_000);
 await server.close();

@@ -66,7 +66,7 @@ function shutdown(c: Client, argv: string[], _out: ReplySink): void {
   // Nothing to save (no persistence yet). The caller gets no reply: the server goes away.
   const server = c.server;
   server.log('warning', 'User requested shutdown...');
-  server.log('warning', 'Redis is now ready to exit, bye bye...');
+  server.log('warning', 'redmoon is now ready to exit, bye bye...');
   c.closeAfterReply = true;
   setImmediate(() => {
     void server.close().then(() => server.onShutdown?.());

@@ -319,7 +319,6 @@ export class Server implements KeyspaceEvents {
     c.parser = parser;
     sock.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
-      c.lastInteraction = Date.now();
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -337,7 +336,10 @@ export class Server implements KeyspaceEvents {
     const parser = c.parser;
     if (!parser) return;
     const t0 = performance.now();
-    const fast: Command[] = [];
+    // (idle time in CLIENT LIST only needs seconds: no second clock read)
+    c.lastInteraction = performance.timeOrigin + t0;
+    const fast = this.fastScratch;
+    if (fast.length !== 0) fast.length = 0; // left over by a batch that threw
     this.batchFast = fast;
     this.batchTimedUsec = 0;
     this.lastClock = t0;
@@ -350,6 +352,7 @@ export class Server implements KeyspaceEvents {
     if (fast.length !== 0) {
       const share = Math.max(0, (performance.now() - t0) * 1000 - this.batchTimedUsec) / fast.length;
       for (const cmd of fast) cmd.stats.usec += share;
+      fast.length = 0;
     }
     this.flushClient(c);
   }
@@ -359,6 +362,8 @@ export class Server implements KeyspaceEvents {
    * share the batch's time not spent in timed commands; null outside a batch.
    */
   batchFast: Command[] | null = null;
+  /** The array batchFast uses (a read batch never starts inside another). */
+  private readonly fastScratch: Command[] = [];
   batchTimedUsec = 0;
   /** client-query-buffer-limit, read on every socket read */
   private queryBufferLimit = 0;

@@ -143,6 +143,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   }
   server.inReadCommand = wasRead;
   stats.calls++;
+  server.stats.commandsProcessed++;
   let usec = 0;
   if (untimed) {
     server.batchFast!.push(cmd);

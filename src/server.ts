@@ -40,7 +40,11 @@ export interface ServerOptions {
 /** Server-wide counters for INFO stats. */
 export class Stats {
   connectionsReceived = 0;
+  /** Commands that ran (Redis counts in call(): EXEC's and scripts' commands too, not rejected ones). */
   commandsProcessed = 0;
+  /** Socket reads and writes (total_reads_processed / total_writes_processed). */
+  readsProcessed = 0;
+  writesProcessed = 0;
   rejectedCalls = 0;
   expiredKeys = 0;
   keyspaceHits = 0;
@@ -319,6 +323,7 @@ export class Server implements KeyspaceEvents {
     c.parser = parser;
     sock.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      this.stats.readsProcessed++;
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -383,7 +388,6 @@ export class Server implements KeyspaceEvents {
         c.closeAfterReply = true;
         break;
       }
-      this.stats.commandsProcessed++;
       const mode = c.replyMode;
       this.execute(c, argv);
       if (mode === 'skip' && c.replyMode === 'skip') {
@@ -436,6 +440,7 @@ export class Server implements KeyspaceEvents {
     const sock = c.sock;
     if (!sock || sock.destroyed) return;
     if (c.writer.hasPending) {
+      this.stats.writesProcessed++;
       const pieces = c.writer.take();
       if (pieces.length === 1) {
         this.stats.netOutputBytes += pieces[0].length;

@@ -245,8 +245,8 @@ function statsSection(server: Server): string[] {
     'unexpected_error_replies:0',
     `total_error_replies:${s.errorReplies}`,
     'dump_payload_sanitizations:0',
-    `total_reads_processed:${s.commandsProcessed}`,
-    `total_writes_processed:${s.commandsProcessed}`,
+    `total_reads_processed:${s.readsProcessed}`,
+    `total_writes_processed:${s.writesProcessed}`,
     'io_threaded_reads_processed:0',
     'io_threaded_writes_processed:0',
     'reply_buffer_shrinks:0',
@@ -395,6 +395,8 @@ export function resetStats(server: Server): void {
   const s = server.stats;
   s.connectionsReceived = 0;
   s.commandsProcessed = 0;
+  s.readsProcessed = 0;
+  s.writesProcessed = 0;
   s.rejectedCalls = 0;
   s.expiredKeys = 0;
   s.keyspaceHits = 0;

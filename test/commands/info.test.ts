@@ -68,6 +68,26 @@ describeDifferential('INFO', (d) => {
     expect(stats.get('total_error_replies')).toBe('4');
   });
 
+  test('total_commands_processed counts what ran: not rejected commands, not the INFO itself, EXEC and script commands each', async () => {
+    const count = async (): Promise<[string, string]> => {
+      const { real, ours } = await d().both('INFO', 'stats');
+      const get = (raw: string) => new Map(parseInfo(raw).get('Stats')).get('total_commands_processed') ?? '?';
+      return [get(real), get(ours)];
+    };
+    await d().both('CONFIG', 'RESETSTAT');
+    const seen: [string, string][] = [await count()];
+    await d().both('PING');
+    seen.push(await count());
+    await d().both('NOSUCHCOMMAND');
+    await d().both('GET');
+    seen.push(await count());
+    await d().seq([['MULTI'], ['SET', 'tcp', '1'], ['INCR', 'tcp'], ['EXEC']]);
+    seen.push(await count());
+    await d().both('EVAL', "redis.call('set', 'tcp2', 1) return redis.pcall('nosuch')", '0');
+    seen.push(await count());
+    for (const [real, ours] of seen) expect(ours).toBe(real);
+  });
+
   test('RESP3 verbatim reply', async () => {
     await d().both('HELLO', '3');
     const { real, ours } = await d().both('INFO', 'cluster');

@@ -581,33 +581,65 @@ const tab_maxn: CFn = (L) => {
   return 1;
 };
 
-const tab_foreachi: CFn = (L) => {
-  const n = aux_getn(L, 1);
-  lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
-  for (let i = 1; i <= n; i++) {
+// foreach, foreachi and sort call Lua functions with lua_callk: a script looping inside
+// one of those callbacks can then still give way at the hook (BUSY, SCRIPT KILL), and
+// the continuation picks the loop up where the callback returned.
+
+interface ForeachiState {
+  i: number;
+  n: number;
+}
+
+/** foreachi from the state's index on; the callback's result is on top when `resumed`. */
+function foreachiFrom(L: LuaState, st: ForeachiState, resumed: boolean): number {
+  if (resumed) {
+    if (!lua.lua_isnil(L, -1)) return 1;
+    lua.lua_pop(L, 1);
+    st.i++;
+  }
+  for (; st.i <= st.n; st.i++) {
     lua.lua_pushvalue(L, 2);
-    lua.lua_pushnumber(L, i);
-    lua.lua_rawgeti(L, 1, i);
-    lua.lua_call(L, 2, 1);
+    lua.lua_pushnumber(L, st.i);
+    lua.lua_rawgeti(L, 1, st.i);
+    lua.lua_callk(L, 2, 1, st, foreachiK);
     if (!lua.lua_isnil(L, -1)) return 1;
     lua.lua_pop(L, 1);
   }
   return 0;
+}
+
+const foreachiK = (L: LuaState, _status: number, st: ForeachiState): number => foreachiFrom(L, st, true);
+
+const tab_foreachi: CFn = (L) => {
+  const n = aux_getn(L, 1);
+  lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
+  return foreachiFrom(L, { i: 1, n }, false);
 };
+
+/** foreach from the key on the stack; the callback's result is on top when `resumed`. */
+function foreachFrom(L: LuaState, resumed: boolean): number {
+  if (resumed) {
+    if (!lua.lua_isnil(L, -1)) return 1;
+    lua.lua_pop(L, 2);
+  }
+  while (lua.lua_next(L, 1)) {
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushvalue(L, -3);
+    lua.lua_pushvalue(L, -3);
+    lua.lua_callk(L, 2, 1, null, foreachK);
+    if (!lua.lua_isnil(L, -1)) return 1;
+    lua.lua_pop(L, 2);
+  }
+  return 0;
+}
+
+const foreachK = (L: LuaState): number => foreachFrom(L, true);
 
 const tab_foreach: CFn = (L) => {
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
   lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
   lua.lua_pushnil(L);
-  while (lua.lua_next(L, 1)) {
-    lua.lua_pushvalue(L, 2);
-    lua.lua_pushvalue(L, -3);
-    lua.lua_pushvalue(L, -3);
-    lua.lua_call(L, 2, 1);
-    if (!lua.lua_isnil(L, -1)) return 1;
-    lua.lua_pop(L, 2);
-  }
-  return 0;
+  return foreachFrom(L, false);
 };
 
 const tab_insert: CFn = (L) => {
@@ -671,41 +703,35 @@ const tab_concat: CFn = (L) => {
   return 1;
 };
 
-function sort_comp(L: LuaState, a: number, b: number): boolean {
-  if (!lua.lua_isnil(L, 2)) {
-    lua.lua_pushvalue(L, 2);
-    lua.lua_pushvalue(L, a - 1);
-    lua.lua_pushvalue(L, b - 2);
-    lua.lua_call(L, 2, 1);
-    const res = lua.lua_toboolean(L, -1);
-    lua.lua_pop(L, 1);
-    return res;
-  }
-  return lua.lua_compare(L, a, b, lua.LUA_OPLT) === 1;
-}
-
 function set2(L: LuaState, i: number, j: number): void {
   lua.lua_rawseti(L, 1, i);
   lua.lua_rawseti(L, 1, j);
 }
 
-function auxsort(L: LuaState, l: number, u: number): void {
+/**
+ * Lua 5.1's auxsort (same comparisons in the same order, so the same results for
+ * inconsistent comparators), as a generator. With a comparator each comparison
+ * "is s[a] < s[b]?" (two stack indices) is yielded to the driver (sortRun), which calls the
+ * comparator with lua_callk so that the hook can give way inside it; without one the
+ * generator compares in place and never suspends.
+ */
+function* auxsort(L: LuaState, l: number, u: number, comparator: boolean): Generator<number, void, boolean> {
   while (l < u) {
     let i: number;
     let j: number;
     lua.lua_rawgeti(L, 1, l);
     lua.lua_rawgeti(L, 1, u);
-    if (sort_comp(L, -1, -2)) set2(L, l, u);
+    if (comparator ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, l, u);
     else lua.lua_pop(L, 2);
     if (u - l === 1) break;
     i = Math.floor((l + u) / 2);
     lua.lua_rawgeti(L, 1, i);
     lua.lua_rawgeti(L, 1, l);
-    if (sort_comp(L, -2, -1)) set2(L, i, l);
+    if (comparator ? yield pair(-2, -1) : less(L, -2, -1)) set2(L, i, l);
     else {
       lua.lua_pop(L, 1);
       lua.lua_rawgeti(L, 1, u);
-      if (sort_comp(L, -1, -2)) set2(L, i, u);
+      if (comparator ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, i, u);
       else lua.lua_pop(L, 2);
     }
     if (u - l === 2) break;
@@ -716,11 +742,15 @@ function auxsort(L: LuaState, l: number, u: number): void {
     i = l;
     j = u - 1;
     for (;;) {
-      while ((lua.lua_rawgeti(L, 1, ++i), sort_comp(L, -1, -2))) {
+      for (;;) {
+        lua.lua_rawgeti(L, 1, ++i);
+        if (!(comparator ? yield pair(-1, -2) : less(L, -1, -2))) break;
         if (i > u) lauxlib.luaL_error(L, 'invalid order function for sorting');
         lua.lua_pop(L, 1);
       }
-      while ((lua.lua_rawgeti(L, 1, --j), sort_comp(L, -3, -1))) {
+      for (;;) {
+        lua.lua_rawgeti(L, 1, --j);
+        if (!(comparator ? yield pair(-3, -1) : less(L, -3, -1))) break;
         if (j < l) lauxlib.luaL_error(L, 'invalid order function for sorting');
         lua.lua_pop(L, 1);
       }
@@ -742,17 +772,47 @@ function auxsort(L: LuaState, l: number, u: number): void {
       i = u;
       u = j - 2;
     }
-    auxsort(L, j, i);
+    yield* auxsort(L, j, i, comparator);
   }
 }
+
+/** Two negative stack indices (-1..-3) packed in one number for the driver. */
+function pair(a: number, b: number): number {
+  return -a * 4 - b;
+}
+
+function less(L: LuaState, a: number, b: number): boolean {
+  return lua.lua_compare(L, a, b, lua.LUA_OPLT) === 1;
+}
+
+/** Answers auxsort's comparisons until it ends; `answer` is the pending one's result, if any. */
+function sortRun(L: LuaState, gen: Generator<number, void, boolean>, answer: boolean | undefined): number {
+  let r = answer === undefined ? gen.next() : gen.next(answer);
+  while (!r.done) {
+    // the comparator, then the two values (each push shifts the relative indices by one)
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushvalue(L, -Math.floor(r.value / 4) - 1);
+    lua.lua_pushvalue(L, -(r.value % 4) - 2);
+    lua.lua_callk(L, 2, 1, gen, sortK);
+    const lt = lua.lua_toboolean(L, -1);
+    lua.lua_pop(L, 1);
+    r = gen.next(lt);
+  }
+  return 0;
+}
+
+const sortK = (L: LuaState, _status: number, gen: Generator<number, void, boolean>): number => {
+  const lt = lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  return sortRun(L, gen, lt);
+};
 
 const tab_sort: CFn = (L) => {
   const n = aux_getn(L, 1);
   lauxlib.luaL_checkstack(L, 40, '');
   if (!lua.lua_isnoneornil(L, 2)) lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
   lua.lua_settop(L, 2);
-  auxsort(L, 1, n);
-  return 0;
+  return sortRun(L, auxsort(L, 1, n, !lua.lua_isnil(L, 2)), undefined);
 };
 
 export function openTable(L: LuaState): void {

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
-import { lua, lauxlib, ltable, lobject, lstring, defs } from './fengari.ts';
+import { lua, lauxlib, ltable, lobject, lstring, lstate, defs } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
@@ -371,6 +371,14 @@ export class LuaEngine {
         // the script body is Redis's main thread: it cannot yield
         pushLatin1(L, MSG_YIELD_BOUNDARY);
         return lua.lua_error(L);
+      }
+      // 5.1 cannot yield through a C function (pcall, table.sort's comparator...), though
+      // our library functions are resumable so that the hook can give way inside them
+      for (let ci = L.ci.previous; ci !== null && ci !== L.base_ci; ci = ci.previous) {
+        if ((ci.callstatus & CIST_LUA) === 0) {
+          pushLatin1(L, MSG_YIELD_BOUNDARY);
+          return lua.lua_error(L);
+        }
       }
       return lua.lua_yield(L, lua.lua_gettop(L));
     };
@@ -1282,6 +1290,7 @@ class NameStrings {
 }
 
 const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
+const CIST_LUA: number = lstate.CIST_LUA;
 
 /** Mark a table (a fengari Table object) and everything reachable from it readonly. */
 function markReadonly(t: any): void {

@@ -621,6 +621,14 @@ export const coroutines: DiffCase[] = [
   s("local co = coroutine.create(function() local s = 0 for i = 1, 300000 do s = s + i end coroutine.yield(s) return 'done' end) local _, a = coroutine.resume(co) local _, b = coroutine.resume(co) return {tostring(a), b}"),
   s("local function gen(n) return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) end local s = 0 for v in gen(10) do s = s + v end return s"),
   s("local co = coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end) return {coroutine.resume(co)}"),
+  // 5.1 cannot yield through any C function: pcall, xpcall, foreach, foreachi, gsub, sort
+  s("local co = coroutine.create(function() local ok, e = pcall(function() coroutine.yield(1) end) return ok, e end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() return xpcall(function() coroutine.yield(1) end, function(e) return 'h:' .. e end) end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() table.foreach({a = 1}, function() coroutine.yield(1) end) end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() table.foreachi({1}, function() coroutine.yield(1) end) end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() string.gsub('ab', '%w', function() coroutine.yield(1) end) end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.wrap(function() local inner = coroutine.wrap(function() coroutine.yield(7) return 8 end) return inner(), inner() end) return {co()}"),
+  s("local t = {5, 1, 4} table.sort(t, function(a, b) return a > b end) local n = 0 table.foreach(t, function(k, v) n = n + k * v end) return {t[1], t[2], t[3], n, table.foreachi(t, function(i, v) if v == 4 then return i end end)}"),
 ];
 
 export const cjsonCases: DiffCase[] = [

@@ -117,6 +117,45 @@ describe('SCRIPT KILL', () => {
     expect(evalScript(engine, "return 'alive'")).toBe('alive');
   });
 
+  it('gives way and can be killed inside table.sort comparators and table.foreach/foreachi callbacks', () => {
+    const engine = new LuaEngine();
+    for (const body of [
+      'table.sort({3, 2, 1, 5, 4}, function(a, b) while true do end end)',
+      'local t = {} for i = 1, 100 do t[i] = i end table.sort(t, function(a, b) local x = 0 for j = 1, 5000 do x = x + j end return a > b end) while true do end',
+      'table.foreach({a = 1}, function() while true do end end)',
+      'table.foreachi({1, 2}, function() while true do end end)',
+    ]) {
+      const sink = new RecordingSink(2);
+      const c = engine.compile(body);
+      if (!c.ok) throw new Error(c.error);
+      const run = engine.start(c.ref, [], [], new FakeHost(), sink, sha1Hex(body));
+      let slices = 0;
+      while (!run.step(() => true)) {
+        if (++slices === 20) {
+          run.kill();
+          break;
+        }
+      }
+      expect(slices, body).toBe(20);
+      expect(sink.result).toEqual({ err: `ERR Script killed by user with SCRIPT KILL... script: ${sha1Hex(body)}, on @user_script:1.` });
+      engine.release(c.ref);
+    }
+  });
+
+  it('finishes sorts and foreach loops that gave way in the middle with the same results', () => {
+    const engine = new LuaEngine();
+    const body =
+      "local t = {} for i = 1, 300 do t[i] = (i * 7919) % 301 end table.sort(t, function(a, b) local x = 0 for j = 1, 300 do x = x + j end return a > b end) local s = {} table.foreachi(t, function(i, v) local x = 0 for j = 1, 3000 do x = x + j end if i <= 5 then s[#s + 1] = v end end) return s";
+    const sink = new RecordingSink(2);
+    const c = engine.compile(body);
+    if (!c.ok) throw new Error(c.error);
+    const run = engine.start(c.ref, [], [], new FakeHost(), sink, sha1Hex(body));
+    let slices = 0;
+    while (!run.step(() => true)) slices++;
+    expect(slices).toBeGreaterThan(10);
+    expect(sink.result).toEqual([300, 299, 298, 297, 296]);
+  });
+
   it('does not yield before the caller asks', () => {
     const engine = new LuaEngine();
     const body = 'local s = 0 for i = 1, 1000000 do s = s + 1 end return s';
@@ -144,12 +183,12 @@ describe('running out of memory', () => {
     expect(evalScript(engine, 'return 1 + 1')).toBe(2);
   });
 
-  it('raises a catchable error where the script cannot give way (a sort comparator)', () => {
+  it('raises a catchable error where the script cannot give way (a gsub callback)', () => {
     let exhausted = false;
     const engine = new LuaEngine({ memoryExhausted: () => exhausted });
     const host = new FakeHost();
     const body =
-      "local t = {} for i = 1, 3000 do t[i] = (i * 7919) % 3001 end local ok, e = pcall(table.sort, t, function(a, b) local x = 0 for j = 1, 200 do x = x + j end return a < b end) return {tostring(ok), e}";
+      "local ok, e = pcall(string.gsub, string.rep('a', 3000), 'a', function(c) local x = 0 for j = 1, 200 do x = x + j end return c end) return {tostring(ok), e}";
     const sink = new RecordingSink(2);
     const c = engine.compile(body);
     if (!c.ok) throw new Error(c.error);

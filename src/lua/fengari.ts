@@ -745,6 +745,24 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
         find: '        return luaL_error(ms.L, to_luastring("invalid capture index %%%d"), l + 1);',
         replace: '        return luaL_error(ms.L, to_luastring("invalid capture index"));',
       },
+      // gsub with a replacement function calls it with lua_callk: a script looping inside
+      // the callback can then still give way at the hook (BUSY, SCRIPT KILL), and the loop
+      // resumes where the callback returned (the loop state lives in one object)
+      {
+        find: '    lua_call,\n    lua_createtable,',
+        replace: '    lua_call,\n    lua_callk,\n    lua_createtable,',
+      },
+      {
+        find:
+          '    prepstate(ms, L, src, srcl, p, lp);\n    src = 0; p = 0;\n    while (n < max_s) {\n        let e;\n        reprepstate(ms);\n        if ((e = match(ms, src, p)) !== null) {  /* match? */\n            n++;\n            add_value(ms, b, src, e, tr);  /* add replacement to buffer */\n        }\n        if (e !== null && e > src)  /* non empty match? skip it */\n            src = e;\n        else if (src < ms.src_end)  /* otherwise, skip one character */\n            luaL_addchar(b, ms.src[src++]);\n        else break;  /* end of subject */\n        if (anchor) break;\n    }\n    luaL_addlstring(b, ms.src.subarray(src, ms.src_end), ms.src_end - src);\n    luaL_pushresult(b);\n    lua_pushinteger(L, n);  /* number of substitutions */\n    return 2;\n};\n',
+        replace:
+          '    prepstate(ms, L, src, srcl, p, lp);\n    return gsub_run(L, { ms: ms, b: b, src: 0, p: 0, n: 0, max_s: max_s, tr: tr, anchor: anchor, s: 0, e: 0 }, false);\n};\n\n' +
+          'const gsub_run = function(L, st, resumed) {\n    let ms = st.ms, b = st.b;\n    if (resumed) {\n        gsub_addresult(ms, b, st.s, st.e);\n        if (gsub_step(st, st.e)) return gsub_end(L, st);\n    }\n    while (st.n < st.max_s) {\n        reprepstate(ms);\n        let e = match(ms, st.src, st.p);\n        if (e !== null) {\n            st.n++;\n            if (st.tr === LUA_TFUNCTION) {\n                lua_pushvalue(L, 3);\n                let nc = push_captures(ms, st.src, e);\n                st.s = st.src; st.e = e;\n                lua_callk(L, nc, 1, st, gsub_k);\n                gsub_addresult(ms, b, st.s, e);\n            } else\n                add_value(ms, b, st.src, e, st.tr);\n        }\n        if (gsub_step(st, e)) break;\n    }\n    return gsub_end(L, st);\n};\n\n' +
+          'const gsub_k = function(L, status, st) {\n    return gsub_run(L, st, true);\n};\n\n' +
+          '/* past a match (or one character on); true when the loop is over */\nconst gsub_step = function(st, e) {\n    let ms = st.ms;\n    if (e !== null && e > st.src)\n        st.src = e;\n    else if (st.src < ms.src_end)\n        luaL_addchar(st.b, ms.src[st.src++]);\n    else\n        return true;\n    return st.anchor;\n};\n\n' +
+          'const gsub_addresult = function(ms, b, s, e) {\n    let L = ms.L;\n    if (!lua_toboolean(L, -1)) {\n        lua_pop(L, 1);\n        lua_pushlstring(L, ms.src.subarray(s, e), e - s);\n    } else if (!lua_isstring(L, -1))\n        luaL_error(L, to_luastring("invalid replacement value (a %s)"), luaL_typename(L, -1));\n    luaL_addvalue(b);\n};\n\n' +
+          'const gsub_end = function(L, st) {\n    let ms = st.ms, b = st.b;\n    luaL_addlstring(b, ms.src.subarray(st.src, ms.src_end), ms.src_end - st.src);\n    luaL_pushresult(b);\n    lua_pushinteger(L, st.n);\n    return 2;\n};\n',
+      },
       // 5.1: a start position past the end is clamped, not an immediate failure
       {
         find: '    else if (init > ls + 1) {  /* start after string\'s end? */\n        lua_pushnil(L);  /* cannot find anything */\n        return 1;\n    }',

@@ -124,6 +124,7 @@ describe('SCRIPT KILL', () => {
       'local t = {} for i = 1, 100 do t[i] = i end table.sort(t, function(a, b) local x = 0 for j = 1, 5000 do x = x + j end return a > b end) while true do end',
       'table.foreach({a = 1}, function() while true do end end)',
       'table.foreachi({1, 2}, function() while true do end end)',
+      "string.gsub('abc', '%w', function(c) while true do end end)",
     ]) {
       const sink = new RecordingSink(2);
       const c = engine.compile(body);
@@ -145,7 +146,7 @@ describe('SCRIPT KILL', () => {
   it('finishes sorts and foreach loops that gave way in the middle with the same results', () => {
     const engine = new LuaEngine();
     const body =
-      "local t = {} for i = 1, 300 do t[i] = (i * 7919) % 301 end table.sort(t, function(a, b) local x = 0 for j = 1, 300 do x = x + j end return a > b end) local s = {} table.foreachi(t, function(i, v) local x = 0 for j = 1, 3000 do x = x + j end if i <= 5 then s[#s + 1] = v end end) return s";
+      "local t = {} for i = 1, 300 do t[i] = (i * 7919) % 301 end table.sort(t, function(a, b) local x = 0 for j = 1, 300 do x = x + j end return a > b end) local s = {} table.foreachi(t, function(i, v) local x = 0 for j = 1, 3000 do x = x + j end if i <= 5 then s[#s + 1] = v end end) local g = string.gsub(string.rep('ab', 200), '(a)(b)', function(a, b) local x = 0 for j = 1, 3000 do x = x + j end return b .. a end) s[#s + 1] = g:sub(1, 6) .. #g return s";
     const sink = new RecordingSink(2);
     const c = engine.compile(body);
     if (!c.ok) throw new Error(c.error);
@@ -153,7 +154,7 @@ describe('SCRIPT KILL', () => {
     let slices = 0;
     while (!run.step(() => true)) slices++;
     expect(slices).toBeGreaterThan(10);
-    expect(sink.result).toEqual([300, 299, 298, 297, 296]);
+    expect(sink.result).toEqual([300, 299, 298, 297, 296, 'bababa400']);
   });
 
   it('does not yield before the caller asks', () => {
@@ -183,12 +184,12 @@ describe('running out of memory', () => {
     expect(evalScript(engine, 'return 1 + 1')).toBe(2);
   });
 
-  it('raises a catchable error where the script cannot give way (a gsub callback)', () => {
+  it('raises a catchable error where the script cannot give way (a __tostring metamethod)', () => {
     let exhausted = false;
     const engine = new LuaEngine({ memoryExhausted: () => exhausted });
     const host = new FakeHost();
     const body =
-      "local ok, e = pcall(string.gsub, string.rep('a', 3000), 'a', function(c) local x = 0 for j = 1, 200 do x = x + j end return c end) return {tostring(ok), e}";
+      "local ok, e = pcall(tostring, setmetatable({}, {__tostring = function() local x = 0 for j = 1, 1000000 do x = x + j end return 'x' end})) return {tostring(ok), e}";
     const sink = new RecordingSink(2);
     const c = engine.compile(body);
     if (!c.ok) throw new Error(c.error);

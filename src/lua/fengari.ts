@@ -402,7 +402,8 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
           'const MSG_SO51 = Uint8Array.from([115,116,97,99,107,32,111,118,101,114,102,108,111,119]);\n' +
           'const luaE_extendCI = function(L) {\n    let depth = (L.ci.depth51 || 0) + 1;\n' +
           '    if (depth >= 20000 && !L.overflow51) { L.overflow51 = true; try { module.exports.runerror51(L, MSG_SO51); } finally { L.overflow51 = false; } }\n' +
-          '    let ci = new CallInfo();\n    ci.depth51 = depth;',
+          '    let ci = L.ci.next;\n    if (ci !== null) { ci.depth51 = depth; L.ci = ci; return ci; }\n' +
+          '    ci = new CallInfo();\n    ci.depth51 = depth;',
       },
     ],
   },
@@ -604,6 +605,12 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
   },
   'ldo.js': {
     patches: [
+      // as C Lua: a returning call leaves its CallInfo linked, for the next call to reuse
+      // (luaE_extendCI in lstate.js); fengari allocated a new one for every call
+      {
+        find: '    let res = ci.funcOff;\n    L.ci = ci.previous;\n    L.ci.next = null;\n',
+        replace: '    let res = ci.funcOff;\n    L.ci = ci.previous;\n',
+      },
       // always parse as text: binary chunks are rejected by the lexer, as in Redis
       {
         find: '    if (c === LUA_SIGNATURE[0]) {\n        checkmode(L, p.mode, to_luastring("binary", true));\n        cl = lundump.luaU_undump(L, p.z, p.name);\n    } else {',

@@ -28,6 +28,7 @@ type CFn = (L: LuaState) => number;
 const {
   LUA_OK,
   LUA_YIELD,
+  LUA_TNIL,
   LUA_TNUMBER,
   LUA_TSTRING,
   LUA_TTABLE,
@@ -952,8 +953,8 @@ export class LuaEngine {
     let nargs = 0;
     if (this.mode === 'eval') {
       this.runArgs.reset();
-      this.keysSlot.value = newArrayTable(L, keys, this.runArgs);
-      this.argvSlot.value = newArrayTable(L, argv, this.runArgs);
+      this.keysSlot.value = this.keysTable.fill(L, keys, this.runArgs);
+      this.argvSlot.value = this.argvTable.fill(L, argv, this.runArgs);
       lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
       lua.lua_xmove(L, co, 1);
     } else {
@@ -986,6 +987,8 @@ export class LuaEngine {
   }
 
   private readonly runArgs = new ArgStrings();
+  private readonly keysTable = new ArgTable();
+  private readonly argvTable = new ArgTable();
 
   /** In eval mode: where _G.KEYS and _G.ARGV live; each run writes its tables there. */
   private keysSlot: any = null;
@@ -1233,6 +1236,53 @@ function internConstants(p: any, keys: Map<string, unknown>): void {
     if (ts !== undefined) v.value = ts;
   }
   for (let i = 0; i < p.p.length; i++) internConstants(p.p[i], keys);
+}
+
+/**
+ * The KEYS or ARGV table of the last run, handed to the next run again when the script
+ * left it exactly as it was built. Nothing a script creates outlives it (the globals and
+ * libraries are readonly), so reusing the table is invisible; it spares a table and its
+ * strings per EVAL.
+ */
+class ArgTable {
+  private table: any = null;
+  /** the TStrings put in the array part, and the argument strings they hold */
+  private readonly ts: unknown[] = [];
+  private readonly strs: string[] = [];
+
+  fill(L: LuaState, items: readonly string[], seen: ArgStrings): unknown {
+    const n = items.length;
+    const size = n === 0 ? 0 : 1 << (32 - Math.clz32(n - 1));
+    const t = this.table;
+    if (t === null || t.metatable !== null || !t.dummy || t.sizearray !== size) return this.fresh(L, items, seen);
+    const arr = t.array;
+    for (let j = n; j < size; j++) if (arr[j].type !== LUA_TNIL) return this.fresh(L, items, seen);
+    for (let j = 0; j < n; j++) {
+      const v = arr[j];
+      if (v.type !== TLNGSTR || v.value !== this.ts[j] || this.strs[j] !== items[j]) {
+        const bytes = latin1ToBytes(items[j]);
+        v.type = TLNGSTR;
+        v.value = lstring.luaS_bless(L, bytes);
+        this.ts[j] = v.value;
+        this.strs[j] = items[j];
+      }
+      seen.add(v.value.realstring, items[j]);
+    }
+    return t;
+  }
+
+  private fresh(L: LuaState, items: readonly string[], seen: ArgStrings): unknown {
+    const t: any = newArrayTable(L, items, seen);
+    this.table = t;
+    const n = items.length;
+    this.ts.length = n;
+    this.strs.length = n;
+    for (let j = 0; j < n; j++) {
+      this.ts[j] = t.array[j].value;
+      this.strs[j] = items[j];
+    }
+    return t;
+  }
 }
 
 /**

@@ -173,6 +173,8 @@ function cstr(s: string): string {
 }
 
 const NEVER = (): boolean => false;
+const RUN_READ_ONLY = Object.freeze({ readOnly: true });
+const RUN_READ_WRITE = Object.freeze({ readOnly: false });
 
 /** Per-server scripting state, created on first use. */
 export class Scripting {
@@ -303,7 +305,7 @@ export class Scripting {
         if (ro) return { error: 'ERR Can not execute a script with write flag using *_ro command.' };
       }
     }
-    return { readOnly: ro || (flags & SCRIPT_FLAG_NO_WRITES) !== 0 };
+    return ro || (flags & SCRIPT_FLAG_NO_WRITES) !== 0 ? RUN_READ_ONLY : RUN_READ_WRITE;
   }
 
   /**

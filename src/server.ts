@@ -342,7 +342,7 @@ export class Server implements KeyspaceEvents {
     if (!parser) return;
     const t0 = performance.now();
     // (idle time in CLIENT LIST only needs seconds: no second clock read)
-    c.lastInteraction = performance.timeOrigin + t0;
+    c.lastInteraction = this.timeOrigin + t0;
     const fast = this.fastScratch;
     if (fast.length !== 0) fast.length = 0; // left over by a batch that threw
     this.batchFast = fast;
@@ -370,6 +370,8 @@ export class Server implements KeyspaceEvents {
   /** The array batchFast uses (a read batch never starts inside another). */
   private readonly fastScratch: Command[] = [];
   batchTimedUsec = 0;
+  /** performance.timeOrigin (a getter that allocates on every read) */
+  private readonly timeOrigin = performance.timeOrigin;
   /** client-query-buffer-limit, read on every socket read */
   private queryBufferLimit = 0;
   /** performance.now() when the innermost command in call() started; 0 when it runs untimed. */

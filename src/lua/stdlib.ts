@@ -113,8 +113,16 @@ export function luaToString(L: LuaState, idx: number): void {
   }
 }
 
+const tostringK = (): number => 1;
+
 const luaB_tostring: CFn = (L) => {
   lauxlib.luaL_checkany(L, 1);
+  // a __tostring is called with lua_callk, so that a script looping in one can give way
+  if (lauxlib.luaL_getmetafield(L, 1, '__tostring') !== LUA_TNIL) {
+    lua.lua_pushvalue(L, 1);
+    lua.lua_callk(L, 1, 1, null, tostringK);
+    return 1;
+  }
   luaToString(L, 1);
   return 1;
 };

@@ -621,6 +621,9 @@ export const coroutines: DiffCase[] = [
   s("local co = coroutine.create(function() local s = 0 for i = 1, 300000 do s = s + i end coroutine.yield(s) return 'done' end) local _, a = coroutine.resume(co) local _, b = coroutine.resume(co) return {tostring(a), b}"),
   s("local function gen(n) return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) end local s = 0 for v in gen(10) do s = s + v end return s"),
   s("local co = coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end) end) return {coroutine.resume(co)}"),
+  s("return {tostring(setmetatable({}, {__tostring = function() return 42 end})), type(tostring(setmetatable({}, {__tostring = function() return {} end})))}"),
+  s("return {pcall(tostring, setmetatable({}, {__tostring = function() error('no') end}))}"),
+  s("local co = coroutine.create(function() return tostring(setmetatable({}, {__tostring = function() coroutine.yield(1) return 'x' end})) end) return {coroutine.resume(co)}"),
   // 5.1 cannot yield through any C function: pcall, xpcall, foreach, foreachi, gsub, sort
   s("local co = coroutine.create(function() local ok, e = pcall(function() coroutine.yield(1) end) return ok, e end) return {coroutine.resume(co)}"),
   s("local co = coroutine.create(function() return xpcall(function() coroutine.yield(1) end, function(e) return 'h:' .. e end) end) return {coroutine.resume(co)}"),

@@ -125,6 +125,7 @@ describe('SCRIPT KILL', () => {
       'table.foreach({a = 1}, function() while true do end end)',
       'table.foreachi({1, 2}, function() while true do end end)',
       "string.gsub('abc', '%w', function(c) while true do end end)",
+      'tostring(setmetatable({}, {__tostring = function() while true do end end}))',
     ]) {
       const sink = new RecordingSink(2);
       const c = engine.compile(body);
@@ -184,12 +185,12 @@ describe('running out of memory', () => {
     expect(evalScript(engine, 'return 1 + 1')).toBe(2);
   });
 
-  it('raises a catchable error where the script cannot give way (a __tostring metamethod)', () => {
+  it('raises a catchable error where the script cannot give way (a __lt metamethod inside table.sort)', () => {
     let exhausted = false;
     const engine = new LuaEngine({ memoryExhausted: () => exhausted });
     const host = new FakeHost();
     const body =
-      "local ok, e = pcall(tostring, setmetatable({}, {__tostring = function() local x = 0 for j = 1, 1000000 do x = x + j end return 'x' end})) return {tostring(ok), e}";
+      "local mt = {__lt = function(a, b) local x = 0 for j = 1, 200 do x = x + j end return a.v < b.v end} local t = {} for i = 1, 2000 do t[i] = setmetatable({v = (i * 7919) % 2003}, mt) end local ok, e = pcall(table.sort, t) return {tostring(ok), e}";
     const sink = new RecordingSink(2);
     const c = engine.compile(body);
     if (!c.ok) throw new Error(c.error);

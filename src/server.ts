@@ -433,7 +433,12 @@ export class Server implements KeyspaceEvents {
     for (let i = 0; i < q.length; i++) {
       const cl = q[i];
       cl.flushQueued = false;
-      this.writeOut(cl);
+      try {
+        this.writeOut(cl);
+      } catch (e) {
+        // one broken socket must not keep the others' replies (or its own flag) stuck
+        this.log('warning', `write to client id=${cl.id} failed: ${(e as Error)?.message ?? e}`);
+      }
     }
     q.length = 0;
   };

@@ -46,6 +46,31 @@ describeDifferential(
       ]);
     });
 
+    it('each run gets KEYS and ARGV as given, whatever the last script did to its own', async () => {
+      const sha = "return {#KEYS, #ARGV, KEYS[1], KEYS[2], ARGV[1], ARGV[2], tostring(getmetatable(KEYS)), tostring(rawget(KEYS, 'x')), tostring(rawget(ARGV, 3))}";
+      const probe = (keys: string[], args: string[]) => ['EVAL', sha, String(keys.length), ...keys, ...args];
+      await d().seq([
+        probe(['a'], ['1']),
+        ['EVAL', "KEYS[1] = 'changed' ARGV[1] = 'x' return {KEYS[1], ARGV[1]}", '1', 'a', '1'],
+        probe(['a'], ['1']),
+        ['EVAL', "setmetatable(KEYS, {__index = function() return 'mt' end}) return KEYS[5]", '1', 'a'],
+        probe(['a'], []),
+        ['EVAL', "KEYS.x = 1 ARGV[3] = 'three' return 1", '1', 'a', '1', '2'],
+        probe(['a'], ['1', '2']),
+        ['EVAL', "KEYS[2] = 'b' return #KEYS", '1', 'a'],
+        probe(['a'], []),
+        ['EVAL', 'table.remove(KEYS) return #KEYS', '2', 'a', 'b'],
+        probe(['a', 'b'], ['x', 'y']),
+        ['EVAL', 'KEYS[1] = nil ARGV[2] = nil return {#KEYS, #ARGV}', '2', 'a', 'b', 'x', 'y'],
+        probe(['a', 'b'], ['x', 'y']),
+        probe(['c', 'd'], ['z']),
+        probe([], []),
+        ['EVAL', "return redis.call('set', KEYS[1], ARGV[1])", '1', 'k\u0000bin', 'v\u00ff'],
+        ['EVAL', "KEYS[1] = 'other' return redis.call('get', 'k\u0000bin')", '1', 'k\u0000bin'],
+        ['EVAL', 'return redis.call(ARGV[1], KEYS[1])', '1', 'k\u0000bin', 'get'],
+      ]);
+    });
+
     it('runs commands through dispatch with the script rules', async () => {
       await d().seq([
         ['EVAL', "redis.call('select','3') redis.call('set','x','1') return 1", '0'],

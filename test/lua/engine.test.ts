@@ -94,24 +94,30 @@ describe('running in slices', () => {
 });
 
 describe('SCRIPT KILL', () => {
+  /** Runs a script that gives way at every hook point and kills it at the given slice. */
+  const killAt = (engine: LuaEngine, body: string, at: number): { slices: number; done: boolean; result: unknown } => {
+    const sink = new RecordingSink(2);
+    const c = engine.compile(body);
+    if (!c.ok) throw new Error(c.error);
+    const run = engine.start(c.ref, [], [], new FakeHost(), sink, sha1Hex(body));
+    let slices = 0;
+    while (!run.step(() => true)) {
+      if (++slices === at) {
+        run.kill();
+        break;
+      }
+    }
+    engine.release(c.ref);
+    return { slices, done: run.done, result: sink.result };
+  };
+  const killed = (body: string, line = 1) => ({ err: `ERR Script killed by user with SCRIPT KILL... script: ${sha1Hex(body)}, on @user_script:${line}.` });
+
   it('ends a suspended run with the kill error, and pcall cannot swallow it', () => {
     const engine = new LuaEngine();
     for (const body of ['while true do end', 'local x = 0\nwhile true do pcall(function() x = x + 1 end) end', 'local co = coroutine.wrap(function() while true do end end)\nco()']) {
-      const sink = new RecordingSink(2);
-      const c = engine.compile(body);
-      if (!c.ok) throw new Error(c.error);
-      const run = engine.start(c.ref, [], [], new FakeHost(), sink, sha1Hex(body));
-      let slices = 0;
-      while (!run.step(() => true)) {
-        if (++slices === 5) {
-          run.kill();
-          break;
-        }
-      }
-      expect(run.done).toBe(true);
-      const line = body.split('\n').length;
-      expect(sink.result).toEqual({ err: `ERR Script killed by user with SCRIPT KILL... script: ${sha1Hex(body)}, on @user_script:${line}.` });
-      engine.release(c.ref);
+      const r = killAt(engine, body, 5);
+      expect(r.done).toBe(true);
+      expect(r.result).toEqual(killed(body, body.split('\n').length));
     }
     // the engine is still usable afterwards
     expect(evalScript(engine, "return 'alive'")).toBe('alive');
@@ -127,20 +133,9 @@ describe('SCRIPT KILL', () => {
       "string.gsub('abc', '%w', function(c) while true do end end)",
       'tostring(setmetatable({}, {__tostring = function() while true do end end}))',
     ]) {
-      const sink = new RecordingSink(2);
-      const c = engine.compile(body);
-      if (!c.ok) throw new Error(c.error);
-      const run = engine.start(c.ref, [], [], new FakeHost(), sink, sha1Hex(body));
-      let slices = 0;
-      while (!run.step(() => true)) {
-        if (++slices === 20) {
-          run.kill();
-          break;
-        }
-      }
-      expect(slices, body).toBe(20);
-      expect(sink.result).toEqual({ err: `ERR Script killed by user with SCRIPT KILL... script: ${sha1Hex(body)}, on @user_script:1.` });
-      engine.release(c.ref);
+      const r = killAt(engine, body, 20);
+      expect(r.slices, body).toBe(20);
+      expect(r.result).toEqual(killed(body));
     }
   });
 

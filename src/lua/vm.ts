@@ -373,10 +373,16 @@ export class LuaEngine {
         pushLatin1(L, MSG_YIELD_BOUNDARY);
         return lua.lua_error(L);
       }
-      // 5.1 cannot yield through a C function (pcall, table.sort's comparator...), though
-      // our library functions are resumable so that the hook can give way inside them
+      // 5.1 cannot yield through a C function (pcall, table.sort's comparator...) nor through
+      // a Lua function that a metamethod or a generic for's iterator call started (5.1 makes
+      // those calls at C level). Ours are resumable so that the hook can give way in them;
+      // a script's own yield still gets 5.1's error. A Lua frame called by Lua code was
+      // started by a metamethod or iterator call unless its caller stands on a CALL.
       for (let ci = L.ci.previous; ci !== null && ci !== L.base_ci; ci = ci.previous) {
-        if ((ci.callstatus & CIST_LUA) === 0) {
+        const caller = ci.previous;
+        const viaMeta =
+          caller !== null && caller !== L.base_ci && (caller.callstatus & CIST_LUA) !== 0 && !isCall(caller.l_code[caller.l_savedpc - 1].opcode);
+        if ((ci.callstatus & CIST_LUA) === 0 || viaMeta) {
           pushLatin1(L, MSG_YIELD_BOUNDARY);
           return lua.lua_error(L);
         }
@@ -1341,6 +1347,8 @@ class NameStrings {
 
 const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
 const CIST_LUA: number = lstate.CIST_LUA;
+/** fengari 0.1.5's OP_CALL and OP_TAILCALL (lopcodes.js) */
+const isCall = (op: number): boolean => op === 36 || op === 37;
 
 /** Mark a table (a fengari Table object) and everything reachable from it readonly. */
 function markReadonly(t: any): void {

@@ -624,6 +624,13 @@ export const coroutines: DiffCase[] = [
   s("return {tostring(setmetatable({}, {__tostring = function() return 42 end})), type(tostring(setmetatable({}, {__tostring = function() return {} end})))}"),
   s("return {pcall(tostring, setmetatable({}, {__tostring = function() error('no') end}))}"),
   s("local co = coroutine.create(function() return tostring(setmetatable({}, {__tostring = function() coroutine.yield(1) return 'x' end})) end) return {coroutine.resume(co)}"),
+  // nor through a metamethod or a generic for's iterator (5.1 calls them at C level)
+  s("local co = coroutine.create(function() local t = setmetatable({}, {__index = function() coroutine.yield(1) return 2 end}) return t.x end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() local t = setmetatable({}, {__add = function() coroutine.yield(1) return 2 end}) return t + 1 end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() local t = setmetatable({}, {__call = function() coroutine.yield(1) return 2 end}) return t() end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() for x in function() coroutine.yield(1) end do end return 3 end) return {coroutine.resume(co)}"),
+  s("local co = coroutine.create(function() local t = setmetatable({}, {__index = function(_, k) return k .. '!' end}) coroutine.yield(t.a) return t.b end) local a, b = coroutine.resume(co) local c, d = coroutine.resume(co) return {a, b, c, d}"),
+  s("local co = coroutine.wrap(function() for i, v in ipairs({7, 8}) do coroutine.yield(v) end return 0 end) return {co(), co(), co()}"),
   // 5.1 cannot yield through any C function: pcall, xpcall, foreach, foreachi, gsub, sort
   s("local co = coroutine.create(function() local ok, e = pcall(function() coroutine.yield(1) end) return ok, e end) return {coroutine.resume(co)}"),
   s("local co = coroutine.create(function() return xpcall(function() coroutine.yield(1) end, function(e) return 'h:' .. e end) end) return {coroutine.resume(co)}"),

@@ -729,17 +729,17 @@ function* auxsort(L: LuaState, l: number, u: number, comparator: boolean): Gener
     let j: number;
     lua.lua_rawgeti(L, 1, l);
     lua.lua_rawgeti(L, 1, u);
-    if (comparator ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, l, u);
+    if (comparator || sharedLt(L, -1, -2) ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, l, u);
     else lua.lua_pop(L, 2);
     if (u - l === 1) break;
     i = Math.floor((l + u) / 2);
     lua.lua_rawgeti(L, 1, i);
     lua.lua_rawgeti(L, 1, l);
-    if (comparator ? yield pair(-2, -1) : less(L, -2, -1)) set2(L, i, l);
+    if (comparator || sharedLt(L, -2, -1) ? yield pair(-2, -1) : less(L, -2, -1)) set2(L, i, l);
     else {
       lua.lua_pop(L, 1);
       lua.lua_rawgeti(L, 1, u);
-      if (comparator ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, i, u);
+      if (comparator || sharedLt(L, -1, -2) ? yield pair(-1, -2) : less(L, -1, -2)) set2(L, i, u);
       else lua.lua_pop(L, 2);
     }
     if (u - l === 2) break;
@@ -752,13 +752,13 @@ function* auxsort(L: LuaState, l: number, u: number, comparator: boolean): Gener
     for (;;) {
       for (;;) {
         lua.lua_rawgeti(L, 1, ++i);
-        if (!(comparator ? yield pair(-1, -2) : less(L, -1, -2))) break;
+        if (!(comparator || sharedLt(L, -1, -2) ? yield pair(-1, -2) : less(L, -1, -2))) break;
         if (i > u) lauxlib.luaL_error(L, 'invalid order function for sorting');
         lua.lua_pop(L, 1);
       }
       for (;;) {
         lua.lua_rawgeti(L, 1, --j);
-        if (!(comparator ? yield pair(-3, -1) : less(L, -3, -1))) break;
+        if (!(comparator || sharedLt(L, -3, -1) ? yield pair(-3, -1) : less(L, -3, -1))) break;
         if (j < l) lauxlib.luaL_error(L, 'invalid order function for sorting');
         lua.lua_pop(L, 1);
       }
@@ -789,17 +789,51 @@ function pair(a: number, b: number): number {
   return -a * 4 - b;
 }
 
+/**
+ * 5.1's lua_lessthan for what reaches it here: two numbers or two strings compare, anything
+ * else is luaG_ordererror (a shared __lt went to the driver through sharedLt). 5.1 tells
+ * "two X values" from "X with Y" by the third letter of the type names only.
+ */
 function less(L: LuaState, a: number, b: number): boolean {
-  return lua.lua_compare(L, a, b, lua.LUA_OPLT) === 1;
+  const ta = lua.lua_type(L, a);
+  if (ta === lua.lua_type(L, b) && (ta === LUA_TNUMBER || ta === LUA_TSTRING)) return lua.lua_compare(L, a, b, lua.LUA_OPLT) === 1;
+  const n1 = typename(L, a);
+  const n2 = typename(L, b);
+  // raised from C (sort): no position prefix, unlike luaL_error
+  pushLatin1(L, n1.charCodeAt(2) === n2.charCodeAt(2) ? `attempt to compare two ${n1} values` : `attempt to compare ${n1} with ${n2}`);
+  return lua.lua_error(L);
+}
+
+/**
+ * Whether comparing these two values calls a Lua __lt (two tables or userdata sharing one,
+ * 5.1's call_orderTM): the driver then calls it with lua_callk like a comparator, so a
+ * script looping in it can still give way. Anything else compares in place.
+ */
+function sharedLt(L: LuaState, a: number, b: number): boolean {
+  const t = lua.lua_type(L, a);
+  if ((t !== LUA_TTABLE && t !== lua.LUA_TUSERDATA) || lua.lua_type(L, b) !== t) return false;
+  const A = lua.lua_absindex(L, a);
+  const B = lua.lua_absindex(L, b);
+  if (lauxlib.luaL_getmetafield(L, A, '__lt') === LUA_TNIL) return false;
+  if (lauxlib.luaL_getmetafield(L, B, '__lt') === LUA_TNIL) {
+    lua.lua_pop(L, 1);
+    return false;
+  }
+  const same = lua.lua_rawequal(L, -1, -2);
+  lua.lua_pop(L, 2);
+  return same;
 }
 
 /** Answers auxsort's comparisons until it ends; `answer` is the pending one's result, if any. */
 function sortRun(L: LuaState, gen: Generator<number, void, boolean>, answer: boolean | undefined): number {
   let r = answer === undefined ? gen.next() : gen.next(answer);
   while (!r.done) {
-    // the comparator, then the two values (each push shifts the relative indices by one)
-    lua.lua_pushvalue(L, 2);
-    lua.lua_pushvalue(L, -Math.floor(r.value / 4) - 1);
+    // the comparator (or the values' shared __lt), then the two values (each push shifts
+    // the relative indices by one)
+    const a = -Math.floor(r.value / 4);
+    if (!lua.lua_isnil(L, 2)) lua.lua_pushvalue(L, 2);
+    else lauxlib.luaL_getmetafield(L, a, '__lt');
+    lua.lua_pushvalue(L, a - 1);
     lua.lua_pushvalue(L, -(r.value % 4) - 2);
     lua.lua_callk(L, 2, 1, gen, sortK);
     const lt = lua.lua_toboolean(L, -1);

@@ -624,6 +624,11 @@ export const coroutines: DiffCase[] = [
   s("return {tostring(setmetatable({}, {__tostring = function() return 42 end})), type(tostring(setmetatable({}, {__tostring = function() return {} end})))}"),
   s("return {pcall(tostring, setmetatable({}, {__tostring = function() error('no') end}))}"),
   s("local co = coroutine.create(function() return tostring(setmetatable({}, {__tostring = function() coroutine.yield(1) return 'x' end})) end) return {coroutine.resume(co)}"),
+  s("local calls = {} local mt = {__lt = function(a, b) calls[#calls + 1] = a.v .. '<' .. b.v return a.v < b.v end} local t = {} for i = 1, 12 do t[i] = setmetatable({v = (i * 7) % 13}, mt) end table.sort(t) local r = {} for i = 1, 12 do r[i] = t[i].v end return {table.concat(r, ','), table.concat(calls, ' ')}"),
+  s("local t = {setmetatable({}, {__lt = function() return true end}), setmetatable({}, {__lt = function() return true end})} return {pcall(table.sort, t)}"),
+  s("local mt = {__lt = function(a, b) return a.v > b.v end} local t = {setmetatable({v = 1}, mt), setmetatable({v = 2}, mt), 5} return {pcall(table.sort, t)}"),
+  s("local mt = {__lt = function(a, b) error('lt ' .. a.v) end} local t = {setmetatable({v = 1}, mt), setmetatable({v = 2}, mt)} return {pcall(table.sort, t)}"),
+  s("local co = coroutine.create(function() local mt = {__lt = function(a, b) coroutine.yield(1) return true end} table.sort({setmetatable({}, mt), setmetatable({}, mt)}) end) return {coroutine.resume(co)}"),
   // nor through a metamethod or a generic for's iterator (5.1 calls them at C level)
   s("local co = coroutine.create(function() local t = setmetatable({}, {__index = function() coroutine.yield(1) return 2 end}) return t.x end) return {coroutine.resume(co)}"),
   s("local co = coroutine.create(function() local t = setmetatable({}, {__add = function() coroutine.yield(1) return 2 end}) return t + 1 end) return {coroutine.resume(co)}"),

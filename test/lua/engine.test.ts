@@ -132,6 +132,7 @@ describe('SCRIPT KILL', () => {
       'table.foreachi({1, 2}, function() while true do end end)',
       "string.gsub('abc', '%w', function(c) while true do end end)",
       'tostring(setmetatable({}, {__tostring = function() while true do end end}))',
+      'local mt = {__lt = function(a, b) while true do end end} table.sort({setmetatable({}, mt), setmetatable({}, mt)})',
     ]) {
       const r = killAt(engine, body, 20);
       expect(r.slices, body).toBe(20);
@@ -180,12 +181,12 @@ describe('running out of memory', () => {
     expect(evalScript(engine, 'return 1 + 1')).toBe(2);
   });
 
-  it('raises a catchable error where the script cannot give way (a __lt metamethod inside table.sort)', () => {
+  it('raises a catchable error where the script cannot give way (__index of a gsub replacement table)', () => {
     let exhausted = false;
     const engine = new LuaEngine({ memoryExhausted: () => exhausted });
     const host = new FakeHost();
     const body =
-      "local mt = {__lt = function(a, b) local x = 0 for j = 1, 200 do x = x + j end return a.v < b.v end} local t = {} for i = 1, 2000 do t[i] = setmetatable({v = (i * 7919) % 2003}, mt) end local ok, e = pcall(table.sort, t) return {tostring(ok), e}";
+      "local repl = setmetatable({}, {__index = function(_, k) local x = 0 for j = 1, 2000 do x = x + j end return k end}) local ok, e = pcall(string.gsub, string.rep('a', 3000), 'a', repl) return {tostring(ok), e}";
     const sink = new RecordingSink(2);
     const c = engine.compile(body);
     if (!c.ok) throw new Error(c.error);

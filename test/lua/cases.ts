@@ -629,6 +629,11 @@ export const coroutines: DiffCase[] = [
   s("local mt = {__lt = function(a, b) return a.v > b.v end} local t = {setmetatable({v = 1}, mt), setmetatable({v = 2}, mt), 5} return {pcall(table.sort, t)}"),
   s("local mt = {__lt = function(a, b) error('lt ' .. a.v) end} local t = {setmetatable({v = 1}, mt), setmetatable({v = 2}, mt)} return {pcall(table.sort, t)}"),
   s("local co = coroutine.create(function() local mt = {__lt = function(a, b) coroutine.yield(1) return true end} table.sort({setmetatable({}, mt), setmetatable({}, mt)}) end) return {coroutine.resume(co)}"),
+  s("return {string.gsub('abcab', '%w', setmetatable({a = 'A'}, {__index = function(t, k) return k == 'b' and 'B' or nil end}))}"),
+  s("return {string.gsub('abc', '%w', setmetatable({}, {__index = setmetatable({b = 'x'}, {__index = function(_, k) return k .. k end})}))}"),
+  s("return {pcall(string.gsub, 'abc', '%w', setmetatable({}, {__index = function() return {} end}))}"),
+  s("return {pcall(string.gsub, 'abc', '(%w)', setmetatable({}, {__index = function(t, k) error('no ' .. k) end}))}"),
+  s("local co = coroutine.create(function() return string.gsub('ab', '%w', setmetatable({}, {__index = function() coroutine.yield(1) return 'x' end})) end) return {coroutine.resume(co)}"),
   // nor through a metamethod or a generic for's iterator (5.1 calls them at C level)
   s("local co = coroutine.create(function() local t = setmetatable({}, {__index = function() coroutine.yield(1) return 2 end}) return t.x end) return {coroutine.resume(co)}"),
   s("local co = coroutine.create(function() local t = setmetatable({}, {__add = function() coroutine.yield(1) return 2 end}) return t + 1 end) return {coroutine.resume(co)}"),

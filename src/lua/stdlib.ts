@@ -720,8 +720,8 @@ function set2(L: LuaState, i: number, j: number): void {
  * Lua 5.1's auxsort (same comparisons in the same order, so the same results for
  * inconsistent comparators), as a generator. With a comparator each comparison
  * "is s[a] < s[b]?" (two stack indices) is yielded to the driver (sortRun), which calls the
- * comparator with lua_callk so that the hook can give way inside it; without one the
- * generator compares in place and never suspends.
+ * comparator (or the values' shared __lt) with lua_callk so that the hook can give way
+ * inside it; numbers and strings are compared in place without suspending.
  */
 function* auxsort(L: LuaState, l: number, u: number, comparator: boolean): Generator<number, void, boolean> {
   while (l < u) {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { Server } from '../src/server.ts';
 
 const require = createRequire(import.meta.url);
-const meta = (require('../src/commands/meta.json') as { commands: Record<string, { info: unknown[]; docs: { m: unknown[] } | null }> }).commands;
+const meta = (require('../src/core/meta.json') as { commands: Record<string, { info: unknown[]; docs: { m: unknown[] } | null }> }).commands;
 
 function docField(docs: { m: unknown[] } | null, key: string): unknown {
   if (!docs) return undefined;

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/commands/meta.json from a real redis-server 7.0.15: for every command,
+ * Regenerates src/core/meta.json from a real redis-server 7.0.15: for every command,
  * the RESP3 replies of COMMAND INFO and COMMAND DOCS as a tagged tree. The command table
  * reads arity, flags, key specs and ACL categories from it, and COMMAND INFO/DOCS replay it.
  * Run: npx tsx scripts/gen-command-meta.ts
@@ -39,6 +39,6 @@ const ver = (await c.command('INFO', 'server')) as { verbatim: string } | string
 console.log(`redis: ${(typeof ver === 'string' ? ver : ver.verbatim).match(/redis_version:(\S+)/)?.[1]}; ${names.length} commands`);
 // Wrapped in one top-level key: bundlers turn top-level JSON keys into named exports, and
 // a command named `eval` is not a legal export binding in strict mode.
-fs.writeFileSync(new URL('../src/commands/meta.json', import.meta.url), JSON.stringify({ commands: out }));
+fs.writeFileSync(new URL('../src/core/meta.json', import.meta.url), JSON.stringify({ commands: out }));
 c.close();
 await oracle.stop();

@@ -1,5 +1,5 @@
 /**
- * Regenerates src/config-defaults.json: CONFIG GET * of a real redis-server 7.0.15 started
+ * Regenerates src/core/config-defaults.json: CONFIG GET * of a real redis-server 7.0.15 started
  * with no config file, so redmoon's CONFIG GET shows the same parameters and defaults.
  * Run: npx tsx scripts/gen-config-defaults.ts
  */
@@ -21,7 +21,7 @@ out['unixsocket'] = '';
 out['dir'] = '';
 out['save'] = '3600 1 300 100 60 10000';
 out['loglevel'] = 'notice';
-fs.writeFileSync(new URL('../src/config-defaults.json', import.meta.url), JSON.stringify(out, null, 1) + '\n');
+fs.writeFileSync(new URL('../src/core/config-defaults.json', import.meta.url), JSON.stringify(out, null, 1) + '\n');
 console.log(`${pairs.length} parameters`);
 c.close();
 await oracle.stop();

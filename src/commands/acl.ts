@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ReplyError, ERR, cstr } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
@@ -18,7 +18,7 @@ import {
   commandsInCategory,
   hasSpaces,
   type Selector,
-} from '../acl.ts';
+} from '../core/acl.ts';
 
 function subcommandError(argv: string[]): ReplyError {
   return new ReplyError(

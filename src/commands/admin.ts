@@ -1,7 +1,7 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { commands as commandCmds } from './command.ts';

@@ -1,9 +1,9 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import type { RedisValue } from '../keyspace/db.ts';
-import { parseTimeout } from '../blocking.ts';
+import { parseTimeout } from '../core/blocking.ts';
 import { is } from './args.ts';
 import { parseIntArg } from '../util/numbers.ts';
 import { listPop, listMove, parseMpop } from './lists.ts';

@@ -1,14 +1,14 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
-import type { Server } from '../server.ts';
+import type { Client } from '../core/client.ts';
+import type { ServerState } from '../core/state.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { validateClientName } from './connection.ts';
-import { ClientPause } from '../pause.ts';
-import type { TrackingState } from '../tracking.ts';
+import { ClientPause } from '../core/pause.ts';
+import type { TrackingState } from '../core/tracking.ts';
 
 type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
 
@@ -65,7 +65,7 @@ export function clientInfoLine(c: Client): string {
   );
 }
 
-function clientsById(server: Server): Client[] {
+function clientsById(server: ServerState): Client[] {
   return [...server.clients.values()].sort((a, b) => a.id - b.id);
 }
 

@@ -1,9 +1,9 @@
 import net from 'node:net';
-import metaJson from './meta.json' with { type: 'json' };
+import metaJson from '../core/meta.json' with { type: 'json' };
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client, BlockState } from '../client.ts';
+import type { Client, BlockState } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { Handler, HandlerTable } from './types.ts';
+import type { Handler, HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { commands as keys } from './keys.ts';

@@ -1,13 +1,13 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { Command, HandlerTable } from './types.ts';
-import type { CommandTable } from './table.ts';
+import type { Command, HandlerTable } from '../core/types.ts';
+import type { CommandTable } from '../core/table.ts';
 import { is } from './args.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
-import { keysFromSpecs, mapGet, flagSet, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
+import { keysFromSpecs, mapGet, flagSet, specFlags, type KeyRef, type Tree } from '../core/keyspecs.ts';
 
 
 /**

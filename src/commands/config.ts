@@ -1,15 +1,15 @@
 import schemaJson from './config-schema.json' with { type: 'json' };
 import fs from 'node:fs';
 import { ReplyError, ERR, cstr } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
-import type { Config } from '../config.ts';
+import type { HandlerTable } from '../core/types.ts';
+import type { Config } from '../core/config.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64, parseDouble } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { resetStats } from './info.ts';
-import { parseKeyspaceEvents, formatKeyspaceEvents } from '../notify.ts';
+import { parseKeyspaceEvents, formatKeyspaceEvents } from '../core/notify.ts';
 
 /** One parameter as described by src/commands/config-schema.json (scripts/gen-config-schema.ts). */
 interface Param {

@@ -1,10 +1,10 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseIntArg } from '../util/numbers.ts';
-import { ACL_DENIED_AUTH } from '../acl.ts';
+import { ACL_DENIED_AUTH } from '../core/acl.ts';
 import { clientInfoLine } from './client.ts';
 
 // PING [message]

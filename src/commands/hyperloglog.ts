@@ -1,7 +1,7 @@
 import { ReplyError, cstr } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import {
   HLL_INVALID_ERR,
   HLL_WRONGTYPE_ERR,

@@ -1,4 +1,4 @@
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { commands as connection } from './connection.ts';
 import { commands as strings } from './strings.ts';
 import { commands as bitmaps } from './bitmaps.ts';

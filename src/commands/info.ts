@@ -1,10 +1,10 @@
 import os from 'node:os';
 import packageJson from '../../package.json' with { type: 'json' };
 import { randomBytes } from 'node:crypto';
-import type { Client } from '../client.ts';
-import type { Server } from '../server.ts';
+import type { Client } from '../core/client.ts';
+import type { ServerState } from '../core/state.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { scriptingInfo } from '../lua/scripting.ts';
 
 const REDMOON_VERSION: string = packageJson.version;
@@ -18,7 +18,7 @@ interface InfoState {
 
 const STATE = Symbol('info-state');
 
-function state(server: Server): InfoState {
+function state(server: ServerState): InfoState {
   const s = server as unknown as { [STATE]?: InfoState };
   let st = s[STATE];
   if (!st) {
@@ -41,9 +41,9 @@ export function bytesToHuman(n: number): string {
   return `${v.toFixed(2)}${units[i]}`;
 }
 
-type Section = (server: Server, c: Client) => string[];
+type Section = (server: ServerState, c: Client) => string[];
 
-function serverSection(server: Server): string[] {
+function serverSection(server: ServerState): string[] {
   const now = Date.now();
   const up = Math.floor((now - server.startTime) / 1000);
   const hz = server.config.get('hz');
@@ -76,13 +76,13 @@ function serverSection(server: Server): string[] {
   ];
 }
 
-function blockedCount(server: Server): number {
+function blockedCount(server: ServerState): number {
   let n = 0;
   for (const c of server.clients.values()) if (c.blocked !== null) n++;
   return n;
 }
 
-function clientsSection(server: Server): string[] {
+function clientsSection(server: ServerState): string[] {
   const tracking = server.tracking.clients;
   return [
     `connected_clients:${server.clients.size}`,
@@ -96,7 +96,7 @@ function clientsSection(server: Server): string[] {
   ];
 }
 
-function memorySection(server: Server): string[] {
+function memorySection(server: ServerState): string[] {
   const mu = process.memoryUsage();
   const used = mu.heapUsed + mu.external;
   const st = state(server);
@@ -162,7 +162,7 @@ function memorySection(server: Server): string[] {
   ];
 }
 
-function persistenceSection(server: Server): string[] {
+function persistenceSection(server: ServerState): string[] {
   return [
     'loading:0',
     'async_loading:0',
@@ -197,7 +197,7 @@ function persistenceSection(server: Server): string[] {
   ];
 }
 
-function statsSection(server: Server): string[] {
+function statsSection(server: ServerState): string[] {
   const s = server.stats;
   const ps = server.pubsub;
   return [
@@ -254,7 +254,7 @@ function statsSection(server: Server): string[] {
   ];
 }
 
-function replicationSection(server: Server): string[] {
+function replicationSection(server: ServerState): string[] {
   return [
     'role:master',
     'connected_slaves:0',
@@ -284,7 +284,7 @@ function cpuSection(): string[] {
   ];
 }
 
-function commandstatsSection(server: Server): string[] {
+function commandstatsSection(server: ServerState): string[] {
   const lines: string[] = [];
   for (const cmd of server.table.all()) {
     const s = cmd.stats;
@@ -298,12 +298,12 @@ function commandstatsSection(server: Server): string[] {
   return lines;
 }
 
-function errorstatsSection(server: Server): string[] {
+function errorstatsSection(server: ServerState): string[] {
   const codes = [...server.stats.errors.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return codes.map((code) => `errorstat_${code}:count=${server.stats.errors.get(code)}`);
 }
 
-function latencystatsSection(server: Server): string[] {
+function latencystatsSection(server: ServerState): string[] {
   const pcts = server.config
     .get('latency-tracking-info-percentiles')
     .split(' ')
@@ -336,7 +336,7 @@ function avgTtl(expires: Map<string, number>): number {
   return n === 0 ? 0 : Math.floor(sum / n);
 }
 
-function keyspaceSection(server: Server): string[] {
+function keyspaceSection(server: ServerState): string[] {
   const lines: string[] = [];
   for (const db of server.dbs) {
     if (db.size === 0) continue;
@@ -365,7 +365,7 @@ const SECTIONS: [string, string, Section][] = [
 const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace']);
 
 /** The INFO text for the requested section names (no names: the default set). */
-export function infoString(server: Server, c: Client, names: string[]): string {
+export function infoString(server: ServerState, c: Client, names: string[]): string {
   const wanted = new Set<string>();
   if (names.length === 0) for (const s of DEFAULT) wanted.add(s);
   for (const raw of names) {
@@ -391,7 +391,7 @@ function info(c: Client, argv: string[], out: ReplySink): void {
 }
 
 /** CONFIG RESETSTAT: zeroes INFO stats, command stats and error stats. */
-export function resetStats(server: Server): void {
+export function resetStats(server: ServerState): void {
   const s = server.stats;
   s.connectionsReceived = 0;
   s.commandsProcessed = 0;

@@ -1,5 +1,5 @@
 import { ReplyError } from '../errors.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { replyHelp } from './help.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { ReplyError } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
-import type { SubKind } from '../pubsub.ts';
+import type { HandlerTable } from '../core/types.ts';
+import type { SubKind } from '../core/pubsub.ts';
 import { globMatch } from '../util/glob.ts';
 
 function subscribeGeneric(kind: SubKind) {

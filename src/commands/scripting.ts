@@ -2,9 +2,9 @@
  * Scripting commands: EVAL / EVALSHA (+ _RO), SCRIPT *, FUNCTION *, FCALL / FCALL_RO.
  * The run rules live in src/lua/scripting.ts, the Lua side in src/lua/.
  */
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { ERR, cstr } from '../errors.ts';
 import { replyHelp } from './help.ts';
 import { parseInt64 } from '../util/numbers.ts';

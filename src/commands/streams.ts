@@ -4,9 +4,9 @@
  */
 import { totalmem } from 'node:os';
 import { ReplyError, ERR, cstr } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseIntArg } from '../util/numbers.ts';
 import {

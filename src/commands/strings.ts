@@ -1,8 +1,8 @@
 import { ReplyError, ERR } from '../errors.ts';
 import { constants as bufferConstants } from 'node:buffer';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
+import type { HandlerTable } from '../core/types.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { intArg } from './args.ts';
 import {

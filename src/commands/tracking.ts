@@ -1,8 +1,8 @@
 import { ReplyError, ERR } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
-import type { TrackingState } from '../tracking.ts';
+import type { HandlerTable } from '../core/types.ts';
+import type { TrackingState } from '../core/tracking.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 

@@ -1,9 +1,9 @@
-import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../acl.ts';
+import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../core/acl.ts';
 import { ReplyError } from '../errors.ts';
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { HandlerTable } from './types.ts';
-import { call } from '../dispatch.ts';
+import type { HandlerTable } from '../core/types.ts';
+import { call } from '../core/dispatch.ts';
 
 // MULTI
 function multi(c: Client, _argv: string[], out: ReplySink): void {

@@ -5,7 +5,7 @@
  * Libraries keep insertion order (Redis lists them in its hash table's order, which
  * depends on a random seed, so no order is "the" order).
  */
-import type { Client } from '../client.ts';
+import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { LuaEngine, FUNCTION_FLAGS, type RegisteredFunction } from './vm.ts';
 import type { Scripting } from './scripting.ts';

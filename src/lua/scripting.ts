@@ -9,12 +9,12 @@
  * reply is written when the script ends.
  */
 import { createHash } from 'node:crypto';
-import type { Server } from '../server.ts';
-import type { Client } from '../client.ts';
-import type { Command } from '../commands/types.ts';
+import type { ServerState } from '../core/state.ts';
+import type { Client } from '../core/client.ts';
+import type { Command } from '../core/types.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import { call } from '../dispatch.ts';
-import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../acl.ts';
+import { call } from '../core/dispatch.ts';
+import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../core/acl.ts';
 import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
 import { sanitizeError } from './bridge.ts';
 import { Functions } from './functions.ts';
@@ -185,7 +185,7 @@ export class Scripting {
   /** the script being run, if any */
   running: RunningScript | null = null;
 
-  constructor(readonly server: Server) {
+  constructor(readonly server: ServerState) {
     server.config.watch('busy-reply-threshold', () => {
       this.busyThreshold = server.config.getInt('busy-reply-threshold');
     });
@@ -201,7 +201,7 @@ export class Scripting {
     aclCheck: (argv) => this.aclCheckCmd(this.running!.caller, argv),
   };
 
-  static of(server: Server): Scripting {
+  static of(server: ServerState): Scripting {
     const holder = server as unknown as { scripting: Scripting | null };
     if (!holder.scripting) holder.scripting = new Scripting(server);
     return holder.scripting;
@@ -538,7 +538,7 @@ export interface ScriptingInfo {
 }
 
 /** The scripting numbers INFO memory shows, without creating any scripting state. */
-export function scriptingInfo(server: Server): ScriptingInfo {
+export function scriptingInfo(server: ServerState): ScriptingInfo {
   const s = (server as unknown as { scripting?: Scripting | null }).scripting ?? null;
   let scriptsEvalMemory = 0;
   let cachedScripts = 0;

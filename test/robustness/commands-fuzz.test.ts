@@ -1,6 +1,6 @@
 import { test, expect, beforeAll, afterAll } from 'vitest';
 import { Server } from '../../src/server.ts';
-import type { Command } from '../../src/commands/types.ts';
+import type { Command } from '../../src/core/types.ts';
 import { ChildServer } from './child.ts';
 import { StrictConn, MalformedReply, encode } from './conn.ts';
 import { Rng } from '../property/harness.ts';

@@ -1,4 +1,4 @@
-import type { Command } from '../../src/commands/types.ts';
+import type { Command } from '../../src/core/types.ts';
 import type { Rng } from '../property/harness.ts';
 
 /** Random argument vectors for any command (shared by the robustness fuzzer and exploration). */

@@ -1,6 +1,6 @@
 import type { Client } from './client.ts';
-import type { RespWriter } from './resp/writer.ts';
-import { globMatch } from './util/glob.ts';
+import type { RespWriter } from '../resp/writer.ts';
+import { globMatch } from '../util/glob.ts';
 
 /** Which of the three subscription spaces a (un)subscribe works on. */
 export type SubKind = 'channel' | 'pattern' | 'shard';

@@ -1,5 +1,5 @@
 import type { ReplySink } from '../resp/sink.ts';
-import type { Client } from '../client.ts';
+import type { Client } from './client.ts';
 
 /**
  * A command handler: validates its own options, works on `c.db`, writes exactly one reply

@@ -1,5 +1,5 @@
-import type { Server } from './server.ts';
-import type { Database, RedisValue } from './keyspace/db.ts';
+import type { ServerState } from './state.ts';
+import type { Database, RedisValue } from '../keyspace/db.ts';
 
 /**
  * maxmemory eviction (Redis's performEvictions), active only when maxmemory is set.
@@ -16,7 +16,7 @@ export class Evictor {
   private freedEstimate = 0;
   private lastMeasured = 0;
 
-  constructor(private readonly server: Server) {}
+  constructor(private readonly server: ServerState) {}
 
   private used(): number {
     const mu = process.memoryUsage();

@@ -1,10 +1,10 @@
 import type net from 'node:net';
-import { RespWriter } from './resp/writer.ts';
-import type { ReplySink } from './resp/sink.ts';
-import type { Database } from './keyspace/db.ts';
-import type { Server } from './server.ts';
-import type { Command } from './commands/types.ts';
-import type { RequestParser } from './resp/parser.ts';
+import { RespWriter } from '../resp/writer.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { Database } from '../keyspace/db.ts';
+import type { ServerState } from './state.ts';
+import type { Command } from './types.ts';
+import type { RequestParser } from '../resp/parser.ts';
 import type { AclUser } from './acl.ts';
 
 /** A command queued between MULTI and EXEC. */
@@ -73,7 +73,7 @@ export class Client {
   tracking: unknown = null;
 
   constructor(
-    readonly server: Server,
+    readonly server: ServerState,
     readonly sock: net.Socket | null,
     id: number,
   ) {

@@ -1,8 +1,8 @@
-import { ReplyError, ERR, unknownCommand, unknownSubcommand } from './errors.ts';
+import { ReplyError, ERR, unknownCommand, unknownSubcommand } from '../errors.ts';
 import type { Client } from './client.ts';
-import type { Command } from './commands/types.ts';
-import type { ReplySink } from './resp/sink.ts';
-import type { CommandTable } from './commands/table.ts';
+import type { Command } from './types.ts';
+import type { ReplySink } from '../resp/sink.ts';
+import type { CommandTable } from './table.ts';
 import { aclCheck, aclLogDenial, aclDenialError } from './acl.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */

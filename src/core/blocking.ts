@@ -1,8 +1,8 @@
 import type { BlockState, Client } from './client.ts';
-import type { Database } from './keyspace/db.ts';
-import type { Server } from './server.ts';
-import { ReplyError } from './errors.ts';
-import { parseDouble } from './util/numbers.ts';
+import type { Database } from '../keyspace/db.ts';
+import type { ServerState } from './state.ts';
+import { ReplyError } from '../errors.ts';
+import { parseDouble } from '../util/numbers.ts';
 
 /** setTimeout's largest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -49,7 +49,7 @@ export class Waiter implements BlockState {
  * handleClientsBlockedOnKeys), plus timeouts and CLIENT UNBLOCK.
  */
 export class Blocking {
-  /** Number of blocked clients; Server.modified checks this before signalling. */
+  /** Number of blocked clients; ServerState.modified checks this before signalling. */
   waiting = 0;
   /** `${db}\0${key}` to its waiters in blocking order. */
   private readonly byKey = new Map<string, Set<Waiter>>();
@@ -57,7 +57,7 @@ export class Blocking {
   readonly ready = new Map<string, { db: Database; key: string }>();
   private serveScheduled = false;
 
-  constructor(private readonly server: Server) {}
+  constructor(private readonly server: ServerState) {}
 
   /** Blocks a client; input processing stops until it is served, times out or is unblocked. */
   block(c: Client, spec: WaitSpec): Waiter {

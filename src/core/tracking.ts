@@ -1,6 +1,6 @@
 import type { Client } from './client.ts';
-import type { Command } from './commands/types.ts';
-import type { Server } from './server.ts';
+import type { Command } from './types.ts';
+import type { ServerState } from './state.ts';
 import { pushTo } from './pubsub.ts';
 
 /** Per-client tracking state, kept in `Client.tracking` while tracking is on. */
@@ -33,7 +33,7 @@ const FLUSH = null;
  * `__redis__:invalidate`).
  */
 export class Tracking {
-  /** Number of clients with tracking on; Server.modified checks it before calling in. */
+  /** Number of clients with tracking on; ServerState.modified checks it before calling in. */
   clients = 0;
   /** Key name (all databases) to the ids of clients that may have cached it. */
   private readonly table = new Map<string, Set<number>>();
@@ -44,7 +44,7 @@ export class Tracking {
   private broadcastScheduled = false;
   private lastFlushSeq = -1;
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly server: ServerState) {
     server.clientClosedHooks.push((c) => this.disable(c));
   }
 

@@ -1,6 +1,6 @@
 import type { Client, BlockState } from './client.ts';
-import type { Command } from './commands/types.ts';
-import type { Server } from './server.ts';
+import type { Command } from './types.ts';
+import type { ServerState } from './state.ts';
 
 /**
  * CLIENT PAUSE state. While set on the server, dispatch postpones matching commands:
@@ -12,7 +12,7 @@ export class ClientPause {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly server: Server,
+    private readonly server: ServerState,
     public mode: 'write' | 'all',
     public endsAt: number,
   ) {

@@ -1,5 +1,5 @@
 import defaultsJson from './config-defaults.json' with { type: 'json' };
-import { ReplyError } from './errors.ts';
+import { ReplyError } from '../errors.ts';
 
 /** Pairs of names Redis 7.0 treats as one parameter (old name, new name). */
 const ALIASES: [string, string][] = [
@@ -36,7 +36,7 @@ export const IMMUTABLE = new Set([
 
 /**
  * Server configuration: every parameter Redis 7.0.15 has, with its default
- * (src/config-defaults.json), as strings; aliases stay in step. Listeners let
+ * (src/core/config-defaults.json), as strings; aliases stay in step. Listeners let
  * subsystems cache the values they read on hot paths.
  */
 export class Config {

@@ -5,14 +5,14 @@
  * AUTH/HELLO). Dispatch only calls `aclCheck` when `user.unrestricted` is false.
  */
 import { createHash } from 'node:crypto';
-import metaJson from './commands/meta.json' with { type: 'json' };
-import { keysFromSpecs, specFlags, type KeyRef, type Tree } from './commands/keyspecs.ts';
-import { keysFromProc } from './commands/command.ts';
-import { globMatch } from './util/glob.ts';
+import metaJson from './meta.json' with { type: 'json' };
+import { keysFromSpecs, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
+import { keysFromProc } from '../commands/command.ts';
+import { globMatch } from '../util/glob.ts';
 import type { Config } from './config.ts';
 import type { Client } from './client.ts';
-import type { Command } from './commands/types.ts';
-import { clientInfoLine } from './commands/client.ts';
+import type { Command } from './types.ts';
+import { clientInfoLine } from '../commands/client.ts';
 
 /** Redis's ACL categories, in its order (ACL CAT, and the order rules are described in). */
 export const ACL_CATEGORIES = [

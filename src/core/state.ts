@@ -1,0 +1,328 @@
+import type net from 'node:net';
+import { Client } from './client.ts';
+import type { Config } from './config.ts';
+import { Database, type KeyspaceEvents } from '../keyspace/db.ts';
+import type { CommandTable } from './table.ts';
+import type { Command } from './types.ts';
+import { processCommand } from './dispatch.ts';
+import { PubSub } from './pubsub.ts';
+import { Notifier } from './notify.ts';
+import { Evictor } from './evict.ts';
+import { Blocking } from './blocking.ts';
+import { Tracking } from './tracking.ts';
+import { Slowlog } from './slowlog.ts';
+import { feedMonitors } from './monitor.ts';
+import type { ClientPause } from './pause.ts';
+import { Acl } from './acl.ts';
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
+const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
+
+/** Server-wide counters for INFO stats. */
+export class Stats {
+  connectionsReceived = 0;
+  /** Commands that ran (Redis counts in call(): EXEC's and scripts' commands too, not rejected ones). */
+  commandsProcessed = 0;
+  /** Socket reads and writes (total_reads_processed / total_writes_processed). */
+  readsProcessed = 0;
+  writesProcessed = 0;
+  rejectedCalls = 0;
+  expiredKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  rejectedConnections = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  /** Error replies sent (INFO total_error_replies) and their counts per code (errorstats). */
+  errorReplies = 0;
+  readonly errors = new Map<string, number>();
+}
+
+/**
+ * A server's state and the command-level machinery every layer below the network shares:
+ * databases, clients, the command table, configuration and subsystems. The network side
+ * (src/server.ts) extends it and supplies the few things only it can do: write a client's
+ * replies, close a connection, resume reading, shut down. Code below server.ts reaches the
+ * server only through this class.
+ */
+export abstract class ServerState implements KeyspaceEvents {
+  readonly config: Config;
+  /** ACL users and the ACL LOG (src/acl.ts). */
+  readonly acl: Acl;
+  readonly table: CommandTable;
+  readonly dbs: Database[];
+  readonly clients = new Map<number, Client>();
+  readonly stats = new Stats();
+  readonly pubsub = new PubSub();
+  readonly notifier = new Notifier(this.pubsub);
+  readonly monitors = new Set<Client>();
+  /** maxmemory eviction; dispatch consults it only when maxmemory is set. */
+  readonly evictor = new Evictor(this);
+  /** WATCHed keys: `${db}\0${key}` to the clients watching it. */
+  readonly watchers = new Map<string, Set<Client>>();
+  readonly startTime = Date.now();
+  /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
+  busyError: string | null = null;
+  /**
+   * Scripting hook (src/lua/scripting.ts): while a script runs, keys expire by the time it
+   * started (Redis's scriptTimeSnapshot), so a script sees a key either live or gone.
+   */
+  scriptTimeSnapshot: number | null = null;
+  lastSave = Math.floor(Date.now() / 1000);
+  dirty = 0;
+  private nextClientId = 1;
+  private logLevel = 2;
+  /** Hooks called on every modified key (tracking, blocking layers register here). */
+  readonly keyModifiedHooks: ((db: Database, key: string) => void)[] = [];
+  /**
+   * Blocking layer hook: called by signalKeyAsReady after a push to a list (or zset/stream)
+   * key, so clients blocked on it can be served. Null until the blocking layer installs it.
+   */
+  keyReadyHandler: ((db: Database, key: string) => void) | null = null;
+  /** Hooks called when a client disconnects. */
+  readonly clientClosedHooks: ((c: Client) => void)[] = [];
+  /** Blocked clients (BLPOP...) and the keys ready to serve them. */
+  readonly blocking = new Blocking(this);
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking = new Tracking(this);
+  /** The client whose command is executing (or being served after blocking); null between. */
+  currentClient: Client | null = null;
+  private flushDepth = 0;
+
+  constructor(config: Config, table: CommandTable, private readonly logSink: (line: string) => void) {
+    this.config = config;
+    this.table = table;
+    this.acl = new Acl(this.config);
+    this.config.watch('loglevel', (v) => {
+      const i = LEVELS.indexOf(v as LogLevel);
+      this.logLevel = i < 0 ? 2 : i;
+    });
+    this.config.watch('notify-keyspace-events', (v) => {
+      this.notifier.configure(v);
+      this.newKeyEvents = this.notifier.wants('n');
+    });
+    this.config.watch('slowlog-log-slower-than', (v) => {
+      this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
+    });
+    this.config.watch('slowlog-max-len', (v) => {
+      this.slowlog.maxLen = Number(v);
+      this.slowlog.trim();
+    });
+    const n = Math.max(1, this.config.getInt('databases'));
+    this.dbs = [];
+    const clock = () => this.scriptTimeSnapshot ?? Date.now();
+    for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
+    this.config.watch('maxmemory', (v) => {
+      this.evictor.maxmemory = Number(v) || 0;
+    });
+    this.config.watch('maxmemory-policy', (v) => {
+      this.evictor.policy = v;
+      // LRU and LFU policies rank keys by access, which is recorded only on demand.
+      const lfu = v.includes('lfu');
+      for (const db of this.dbs) {
+        db.lfu = lfu;
+        if (lfu || v.includes('lru')) db.startAccessTracking();
+      }
+    });
+    this.config.watch('lfu-log-factor', (v) => {
+      for (const db of this.dbs) db.lfuLogFactor = Number(v);
+    });
+    this.config.watch('lfu-decay-time', (v) => {
+      for (const db of this.dbs) db.lfuDecayTime = Number(v);
+    });
+  }
+
+  // ---- keyspace events -------------------------------------------------------------------
+
+  modified(db: Database, key: string): void {
+    if (this.watchers.size !== 0) this.touchWatchedKey(db, key);
+    if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
+    for (const h of this.keyModifiedHooks) h(db, key);
+  }
+
+  /** Marks the clients WATCHing a key dirty (Redis touchWatchedKey). */
+  private touchWatchedKey(db: Database, key: string): void {
+    const k = `${db.id}\0${key}`;
+    const set = this.watchers.get(k);
+    if (!set) return;
+    for (const c of [...set]) {
+      if (c.watchExpired !== null && c.watchExpired.has(k)) {
+        // Watched while already expired: its removal is no logical change, nor is a
+        // change that leaves it expired.
+        if (!db.data.has(key)) {
+          c.watchExpired.delete(k);
+          continue;
+        }
+        const when = db.expires.get(key);
+        if (when !== undefined && when <= Date.now()) continue;
+      }
+      c.watchDirty = true;
+      this.dropWatches(c);
+    }
+  }
+
+  /** `n` keyspace events are on (Database.set checks this before looking the key up). */
+  newKeyEvents = false;
+
+  newKey(db: Database, key: string): void {
+    this.notifier.notify('n', 'new', key, db.id);
+  }
+
+  /** FLUSHDB/FLUSHALL bracket: tracking sends one null invalidation instead of one per key. */
+  flushing(_db: Database, start: boolean): void {
+    if (start) {
+      this.flushDepth++;
+      if (this.tracking.clients !== 0) this.tracking.flushed();
+    } else {
+      this.flushDepth--;
+    }
+  }
+
+  /** A key blocked clients may wait on got data (Redis signalKeyAsReady). */
+  signalKeyAsReady(db: Database, key: string): void {
+    if (this.keyReadyHandler !== null) this.keyReadyHandler(db, key);
+  }
+
+  /** Set by dispatch around read-only commands (lookupKeyRead's hits, misses and keymiss). */
+  inReadCommand = false;
+
+  readLookup(db: Database, key: string, hit: boolean): void {
+    if (hit) {
+      this.stats.keyspaceHits++;
+    } else {
+      this.stats.keyspaceMisses++;
+      if (this.notifier.wants('m')) this.notifier.notify('m', 'keymiss', key, db.id);
+    }
+  }
+
+  expired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.notifier.notify('x', 'expired', key, db.id);
+  }
+
+  // ---- configuration helpers -------------------------------------------------------------
+
+  /** The default user needs a password (or is disabled): clients start unauthenticated. */
+  requiresAuth(): boolean {
+    return this.acl.defaultNeedsAuth();
+  }
+
+  log(level: LogLevel, msg: string): void {
+    if (LEVELS.indexOf(level) < this.logLevel) return;
+    const d = new Date();
+    const mark = level === 'warning' ? '#' : level === 'notice' ? '*' : level === 'verbose' ? '-' : '.';
+    const ts = `${d.getDate().toString().padStart(2, '0')} ${d.toLocaleString('en-US', { month: 'short' })} ${d.getFullYear()} ${d.toTimeString().slice(0, 8)}.${d.getMilliseconds().toString().padStart(3, '0')}`;
+    this.logSink(`${process.pid}:M ${ts} ${mark} ${msg}`);
+  }
+
+
+  /** MONITOR feed; `fromScript` (the reply goes to a script, not the socket) shows `lua`. */
+  feedMonitors(c: Client, argv: string[], fromScript = false): void {
+    feedMonitors(this.monitors, c, argv, fromScript);
+  }
+
+  /** CLIENT PAUSE in effect, or null (dispatch checks this on every command). */
+  clientPause: ClientPause | null = null;
+  readonly slowlog = new Slowlog();
+
+  /** Counts an error reply for INFO errorstats: the code is the first word (ERR when none). */
+  readonly countError = (text: string): void => {
+    this.stats.errorReplies++;
+    const sp = text.indexOf(' ');
+    const code = sp > 0 && sp < 31 ? text.slice(0, sp) : 'ERR';
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  };
+
+  // ---- clients and commands ------------------------------------------------------------
+
+  /** Creates a client with no socket (embedding, scripts). */
+  createClient(sock: net.Socket | null = null): Client {
+    const c = new Client(this, sock, this.nextClientId++);
+    c.writer.onError = this.countError;
+    if (sock) this.clients.set(c.id, c);
+    return c;
+  }
+
+  /**
+   * While a read batch runs: the `fast` commands run untimed (dispatch's `call()`), which
+   * share the batch's time not spent in timed commands; null outside a batch.
+   */
+  batchFast: Command[] | null = null;
+  batchTimedUsec = 0;
+  /** performance.now() when the innermost command in call() started; 0 when it runs untimed. */
+  callStart = 0;
+  /** In a batch: when the last timed command ended, valid while `clockFresh`. */
+  lastClock = 0;
+  clockFresh = false;
+
+  /**
+   * Runs one top-level command of a client, then what Redis does after it: pending
+   * tracking invalidations, then serving clients blocked on keys the command made ready.
+   */
+  execute(c: Client, argv: string[]): void {
+    this.currentClient = c;
+    processCommand(c, argv, c.writer);
+    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    if (this.blocking.ready.size !== 0) this.blocking.handleReady();
+    this.currentClient = null;
+  }
+
+  protected unlinkClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    if (c.blocked) {
+      const b = c.blocked;
+      c.blocked = null;
+      b.cancel('disconnect');
+    }
+    this.pubsub.removeClient(c);
+    this.monitors.delete(c);
+    this.unwatchAll(c);
+    for (const h of this.clientClosedHooks) h(c);
+  }
+
+  /** Drops every WATCH of a client (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
+  unwatchAll(c: Client): void {
+    this.dropWatches(c);
+    c.watchDirty = false;
+  }
+
+  /** Removes a client's watched keys from the registry, keeping its dirty flag. */
+  private dropWatches(c: Client): void {
+    for (const k of c.watched) {
+      const s = this.watchers.get(k);
+      if (!s) continue;
+      s.delete(c);
+      if (s.size === 0) this.watchers.delete(k);
+    }
+    c.watched.clear();
+    c.watchExpired = null;
+  }
+
+  /** A blocked client was served or unblocked: send its reply, then run its pipelined input. */
+  afterServed(c: Client): void {
+    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    c.flush();
+    this.resumeClient(c);
+  }
+
+  /** Removes every key of every database. */
+  flushall(): void {
+    for (const db of this.dbs) db.flush();
+  }
+
+  /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */
+  activeExpireEnabled = true;
+
+  // ---- supplied by the network side ---------------------------------------------------------
+
+  /** Queues a client's pending output to be written (src/server.ts). */
+  abstract flushClient(c: Client): void;
+  /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */
+  abstract killClient(c: Client): void;
+  /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */
+  abstract resumeClient(c: Client): void;
+  /** Stops listening, disconnects every client and clears timers (SHUTDOWN). */
+  abstract close(): Promise<void>;
+  /** What SHUTDOWN does once the server is closed; the CLI exits the process. */
+  onShutdown: (() => void) | null = null;
+}

@@ -8,62 +8,7 @@ import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { validateClientName } from './connection.ts';
 import { ClientPause } from '../core/pause.ts';
-import type { TrackingState } from '../core/tracking.ts';
-
-type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
-
-/** Redis's getClientTypeByName; null for an unknown name. */
-function clientTypeByName(name: string): ClientType | null {
-  const n = name.toLowerCase();
-  if (n === 'normal') return 'normal';
-  if (n === 'slave' || n === 'replica') return 'slave';
-  if (n === 'pubsub') return 'pubsub';
-  if (n === 'master') return 'master';
-  return null;
-}
-
-function clientType(c: Client): ClientType {
-  if (c.monitor) return 'slave';
-  if (c.inPubSubMode) return 'pubsub';
-  return 'normal';
-}
-
-function flagsOf(c: Client): string {
-  let f = '';
-  if (c.monitor) f += 'O';
-  if (c.inPubSubMode) f += 'P';
-  if (c.multi !== null) f += 'x';
-  if (c.blocked !== null) f += 'b';
-  const t = c.tracking as TrackingState | null;
-  if (t) {
-    f += 't';
-    if (t.brokenRedir) f += 'R';
-    if (t.bcast) f += 'B';
-  }
-  if (c.multi !== null && c.watchDirty) f += 'd';
-  if (c.closeAfterReply) f += 'c';
-  if (c.noEvict) f += 'e';
-  return f === '' ? 'N' : f;
-}
-
-/** One CLIENT LIST / CLIENT INFO line (without the newline), Redis 7.0.15's fields in order. */
-export function clientInfoLine(c: Client): string {
-  const now = Math.floor(Date.now() / 1000);
-  const age = now - Math.floor(c.createdAt / 1000);
-  const idle = now - Math.floor(c.lastInteraction / 1000);
-  const qbuf = c.parser?.buffered ?? 0;
-  const omem = c.writer.pendingBytes;
-  let multiMem = 0;
-  if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
-  const tracking = c.tracking as TrackingState | null;
-  return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.sock ? 8 : -1} name=${c.name} age=${age} idle=${idle}` +
-    ` flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
-    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=${qbuf === 0 ? 0 : 20474}` +
-    ` argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${22426 + qbuf + omem + multiMem}` +
-    ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? tracking.redirect : -1} resp=${c.resp}`
-  );
-}
+import { clientInfoLine, clientType, clientTypeByName, type ClientType } from '../core/client-info.ts';
 
 function clientsById(server: ServerState): Client[] {
   return [...server.clients.values()].sort((a, b) => a.id - b.id);

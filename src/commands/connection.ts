@@ -5,7 +5,7 @@ import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseIntArg } from '../util/numbers.ts';
 import { ACL_DENIED_AUTH } from '../core/acl.ts';
-import { clientInfoLine } from './client.ts';
+import { clientInfoLine } from '../core/client-info.ts';
 
 // PING [message]
 function ping(c: Client, argv: string[], out: ReplySink): void {

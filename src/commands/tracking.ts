@@ -45,7 +45,7 @@ function clientTracking(c: Client, argv: string[], out: ReplySink): void {
     }
   }
   const tracking = c.server.tracking;
-  const st = c.tracking as TrackingState | null;
+  const st = c.tracking;
   if (is(argv[2], 'on')) {
     if (!bcast && prefixes.length !== 0) throw new ReplyError('ERR PREFIX option requires BCAST mode to be enabled');
     if (st !== null && st.bcast !== bcast) {
@@ -89,7 +89,7 @@ function clientTracking(c: Client, argv: string[], out: ReplySink): void {
 
 // CLIENT CACHING YES|NO
 function clientCaching(c: Client, argv: string[], out: ReplySink): void {
-  const st = c.tracking as TrackingState | null;
+  const st = c.tracking;
   if (st === null) {
     throw new ReplyError(
       'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
@@ -108,13 +108,13 @@ function clientCaching(c: Client, argv: string[], out: ReplySink): void {
 
 // CLIENT GETREDIR
 function clientGetredir(c: Client, _argv: string[], out: ReplySink): void {
-  const st = c.tracking as TrackingState | null;
+  const st = c.tracking;
   out.integer(st === null ? -1 : st.redirect);
 }
 
 // CLIENT TRACKINGINFO
 function clientTrackinginfo(c: Client, _argv: string[], out: ReplySink): void {
-  const st = c.tracking as TrackingState | null;
+  const st = c.tracking;
   const flags: string[] = [st !== null ? 'on' : 'off'];
   if (st !== null) {
     if (st.bcast) flags.push('bcast');

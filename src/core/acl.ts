@@ -6,13 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import metaJson from './meta.json' with { type: 'json' };
-import { keysFromSpecs, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
-import { keysFromProc } from '../commands/command.ts';
+import { keysFromSpecs, keysFromProc, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
 import { globMatch } from '../util/glob.ts';
 import type { Config } from './config.ts';
 import type { Client } from './client.ts';
 import type { Command } from './types.ts';
-import { clientInfoLine } from '../commands/client.ts';
+import { clientInfoLine } from './client-info.ts';
 
 /** Redis's ACL categories, in its order (ACL CAT, and the order rules are described in). */
 export const ACL_CATEGORIES = [

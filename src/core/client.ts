@@ -6,6 +6,7 @@ import type { ServerState } from './state.ts';
 import type { Command } from './types.ts';
 import type { RequestParser } from '../resp/parser.ts';
 import type { AclUser } from './acl.ts';
+import type { TrackingState } from './tracking.ts';
 
 /** A command queued between MULTI and EXEC. */
 export interface QueuedCommand {
@@ -70,7 +71,7 @@ export class Client {
   /** The request parser of a network client. */
   parser: RequestParser | null = null;
   /** Client tracking state; owned by the tracking layer. */
-  tracking: unknown = null;
+  tracking: TrackingState | null = null;
 
   constructor(
     readonly server: ServerState,

@@ -1,3 +1,4 @@
+import type { Command } from './types.ts';
 /** Key specs: where a command's keys are in its arguments, as Redis 7 describes them. */
 import { parseInt64 } from '../util/numbers.ts';
 
@@ -89,3 +90,52 @@ export function keysFromSpecs(info: unknown, argv: string[]): KeyRef[] | null {
   return keys;
 }
 
+/** Commands whose keys Redis finds with a dedicated function when key specs fall short. */
+export const GETKEYS_PROC = new Set([
+  'bitfield', 'blmpop', 'bzmpop', 'eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro', 'georadius',
+  'georadiusbymember', 'lmpop', 'migrate', 'set', 'sintercard', 'sort', 'sort_ro', 'xread', 'xreadgroup',
+  'zdiff', 'zdiffstore', 'zinter', 'zintercard', 'zinterstore', 'zmpop', 'zunion', 'zunionstore',
+]);
+
+/** Stand-ins for Redis's per-command key functions, for the cases key specs cannot answer. */
+export function keysFromProc(cmd: Command, argv: string[]): KeyRef[] {
+  const name = cmd.name;
+  if (name === 'set') {
+    for (let i = 3; i < argv.length; i++) {
+      if (argv[i].toLowerCase() === 'get') return [{ pos: 1, flags: flagSet('RW', 'access', 'update') }];
+    }
+    return [{ pos: 1, flags: flagSet('OW', 'update') }];
+  }
+  if (name === 'bitfield') {
+    let ro = true;
+    for (let i = 2; i < argv.length; i++) {
+      const rem = argv.length - i - 1;
+      const a = argv[i].toLowerCase();
+      if (a === 'get' && rem >= 2) i += 2;
+      else if ((a === 'set' || a === 'incrby') && rem >= 3) {
+        ro = false;
+        break;
+      } else if (a === 'overflow' && rem >= 1) i += 1;
+      else {
+        ro = false;
+        break;
+      }
+    }
+    return [{ pos: 1, flags: ro ? flagSet('RO', 'access') : flagSet('RW', 'access', 'update') }];
+  }
+  if (name === 'sort' || name === 'sort_ro') {
+    const keys: KeyRef[] = [{ pos: 1, flags: flagSet('RO', 'access') }];
+    if (name === 'sort_ro') return keys;
+    const skip: Record<string, number> = { limit: 2, get: 1, by: 1 };
+    let store = -1;
+    for (let i = 2; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      if (a in skip) i += skip[a];
+      else if (a === 'store' && i + 1 < argv.length) store = i + 1;
+    }
+    if (store >= 0) keys.push({ pos: store, flags: flagSet('OW', 'update') });
+    return keys;
+  }
+  // The numkeys-style commands: invalid counts give no keys, as in Redis.
+  return [];
+}

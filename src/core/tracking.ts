@@ -72,7 +72,7 @@ export class Tracking {
   }
 
   enable(c: Client, redirect: number, bcast: boolean, optin: boolean, optout: boolean, noloop: boolean, prefixes: string[]): void {
-    let st = c.tracking as TrackingState | null;
+    let st = c.tracking;
     if (st === null) {
       this.clients++;
       st = new TrackingState(redirect, bcast, optin, optout, noloop, []);
@@ -104,7 +104,7 @@ export class Tracking {
 
   /** CLIENT TRACKING OFF, RESET, disconnect. Table entries go away lazily. */
   disable(c: Client): void {
-    const st = c.tracking as TrackingState | null;
+    const st = c.tracking;
     if (st === null) return;
     for (const p of st.prefixes) {
       const bs = this.prefixTable.get(p);
@@ -124,8 +124,8 @@ export class Tracking {
 
   /** After a read-only command: remember the keys it read for this client. */
   rememberKeys(c: Client, cmd: Command, argv: string[]): void {
-    const st = c.tracking as TrackingState;
-    if (st.bcast) return;
+    const st = c.tracking;
+    if (st === null || st.bcast) return;
     const name = cmd.name;
     if (name === 'eval_ro' || name === 'evalsha_ro' || name === 'fcall_ro') return;
     if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
@@ -150,7 +150,7 @@ export class Tracking {
     for (const id of ids) {
       const target = server.clients.get(id);
       if (!target) continue;
-      const st = target.tracking as TrackingState | null;
+      const st = target.tracking;
       if (st === null || st.bcast) continue;
       if (st.noloop && target === current) continue;
       if (target === current) this.pending.push(key);
@@ -177,7 +177,7 @@ export class Tracking {
       if (bs.keys.size === 0) continue;
       const keys = [...bs.keys.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const c of bs.clients) {
-        const st = c.tracking as TrackingState | null;
+        const st = c.tracking;
         if (st === null) continue;
         if (st.noloop) {
           const mine = keys.filter((k) => bs.keys.get(k) !== c);
@@ -217,13 +217,13 @@ export class Tracking {
       this.pending = [];
       for (const k of p) this.send(c, k === FLUSH ? FLUSH : [k]);
     }
-    const st = c.tracking as TrackingState | null;
+    const st = c.tracking;
     if (st !== null && st.caching && c.multi === null && !c.lastCommand.startsWith('client|')) st.caching = false;
   }
 
   /** sendTrackingMessage: `keys` null means the flush message (a RESP null). */
   private send(c: Client, keys: string[] | null): void {
-    const st = c.tracking as TrackingState | null;
+    const st = c.tracking;
     if (st === null) return;
     const nullProto = c.resp === 3 ? '_\r\n' : '$-1\r\n';
     let target = c;

@@ -161,6 +161,36 @@ export abstract class ServerState implements KeyspaceEvents {
     }
   }
 
+  /**
+   * A database's keys are replaced wholesale (snapshot restore): like Redis's
+   * touchAllWatchedKeysInDb, only the watched keys are looked at, so the cost does not
+   * grow with the keyspace. A key watched while expired that the new contents lack stays
+   * clean.
+   */
+  replaced(db: Database, before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): void {
+    if (this.watchers.size !== 0) {
+      const prefix = `${db.id}\0`;
+      for (const [k, set] of [...this.watchers]) {
+        if (!k.startsWith(prefix)) continue;
+        const key = k.slice(prefix.length);
+        const inAfter = after.has(key);
+        if (!inAfter && !before.has(key)) continue;
+        for (const c of [...set]) {
+          if (c.watchExpired !== null && c.watchExpired.has(k) && !inAfter) {
+            c.watchExpired.delete(k);
+            continue;
+          }
+          c.watchDirty = true;
+          this.dropWatches(c);
+        }
+      }
+    }
+    if (this.keyModifiedHooks.length !== 0) {
+      for (const key of before.keys()) for (const h of this.keyModifiedHooks) h(db, key);
+      for (const key of after.keys()) if (!before.has(key)) for (const h of this.keyModifiedHooks) h(db, key);
+    }
+  }
+
   /** `n` keyspace events are on (Database.set checks this before looking the key up). */
   newKeyEvents = false;
 

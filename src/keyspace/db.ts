@@ -39,6 +39,21 @@ export interface KeyspaceEvents {
   readLookup?(db: Database, key: string, hit: boolean): void;
   /** FLUSHDB/FLUSHALL of one database starts (true) and ends (false): tracking sends one null. */
   flushing?(db: Database, start: boolean): void;
+  /**
+   * All of a database's keys are about to be replaced (a snapshot restore): `before` holds
+   * the keys now, `after` the ones that follow. Without it, every key of both is signalled
+   * `modified`; a listener that knows which keys it cares about (WATCH) does less work.
+   */
+  replaced?(db: Database, before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): void;
+}
+
+/** The maps that make up a database's data: what a snapshot copies (src/keyspace/snapshot.ts). */
+export interface DatabaseContents {
+  data: Map<string, RedisValue>;
+  /** Absolute expiry times in ms. */
+  expires: Map<string, number>;
+  rawStrings: Set<string>;
+  plainStrings: Map<string, 'embstr' | 'unshared'>;
 }
 
 /**
@@ -324,6 +339,30 @@ export class Database {
     }
     this.sweepCursor = cursor;
     return removed;
+  }
+
+  /**
+   * Replaces every key at once (a snapshot restore): watchers of every key present before
+   * or after are told, as Redis's touchAllWatchedKeysInDb does for an emptied and replaced
+   * database, and tracking sees one flush. Access times start afresh.
+   */
+  replaceContents(next: DatabaseContents): void {
+    const before = this.data;
+    this.events.flushing?.(this, true);
+    if (this.events.replaced !== undefined) {
+      this.events.replaced(this, before, next.data);
+    } else {
+      for (const key of before.keys()) this.events.modified(this, key);
+      for (const key of next.data.keys()) if (!before.has(key)) this.events.modified(this, key);
+    }
+    this.events.flushing?.(this, false);
+    this.data = next.data;
+    this.expires = next.expires;
+    this.rawStrings = next.rawStrings;
+    this.plainStrings = next.plainStrings;
+    this.lru.clear();
+    if (this.trackAccess) this.lruSince = this.lruClock();
+    this.sweepCursor = null;
   }
 
   /** Exchanges the contents of two databases (SWAPDB); the Database objects stay put. */

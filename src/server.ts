@@ -7,6 +7,7 @@ import type { Command } from './core/types.ts';
 import { ALL_FAMILIES } from './commands/index.ts';
 import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { ServerState } from './core/state.ts';
+import { clientInfoLine } from './core/client-info.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -105,11 +106,15 @@ export class Server extends ServerState {
     });
     c.parser = parser;
     sock.on('data', (chunk: Buffer) => {
+      // After a protocol error or QUIT nothing more is read: the connection only waits for
+      // its last reply to be written.
+      if (c.closeAfterReply) return;
       this.stats.netInputBytes += chunk.length;
       this.stats.readsProcessed++;
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+        this.stats.queryBufferLimitDisconnections++;
         sock.destroy();
         return;
       }
@@ -198,7 +203,7 @@ export class Server extends ServerState {
 
   private writeOut(c: Client): void {
     const sock = c.sock;
-    if (!sock || sock.destroyed) return;
+    if (!sock || sock.destroyed || sock.writableEnded) return;
     if (c.writer.hasPending) {
       this.stats.writesProcessed++;
       const pieces = c.writer.take();
@@ -214,7 +219,21 @@ export class Server extends ServerState {
         sock.uncork();
       }
     }
-    if (c.closeAfterReply) sock.end();
+    if (c.closeAfterReply) {
+      // Closed outright once the reply is out, as Redis does: no half-open socket that
+      // the peer could go on writing into.
+      sock.pause();
+      sock.end(() => sock.destroy());
+      return;
+    }
+    if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, Date.now())) this.closeForOutputLimit(c);
+  }
+
+  /** Redis's closeClientOnOutputBufferLimitReached: logged with the client's CLIENT LIST line. */
+  private closeForOutputLimit(c: Client): void {
+    this.log('warning', `Client ${clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    this.stats.outputBufferLimitDisconnections++;
+    this.killClient(c);
   }
 
   /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */

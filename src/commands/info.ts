@@ -249,6 +249,8 @@ function statsSection(server: ServerState): string[] {
     `total_writes_processed:${s.writesProcessed}`,
     'io_threaded_reads_processed:0',
     'io_threaded_writes_processed:0',
+    `client_query_buffer_limit_disconnections:${s.queryBufferLimitDisconnections}`,
+    `client_output_buffer_limit_disconnections:${s.outputBufferLimitDisconnections}`,
     'reply_buffer_shrinks:0',
     'reply_buffer_expands:0',
   ];

@@ -46,7 +46,7 @@ export function clientInfoLine(c: Client): string {
   const age = now - Math.floor(c.createdAt / 1000);
   const idle = now - Math.floor(c.lastInteraction / 1000);
   const qbuf = c.parser?.buffered ?? 0;
-  const omem = c.writer.pendingBytes;
+  const omem = c.outputBytes;
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
   const tracking = c.tracking;

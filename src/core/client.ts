@@ -63,6 +63,8 @@ export class Client {
   replyMode: 'on' | 'off' | 'skip' = 'on';
   /** Set by QUIT and protocol errors: close once the pending output is written. */
   closeAfterReply = false;
+  /** When (unix seconds) its output first passed the soft output buffer limit; 0 when under. */
+  obufSoftSince = 0;
   /** Its output is queued for the server's end-of-turn write. */
   flushQueued = false;
   monitor = false;
@@ -130,6 +132,11 @@ export class Client {
     const s = this.sock;
     if (!s) return '';
     return formatAddr(s.localAddress, s.localPort);
+  }
+
+  /** Output not yet sent: replies not handed to the socket plus what the socket holds. */
+  get outputBytes(): number {
+    return this.writer.pendingBytes + (this.sock !== null ? this.sock.writableLength : 0);
   }
 
   /** Writes pending output to the socket now (or soon, from async paths). */

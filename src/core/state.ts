@@ -14,6 +14,7 @@ import { Slowlog } from './slowlog.ts';
 import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
 import { Acl } from './acl.ts';
+import { OutputBufferLimits } from './obuf.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -31,6 +32,9 @@ export class Stats {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   rejectedConnections = 0;
+  /** Clients closed for passing client-query-buffer-limit / client-output-buffer-limit. */
+  queryBufferLimitDisconnections = 0;
+  outputBufferLimitDisconnections = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
   /** Error replies sent (INFO total_error_replies) and their counts per code (errorstats). */
@@ -53,6 +57,8 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly dbs: Database[];
   readonly clients = new Map<number, Client>();
   readonly stats = new Stats();
+  /** client-output-buffer-limit per client class. */
+  readonly obufLimits = new OutputBufferLimits();
   readonly pubsub = new PubSub();
   readonly notifier = new Notifier(this.pubsub);
   readonly monitors = new Set<Client>();
@@ -93,6 +99,7 @@ export abstract class ServerState implements KeyspaceEvents {
     this.config = config;
     this.table = table;
     this.acl = new Acl(this.config);
+    this.config.watch('client-output-buffer-limit', (v) => this.obufLimits.configure(v));
     this.config.watch('loglevel', (v) => {
       const i = LEVELS.indexOf(v as LogLevel);
       this.logLevel = i < 0 ? 2 : i;

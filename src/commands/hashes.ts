@@ -6,7 +6,7 @@ import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { HashValue } from '../keyspace/hash.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
-import { globMatch } from '../util/glob.ts';
+import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 import { parseLongDouble, longDoubleFromInt, isFiniteLongDouble, addLongDouble, formatLongDouble } from '../util/longdouble.ts';
 
 const ZERO = longDoubleFromInt(0);
@@ -346,61 +346,15 @@ function hscan(c: Client, argv: string[], out: ReplySink): void {
   const cursor = parseScanCursor(argv[2]);
   const h = getHash(c, argv[1]);
   if (h === undefined) {
-    out.array(2);
-    out.bulk('0');
-    out.array(0);
+    replyScan(out, 0, []);
     return;
   }
-  const opts = parseScanOptions(argv, 3);
-  const pat = opts.pattern;
-  const res: string[] = [];
-  let next = 0;
+  const opts = parseScanOptions(argv, 3, false);
   const m = h.map;
-  if (h.listpack) {
-    for (const [f, v] of m) {
-      if (pat !== null && !globMatch(pat, f)) continue;
-      res.push(f, v);
-    }
-  } else {
-    const reg = c.db.scanCursors;
-    const it = reg.resume<[string, string]>(h, cursor) ?? m.entries();
-    // Examine COUNT entries plus one: when that one is the end, the iteration is complete
-    // now (cursor 0), as Redis answers when the table holds no more than COUNT elements.
-    for (let n = 0; n <= opts.count; n++) {
-      const r = it.next();
-      if (r.done) break;
-      const e = r.value;
-      if (pat === null || globMatch(pat, e[0])) res.push(e[0], e[1]);
-      if (n === opts.count) next = reg.park(h, it);
-    }
-  }
-  out.array(2);
-  out.bulk(String(next));
-  out.array(res.length);
-  for (let i = 0; i < res.length; i++) out.bulk(res[i]);
-}
-
-/**
- * scanGenericCommand's option parsing for HSCAN/SSCAN (no TYPE): the pattern (null when
- * absent or exactly `*`) and the count.
- */
-export function parseScanOptions(argv: string[], from: number): { pattern: string | null; count: number } {
-  let pattern: string | null = null;
-  let count = 10;
-  for (let i = from; i < argv.length; ) {
-    const left = argv.length - i;
-    if (is(argv[i], 'count') && left >= 2) {
-      count = intArg(argv[i + 1]);
-      if (count < 1) throw new ReplyError(ERR.syntax);
-      i += 2;
-    } else if (is(argv[i], 'match') && left >= 2) {
-      pattern = argv[i + 1] === '*' ? null : argv[i + 1];
-      i += 2;
-    } else {
-      throw new ReplyError(ERR.syntax);
-    }
-  }
-  return { pattern, count };
+  const r = scanCollection<[string, string]>(c.db.scanCursors, h, cursor, opts, h.listpack ? m : null, () => m.entries(), (e) => e[0], (e, into) => {
+    into.push(e[0], e[1]);
+  });
+  replyScan(out, r.cursor, r.items);
 }
 
 export const commands: HandlerTable = {

@@ -6,7 +6,8 @@ import type { Database, RedisValue } from '../keyspace/db.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { globMatcher } from '../util/glob.ts';
-import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
+import { parseScanCursor } from '../keyspace/scan.ts';
+import { parseScanOptions, replyScan, scanStep } from './scan.ts';
 import { dumpValue, restoreValue, verifyPayload } from '../keyspace/rdb.ts';
 
 const INT_MAX = 2147483647;
@@ -267,35 +268,6 @@ function keys(c: Client, argv: string[], out: ReplySink): void {
   for (let i = 0; i < found.length; i++) out.bulk(found[i]);
 }
 
-/** SCAN's options: COUNT, MATCH, TYPE (TYPE only for the keyspace). Shared with xSCAN. */
-export interface ScanOptions {
-  count: number;
-  match: ((s: string) => boolean) | null;
-  type: string | null;
-}
-
-/** Parses SCAN options from argv[start]; `allowType` for the keyspace SCAN only. */
-export function parseScanOptions(argv: string[], start: number, allowType: boolean): ScanOptions {
-  const opts: ScanOptions = { count: 10, match: null, type: null };
-  for (let i = start; i < argv.length; i += 2) {
-    const more = argv.length - i;
-    if (is(argv[i], 'count') && more >= 2) {
-      const v = parseInt64(argv[i + 1]);
-      if (v === null) throw new ReplyError(ERR.notInteger);
-      if (v < 1) throw new ReplyError(ERR.syntax);
-      opts.count = typeof v === 'number' ? v : Number.MAX_SAFE_INTEGER;
-    } else if (is(argv[i], 'match') && more >= 2) {
-      const p = argv[i + 1];
-      opts.match = p === '*' ? null : globMatcher(p);
-    } else if (is(argv[i], 'type') && allowType && more >= 2) {
-      opts.type = argv[i + 1].toLowerCase();
-    } else {
-      throw new ReplyError(ERR.syntax);
-    }
-  }
-  return opts;
-}
-
 function scan(c: Client, argv: string[], out: ReplySink): void {
   const cursor = parseScanCursor(argv[1]);
   const opts = parseScanOptions(argv, 2, true);
@@ -317,10 +289,7 @@ function scan(c: Client, argv: string[], out: ReplySink): void {
     if (db.expires.size !== 0 && db.data.has(k) && db.peek(k) === undefined) continue;
     batch[n++] = k;
   }
-  out.array(2);
-  out.bulk(String(next));
-  out.array(n);
-  for (let i = 0; i < n; i++) out.bulk(batch[i]);
+  replyScan(out, next, batch, n);
 }
 
 function randomkey(c: Client, _argv: string[], out: ReplySink): void {

@@ -6,8 +6,7 @@ import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { SetValue } from '../keyspace/set.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
-import { globMatch } from '../util/glob.ts';
-import { parseScanOptions } from './hashes.ts';
+import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 
 // Sets (Redis t_set.c): intset while every member is a canonical integer and there are at
 // most set-max-intset-entries, hashtable otherwise (7.0 has no listpack sets). Result sets of
@@ -410,33 +409,15 @@ function sscan(c: Client, argv: string[], out: ReplySink): void {
   const cursor = parseScanCursor(argv[2]);
   const s = getSet(c, argv[1]);
   if (s === undefined) {
-    out.array(2);
-    out.bulk('0');
-    out.array(0);
+    replyScan(out, 0, []);
     return;
   }
-  const opts = parseScanOptions(argv, 3);
-  const pat = opts.pattern;
-  const res: string[] = [];
-  let next = 0;
-  if (s.ints !== null) {
-    for (const m of s.ints) if (pat === null || globMatch(pat, m)) res.push(m);
-  } else {
-    const hs = s.hs as Set<string>;
-    const reg = c.db.scanCursors;
-    const it = reg.resume<string>(s, cursor) ?? hs.values();
-    // COUNT entries plus one, so a set of at most COUNT members completes in one call.
-    for (let n = 0; n <= opts.count; n++) {
-      const r = it.next();
-      if (r.done) break;
-      if (pat === null || globMatch(pat, r.value)) res.push(r.value);
-      if (n === opts.count) next = reg.park(s, it);
-    }
-  }
-  out.array(2);
-  out.bulk(String(next));
-  out.array(res.length);
-  for (let i = 0; i < res.length; i++) out.bulk(res[i]);
+  const opts = parseScanOptions(argv, 3, false);
+  const hs = s.hs as Set<string>;
+  const r = scanCollection<string>(c.db.scanCursors, s, cursor, opts, s.ints, () => hs.values(), (m) => m, (m, into) => {
+    into.push(m);
+  });
+  replyScan(out, r.cursor, r.items);
 }
 
 export const commands: HandlerTable = {

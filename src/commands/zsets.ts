@@ -6,9 +6,8 @@ import { intArg, is, minLongArg, mpopCount } from './args.ts';
 import { formatDouble17, parseDouble, parseInt64 } from '../util/numbers.ts';
 import { ZSet, parseLexBound, type LexBound } from '../keyspace/zset.ts';
 import type { SetValue } from '../keyspace/set.ts';
-import { parseScanCursor, scanStep } from '../keyspace/scan.ts';
-import { globMatch } from '../util/glob.ts';
-import { parseScanOptions } from './hashes.ts';
+import { parseScanCursor } from '../keyspace/scan.ts';
+import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 
 // Sorted sets (Redis t_zset.c). Every zset is a `ZSet` (Map + order-statistic B+tree); the
 // listpack/skiplist distinction only matters for OBJECT ENCODING and ZSCAN, and follows
@@ -953,27 +952,16 @@ function zscan(c: Client, argv: string[], out: ReplySink): void {
   const cursor = parseScanCursor(argv[2]);
   const z = getZset(c, argv[1]);
   if (z === undefined) {
-    out.array(2);
-    out.bulk('0');
-    out.array(0);
+    replyScan(out, 0, []);
     return;
   }
-  const opts = parseScanOptions(argv, 3);
-  const pat = opts.pattern;
-  const res: string[] = [];
-  let next = 0;
-  if (!z.skiplist) {
-    for (const [m, s] of z) if (pat === null || globMatch(pat, m)) res.push(m, listpackScore(s));
-  } else {
-    const d = z.dict;
-    next = scanStep<[string, number]>(c.db.scanCursors, z, cursor, () => d.entries(), opts.count, (e) => {
-      if (pat === null || globMatch(pat, e[0])) res.push(e[0], formatDouble17(e[1]));
-    });
-  }
-  out.array(2);
-  out.bulk(String(next));
-  out.array(res.length);
-  for (let i = 0; i < res.length; i++) out.bulk(res[i]);
+  const opts = parseScanOptions(argv, 3, false);
+  const d = z.dict;
+  const fmt = z.skiplist ? formatDouble17 : listpackScore;
+  const r = scanCollection<[string, number]>(c.db.scanCursors, z, cursor, opts, z.skiplist ? null : z, () => d.entries(), (e) => e[0], (e, into) => {
+    into.push(e[0], fmt(e[1]));
+  });
+  replyScan(out, r.cursor, r.items);
 }
 
 // ---- table --------------------------------------------------------------------------------

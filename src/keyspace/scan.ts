@@ -65,28 +65,6 @@ interface ParkedCursor {
 }
 
 /**
- * Runs one SCAN step over `owner`: resumes `cursor` (or starts `start()`), passes up to
- * `count` entries to `visit`, and returns the cursor to reply (0 when the iteration ended).
- */
-export function scanStep<T>(
-  reg: ScanCursors,
-  owner: object,
-  cursor: number,
-  start: () => Iterator<T>,
-  count: number,
-  visit: (entry: T) => void,
-): number {
-  const it = reg.resume<T>(owner, cursor) ?? start();
-  for (let n = 0; n < count; n++) {
-    const r = it.next();
-    if (r.done) return 0;
-    visit(r.value);
-  }
-  // Peek-free end detection is impossible with iterators; one more call may return nothing.
-  return reg.park(owner, it);
-}
-
-/**
  * Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoul, base 10): optional sign,
  * digits, at most 2^64-1, no leading space; "" is 0. Throws `ERR invalid cursor`.
  * Returns the value as a number; cursors beyond 2^53 can only be unknown ones (restart).

@@ -7,8 +7,8 @@ import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { globMatch } from '../util/glob.ts';
+import { ACL_CATEGORIES } from '../core/meta.ts';
 import {
-  ACL_CATEGORIES,
   ACL_RULE_ERRORS,
   ACL_DENIED_CMD,
   ACL_DENIED_KEY,

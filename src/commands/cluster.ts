@@ -1,5 +1,5 @@
 import net from 'node:net';
-import metaJson from '../core/meta.json' with { type: 'json' };
+import { COMMAND_META } from '../core/meta.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client, BlockState } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -183,7 +183,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
 
 /** Every CLUSTER subcommand Redis 7.0.15 has (so unknown ones get Redis's error). */
 const clusterSubs: HandlerTable = {};
-for (const info of (metaJson as unknown as { commands: Record<string, { info: unknown[] }> }).commands.cluster.info[9] as unknown[][]) {
+for (const info of COMMAND_META.cluster.info[9] as unknown[][]) {
   clusterSubs[info[0] as string] = disabled;
 }
 

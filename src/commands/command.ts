@@ -7,6 +7,7 @@ import { is } from './args.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
+import { ACL_CATEGORY_SET } from '../core/meta.ts';
 import { keysFromSpecs, keysFromProc, GETKEYS_PROC, mapGet, specFlags, type KeyRef, type Tree } from '../core/keyspecs.ts';
 
 
@@ -144,11 +145,6 @@ function docs(c: Client, argv: string[], out: ReplySink): void {
   }
 }
 
-const ACL_CATEGORIES = new Set([
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
-  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
-]);
-
 // COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN pattern]
 function list(c: Client, argv: string[], out: ReplySink): void {
   let filter: ((cmd: Command) => boolean) | null = null;
@@ -161,7 +157,7 @@ function list(c: Client, argv: string[], out: ReplySink): void {
       filter = () => false;
     } else if (is(kind, 'aclcat')) {
       const cat = arg.toLowerCase();
-      const valid = ACL_CATEGORIES.has(cat);
+      const valid = ACL_CATEGORY_SET.has(cat);
       filter = (cmd) => valid && cmd.categories.includes('@' + cat);
     } else if (is(kind, 'pattern')) {
       filter = (cmd) => globMatch(arg, cmd.name, true);

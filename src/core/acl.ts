@@ -5,20 +5,13 @@
  * AUTH/HELLO). Dispatch only calls `aclCheck` when `user.unrestricted` is false.
  */
 import { createHash } from 'node:crypto';
-import metaJson from './meta.json' with { type: 'json' };
+import { COMMAND_META, treeStrings, ACL_CATEGORIES, ACL_CATEGORY_SET } from './meta.ts';
 import { keysFromSpecs, keysFromProc, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
 import { globMatch } from '../util/glob.ts';
 import type { Config } from './config.ts';
 import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import { clientInfoLine } from './client-info.ts';
-
-/** Redis's ACL categories, in its order (ACL CAT, and the order rules are described in). */
-export const ACL_CATEGORIES = [
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
-  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
-] as const;
-const CATEGORY_SET = new Set<string>(ACL_CATEGORIES);
 
 // ---- the command universe (Redis's original command table, from meta.json; immutable) -----
 
@@ -45,11 +38,6 @@ const CHANNEL_SPECS: Record<string, { flags: number; start: number; count: numbe
   publish: { flags: CH_PUBLISH, start: 1, count: 1 },
   spublish: { flags: CH_PUBLISH, start: 1, count: 1 },
 };
-
-function treeStrings(t: Tree): string[] {
-  const items = ((t as { t?: Tree[] }).t ?? t) as Tree[];
-  return items.map((x) => (typeof x === 'string' ? x : (x as { s: string }).s));
-}
 
 function makeAclCommand(info: Tree[], parent: AclCommand | null): AclCommand {
   const name = info[0] as string;
@@ -80,7 +68,7 @@ function makeAclCommand(info: Tree[], parent: AclCommand | null): AclCommand {
 const TOP = new Map<string, AclCommand>();
 const BY_FULLNAME = new Map<string, AclCommand>();
 const ALL: AclCommand[] = [];
-for (const [name, m] of Object.entries((metaJson as unknown as { commands: Record<string, { info: Tree[] }> }).commands)) {
+for (const [name, m] of Object.entries(COMMAND_META)) {
   const cmd = makeAclCommand(m.info, null);
   TOP.set(name, cmd);
   BY_FULLNAME.set(name, cmd);
@@ -125,7 +113,7 @@ export function commandsInCategory(cat: string): string[] {
 }
 
 export function isCategory(name: string): boolean {
-  return CATEGORY_SET.has(asciiLower(name));
+  return ACL_CATEGORY_SET.has(asciiLower(name));
 }
 
 // ---- selectors and users ----------------------------------------------------------------
@@ -292,7 +280,7 @@ export class Selector {
       this.changePerm(cmd, false);
     } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
       const cat = asciiLower(cstrOf(op.slice(2)));
-      if (!CATEGORY_SET.has(cat)) return 'ENOENT';
+      if (!ACL_CATEGORY_SET.has(cat)) return 'ENOENT';
       this.setCategory(cat, op[0] === '+');
     } else {
       return 'EINVAL';

@@ -8,6 +8,7 @@ import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { globMatch } from '../util/glob.ts';
 import { ACL_CATEGORIES } from '../core/meta.ts';
+import { arityAccepts } from '../core/table.ts';
 import {
   ACL_RULE_ERRORS,
   ACL_DENIED_CMD,
@@ -299,7 +300,7 @@ function dryrun(c: Client, argv: string[], out: ReplySink): void {
   const args = argv.slice(3);
   const cmd = aclLookupArgv(args);
   if (!cmd) throw new ReplyError(`ERR Command '${cstr(argv[3])}' not found`);
-  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
+  if (!arityAccepts(cmd, args.length)) {
     throw new ReplyError(`ERR wrong number of arguments for '${cmd.name}' command`);
   }
   const denial = u.check(cmd, args);

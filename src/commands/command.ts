@@ -2,7 +2,7 @@ import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { Command, HandlerTable } from '../core/types.ts';
-import type { CommandTable } from '../core/table.ts';
+import { arityAccepts, type CommandTable } from '../core/table.ts';
 import { is } from './args.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
@@ -178,12 +178,14 @@ function hasVariableFlags(cmd: Command): boolean {
 
 function getKeys(c: Client, argv: string[], out: ReplySink, withFlags: boolean): void {
   const args = argv.slice(2);
-  const cmd = lookupTarget(c.server.table, args);
+  const found = c.server.table.find(args);
+  // a container needs its subcommand here
+  const cmd = found?.subcommands ? undefined : found;
   if (!cmd) throw new ReplyError('ERR Invalid command specified');
   const specs = ((cmd.info as Tree[])[8] as { t: Tree[] }).t;
   const hasKeySpec = specs.some((s) => !specFlags(s).includes('not_key'));
   if (!GETKEYS_PROC.has(cmd.name) && !hasKeySpec) throw new ReplyError('ERR The command has no key arguments');
-  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
+  if (!arityAccepts(cmd, args.length)) {
     throw new ReplyError('ERR Invalid number of arguments specified for command');
   }
   let keys: KeyRef[] | null = null;
@@ -204,14 +206,6 @@ function getKeys(c: Client, argv: string[], out: ReplySink, withFlags: boolean):
     out.bulk(args[k.pos]);
     writeTree(out, k.flags);
   }
-}
-
-/** Redis's lookupCommand on argv: a container needs a known subcommand. */
-function lookupTarget(table: CommandTable, args: string[]): Command | undefined {
-  const cmd = table.lookup(args[0]);
-  if (!cmd || !cmd.subcommands) return cmd;
-  if (args.length < 2) return undefined;
-  return cmd.subcommands.get(args[1].toLowerCase());
 }
 
 const HELP = [

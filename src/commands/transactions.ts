@@ -1,4 +1,4 @@
-import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../core/acl.ts';
+import { aclVerify, aclDenialText } from '../core/acl.ts';
 import { ReplyError } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -61,15 +61,10 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
   try {
     for (const q of queue) {
       // Permissions are checked again at EXEC: rules may have changed since queueing.
-      if (!c.aclUser.unrestricted) {
-        const denial = aclCheck(c, q.cmd, q.argv);
-        if (denial) {
-          aclLogDenial(c, q.cmd.name, q.argv, denial, 'multi');
-          out.error(
-            `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${execDenialReason(denial.reason)}`,
-          );
-          continue;
-        }
+      const denied = aclVerify(c, q.cmd, q.argv, 'exec');
+      if (denied !== null) {
+        out.error(aclDenialText(denied, 'exec', q.cmd.name));
+        continue;
       }
       call(c, q.cmd, q.argv, out);
     }
@@ -77,13 +72,6 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
     c.inExecOrScript = wasInExec;
     discardTransaction(c);
   }
-}
-
-function execDenialReason(reason: number): string {
-  if (reason === ACL_DENIED_CMD) return 'no permission to execute the command or subcommand';
-  if (reason === ACL_DENIED_KEY) return 'no permission to touch the specified keys';
-  if (reason === ACL_DENIED_CHANNEL) return 'no permission to access one of the channels used as arguments';
-  return 'no permission';
 }
 
 // WATCH key [key ...]

@@ -701,7 +701,38 @@ export function aclLogDenial(c: Client, cmdName: string, argv: string[], denial:
 }
 
 /** The NOPERM reply processCommand sends for a denial. */
-export function aclDenialError(cmdName: string, reason: number): string {
+/** Where a command was checked: the ACL LOG's context, and which of Redis's texts a denial gets. */
+export type AclContext = 'toplevel' | 'multi' | 'lua' | 'exec';
+
+/**
+ * The one ACL gate for dispatch, EXEC and scripts: checks a command against the client's
+ * user and, on denial, records it in the ACL LOG. Returns the denial reason, or null when
+ * allowed (always for a user allowed everything, the default user normally).
+ */
+export function aclVerify(c: Client, cmd: Command, argv: string[], context: AclContext): number | null {
+  if (c.aclUser.unrestricted) return null;
+  const denial = aclCheck(c, cmd, argv);
+  if (denial === null) return null;
+  aclLogDenial(c, cmd.name, argv, denial, context === 'exec' ? 'multi' : context);
+  return denial.reason;
+}
+
+/** The error a denied command gets, in the words Redis uses in each context. */
+export function aclDenialText(reason: number, context: AclContext, cmdName: string): string {
+  if (context === 'lua') {
+    if (reason === ACL_DENIED_CMD) return "ERR The user executing the script can't run this command or subcommand";
+    if (reason === ACL_DENIED_KEY) return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
+    if (reason === ACL_DENIED_CHANNEL) return "ERR The user executing the script can't publish to the channel mentioned in the command";
+    return 'ERR The user executing the script is lacking the permissions for the command';
+  }
+  if (context === 'exec') {
+    const why =
+      reason === ACL_DENIED_CMD ? 'no permission to execute the command or subcommand'
+      : reason === ACL_DENIED_KEY ? 'no permission to touch the specified keys'
+      : reason === ACL_DENIED_CHANNEL ? 'no permission to access one of the channels used as arguments'
+      : 'no permission';
+    return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${why}`;
+  }
   if (reason === ACL_DENIED_CMD) return `NOPERM this user has no permissions to run the '${cmdName}' command`;
   if (reason === ACL_DENIED_KEY) return 'NOPERM this user has no permissions to access one of the keys used as arguments';
   if (reason === ACL_DENIED_CHANNEL) return 'NOPERM this user has no permissions to access one of the channels used as arguments';

@@ -2,8 +2,8 @@ import { ReplyError, ERR, unknownCommand, unknownSubcommand } from '../errors.ts
 import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import type { CommandTable } from './table.ts';
-import { aclCheck, aclLogDenial, aclDenialError } from './acl.ts';
+import { arityAccepts, type CommandTable } from './table.ts';
+import { aclVerify, aclDenialText } from './acl.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -22,8 +22,7 @@ export function resolveCommand(table: CommandTable, argv: string[]): Command | s
     if (!sub) return unknownSubcommand(argv[0], argv[1]);
     cmd = sub;
   }
-  const arity = cmd.arity;
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) return ERR.wrongArgs(cmd.name);
+  if (!arityAccepts(cmd, argv.length)) return ERR.wrongArgs(cmd.name);
   return cmd;
 }
 
@@ -36,7 +35,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
   const server = c.server;
   const cmd = resolveCommand(server.table, argv);
   if (typeof cmd === 'string') {
-    reject(c, out, cmd, knownCommand(server.table, argv));
+    reject(c, out, cmd, server.table.find(argv));
     return;
   }
   // Protected: DEBUG, MODULE LOAD / LOADEX / UNLOAD (not LIST / HELP).
@@ -56,14 +55,11 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, 'ERR Command not allowed inside a transaction');
     return;
   }
-  // ACLs: nothing to check for a user allowed everything (the default user, normally).
-  if (!c.aclUser.unrestricted) {
-    const denial = aclCheck(c, cmd, argv);
-    if (denial !== null) {
-      aclLogDenial(c, cmd.name, argv, denial, c.multi !== null ? 'multi' : 'toplevel');
-      reject(c, out, aclDenialError(cmd.name, denial.reason), cmd);
-      return;
-    }
+  const context = c.multi !== null ? 'multi' : 'toplevel';
+  const denied = aclVerify(c, cmd, argv, context);
+  if (denied !== null) {
+    reject(c, out, aclDenialText(denied, context, cmd.name), cmd);
+    return;
   }
   if (server.evictor.maxmemory !== 0 && server.busyError === null) {
     const outOfMemory = !server.evictor.perform();
@@ -164,13 +160,6 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   if (server.tracking.clients !== 0 && cmd.isReadonly) server.tracking.readBy(c, cmd, argv);
   if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv, out !== c.writer);
-}
-
-/** The command an arity error refers to (its rejected_calls count), if it exists. */
-function knownCommand(table: CommandTable, argv: string[]): Command | undefined {
-  const cmd = table.lookup(argv[0]);
-  if (!cmd || !cmd.subcommands || argv.length < 2) return cmd;
-  return cmd.subcommands.get(argv[1].toLowerCase());
 }
 
 /** DEBUG and MODULE run only as enable-debug-command / enable-module-command allow. */

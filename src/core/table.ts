@@ -106,4 +106,20 @@ export class CommandTable {
   lookup(name: string): Command | undefined {
     return this.byExactName.get(name) ?? this.commands.get(name.toLowerCase());
   }
+
+  /**
+   * Redis's lookupCommand on argv: the command, or for a container with a second argument
+   * its subcommand; undefined when either is unknown.
+   */
+  find(argv: string[]): Command | undefined {
+    const cmd = this.lookup(argv[0]);
+    if (cmd === undefined || cmd.subcommands === null || argv.length < 2) return cmd;
+    return cmd.subcommands.get(argv[1].toLowerCase());
+  }
+}
+
+/** Redis's arity rule: N means exactly N arguments, -N at least N (the name counts). */
+export function arityAccepts(cmd: { readonly arity: number }, argc: number): boolean {
+  const arity = cmd.arity;
+  return arity > 0 ? argc === arity : argc >= -arity;
 }

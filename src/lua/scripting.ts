@@ -14,7 +14,8 @@ import type { Client } from '../core/client.ts';
 import type { Command } from '../core/types.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { call } from '../core/dispatch.ts';
-import { aclCheck, aclLogDenial, ACL_DENIED_CMD, ACL_DENIED_KEY, ACL_DENIED_CHANNEL } from '../core/acl.ts';
+import { aclCheck, aclVerify, aclDenialText } from '../core/acl.ts';
+import { arityAccepts } from '../core/table.ts';
 import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
 import { sanitizeError } from './bridge.ts';
 import { Functions } from './functions.ts';
@@ -439,8 +440,7 @@ export class Scripting {
 
   /** redis.acl_check_cmd: may the caller's user run this command (with these keys)? */
   private aclCheckCmd(caller: Client, argv: string[]): boolean | string {
-    let cmd: Command | null | undefined = this.server.table.lookup(argv[0]);
-    if (cmd && cmd.subcommands && argv.length >= 2) cmd = cmd.subcommands.get(argv[1].toLowerCase()) ?? null;
+    const cmd = this.server.table.find(argv);
     if (!cmd) return 'Invalid command passed to redis.acl_check_cmd()';
     if (caller.aclUser.unrestricted) return true;
     return aclCheck(caller, cmd, argv) === null;
@@ -449,14 +449,12 @@ export class Scripting {
   /** scriptCall: one redis.call / redis.pcall, through the server's dispatch. */
   private scriptCall(state: RunningScript, argv: string[], sink: ReplySink): void {
     const server = this.server;
-    let cmd: Command | null | undefined = server.table.lookup(argv[0]);
-    if (cmd && cmd.subcommands && argv.length >= 2) cmd = cmd.subcommands.get(argv[1].toLowerCase()) ?? null;
+    const cmd = server.table.find(argv);
     if (!cmd) {
       sink.error('ERR Unknown Redis command called from script');
       return;
     }
-    const arity = cmd.arity;
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    if (!arityAccepts(cmd, argv.length)) {
       cmd.stats.rejected++;
       sink.error('ERR Wrong number of args calling Redis command from script');
       return;
@@ -468,14 +466,11 @@ export class Scripting {
     }
     // scriptVerifyACL: the caller's user, logged with context 'lua'
     const sc = this.scriptClient;
-    if (!sc.aclUser.unrestricted) {
-      const denial = aclCheck(sc, cmd, argv);
-      if (denial !== null) {
-        aclLogDenial(sc, cmd.name, argv, denial, 'lua');
-        cmd.stats.rejected++;
-        sink.error(scriptAclError(denial.reason));
-        return;
-      }
+    const denied = aclVerify(sc, cmd, argv, 'lua');
+    if (denied !== null) {
+      cmd.stats.rejected++;
+      sink.error(aclDenialText(denied, 'lua', cmd.name));
+      return;
     }
     if (state.info.readOnly && (cmd.isWrite || cmd.flags.has('may_replicate'))) {
       cmd.stats.rejected++;
@@ -486,14 +481,6 @@ export class Scripting {
     sc.resp = sink.resp;
     call(sc, cmd, argv, sink);
   }
-}
-
-/** scriptVerifyACL's error texts. */
-function scriptAclError(reason: number): string {
-  if (reason === ACL_DENIED_CMD) return "ERR The user executing the script can't run this command or subcommand";
-  if (reason === ACL_DENIED_KEY) return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
-  if (reason === ACL_DENIED_CHANNEL) return "ERR The user executing the script can't publish to the channel mentioned in the command";
-  return 'ERR The user executing the script is lacking the permissions for the command';
 }
 
 // ---------------------------------------------------------------------------------------

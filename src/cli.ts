@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import { Server } from './server.ts';
 import { splitArgs } from './resp/parser.ts';
+import { RdbLoadError } from './persistence/rdb-loader.ts';
+import { Persistence } from './persistence/persistence.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options]
        redmoon --port 6380 --requirepass secret --databases 16 --loglevel notice
@@ -62,12 +64,22 @@ async function main(): Promise<void> {
   try {
     addr = await server.listen();
   } catch (e) {
-    server.log('warning', `Could not create server TCP listening socket: ${(e as Error).message}`);
+    if (e instanceof RdbLoadError) {
+      for (const line of e.lines) server.log('warning', line);
+    } else {
+      server.log('warning', `Could not create server TCP listening socket: ${(e as Error).message}`);
+    }
     process.exit(1);
   }
   server.log('notice', `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
   const stop = (sig: string) => {
     server.log('warning', `Received ${sig} scheduling shutdown...`);
+    server.log('warning', 'User requested shutdown...');
+    if (!Persistence.of(server).shutdownSave(false, false)) {
+      server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
+      process.once(sig, () => stop(sig));
+      return;
+    }
     void server.close().then(() => {
       server.log('warning', 'redmoon is now ready to exit, bye bye...');
       process.exit(0);

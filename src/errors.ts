@@ -30,6 +30,12 @@ export const ERR = {
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   timeoutNegative: 'ERR timeout is negative',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  bgsaveInProgress: 'ERR Background save already in progress',
+  bgsaveOtherChild:
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  /** shared.err: a save that failed (the log says why) */
+  bare: 'ERR',
 } as const;
 
 /** `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` (trailing space as Redis). */

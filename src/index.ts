@@ -22,7 +22,19 @@ export interface RunningServer {
  * `await startServer({ port: 0 })` picks a free port; many servers may run in one process.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const server = new Server({ port: 0, ...options });
+  // Embedded servers persist nothing unless asked to (redis-server's defaults are the CLI's).
+  const persist =
+    options.dir !== undefined ||
+    options.dbfilename !== undefined ||
+    options.save !== undefined ||
+    options.appendonly !== undefined ||
+    ['dir', 'dbfilename', 'save', 'appendonly'].some((k) => options.config?.[k] !== undefined);
+  const server = new Server({
+    port: 0,
+    ...options,
+    config: persist ? options.config : { save: '', ...options.config },
+    loadOnStart: options.loadOnStart ?? persist,
+  });
   const { port, host } = await server.listen();
   return {
     port,

@@ -8,6 +8,8 @@ import { ALL_FAMILIES } from './commands/index.ts';
 import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { ServerState } from './core/state.ts';
 import { clientInfoLine } from './core/client-info.ts';
+import { Scripting } from './lua/scripting.ts';
+import { Persistence } from './persistence/persistence.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -24,6 +26,21 @@ export interface ServerOptions {
   config?: Record<string, string>;
   /** Where log lines go; default stderr. */
   log?: (line: string) => void;
+  /** Directory of the RDB file (config `dir`). */
+  dir?: string;
+  /** RDB file name (config `dbfilename`). */
+  dbfilename?: string;
+  /** Save points, as config `save` ('' = none). */
+  save?: string;
+  /** AOF persistence (config `appendonly`). */
+  appendonly?: boolean;
+  /** An RDB file to load at startup (a test fixture); it must exist and be valid. */
+  rdb?: string;
+  /**
+   * Load dir/dbfilename at startup when it exists, as redis-server does. Default true;
+   * startServer turns it off unless persistence options are given.
+   */
+  loadOnStart?: boolean;
 }
 
 
@@ -52,9 +69,21 @@ export class Server extends ServerState {
     if (options.databases !== undefined) overrides['databases'] = String(options.databases);
     if (options.port !== undefined) overrides['port'] = String(options.port);
     if (options.host !== undefined) overrides['bind'] = options.host;
+    if (options.dir !== undefined) overrides['dir'] = options.dir;
+    if (options.dbfilename !== undefined) overrides['dbfilename'] = options.dbfilename;
+    if (options.save !== undefined) overrides['save'] = options.save;
+    if (options.appendonly !== undefined) overrides['appendonly'] = options.appendonly ? 'yes' : 'no';
     const config = new Config(overrides);
     normalizeStartupConfig(config, Object.keys(overrides).map((k) => k.toLowerCase()));
     super(config, new CommandTable(ALL_FAMILIES), options.log ?? ((line) => process.stderr.write(line + '\n')));
+    this.functionLibraries = {
+      codes: () => [...Scripting.of(this).functions.libraries.values()].map((lib) => lib.code),
+      load: (code, replace) => {
+        const r = Scripting.of(this).functions.createLibrary(code, replace, 0);
+        return 'error' in r ? r.error : null;
+      },
+      flush: () => Scripting.of(this).functions.flush(),
+    };
     this.config.watch('client-query-buffer-limit', () => {
       this.queryBufferLimit = this.config.getInt('client-query-buffer-limit');
     });
@@ -69,8 +98,19 @@ export class Server extends ServerState {
 
   // ---- network ---------------------------------------------------------------------------
 
-  /** Starts listening; resolves with the bound address. */
-  listen(): Promise<{ port: number; host: string }> {
+  /**
+   * Loads the dataset (the `rdb` fixture, or dir/dbfilename when loadOnStart), then starts
+   * listening; resolves with the bound address. Rejects with an RdbLoadError when the file
+   * cannot be loaded: its `lines` are Redis's log lines for the failure.
+   */
+  async listen(): Promise<{ port: number; host: string }> {
+    const persistence = Persistence.of(this);
+    if (this.options.rdb !== undefined) persistence.loadAtStartup(this.options.rdb, true);
+    else if (this.options.loadOnStart !== false) persistence.loadAtStartup();
+    return this.bind();
+  }
+
+  private bind(): Promise<{ port: number; host: string }> {
     const port = this.config.getInt('port');
     const bind = this.config.get('bind');
     const host = bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0];
@@ -259,6 +299,7 @@ export class Server extends ServerState {
 
   /** Active expiry: like Redis, keep sampling while many sampled keys turn out expired. */
   private serverCron(): void {
+    Persistence.of(this).cron();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
     const deadline = performance.now() + 25;
@@ -278,6 +319,7 @@ export class Server extends ServerState {
     this.closed = true;
     if (this.cron) clearInterval(this.cron);
     this.cron = null;
+    Persistence.of(this).killBgsave();
     for (const c of [...this.clients.values()]) this.killClient(c);
     const srv = this.netServer;
     this.netServer = null;

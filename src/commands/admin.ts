@@ -11,6 +11,7 @@ import { commands as clientCmds } from './client.ts';
 import { commands as introspectionCmds } from './introspection.ts';
 import { commands as debugCmds } from './debug.ts';
 import { schotter, skyline } from './lolwut.ts';
+import { Persistence } from '../persistence/persistence.ts';
 
 // TIME
 function time(_c: Client, _argv: string[], out: ReplySink): void {
@@ -26,20 +27,20 @@ function lastsave(c: Client, _argv: string[], out: ReplySink): void {
   out.integer(c.server.lastSave);
 }
 
-// SAVE. redmoon has no persistence yet: SAVE, BGSAVE and BGREWRITEAOF reply as Redis
-// does after a successful save but write nothing.
+// SAVE
 function save(c: Client, _argv: string[], out: ReplySink): void {
-  c.server.lastSave = Math.floor(Date.now() / 1000);
-  c.server.dirty = 0;
+  const p = Persistence.of(c.server);
+  if (p.bgsave !== null) throw new ReplyError(ERR.bgsaveInProgress);
+  if (!p.save()) throw new ReplyError(ERR.bare);
   out.simple('OK');
 }
 
 // BGSAVE [SCHEDULE]
 function bgsave(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length > 2 || (argv.length === 2 && !is(argv[1], 'schedule'))) throw new ReplyError(ERR.syntax);
-  c.server.lastSave = Math.floor(Date.now() / 1000);
-  c.server.dirty = 0;
-  out.simple('Background saving started');
+  const r = Persistence.of(c.server).bgsaveCommand(argv.length === 2, c.inExecOrScript);
+  if ('error' in r) throw new ReplyError(r.error);
+  out.simple(r.ok);
 }
 
 // BGREWRITEAOF
@@ -63,9 +64,12 @@ function shutdown(c: Client, argv: string[], _out: ReplySink): void {
   if ((abort && (nosave || saveFlag || other)) || (nosave && saveFlag)) throw new ReplyError(ERR.syntax);
   if (abort) throw new ReplyError('ERR No shutdown in progress.');
   if (!nosave && c.server.busyError !== null) throw new ReplyError(c.server.busyError);
-  // Nothing to save (no persistence yet). The caller gets no reply: the server goes away.
+  // The caller gets no reply when the server goes away.
   const server = c.server;
   server.log('warning', 'User requested shutdown...');
+  if (!Persistence.of(server).shutdownSave(saveFlag, nosave) && !argv.some((a) => is(a, 'force'))) {
+    throw new ReplyError(ERR.shutdownFailed);
+  }
   server.log('warning', 'redmoon is now ready to exit, bye bye...');
   c.closeAfterReply = true;
   setImmediate(() => {

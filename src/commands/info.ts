@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { Persistence } from '../persistence/persistence.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { randomBytes } from 'node:crypto';
 import type { Client } from '../core/client.ts';
@@ -163,6 +164,8 @@ function memorySection(server: ServerState): string[] {
 }
 
 function persistenceSection(server: ServerState): string[] {
+  const p = Persistence.of(server);
+  const bg = p.bgsave;
   return [
     'loading:0',
     'async_loading:0',
@@ -170,18 +173,18 @@ function persistenceSection(server: ServerState): string[] {
     'current_cow_size:0',
     'current_cow_size_age:0',
     'current_fork_perc:0.00',
-    'current_save_keys_processed:0',
-    'current_save_keys_total:0',
+    `current_save_keys_processed:${bg !== null ? bg.keysProcessed : 0}`,
+    `current_save_keys_total:${bg !== null ? bg.keysTotal : 0}`,
     `rdb_changes_since_last_save:${server.dirty}`,
-    'rdb_bgsave_in_progress:0',
+    `rdb_bgsave_in_progress:${bg !== null ? 1 : 0}`,
     `rdb_last_save_time:${server.lastSave}`,
-    'rdb_last_bgsave_status:ok',
-    'rdb_last_bgsave_time_sec:-1',
-    'rdb_current_bgsave_time_sec:-1',
-    'rdb_saves:0',
+    `rdb_last_bgsave_status:${p.lastBgsaveOk ? 'ok' : 'err'}`,
+    `rdb_last_bgsave_time_sec:${p.lastBgsaveSeconds}`,
+    `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor((Date.now() - bg.startedAt) / 1000) : -1}`,
+    `rdb_saves:${p.saves}`,
     'rdb_last_cow_size:0',
-    'rdb_last_load_keys_expired:0',
-    'rdb_last_load_keys_loaded:0',
+    `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
+    `rdb_last_load_keys_loaded:${p.lastLoadKeysLoaded}`,
     `aof_enabled:${server.config.get('appendonly') === 'yes' ? 1 : 0}`,
     'aof_rewrite_in_progress:0',
     'aof_rewrite_scheduled:0',

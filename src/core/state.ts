@@ -19,6 +19,20 @@ import { OutputBufferLimits } from './obuf.ts';
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
 
+/**
+ * Function libraries as persistence sees them: the Lua layer implements this and the
+ * network side (src/server.ts) hands it over, so RDB code below the Lua layer can save and
+ * load libraries.
+ */
+export interface FunctionLibraries {
+  /** Each library's source code, in load order. */
+  codes(): string[];
+  /** Compiles and adds a library (replacing one of the same name if `replace`); an error text on failure. */
+  load(code: string, replace: boolean): string | null;
+  /** Removes every library. */
+  flush(): void;
+}
+
 /** Server-wide counters for INFO stats. */
 export class Stats {
   connectionsReceived = 0;
@@ -76,6 +90,13 @@ export abstract class ServerState implements KeyspaceEvents {
   scriptTimeSnapshot: number | null = null;
   lastSave = Math.floor(Date.now() / 1000);
   dirty = 0;
+  /**
+   * The background job running, as Redis's child_type: a BGSAVE ('rdb') or an AOF rewrite
+   * ('aof'). Only one runs at a time; the other waits (BGSAVE SCHEDULE) or is refused.
+   */
+  backgroundJob: 'rdb' | 'aof' | null = null;
+  /** Function libraries for RDB files; null until the network side wires the Lua layer in. */
+  functionLibraries: FunctionLibraries | null = null;
   private nextClientId = 1;
   private logLevel = 2;
   /** Hooks called on every modified key (tracking, blocking layers register here). */

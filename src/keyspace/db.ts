@@ -98,6 +98,12 @@ export class Database {
     this.lruStale = true;
   };
   private sweepCursor: IterableIterator<[string, number]> | null = null;
+  /**
+   * Set while a background save runs (src/persistence/bgsave.ts): called before a key
+   * changes, or may change (looked up outside a read-only command), so the save can write
+   * it as it was when the save started. A null key: the whole database is about to change.
+   */
+  saveHook: ((db: Database, key: string | null) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -119,6 +125,7 @@ export class Database {
   }
 
   private removeExpired(key: string): void {
+    if (this.saveHook !== null) this.saveHook(this, key);
     this.data.delete(key);
     this.expires.delete(key);
     this.lru.delete(key);
@@ -130,6 +137,7 @@ export class Database {
 
   /** The value at key, or undefined (expired keys are removed first). */
   get(key: string): RedisValue | undefined {
+    if (this.saveHook !== null && this.events.inReadCommand !== true) this.saveHook(this, key);
     const v = this.data.get(key);
     if (v === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
       if (this.events.inReadCommand === true) this.events.readLookup!(this, key, false);
@@ -142,6 +150,7 @@ export class Database {
 
   /** Like get() but leaves the access time alone (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
   peek(key: string): RedisValue | undefined {
+    if (this.saveHook !== null && this.events.inReadCommand !== true) this.saveHook(this, key);
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
@@ -225,6 +234,7 @@ export class Database {
 
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    if (this.saveHook !== null) this.saveHook(this, key);
     if (this.events.newKeyEvents === true && !this.data.has(key)) this.events.newKey?.(this, key);
     this.data.set(key, value);
     if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
@@ -245,6 +255,7 @@ export class Database {
   /** Deletes a key; true when it existed. Signals the modification. */
   delete(key: string): boolean {
     if (!this.has(key)) return false;
+    if (this.saveHook !== null) this.saveHook(this, key);
     this.data.delete(key);
     this.lru.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
@@ -265,12 +276,14 @@ export class Database {
   }
 
   setExpire(key: string, whenMs: number): void {
+    if (this.saveHook !== null) this.saveHook(this, key);
     this.expires.set(key, whenMs);
     this.events.modified(this, key);
   }
 
   /** Removes the TTL; true when there was one. */
   persist(key: string): boolean {
+    if (this.saveHook !== null) this.saveHook(this, key);
     const had = this.expires.delete(key);
     if (had) this.events.modified(this, key);
     return had;
@@ -300,6 +313,7 @@ export class Database {
 
   /** Removes every key; returns how many there were. Signals each (WATCH). */
   flush(): number {
+    if (this.saveHook !== null) this.saveHook(this, null);
     const n = this.data.size;
     this.events.flushing?.(this, true);
     for (const key of this.data.keys()) this.events.modified(this, key);
@@ -367,6 +381,8 @@ export class Database {
 
   /** Exchanges the contents of two databases (SWAPDB); the Database objects stay put. */
   swapWith(other: Database): void {
+    if (this.saveHook !== null) this.saveHook(this, null);
+    if (other.saveHook !== null) other.saveHook(other, null);
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];

@@ -41,7 +41,14 @@ const T_SET = 2;
 const T_ZSET = 3;
 const T_HASH = 4;
 const T_ZSET_2 = 5;
+// Encodings older files (RDB 9 and before) hold; 7.0 still reads them.
+const T_HASH_ZIPMAP = 9;
+const T_LIST_ZIPLIST = 10;
 const T_SET_INTSET = 11;
+const T_ZSET_ZIPLIST = 12;
+const T_HASH_ZIPLIST = 13;
+const T_LIST_QUICKLIST = 14;
+const T_STREAM_LISTPACKS = 15;
 const T_LIST_QUICKLIST_2 = 18;
 const T_HASH_LISTPACK = 16;
 const T_ZSET_LISTPACK = 17;
@@ -73,6 +80,32 @@ export function crc64(s: string, end = s.length): string {
   lo >>>= 0;
   hi >>>= 0;
   return String.fromCharCode(lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, lo >>> 24, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, hi >>> 24);
+}
+
+/** CRC64 over data fed in pieces (an RDB file's trailer, written as it is produced). */
+export class Crc64 {
+  private lo = 0;
+  private hi = 0;
+
+  update(b: Uint8Array): void {
+    let lo = this.lo;
+    let hi = this.hi;
+    for (let i = 0; i < b.length; i++) {
+      const idx = (lo ^ b[i]) & 0xff;
+      lo = ((lo >>> 8) | (hi << 24)) ^ CRC_LO[idx];
+      hi = (hi >>> 8) ^ CRC_HI[idx];
+    }
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  /** The CRC as the 8 little-endian bytes RDB stores. */
+  digest(): Buffer {
+    const out = Buffer.alloc(8);
+    out.writeUInt32LE(this.lo >>> 0, 0);
+    out.writeUInt32LE(this.hi >>> 0, 4);
+    return out;
+  }
 }
 
 // ---- LZF (liblzf format; compressor mirrors Redis's VERY_FAST, HLOG 16 configuration) ---------
@@ -332,6 +365,34 @@ function listpack(entries: string[]): string {
 
 /** Serializes a value as a DUMP payload. `compress`: rdbcompression. */
 export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192, listMaxCount = Infinity): string {
+  const body = encodeObject(v, compress, listMaxBytes, listMaxCount) + String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8);
+  return body + crc64(body);
+}
+
+/**
+ * list-max-listpack-size as the quicklist node limits DUMP and RDB files fill nodes by:
+ * a byte limit for negative fills, an entry count (under the 8 KB safety limit) otherwise.
+ */
+export function listNodeLimits(fill: number): { bytes: number; count: number } {
+  return fill >= 0 ? { bytes: 8192, count: Math.max(fill, 1) } : { bytes: [4096, 8192, 16384, 32768, 65536][Math.min(-fill, 5) - 1], count: Infinity };
+}
+
+/** rdbSaveLen: a length in RDB's 1, 2, 5 or 9 byte forms. */
+export function encodeLength(n: number | bigint): string {
+  const w = new Writer(false);
+  w.len(n);
+  return w.parts.join('');
+}
+
+/** rdbSaveRawString: a byte string with RDB's integer and LZF encodings. */
+export function encodeString(s: string, compress: boolean): string {
+  const w = new Writer(compress);
+  w.string(s);
+  return w.parts.join('');
+}
+
+/** One value as an RDB object: its type byte, then its payload (rdbSaveObjectType + rdbSaveObject). */
+export function encodeObject(v: RedisValue, compress: boolean, listMaxBytes = 8192, listMaxCount = Infinity): string {
   const w = new Writer(compress);
   if (typeof v === 'string') {
     w.byte(T_STRING);
@@ -416,9 +477,7 @@ export function dumpValue(v: RedisValue, compress: boolean, listMaxBytes = 8192,
   } else {
     throw new Error(`DUMP of ${v.type} values is not supported`);
   }
-  w.parts.push(String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8));
-  const body = w.parts.join('');
-  return body + crc64(body);
+  return w.parts.join('');
 }
 
 /** A stream ID as its 128-bit big-endian rax key. */
@@ -520,9 +579,16 @@ export function verifyPayload(p: string): boolean {
   return crc64(p, n - 8) === p.slice(n - 8);
 }
 
-class Bad extends Error {}
+/** Malformed RDB data; `eof` when it ended early (a short read rather than corruption). */
+export class RdbFormatError extends Error {
+  constructor(readonly eof = false) {
+    super(eof ? 'Unexpected EOF reading RDB file' : 'Bad data format');
+  }
+}
+const Bad = RdbFormatError;
 
-class Reader {
+/** Reads RDB lengths, strings and bytes from a byte string, from `pos` up to `end`. */
+export class RdbReader {
   pos = 0;
   constructor(
     readonly s: string,
@@ -530,12 +596,13 @@ class Reader {
   ) {}
 
   byte(): number {
-    if (this.pos >= this.end) throw new Bad();
+    if (this.pos >= this.end) throw new Bad(true);
     return this.s.charCodeAt(this.pos++);
   }
 
   bytes(n: number): string {
-    if (n < 0 || this.pos + n > this.end) throw new Bad();
+    if (n < 0) throw new Bad();
+    if (this.pos + n > this.end) throw new Bad(true);
     const r = this.s.slice(this.pos, this.pos + n);
     this.pos += n;
     return r;
@@ -647,6 +714,114 @@ function parseListpack(lp: string): string[] {
   return out;
 }
 
+/** Entries of a ziplist blob (the list, hash and zset encoding before 7.0) as strings. */
+function parseZiplist(zl: string): string[] {
+  const n = zl.length;
+  if (n < 11 || Number(readLE(zl, 0, 4, false)) !== n || zl.charCodeAt(n - 1) !== 0xff) throw new Bad();
+  const out: string[] = [];
+  let p = 10;
+  for (;;) {
+    if (p >= n) throw new Bad();
+    if (zl.charCodeAt(p) === 0xff) break;
+    p += zl.charCodeAt(p) < 254 ? 1 : 5; // the previous entry's length
+    if (p >= n) throw new Bad();
+    const b = zl.charCodeAt(p);
+    const top = b >> 6;
+    let strLen = -1;
+    if (top === 0) {
+      strLen = b & 63;
+      p += 1;
+    } else if (top === 1) {
+      strLen = ((b & 63) << 8) | zl.charCodeAt(p + 1);
+      p += 2;
+    } else if (top === 2) {
+      strLen = Number(readBE32(zl, p + 1));
+      p += 5;
+    }
+    if (strLen >= 0) {
+      if (p + strLen > n - 1) throw new Bad();
+      out.push(zl.slice(p, p + strLen));
+      p += strLen;
+      continue;
+    }
+    let width: number;
+    if (b === 0xc0) width = 2;
+    else if (b === 0xd0) width = 4;
+    else if (b === 0xe0) width = 8;
+    else if (b === 0xf0) width = 3;
+    else if (b === 0xfe) width = 1;
+    else if (b >= 0xf1 && b <= 0xfd) {
+      out.push(String((b & 15) - 1));
+      p += 1;
+      continue;
+    } else throw new Bad();
+    if (p + 1 + width > n - 1) throw new Bad();
+    out.push(readLE(zl, p + 1, width, true).toString());
+    p += 1 + width;
+  }
+  if (p !== n - 1 || out.length === 0) throw new Bad();
+  return out;
+}
+
+function readBE32(s: string, at: number): number {
+  return ((s.charCodeAt(at) << 24) >>> 0) + ((s.charCodeAt(at + 1) << 16) | (s.charCodeAt(at + 2) << 8) | s.charCodeAt(at + 3));
+}
+
+/** Field/value pairs of a zipmap blob (hashes of RDB versions before 4). */
+function parseZipmap(zm: string): string[] {
+  const n = zm.length;
+  let p = 1; // the entry count byte (255 = unknown)
+  const len = (): number => {
+    if (p >= n) throw new Bad();
+    const b = zm.charCodeAt(p++);
+    if (b < 254) return b;
+    if (b === 255) return -1;
+    if (p + 4 > n) throw new Bad();
+    const v = Number(readLE(zm, p, 4, false));
+    p += 4;
+    return v;
+  };
+  const out: string[] = [];
+  for (;;) {
+    const kl = len();
+    if (kl < 0) break;
+    if (p + kl > n) throw new Bad();
+    const k = zm.slice(p, p + kl);
+    p += kl;
+    const vl = len();
+    if (vl < 0 || p >= n) throw new Bad();
+    const free = zm.charCodeAt(p++);
+    if (p + vl + free > n) throw new Bad();
+    out.push(k, zm.slice(p, p + vl));
+    p += vl + free;
+  }
+  if (p !== n || out.length === 0) throw new Bad();
+  return out;
+}
+
+/** The first entry's ID, 0-0 when none (streamGetEdgeID). */
+function firstLiveId(s: Stream): StreamID {
+  for (const node of s.nodes) {
+    for (let i = 0; i < node.ms.length; i++) if ((node.flags[i] & FLAG_DELETED) === 0) return { ms: node.ms[i], seq: node.seq[i] };
+  }
+  return { ms: 0, seq: 0 };
+}
+
+/** streamEstimateDistanceFromFirstEverEntry for a group loaded from a stream without counters. */
+function estimateEntriesRead(s: Stream, id: StreamID): number | bigint {
+  const added = s.entriesAdded;
+  if (added === 0) return 0;
+  const cmpLast = cmpID(id, s.lastId);
+  if (s.length === 0 && cmpLast < 1) return added;
+  if (cmpLast === 0) return added;
+  if (cmpLast > 0) return -1;
+  const cmpFirst = cmpID(id, s.firstId);
+  // a 6.x stream carries no max deleted ID: it is 0-0, so no fragmentation is known
+  if (cmpFirst < 0) return Number(added) - s.length;
+  if (cmpFirst === 0) return Number(added) - s.length + 1;
+  return -1;
+}
+
 /** Limits the restored value's encoding follows (config). */
 export interface EncodingLimits {
   hashMaxEntries: number;
@@ -660,12 +835,12 @@ export interface EncodingLimits {
 export function restoreValue(p: string, lim: EncodingLimits): RedisValue | null {
   try {
     // Like Redis's rio over the whole payload: a (corrupt) value may read into the footer.
-    const r = new Reader(p, p.length);
+    const r = new RdbReader(p, p.length);
     const type = r.byte();
-    const v = loadObject(r, type, lim);
+    const v = readObject(r, type, lim);
     return v;
   } catch (e) {
-    if (e instanceof Bad) return null;
+    if (e instanceof RdbFormatError) return null;
     throw e;
   }
 }
@@ -692,7 +867,7 @@ function plusDelta(base: number | bigint, d: string): number | bigint {
 }
 
 /** RDB_TYPE_STREAM_LISTPACKS_2 back into nodes, metadata and consumer groups. */
-function loadStream(r: Reader): Stream {
+function loadStream(r: RdbReader, v2: boolean): Stream {
   const s = new Stream();
   const nodes = r.len();
   for (let k = 0; k < nodes; k++) {
@@ -737,15 +912,21 @@ function loadStream(r: Reader): Stream {
   const length = r.len64();
   if (length !== s.length) throw new Bad();
   s.lastId = { ms: r.len64(), seq: r.len64() };
-  s.firstId = { ms: r.len64(), seq: r.len64() };
-  s.maxDeletedId = { ms: r.len64(), seq: r.len64() };
-  s.entriesAdded = r.len64();
+  if (v2) {
+    s.firstId = { ms: r.len64(), seq: r.len64() };
+    s.maxDeletedId = { ms: r.len64(), seq: r.len64() };
+    s.entriesAdded = r.len64();
+  } else {
+    // As 7.0 upgrades a 6.x stream: entries added counted as its length, no deletions known.
+    s.entriesAdded = s.length;
+    s.firstId = firstLiveId(s);
+  }
   const ngroups = r.len();
   for (let g = 0; g < ngroups; g++) {
     if (s.groups === null) s.groups = new Map();
     const name = r.string();
     const lastId = { ms: r.len64(), seq: r.len64() };
-    const er = r.len64();
+    const er = v2 ? r.len64() : estimateEntriesRead(s, lastId);
     const group = new ConsumerGroup(name, lastId, typeof er === 'bigint' ? BigInt.asIntN(64, er) : er);
     if (typeof group.entriesRead === 'bigint' && group.entriesRead >= -(2n ** 53n) && group.entriesRead < 2n ** 53n) {
       group.entriesRead = Number(group.entriesRead);
@@ -780,10 +961,20 @@ function loadStream(r: Reader): Stream {
   return s;
 }
 
-function loadObject(r: Reader, type: number, lim: EncodingLimits): RedisValue {
+/** Reads one value of RDB type `type` (rdbLoadObject), converting old encodings to 7.0's. */
+export function readObject(r: RdbReader, type: number, lim: EncodingLimits): RedisValue {
   switch (type) {
     case T_STREAM_LISTPACKS_2:
-      return loadStream(r);
+    case T_STREAM_LISTPACKS:
+      return loadStream(r, type === T_STREAM_LISTPACKS_2);
+    case T_LIST_ZIPLIST:
+    case T_LIST_QUICKLIST: {
+      const n = type === T_LIST_ZIPLIST ? 1 : r.len();
+      const items: string[] = [];
+      for (let i = 0; i < n; i++) for (const e of parseZiplist(r.string())) items.push(e);
+      if (items.length === 0) throw new Bad();
+      return new List(items);
+    }
     case T_STRING:
       return r.string();
     case T_LIST: {
@@ -827,15 +1018,21 @@ function loadObject(r: Reader, type: number, lim: EncodingLimits): RedisValue {
       return s as unknown as RedisValue;
     }
     case T_HASH:
-    case T_HASH_LISTPACK: {
+    case T_HASH_LISTPACK:
+    case T_HASH_ZIPLIST:
+    case T_HASH_ZIPMAP: {
       const h = new HashValue();
       let flat: string[];
       if (type === T_HASH) {
         const n = r.len();
         flat = [];
         for (let i = 0; i < 2 * n; i++) flat.push(r.string());
-      } else {
+      } else if (type === T_HASH_LISTPACK) {
         flat = parseListpack(r.string());
+      } else if (type === T_HASH_ZIPLIST) {
+        flat = parseZiplist(r.string());
+      } else {
+        flat = parseZipmap(r.string());
       }
       if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
       let maxLen = 0;
@@ -843,18 +1040,19 @@ function loadObject(r: Reader, type: number, lim: EncodingLimits): RedisValue {
         if (!h.set(flat[i], flat[i + 1])) throw new Bad();
         maxLen = Math.max(maxLen, flat[i].length, flat[i + 1].length);
       }
-      h.listpack = type === T_HASH_LISTPACK || (h.size <= lim.hashMaxEntries && maxLen <= lim.hashMaxValue);
+      h.listpack = type !== T_HASH || (h.size <= lim.hashMaxEntries && maxLen <= lim.hashMaxValue);
       h.checkEntries(lim.hashMaxEntries);
       h.checkLen(maxLen, lim.hashMaxValue);
       return h as unknown as RedisValue;
     }
     case T_ZSET:
     case T_ZSET_2:
-    case T_ZSET_LISTPACK: {
+    case T_ZSET_LISTPACK:
+    case T_ZSET_ZIPLIST: {
       const z = new ZSet();
       let maxLen = 0;
-      if (type === T_ZSET_LISTPACK) {
-        const flat = parseListpack(r.string());
+      if (type === T_ZSET_LISTPACK || type === T_ZSET_ZIPLIST) {
+        const flat = type === T_ZSET_LISTPACK ? parseListpack(r.string()) : parseZiplist(r.string());
         if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
         for (let i = 0; i < flat.length; i += 2) {
           const sc = parseDouble(flat[i + 1]);

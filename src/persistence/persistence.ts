@@ -1,0 +1,235 @@
+/**
+ * RDB persistence of one server (rdb.c's rdbSave/rdbSaveBackground/rdbLoad and the parts of
+ * serverCron that trigger saves): SAVE, BGSAVE, save points, the save at shutdown, loading
+ * at startup, and what INFO persistence reports about them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerState } from '../core/state.ts';
+import { ERR } from '../errors.ts';
+import { writeRdb } from './rdb-writer.ts';
+import { loadRdb, RdbLoadError, type RdbLoadResult } from './rdb-loader.ts';
+import { BackgroundSave } from './bgsave.ts';
+
+/** Redis retries a failed background save triggered by save points only after this long. */
+const BGSAVE_RETRY_DELAY_S = 5;
+
+export type BgsaveReply = { ok: string } | { error: string };
+
+export class Persistence {
+  /** The background save running, if any. */
+  bgsave: BackgroundSave | null = null;
+  /** BGSAVE SCHEDULE (or BGSAVE in MULTI) waiting for the AOF rewrite to end. */
+  bgsaveScheduled = false;
+  lastBgsaveOk = true;
+  lastBgsaveTry = 0;
+  /** Seconds the last background save took (-1: none yet). */
+  lastBgsaveSeconds = -1;
+  /** rdb_saves: saves started, foreground or background. */
+  saves = 0;
+  lastLoadKeysLoaded = 0;
+  lastLoadKeysExpired = 0;
+  private dirtyBeforeBgsave = 0;
+  private tempSeq = 0;
+
+  private constructor(private readonly state: ServerState) {}
+
+  /** The server's persistence (created on first use; one per server). */
+  static of(state: ServerState): Persistence {
+    const holder = state as unknown as { persistence?: Persistence };
+    return (holder.persistence ??= new Persistence(state));
+  }
+
+  /** dir/dbfilename */
+  rdbPath(): string {
+    return path.resolve(this.state.config.get('dir'), this.state.config.get('dbfilename'));
+  }
+
+  private tempPath(): string {
+    return path.resolve(this.state.config.get('dir'), `temp-${process.pid}-${++this.tempSeq}.rdb`);
+  }
+
+  /** The `save` points as [seconds, changes] pairs. */
+  saveParams(): [number, number][] {
+    const words = this.state.config.get('save').split(' ').filter((w) => w !== '');
+    const out: [number, number][] = [];
+    for (let i = 0; i + 1 < words.length; i += 2) out.push([Number(words[i]), Number(words[i + 1])]);
+    return out;
+  }
+
+  // ---- saving -------------------------------------------------------------------------------
+
+  /**
+   * rdbSave: the dataset written to dir/dbfilename now, through a temp file that is fsynced
+   * and renamed over the old one. False (with Redis's log line) when it failed.
+   */
+  save(): boolean {
+    const state = this.state;
+    const dirtyBefore = state.dirty;
+    this.saves++;
+    const tmp = this.tempPath();
+    let fd: number;
+    try {
+      fd = fs.openSync(tmp, 'w');
+    } catch (e) {
+      state.log('warning', `Failed opening the temp RDB file ${path.basename(tmp)} (in server root dir ${state.config.get('dir')}) for saving: ${errText(e)}`);
+      return false;
+    }
+    try {
+      const data = writeRdb(state);
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(tmp, this.rdbPath());
+    } catch (e) {
+      state.log('warning', `Write error saving DB on disk: ${errText(e)}`);
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+      fs.rmSync(tmp, { force: true });
+      return false;
+    }
+    state.log('notice', 'DB saved on disk');
+    state.dirty -= dirtyBefore;
+    state.lastSave = Math.floor(Date.now() / 1000);
+    this.lastBgsaveOk = true;
+    return true;
+  }
+
+  /** BGSAVE [SCHEDULE] as bgsaveCommand replies to it. */
+  bgsaveCommand(schedule: boolean, inMulti: boolean): BgsaveReply {
+    if (this.bgsave !== null) return { error: ERR.bgsaveInProgress };
+    if (this.state.backgroundJob !== null || inMulti) {
+      if (schedule || inMulti) {
+        this.bgsaveScheduled = true;
+        return { ok: 'Background saving scheduled' };
+      }
+      return { error: ERR.bgsaveOtherChild };
+    }
+    return this.startBgsave() ? { ok: 'Background saving started' } : { error: ERR.bare };
+  }
+
+  /** rdbSaveBackground */
+  startBgsave(): boolean {
+    const state = this.state;
+    if (this.bgsave !== null || state.backgroundJob !== null) return false;
+    this.dirtyBeforeBgsave = state.dirty;
+    this.lastBgsaveTry = Math.floor(Date.now() / 1000);
+    this.saves++;
+    const job = new BackgroundSave(state, this.rdbPath(), this.tempPath());
+    this.bgsave = job;
+    state.backgroundJob = 'rdb';
+    state.log('notice', 'Background saving started');
+    void job.done.then((ok) => this.bgsaveDone(job, ok));
+    return true;
+  }
+
+  /** backgroundSaveDoneHandler */
+  private bgsaveDone(job: BackgroundSave, ok: boolean): void {
+    if (this.bgsave !== job) return;
+    this.bgsave = null;
+    if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
+    this.lastBgsaveSeconds = Math.round((Date.now() - job.startedAt) / 1000);
+    if (ok) {
+      this.state.log('notice', 'DB saved on disk');
+      this.state.log('notice', 'Background saving terminated with success');
+      this.state.dirty -= this.dirtyBeforeBgsave;
+      this.state.lastSave = Math.floor(Date.now() / 1000);
+      this.lastBgsaveOk = true;
+    } else if (job.error === 'aborted') {
+      this.state.log('warning', 'Background saving terminated by signal 10');
+    } else {
+      this.state.log('warning', `Write error saving DB on disk: ${job.error}`);
+      this.state.log('warning', 'Background saving error');
+      this.lastBgsaveOk = false;
+    }
+  }
+
+  /** killRDBChild: stops a background save (FLUSHALL, SHUTDOWN, DEBUG RELOAD). */
+  killBgsave(): void {
+    const job = this.bgsave;
+    if (job === null) return;
+    job.abort();
+    this.bgsave = null;
+    if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
+    this.lastBgsaveSeconds = Math.round((Date.now() - job.startedAt) / 1000);
+  }
+
+  /** The serverCron part: a scheduled BGSAVE, or one the save points call for. */
+  cron(): void {
+    const state = this.state;
+    if (this.bgsave !== null || state.backgroundJob !== null) return;
+    const now = Math.floor(Date.now() / 1000);
+    for (const [seconds, changes] of this.saveParams()) {
+      if (
+        state.dirty >= changes &&
+        now - state.lastSave > seconds &&
+        (now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY_S || this.lastBgsaveOk)
+      ) {
+        state.log('notice', `${changes} changes in ${seconds} seconds. Saving...`);
+        this.startBgsave();
+        return;
+      }
+    }
+    if (this.bgsaveScheduled) {
+      this.bgsaveScheduled = false;
+      this.startBgsave();
+    }
+  }
+
+  /**
+   * The save SHUTDOWN (and SIGTERM) makes: with save points set, or `force` (SHUTDOWN SAVE),
+   * a foreground save; a background save still running is stopped first. False when the
+   * save failed (the server then stays up).
+   */
+  shutdownSave(force: boolean, nosave: boolean): boolean {
+    if (this.bgsave !== null) {
+      this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
+      this.killBgsave();
+    }
+    if (nosave || (!force && this.saveParams().length === 0)) return true;
+    this.state.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (this.save()) return true;
+    this.state.log('warning', 'Error trying to save the DB, can\'t exit.');
+    return false;
+  }
+
+  // ---- loading ------------------------------------------------------------------------------
+
+  /**
+   * loadDataFromDisk: dir/dbfilename (or the given file) into the empty server; a missing
+   * file is no error. Throws RdbLoadError (lines to log, then exit) when it cannot load.
+   */
+  loadAtStartup(file = this.rdbPath(), required = false): RdbLoadResult | null {
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;
+      throw new RdbLoadError([`Fatal error loading the DB: ${errText(e)}. Exiting.`]);
+    }
+    const t0 = performance.now();
+    const r = loadRdb(this.state, data);
+    this.lastLoadKeysLoaded = r.keysLoaded;
+    this.lastLoadKeysExpired = r.keysExpired;
+    this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
+    this.state.log('notice', `DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+    return r;
+  }
+}
+
+/** An fs error as strerror() words it ("No such file or directory"). */
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const map: Record<string, string> = {
+    ENOENT: 'No such file or directory',
+    EACCES: 'Permission denied',
+    ENOSPC: 'No space left on device',
+    EISDIR: 'Is a directory',
+    EROFS: 'Read-only file system',
+    ENOTDIR: 'Not a directory',
+  };
+  return (err.code !== undefined && map[err.code]) || err.message;
+}

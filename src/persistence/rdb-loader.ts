@@ -1,0 +1,252 @@
+/**
+ * Reads RDB files of versions 1 to 10 (rdbLoadRio): Redis 7.0's own, and older ones with
+ * ziplist, zipmap and quicklist-of-ziplist values, which become 7.0's encodings.
+ *
+ * The whole file is parsed and checked (checksum included) before anything is installed,
+ * so a corrupt or truncated file leaves the dataset as it was: never a partial keyspace.
+ */
+import type { ServerState, LogLevel } from '../core/state.ts';
+import type { RedisValue } from '../keyspace/db.ts';
+import { RdbReader, RdbFormatError, readObject, Crc64, RDB_VERSION, type EncodingLimits } from '../keyspace/rdb.ts';
+import { RDB_OP } from './rdb-format.ts';
+
+export interface RdbLoadOptions {
+  /** The RDB preamble of an AOF: keys already expired are kept, as Redis keeps them there. */
+  aofPreamble?: boolean;
+  /** Keys (and libraries) already present are replaced (DEBUG RELOAD MERGE) instead of failing. */
+  merge?: boolean;
+  /** The loading log lines ("Loading RDB produced by version ..."); default: the server log. */
+  log?: (level: LogLevel, msg: string) => void;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: load even when the CRC does not match. */
+  skipChecksum?: boolean;
+}
+
+export interface RdbLoadResult {
+  keysLoaded: number;
+  keysExpired: number;
+  /** Offset just past the file's checksum (where an old-style AOF's commands start). */
+  end: number;
+  /** The aux fields (redis-ver, ctime, aof-base...). */
+  aux: Map<string, string>;
+}
+
+/**
+ * The file cannot be loaded. `lines` are what Redis logs in that case, word for word
+ * (e.g. "Short read or OOM loading DB. Unrecoverable error, aborting now.").
+ */
+export class RdbLoadError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+interface ParsedDb {
+  data: Map<string, RedisValue>;
+  expires: Map<string, number>;
+  /** LRU idle seconds or LFU counters the file carried. */
+  idle: Map<string, number> | null;
+  freq: Map<string, number> | null;
+}
+
+function corrupt(reason: string): RdbLoadError {
+  return new RdbLoadError([`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${reason}`]);
+}
+
+function shortRead(): RdbLoadError {
+  return new RdbLoadError([
+    'Short read or OOM loading DB. Unrecoverable error, aborting now.',
+    'Internal error in RDB reading offset 0, function at rdb.c:3249 -> Unexpected EOF reading RDB file',
+  ]);
+}
+
+function readLE(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = n - 1; k >= 0; k--) v = v * 256 + s.charCodeAt(at + k);
+  return v;
+}
+
+/** Loads an RDB file's keys and function libraries into the server; throws RdbLoadError. */
+export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions = {}): RdbLoadResult {
+  const log = opts.log ?? ((level: LogLevel, msg: string) => state.log(level, msg));
+  const s = data.latin1Slice(0, data.length);
+  if (s.length < 9 || s.slice(0, 5) !== 'REDIS') {
+    throw new RdbLoadError(['Wrong signature trying to load DB from file']);
+  }
+  const ver = Number(s.slice(5, 9));
+  if (!(ver >= 1 && ver <= RDB_VERSION)) throw new RdbLoadError([`Can't handle RDB format version ${s.slice(5, 9)}`]);
+  const cfg = state.config;
+  const lim: EncodingLimits = {
+    hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
+    hashMaxValue: cfg.getInt('hash-max-listpack-value'),
+    zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
+    zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
+    setMaxIntset: cfg.getInt('set-max-intset-entries'),
+  };
+  const r = new RdbReader(s, s.length);
+  r.pos = 9;
+  const dbs = new Map<number, ParsedDb>();
+  const aux = new Map<string, string>();
+  const functions: string[] = [];
+  const now = Date.now();
+  let db: ParsedDb | null = null;
+  let dbId = 0;
+  let keysLoaded = 0;
+  let keysExpired = 0;
+  let expireAt = -1;
+  let idle = -1;
+  let freq = -1;
+  const selectDb = (id: number): ParsedDb => {
+    let d = dbs.get(id);
+    if (d === undefined) dbs.set(id, (d = { data: new Map(), expires: new Map(), idle: null, freq: null }));
+    return d;
+  };
+  try {
+    for (;;) {
+      const type = r.byte();
+      if (type === RDB_OP.EXPIRETIME) {
+        expireAt = readLE(r.bytes(4), 0, 4) * 1000;
+        continue;
+      }
+      if (type === RDB_OP.EXPIRETIME_MS) {
+        const b = r.bytes(8);
+        expireAt = Number(Buffer.from(b, 'latin1').readBigInt64LE(0));
+        continue;
+      }
+      if (type === RDB_OP.FREQ) {
+        freq = r.byte();
+        continue;
+      }
+      if (type === RDB_OP.IDLE) {
+        idle = Number(r.len64());
+        continue;
+      }
+      if (type === RDB_OP.EOF) break;
+      if (type === RDB_OP.SELECTDB) {
+        dbId = r.len();
+        if (dbId >= state.dbs.length) {
+          throw new RdbLoadError([
+            `FATAL: Data file was created with a Redis server configured to handle more than ${state.dbs.length} databases. Exiting`,
+          ]);
+        }
+        db = null;
+        continue;
+      }
+      if (type === RDB_OP.RESIZEDB) {
+        r.len64();
+        r.len64();
+        continue;
+      }
+      if (type === RDB_OP.AUX) {
+        const k = r.string();
+        const v = r.string();
+        aux.set(k, v);
+        if (k === 'redis-ver') log('notice', `Loading RDB produced by version ${v}`);
+        else if (k === 'ctime') {
+          const age = Math.floor(now / 1000) - Number(v);
+          log('notice', `RDB age ${age < 0 ? 0 : age} seconds`);
+        } else if (k === 'used-mem') log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
+        continue;
+      }
+      if (type === RDB_OP.MODULE_AUX) {
+        throw corrupt('The RDB file contains AUX module data I can\'t load: no matching module');
+      }
+      if (type === RDB_OP.FUNCTION_PRE_GA) throw new RdbLoadError(['Pre-release function format not supported.']);
+      if (type === RDB_OP.FUNCTION2) {
+        functions.push(r.string());
+        continue;
+      }
+      if (type === 6 || type === 7 || type === 8 || type > 19) throw corrupt(`Unknown RDB encoding type ${type}`);
+      const key = r.string();
+      const value = readObject(r, type, lim);
+      const when = expireAt;
+      expireAt = -1;
+      const keyIdle = idle;
+      const keyFreq = freq;
+      idle = freq = -1;
+      // rdbLoad skips keys already expired, except in an AOF preamble (the AOF deletes them).
+      if (opts.aofPreamble !== true && when !== -1 && when < now) {
+        keysExpired++;
+        continue;
+      }
+      if (db === null) db = selectDb(dbId);
+      if (db.data.has(key) && opts.merge !== true) {
+        throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${dbId}`, 'Duplicated key found in RDB file']);
+      }
+      db.data.set(key, value);
+      if (when !== -1) db.expires.set(key, when);
+      else db.expires.delete(key);
+      if (keyIdle >= 0) (db.idle ??= new Map()).set(key, keyIdle);
+      if (keyFreq >= 0) (db.freq ??= new Map()).set(key, keyFreq);
+      keysLoaded++;
+    }
+    if (ver >= 5) {
+      const end = r.pos;
+      const stored = Buffer.from(r.bytes(8), 'latin1');
+      if (cfg.get('rdbchecksum') === 'yes' && opts.skipChecksum !== true) {
+        if (stored.every((b) => b === 0)) {
+          log('warning', 'RDB file was saved with checksum disabled: no check performed.');
+        } else {
+          const crc = new Crc64();
+          crc.update(data.subarray(0, end));
+          const mine = crc.digest();
+          if (!mine.equals(stored)) {
+            throw new RdbLoadError([
+              `Wrong RDB checksum expected: (${stored.readBigUInt64LE(0).toString(16)}) but got (${mine.readBigUInt64LE(0).toString(16)}). Aborting now.`,
+              'Internal error in RDB reading offset 0, function at rdb.c:3225 -> RDB CRC error',
+            ]);
+          }
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof RdbFormatError) throw e.eof ? shortRead() : corrupt(e.message);
+    throw e;
+  }
+  install(state, dbs, functions, opts.merge === true);
+  return { keysLoaded, keysExpired, end: r.pos, aux };
+}
+
+/** Puts what a file held into the server, once all of it was read without error. */
+function install(state: ServerState, dbs: Map<number, ParsedDb>, functions: string[], merge: boolean): void {
+  if (!merge) {
+    for (const [id, parsed] of dbs) {
+      const target = state.dbs[id];
+      if (target.data.size === 0) continue;
+      for (const key of parsed.data.keys()) {
+        if (target.data.has(key)) throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${id}`, 'Duplicated key found in RDB file']);
+      }
+    }
+  }
+  if (functions.length !== 0) {
+    const libs = state.functionLibraries;
+    if (libs === null) throw new RdbLoadError(['Failed loading library, functions are not available']);
+    for (const code of functions) {
+      const err = libs.load(code, merge);
+      if (err !== null) throw new RdbLoadError([`Failed loading library, ${err}`, 'Failed loading functions from RDB file']);
+    }
+  }
+  for (const [id, parsed] of dbs) {
+    const target = state.dbs[id];
+    if (target.data.size === 0 && target.expires.size === 0) {
+      // the common case (startup, DEBUG RELOAD): adopt the maps as they are
+      target.data = parsed.data;
+      target.expires = parsed.expires;
+    } else {
+      for (const [key, value] of parsed.data) {
+        target.data.set(key, value);
+        const when = parsed.expires.get(key);
+        if (when !== undefined) target.expires.set(key, when);
+        else target.expires.delete(key);
+        target.rawStrings.delete(key);
+        target.plainStrings.delete(key);
+      }
+    }
+    if (target.trackAccess) {
+      if (parsed.idle !== null && !target.lfu) {
+        const clock = target.lruClock();
+        for (const [key, secs] of parsed.idle) target.lru.set(key, (clock - secs) & 0xffffff);
+      }
+      if (parsed.freq !== null && target.lfu) for (const [key, f] of parsed.freq) target.setLfuFreq(key, f);
+    }
+  }
+}

@@ -216,7 +216,9 @@ function swapdb(c: Client, argv: string[], out: ReplySink): void {
   if (id1 !== id2) {
     const a = dbs[id1];
     const b = dbs[id2];
-    touchWatchedOnSwap(c, a, b);
+    // touchAllWatchedKeysInDb both ways, before the contents trade places
+    c.server.watches.touchAllInDb(a.id, a.data, b.data);
+    c.server.watches.touchAllInDb(b.id, b.data, a.data);
     a.swapWith(b);
     // scanDatabaseForReadyKeys: clients blocked on a key that now holds data get served.
     if (c.server.keyReadyHandler !== null) {
@@ -229,21 +231,6 @@ function swapdb(c: Client, argv: string[], out: ReplySink): void {
   }
   c.server.dirty++;
   out.simple('OK');
-}
-
-/** touchAllWatchedKeysInDb both ways: a WATCHed key of either db that exists in either is dirty. */
-function touchWatchedOnSwap(c: Client, a: Database, b: Database): void {
-  const watchers = c.server.watchers;
-  if (watchers.size === 0) return;
-  const pa = `${a.id}\0`;
-  const pb = `${b.id}\0`;
-  for (const [wk, clients] of watchers) {
-    let key: string;
-    if (wk.startsWith(pa)) key = wk.slice(pa.length);
-    else if (wk.startsWith(pb)) key = wk.slice(pb.length);
-    else continue;
-    if (a.data.has(key) || b.data.has(key)) for (const cl of clients) cl.watchDirty = true;
-  }
 }
 
 // ---- KEYS / SCAN / RANDOMKEY / DBSIZE / FLUSH* ---------------------------------------------

@@ -27,26 +27,11 @@ function discard(c: Client, _argv: string[], out: ReplySink): void {
   out.simple('OK');
 }
 
-/** True when a key watched while alive has logically expired since (isWatchedKeyExpired). */
-function watchedKeyExpired(c: Client): boolean {
-  if (c.watched.size === 0) return false;
-  const now = Date.now();
-  const dbs = c.server.dbs;
-  for (const k of c.watched) {
-    if (c.watchExpired !== null && c.watchExpired.has(k)) continue;
-    const sep = k.indexOf('\0');
-    const db = dbs[Number(k.slice(0, sep))];
-    const when = db.expires.get(k.slice(sep + 1));
-    if (when !== undefined && when <= now) return true;
-  }
-  return false;
-}
-
 // EXEC
 function exec(c: Client, _argv: string[], out: ReplySink): void {
   const queue = c.multi;
   if (queue === null) throw new ReplyError('ERR EXEC without MULTI');
-  if (watchedKeyExpired(c)) c.watchDirty = true;
+  if (c.watched.size !== 0 && c.server.watches.anyExpired(c, c.server.dbs, Date.now())) c.watchDirty = true;
   if (c.multiDirty || c.watchDirty) {
     const aborted = c.multiDirty;
     discardTransaction(c);
@@ -79,24 +64,8 @@ function watch(c: Client, argv: string[], out: ReplySink): void {
   if (c.multi !== null) throw new ReplyError('ERR WATCH inside MULTI is not allowed');
   // No point in watching if the client is already dirty.
   if (!c.watchDirty) {
-    const server = c.server;
-    const db = c.db;
     const now = Date.now();
-    for (let i = 1; i < argv.length; i++) {
-      const key = argv[i];
-      const k = `${db.id}\0${key}`;
-      if (c.watched.has(k)) continue;
-      c.watched.add(k);
-      let set = server.watchers.get(k);
-      if (!set) server.watchers.set(k, (set = new Set()));
-      set.add(c);
-      // Watching a key that is logically expired but not yet removed.
-      const when = db.expires.get(key);
-      if (when !== undefined && when <= now && db.data.has(key)) {
-        if (c.watchExpired === null) c.watchExpired = new Set();
-        c.watchExpired.add(k);
-      }
-    }
+    for (let i = 1; i < argv.length; i++) c.server.watches.watch(c, c.db, argv[i], now);
   }
   out.simple('OK');
 }

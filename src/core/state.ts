@@ -14,6 +14,7 @@ import { Slowlog } from './slowlog.ts';
 import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
 import { Acl } from './acl.ts';
+import { WatchRegistry } from './watch.ts';
 import { OutputBufferLimits } from './obuf.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
@@ -78,8 +79,8 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly monitors = new Set<Client>();
   /** maxmemory eviction; dispatch consults it only when maxmemory is set. */
   readonly evictor = new Evictor(this);
-  /** WATCHed keys: `${db}\0${key}` to the clients watching it. */
-  readonly watchers = new Map<string, Set<Client>>();
+  /** WATCH's registry. */
+  readonly watches = new WatchRegistry();
   readonly startTime = Date.now();
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;
@@ -163,30 +164,9 @@ export abstract class ServerState implements KeyspaceEvents {
   // ---- keyspace events -------------------------------------------------------------------
 
   modified(db: Database, key: string): void {
-    if (this.watchers.size !== 0) this.touchWatchedKey(db, key);
+    if (this.watches.size !== 0) this.watches.touchKey(db, key, Date.now());
     if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
     for (const h of this.keyModifiedHooks) h(db, key);
-  }
-
-  /** Marks the clients WATCHing a key dirty (Redis touchWatchedKey). */
-  private touchWatchedKey(db: Database, key: string): void {
-    const k = `${db.id}\0${key}`;
-    const set = this.watchers.get(k);
-    if (!set) return;
-    for (const c of [...set]) {
-      if (c.watchExpired !== null && c.watchExpired.has(k)) {
-        // Watched while already expired: its removal is no logical change, nor is a
-        // change that leaves it expired.
-        if (!db.data.has(key)) {
-          c.watchExpired.delete(k);
-          continue;
-        }
-        const when = db.expires.get(key);
-        if (when !== undefined && when <= Date.now()) continue;
-      }
-      c.watchDirty = true;
-      this.dropWatches(c);
-    }
   }
 
   /**
@@ -196,23 +176,7 @@ export abstract class ServerState implements KeyspaceEvents {
    * clean.
    */
   replaced(db: Database, before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): void {
-    if (this.watchers.size !== 0) {
-      const prefix = `${db.id}\0`;
-      for (const [k, set] of [...this.watchers]) {
-        if (!k.startsWith(prefix)) continue;
-        const key = k.slice(prefix.length);
-        const inAfter = after.has(key);
-        if (!inAfter && !before.has(key)) continue;
-        for (const c of [...set]) {
-          if (c.watchExpired !== null && c.watchExpired.has(k) && !inAfter) {
-            c.watchExpired.delete(k);
-            continue;
-          }
-          c.watchDirty = true;
-          this.dropWatches(c);
-        }
-      }
-    }
+    this.watches.touchAllInDb(db.id, before, after);
     if (this.keyModifiedHooks.length !== 0) {
       for (const key of before.keys()) for (const h of this.keyModifiedHooks) h(db, key);
       for (const key of after.keys()) if (!before.has(key)) for (const h of this.keyModifiedHooks) h(db, key);
@@ -340,20 +304,7 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** Drops every WATCH of a client (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
   unwatchAll(c: Client): void {
-    this.dropWatches(c);
-    c.watchDirty = false;
-  }
-
-  /** Removes a client's watched keys from the registry, keeping its dirty flag. */
-  private dropWatches(c: Client): void {
-    for (const k of c.watched) {
-      const s = this.watchers.get(k);
-      if (!s) continue;
-      s.delete(c);
-      if (s.size === 0) this.watchers.delete(k);
-    }
-    c.watched.clear();
-    c.watchExpired = null;
+    this.watches.unwatchAll(c);
   }
 
   /** A blocked client was served or unblocked: send its reply, then run its pipelined input. */

@@ -207,7 +207,7 @@ describe('hostile input against redmoon', () => {
     }
     await settled();
     expect(s.clients.size).toBe(0);
-    expect(s.watchers.size).toBe(0);
+    expect(s.watches.size).toBe(0);
     expect(s.pubsub.channels.size).toBe(0);
     expect(s.pubsub.patterns.size).toBe(0);
     expect(s.pubsub.shardChannels.size).toBe(0);

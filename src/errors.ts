@@ -34,6 +34,7 @@ export const ERR = {
   bgsaveOtherChild:
     "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  reloadFailed: 'ERR Error trying to load the RDB dump, check server logs.',
   /** shared.err: a save that failed (the log says why) */
   bare: 'ERR',
 } as const;

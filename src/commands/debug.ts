@@ -7,7 +7,8 @@ import { parseInt64 } from '../util/numbers.ts';
 import { parseMemory } from './config.ts';
 import { replyHelp } from './help.ts';
 import { encodingOf, idleSeconds } from './keys.ts';
-import { randomBytes } from 'node:crypto';
+import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
+import { Persistence } from '../persistence/persistence.ts';
 
 /** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
 function lenientFloat(s: string): number {
@@ -127,14 +128,20 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
     case 'change-repl-id':
       if (n !== 2) break;
       return out.simple('OK');
-    case 'reload':
-      // No persistence yet: nothing to save or load, the dataset stays as it is.
+    case 'reload': {
+      let save = true;
+      let flush = true;
+      let merge = false;
       for (let i = 2; i < n; i++) {
-        if (!is(argv[i], 'merge') && !is(argv[i], 'noflush') && !is(argv[i], 'nosave')) {
-          throw new ReplyError(`ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.`);
-        }
+        if (is(argv[i], 'merge')) merge = true;
+        else if (is(argv[i], 'noflush')) flush = false;
+        else if (is(argv[i], 'nosave')) save = false;
+        else throw new ReplyError(`ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.`);
       }
+      const err = Persistence.of(c.server).debugReload(save, flush, merge);
+      if (err !== null) throw new ReplyError(err);
       return out.simple('OK');
+    }
     case 'quicklist-packed-threshold': {
       if (n !== 3) break;
       const v = parseMemory(argv[2]);
@@ -160,14 +167,12 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       return out.error(argv[2]);
     case 'digest': {
       if (n !== 2) break;
-      let empty = true;
-      for (const db of c.server.dbs) if (db.size > 0) empty = false;
-      return out.simple(empty ? '0'.repeat(40) : randomBytes(20).toString('hex'));
+      return out.simple(datasetDigest(c.server.dbs));
     }
     case 'digest-value': {
       out.array(n - 2);
       for (let i = 2; i < n; i++) {
-        out.simple(c.db.peek(argv[i]) === undefined ? '0'.repeat(40) : randomBytes(20).toString('hex'));
+        out.simple(valueDigest(c.db, argv[i]));
       }
       return;
     }

@@ -196,6 +196,35 @@ export class Persistence {
     return false;
   }
 
+  /**
+   * DEBUG RELOAD: save (unless NOSAVE), empty the dataset and functions (unless NOFLUSH),
+   * load dir/dbfilename back (MERGE: its keys win). An error text, or null when done.
+   */
+  debugReload(save: boolean, flush: boolean, merge: boolean): string | null {
+    const state = this.state;
+    if (save && !this.save()) return ERR.bare;
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(this.rdbPath());
+    } catch (e) {
+      state.log('warning', `Fatal error loading the DB: ${errText(e)}. Exiting.`);
+      return ERR.reloadFailed;
+    }
+    if (flush) {
+      for (const db of state.dbs) db.flush();
+      state.functionLibraries?.flush();
+    }
+    try {
+      loadRdb(state, data, { merge });
+    } catch (e) {
+      if (!(e instanceof RdbLoadError)) throw e;
+      for (const line of e.lines) state.log('warning', line);
+      return ERR.reloadFailed;
+    }
+    state.log('warning', 'DB reloaded by DEBUG RELOAD');
+    return null;
+  }
+
   // ---- loading ------------------------------------------------------------------------------
 
   /**

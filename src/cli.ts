@@ -3,10 +3,10 @@
  * Serves on 127.0.0.1:6379 by default.
  */
 import fs from 'node:fs';
-import { Server } from './server.ts';
 import { splitArgs } from './resp/parser.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
+import { relaunchWithSizedHeap } from './heap-size.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options]
        redmoon --port 6380 --requirepass secret --databases 16 --loglevel notice
@@ -50,9 +50,17 @@ async function main(): Promise<void> {
     return;
   }
   let config: Record<string, string>;
-  let server: Server;
   try {
     config = parseCliArgs(args);
+  } catch (e) {
+    process.stderr.write(`\n*** FATAL CONFIG ERROR (redmoon) ***\n${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  if (relaunchWithSizedHeap(config)) return;
+  // Loaded only here: a process that re-runs itself with a sized heap never loads the server.
+  const { Server } = await import('./server.ts');
+  let server: InstanceType<typeof Server>;
+  try {
     if (!('bind' in config)) config['bind'] = '127.0.0.1';
     server = new Server({ config, log: (line) => process.stdout.write(line + '\n') });
   } catch (e) {

@@ -37,6 +37,7 @@ export const ERR = {
   reloadFailed: 'ERR Error trying to load the RDB dump, check server logs.',
   /** shared.err: a save that failed (the log says why) */
   bare: 'ERR',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
 } as const;
 
 /** `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` (trailing space as Redis). */

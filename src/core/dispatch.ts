@@ -66,9 +66,13 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     // Queuing in MULTI may use unbounded memory: refused too, but never EXEC/DISCARD/QUIT/RESET.
     const denyOnOom = cmd.denyOom || (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name));
     if (outOfMemory && denyOnOom) {
-      reject(c, out, "OOM command not allowed when used memory > 'maxmemory'.", cmd);
+      reject(c, out, ERR.oom, cmd);
       return;
     }
+  }
+  if ((cmd.denyOom || c.multi !== null) && server.heapGuard.writeRefused() && (cmd.denyOom || !MULTI_IMMEDIATE.has(cmd.name))) {
+    reject(c, out, ERR.oom, cmd);
+    return;
   }
   if (c.resp === 2 && c.inPubSubMode && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(

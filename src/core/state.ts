@@ -16,6 +16,7 @@ import type { ClientPause } from './pause.ts';
 import { Acl } from './acl.ts';
 import { WatchRegistry } from './watch.ts';
 import { OutputBufferLimits } from './obuf.ts';
+import { HeapGuard } from './heap.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -81,6 +82,12 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly evictor = new Evictor(this);
   /** WATCH's registry. */
   readonly watches = new WatchRegistry();
+  /** Refuses writes before the V8 heap reaches its limit (src/core/heap.ts). */
+  readonly heapGuard = new HeapGuard(() => {
+    let most = 0;
+    for (const db of this.dbs) most = Math.max(most, db.data.size, db.expires.size);
+    return most;
+  });
   readonly startTime = Date.now();
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;

@@ -7,9 +7,10 @@ export class ChildServer {
   exited: number | string | null = null;
   private constructor(readonly proc: ChildProcess, readonly port: number) {}
 
-  static start(config: Record<string, string> = {}): Promise<ChildServer> {
+  /** `nodeArgs` go to node itself (e.g. --max-old-space-size=64). */
+  static start(config: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
     const script = fileURLToPath(new URL('./child-server.ts', import.meta.url));
-    const proc = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(config)], {
+    const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(config)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {

@@ -180,7 +180,7 @@ function persistenceSection(server: ServerState): string[] {
     `rdb_last_save_time:${server.lastSave}`,
     `rdb_last_bgsave_status:${p.lastBgsaveOk ? 'ok' : 'err'}`,
     `rdb_last_bgsave_time_sec:${p.lastBgsaveSeconds}`,
-    `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor((Date.now() - bg.startedAt) / 1000) : -1}`,
+    `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor(Date.now() / 1000) - Math.floor(bg.startedAt / 1000) : -1}`,
     `rdb_saves:${p.saves}`,
     'rdb_last_cow_size:0',
     `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,

@@ -131,7 +131,7 @@ export class Persistence {
     if (this.bgsave !== job) return;
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
-    this.lastBgsaveSeconds = Math.round((Date.now() - job.startedAt) / 1000);
+    this.lastBgsaveSeconds = Math.floor(Date.now() / 1000) - Math.floor(job.startedAt / 1000);
     if (ok) {
       this.state.log('notice', 'DB saved on disk');
       this.state.log('notice', 'Background saving terminated with success');
@@ -154,7 +154,7 @@ export class Persistence {
     job.abort();
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
-    this.lastBgsaveSeconds = Math.round((Date.now() - job.startedAt) / 1000);
+    this.lastBgsaveSeconds = Math.floor(Date.now() / 1000) - Math.floor(job.startedAt / 1000);
   }
 
   /** The serverCron part: a scheduled BGSAVE, or one the save points call for. */

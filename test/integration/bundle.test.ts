@@ -14,7 +14,8 @@ test('the npm start bundle builds, serves and shuts down on SIGTERM', async () =
   expect(b.status, b.stderr).toBe(0);
   // The bundle lives outside the tree: it must not read files relative to itself.
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(path.dirname(out), 'node_modules'));
-  const child = spawn(process.execPath, [out, '--port', '0', '--loglevel', 'notice'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // (in its own directory: redis-server's defaults save dump.rdb in the working directory)
+  const child = spawn(process.execPath, [out, '--port', '0', '--loglevel', 'notice'], { cwd: path.dirname(out), stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ready line: ${log}`)), 10_000);

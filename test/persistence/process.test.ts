@@ -1,0 +1,120 @@
+/**
+ * The CLI as a process: redis-server's defaults (dump.rdb in the working directory, a
+ * final save on SIGTERM when save points are set, loading at startup), a kill -9 during
+ * BGSAVE leaving the previous dump intact, and a corrupt file stopping startup.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RawClient } from '../support/raw-client.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+// `--import tsx` would resolve from the child's working directory, a temp dir
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Proc {
+  child: ChildProcess;
+  port: number;
+  log: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `redmoon args...` in `cwd`; resolves once it is ready, or with its exit code. */
+function startCli(cwd: string, args: string[]): Promise<Proc | { code: number | null; log: string }> {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'src/cli.ts'), '--port', '0', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  let log = '';
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ready line: ${log}`)), 30_000);
+    const onData = (d: Buffer) => {
+      log += d.toString('latin1');
+      const m = /Ready to accept connections tcp on [^\s]+:(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(t);
+        resolve({ child, port: Number(m[1]), log: () => log, exit });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exit.then((code) => {
+      clearTimeout(t);
+      resolve({ code, log });
+    });
+  });
+}
+
+function ready(p: Proc | { code: number | null; log: string }): Proc {
+  if (!('port' in p)) throw new Error(`exited ${p.code}: ${p.log}`);
+  return p;
+}
+
+describe('redmoon as a process', () => {
+  it('saves dump.rdb in its working directory on SIGTERM, loads it at startup, refuses a corrupt one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-proc-'));
+    try {
+      const a = ready(await startCli(dir, []));
+      const c = await RawClient.connect(a.port);
+      expect(await c.call('CONFIG', 'GET', 'save')).toBe('*2\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n');
+      expect(await c.call('RPUSH', 'l', 'a', 'b')).toBe(':2\r\n');
+      c.close();
+      a.child.kill('SIGTERM');
+      expect(await a.exit).toBe(0);
+      expect(a.log()).toContain('Saving the final RDB snapshot before exiting.');
+      expect(a.log()).toContain('DB saved on disk');
+      expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(true);
+
+      const b = ready(await startCli(dir, []));
+      expect(b.log()).toMatch(/Done loading RDB, keys loaded: 1, keys expired: 0\./);
+      const c2 = await RawClient.connect(b.port);
+      expect(await c2.call('LRANGE', 'l', '0', '-1')).toBe('*2\r\n$1\r\na\r\n$1\r\nb\r\n');
+      c2.close();
+      b.child.kill('SIGKILL');
+      await b.exit;
+
+      const good = fs.readFileSync(path.join(dir, 'dump.rdb'));
+      fs.writeFileSync(path.join(dir, 'dump.rdb'), good.subarray(0, good.length - 12));
+      const bad = await startCli(dir, []);
+      expect('code' in bad && bad.code).toBe(1);
+      expect(bad.log).toContain('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a kill -9 during BGSAVE leaves the previous dump intact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-proc-'));
+    try {
+      const p = ready(await startCli(dir, ['--save', '', '--enable-debug-command', 'yes']));
+      const c = await RawClient.connect(p.port);
+      expect(await c.call('DEBUG', 'POPULATE', '1000')).toBe('+OK\r\n');
+      expect(await c.call('SAVE')).toBe('+OK\r\n');
+      const before = fs.readFileSync(path.join(dir, 'dump.rdb'));
+      expect(await c.call('DEBUG', 'POPULATE', '1000', 'more')).toBe('+OK\r\n');
+      expect(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '10000')).toBe('+OK\r\n');
+      expect(await c.call('BGSAVE')).toBe('+Background saving started\r\n');
+      // wait until the save has written part of its temp file
+      for (let i = 0; i < 200; i++) {
+        const temp = fs.readdirSync(dir).filter((f) => f.startsWith('temp-'));
+        if (temp.length === 1 && fs.statSync(path.join(dir, temp[0])).size > 0) break;
+        await sleep(50);
+      }
+      expect((await c.call('INFO', 'persistence')).includes('rdb_bgsave_in_progress:1')).toBe(true);
+      c.close();
+      p.child.kill('SIGKILL');
+      await p.exit;
+      expect(fs.readFileSync(path.join(dir, 'dump.rdb')).equals(before)).toBe(true);
+      const check = spawnSync('redis-check-rdb', [path.join(dir, 'dump.rdb')], { encoding: 'utf8' });
+      if (check.error === undefined) expect(check.stdout).toContain('RDB looks OK');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -38,6 +38,9 @@ export const ERR = {
   /** shared.err: a save that failed (the log says why) */
   bare: 'ERR',
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  scriptNoAllowOom: "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
+  readOnlyScript: 'ERR Write commands are not allowed from read-only scripts.',
 } as const;
 
 /** `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` (trailing space as Redis). */

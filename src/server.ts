@@ -5,6 +5,7 @@ import { normalizeStartupConfig } from './commands/config.ts';
 import { CommandTable } from './core/table.ts';
 import type { Command } from './core/types.ts';
 import { ALL_FAMILIES } from './commands/index.ts';
+import { scriptGateFlags } from './commands/scripting.ts';
 import { RequestParser, ProtocolError } from './resp/parser.ts';
 import { ServerState } from './core/state.ts';
 import { clientInfoLine } from './core/client-info.ts';
@@ -84,6 +85,7 @@ export class Server extends ServerState {
       },
       flush: () => Scripting.of(this).functions.flush(),
     };
+    this.scriptGateFlags = (cmd, argv) => scriptGateFlags(this, cmd, argv);
     this.config.watch('client-query-buffer-limit', () => {
       this.queryBufferLimit = this.config.getInt('client-query-buffer-limit');
     });

@@ -8,7 +8,9 @@ import type { HandlerTable } from '../core/types.ts';
 import { ERR, cstr } from '../errors.ts';
 import { replyHelp } from './help.ts';
 import { parseInt64 } from '../util/numbers.ts';
-import { type EvalScript, Scripting } from '../lua/scripting.ts';
+import { type EvalScript, Scripting, scriptFlagsToGate } from '../lua/scripting.ts';
+import type { ServerState } from '../core/state.ts';
+import type { Command } from '../core/types.ts';
 
 /** EVAL and FCALL skip dispatch's MONITOR feed: they show up before the commands they run. */
 function feedMonitors(c: Client, argv: string[]): void {
@@ -60,8 +62,36 @@ function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, 
     name: sha,
     isEval: true,
     readOnly: prep.readOnly,
+    allowOom: prep.allowOom,
     argv,
   });
+}
+
+/**
+ * evalGetCommandFlags / fcallGetCommandFlags: the gate flags of EVAL, EVALSHA, FCALL and
+ * their _RO forms are what the script declares (its shebang, or the function's flags);
+ * without declared flags, or for an unknown script, the command's own.
+ */
+export function scriptGateFlags(server: ServerState, cmd: Command, argv: string[]): number {
+  const own = cmd.gateFlags;
+  switch (cmd.name) {
+    case 'eval':
+    case 'eval_ro':
+      return scriptFlagsToGate(own, Scripting.of(server).declaredEvalFlags(argv[1]));
+    case 'evalsha':
+    case 'evalsha_ro': {
+      if (argv[1].length !== 40) return own;
+      const script = Scripting.of(server).scriptBySha(argv[1]);
+      return script === undefined ? own : scriptFlagsToGate(own, script.flags);
+    }
+    case 'fcall':
+    case 'fcall_ro': {
+      const fn = Scripting.of(server).peekFunctions()?.functions.get(argv[1].toLowerCase());
+      return fn === undefined ? own : scriptFlagsToGate(own, fn.flags);
+    }
+    default:
+      return own;
+  }
 }
 
 const SCRIPT_HELP = [

@@ -1,6 +1,6 @@
 import { ReplyError, ERR, unknownCommand, unknownSubcommand } from '../errors.ts';
 import type { Client } from './client.ts';
-import type { Command } from './types.ts';
+import { GATE_WRITE, GATE_DENYOOM, type Command } from './types.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { arityAccepts, type CommandTable } from './table.ts';
 import { aclVerify, aclDenialText } from './acl.ts';
@@ -44,15 +44,16 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
       c,
       out,
       `ERR ${cmd.name === 'debug' ? 'DEBUG' : 'MODULE'} command not allowed. If the ${cmd.name === 'debug' ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+      cmd,
     );
     return;
   }
   if (!c.authenticated && !cmd.noAuth && server.requiresAuth()) {
-    reject(c, out, ERR.noAuth);
+    reject(c, out, ERR.noAuth, cmd);
     return;
   }
   if (c.multi !== null && cmd.noMulti) {
-    reject(c, out, 'ERR Command not allowed inside a transaction');
+    reject(c, out, 'ERR Command not allowed inside a transaction', cmd);
     return;
   }
   const context = c.multi !== null ? 'multi' : 'toplevel';
@@ -61,14 +62,23 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, aclDenialText(denied, context, cmd.name), cmd);
     return;
   }
+  // The gates below look at what the command (or the script it runs, or EXEC's queue) may do.
+  const gated = server.evictor.maxmemory !== 0 || server.writesNeedReplicas || server.clientPause !== null;
+  const gate = gated ? gateFlags(c, cmd, argv) : 0;
   if (server.evictor.maxmemory !== 0 && server.busyError === null) {
     const outOfMemory = !server.evictor.perform();
     // Queuing in MULTI may use unbounded memory: refused too, but never EXEC/DISCARD/QUIT/RESET.
-    const denyOnOom = cmd.denyOom || (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name));
+    const denyOnOom = (gate & GATE_DENYOOM) !== 0 || (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name));
     if (outOfMemory && denyOnOom) {
       reject(c, out, ERR.oom, cmd);
       return;
     }
+    // Scripts check it on their first write: their own memory must not count against them.
+    server.preCommandOom = outOfMemory;
+  }
+  if (server.writesNeedReplicas && (gate & GATE_WRITE) !== 0) {
+    reject(c, out, ERR.noReplicas, cmd);
+    return;
   }
   if ((cmd.denyOom || c.multi !== null) && server.heapGuard.writeRefused() && (cmd.denyOom || !MULTI_IMMEDIATE.has(cmd.name))) {
     reject(c, out, ERR.oom, cmd);
@@ -79,18 +89,19 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
       c,
       out,
       `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      cmd,
     );
     return;
   }
   if (server.busyError !== null && !cmd.allowBusy) {
-    reject(c, out, server.busyError);
+    reject(c, out, server.busyError, cmd);
     return;
   }
   if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flags.has('may_replicate'))) {
     reject(c, out, "ERR Replica can't interact with the keyspace", cmd);
     return;
   }
-  if (server.clientPause !== null && server.clientPause.blocks(c, cmd)) {
+  if (server.clientPause !== null && server.clientPause.blocks(gate)) {
     server.clientPause.postpone(c, argv);
     return;
   }
@@ -102,12 +113,25 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
   call(c, cmd, argv, out);
 }
 
+/**
+ * The GATE_* flags of a command about to run (Redis's getCommandFlags): a script command's
+ * are what its script declares; EXEC's include those of every queued command.
+ */
+function gateFlags(c: Client, cmd: Command, argv: string[]): number {
+  const scriptFlags = c.server.scriptGateFlags;
+  let flags = cmd.noScript && scriptFlags !== null ? scriptFlags(cmd, argv) : cmd.gateFlags;
+  if (cmd.name === 'exec' && c.multi !== null) {
+    for (const q of c.multi) flags |= q.cmd.noScript && scriptFlags !== null ? scriptFlags(q.cmd, q.argv) : q.cmd.gateFlags;
+  }
+  return flags;
+}
+
 function reject(c: Client, out: ReplySink, text: string, cmd?: Command): void {
   if (cmd) cmd.stats.rejected++;
   if (c.multi !== null) c.multiDirty = true;
   c.server.stats.rejectedCalls++;
-  if (c.multi !== null && cmd?.name === 'exec') {
-    // execCommandAbort: a rejected EXEC discards the transaction.
+  if (cmd?.name === 'exec') {
+    // execCommandAbort: a rejected EXEC discards the transaction (and says so even without one).
     c.multi = null;
     c.multiDirty = false;
     c.server.unwatchAll(c);
@@ -130,10 +154,13 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   server.callStart = start;
   const wasRead = server.inReadCommand;
   server.inReadCommand = cmd.isReadonly;
+  // A command failed when an error was counted while it ran, except errors of the commands
+  // it ran itself (a script's), which belong to those.
+  server.errorMark = server.stats.errorReplies;
+  const uncounted = c.writer.uncountedErrors;
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
   } catch (e) {
-    stats.failed++;
     if (e instanceof ReplyError) {
       out.error(e.text);
     } else {
@@ -142,6 +169,10 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
     }
   }
   server.inReadCommand = wasRead;
+  // (each uncounted error marks the command failed by itself, as afterErrorReply does)
+  stats.failed += c.writer.uncountedErrors - uncounted;
+  if (server.stats.errorReplies > server.errorMark) stats.failed++;
+  server.errorMark = server.stats.errorReplies;
   stats.calls++;
   server.stats.commandsProcessed++;
   let usec = 0;

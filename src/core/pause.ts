@@ -1,5 +1,5 @@
 import type { Client, BlockState } from './client.ts';
-import type { Command } from './types.ts';
+import { GATE_WRITE, GATE_MAY_REPLICATE } from './types.ts';
 import type { ServerState } from './state.ts';
 
 /**
@@ -31,14 +31,9 @@ export class ClientPause {
     this.timer = setTimeout(() => this.end(), Math.max(0, this.endsAt - Date.now()));
   }
 
-  /** True when this command must wait for the pause to end. */
-  blocks(c: Client, cmd: Command): boolean {
-    if (this.mode === 'all') return true;
-    if (cmd.isWrite || cmd.flags.has('may_replicate')) return true;
-    if (cmd.name === 'exec' && c.multi !== null) {
-      for (const q of c.multi) if (q.cmd.isWrite || q.cmd.flags.has('may_replicate')) return true;
-    }
-    return false;
+  /** True when a command with these gate flags (dispatch's gateFlags) must wait for the pause to end. */
+  blocks(gate: number): boolean {
+    return this.mode === 'all' || (gate & (GATE_WRITE | GATE_MAY_REPLICATE)) !== 0;
   }
 
   /** Parks a client with the command it tried to run. */

@@ -96,6 +96,19 @@ export abstract class ServerState implements KeyspaceEvents {
    * started (Redis's scriptTimeSnapshot), so a script sees a key either live or gone.
    */
   scriptTimeSnapshot: number | null = null;
+  /**
+   * The gate flags (GATE_*) of a script command: EVAL, EVALSHA, FCALL and their _RO forms
+   * take what the script or function declares (Redis's evalGetCommandFlags and
+   * fcallGetCommandFlags). Installed by the scripting commands; null until then.
+   */
+  scriptGateFlags: ((cmd: Command, argv: string[]) => number) | null = null;
+  /**
+   * min-replicas-to-write and min-replicas-max-lag are both set: with no replica connected,
+   * write commands are refused with NOREPLICAS.
+   */
+  writesNeedReplicas = false;
+  /** processCommand's out-of-memory verdict for the top-level command (a script's first write checks it). */
+  preCommandOom = false;
   lastSave = Math.floor(Date.now() / 1000);
   dirty = 0;
   /**
@@ -160,6 +173,11 @@ export abstract class ServerState implements KeyspaceEvents {
         if (lfu || v.includes('lru')) db.startAccessTracking();
       }
     });
+    const replicasGate = () => {
+      this.writesNeedReplicas = this.config.getInt('min-replicas-to-write') > 0 && this.config.getInt('min-replicas-max-lag') > 0;
+    };
+    this.config.watch('min-replicas-to-write', replicasGate);
+    this.config.watch('min-replicas-max-lag', replicasGate);
     this.config.watch('lfu-log-factor', (v) => {
       for (const db of this.dbs) db.lfuLogFactor = Number(v);
     });
@@ -253,6 +271,12 @@ export abstract class ServerState implements KeyspaceEvents {
   /** CLIENT PAUSE in effect, or null (dispatch checks this on every command). */
   clientPause: ClientPause | null = null;
   readonly slowlog = new Slowlog();
+
+  /**
+   * stats.errorReplies when the innermost command started or last settled its error
+   * count (Redis's prev_err_count): errors past it make the running command failed.
+   */
+  errorMark = 0;
 
   /** Counts an error reply for INFO errorstats: the code is the first word (ERR when none). */
   readonly countError = (text: string): void => {

@@ -1,6 +1,6 @@
 import { COMMAND_META, treeStrings } from './meta.ts';
 import { keysFromSpecs, mapGet } from './keyspecs.ts';
-import type { Command, Handler, HandlerTable, KeyFinder } from './types.ts';
+import { GATE_WRITE, GATE_DENYOOM, GATE_MAY_REPLICATE, type Command, type Handler, type HandlerTable, type KeyFinder } from './types.ts';
 
 import type { Tree } from './keyspecs.ts';
 
@@ -10,8 +10,15 @@ function keyFinder(info: Tree[], specs: Tree[]): KeyFinder {
   return (argv) => (keysFromSpecs(info, argv) ?? []).map((k) => k.pos);
 }
 
+/**
+ * Commands with Redis's MAY_REPLICATE flag, which COMMAND INFO hides on purpose (so the
+ * recorded metadata lacks it): read-only scripts refuse them and CLIENT PAUSE WRITE holds them.
+ */
+const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
+
 function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: Command | null): Command {
   const flags = new Set(treeStrings(info[2]));
+  if (MAY_REPLICATE.has(info[0] as string)) flags.add('may_replicate');
   const specs = ((info[8] as { t: Tree[] }).t ?? []) as Tree[];
   const cmd: Command = {
     name: info[0] as string,
@@ -34,6 +41,8 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     isFast: flags.has('fast'),
     isReadonly: flags.has('readonly'),
     skipMonitor: flags.has('skip_monitor'),
+    gateFlags:
+      (flags.has('write') ? GATE_WRITE : 0) | (flags.has('denyoom') ? GATE_DENYOOM : 0) | (flags.has('may_replicate') ? GATE_MAY_REPLICATE : 0),
     info,
     docs,
     keys: keyFinder(info, specs),

@@ -22,6 +22,14 @@ export interface CommandStats {
   rejected: number;
 }
 
+/**
+ * The flags processCommand's gates look at (OOM, NOREPLICAS, CLIENT PAUSE WRITE), as a
+ * bit mask: a command's own, or what a script declares (see ServerState.scriptGateFlags).
+ */
+export const GATE_WRITE = 1;
+export const GATE_DENYOOM = 2;
+export const GATE_MAY_REPLICATE = 4;
+
 /** One entry of the command table: Redis's metadata plus our handler. */
 export interface Command {
   /** Lowercase full name: `get`, or `client|list` for a subcommand. */
@@ -48,6 +56,8 @@ export interface Command {
   readonly isFast: boolean;
   readonly isReadonly: boolean;
   readonly skipMonitor: boolean;
+  /** GATE_* bits of the command's own flags. */
+  readonly gateFlags: number;
   /** Raw COMMAND INFO / COMMAND DOCS trees (see scripts/gen-command-meta.ts). */
   readonly info: unknown;
   readonly docs: unknown;

@@ -109,6 +109,8 @@ export class LuaReplySink implements ReplySink {
   L: LuaState = null;
   /** the top-level reply was an error */
   topError = false;
+  /** counts each error reply in INFO errorstats (the command's, as Redis's script client does) */
+  onError: ((text: string) => void) | null = null;
   /** true once a complete top-level value was pushed */
   complete = false;
   private kinds: number[] = [];
@@ -175,6 +177,7 @@ export class LuaReplySink implements ReplySink {
   }
 
   error(s: string): void {
+    if (this.onError !== null) this.onError(s);
     this.check(3);
     if (this.kinds.length === 0) this.topError = true;
     pushErrorTable(this.L, '-' + s, true);
@@ -342,14 +345,104 @@ function int64Reply(n: number): number | bigint {
 }
 
 /**
+ * Lua 5.1's LUAI_MAXCSTACK: lua_checkstack refuses to grow a C function's frame past this
+ * many slots. Redis's conversion keeps one slot per nesting level, so a self-referencing
+ * table ends with "reached lua stack limit" after about 8000 levels.
+ */
+const LUAI_MAXCSTACK = 8000;
+/** Slots below the result in Redis's frame when it converts (the error handler, the result). */
+const REDIS_FRAME_BASE = 2;
+
+const AGG_ARRAY = 0;
+const AGG_MAP = 1;
+const AGG_SET = 2;
+/** A table being written: its elements are converted one at a time, without JS recursion. */
+interface Aggregate {
+  kind: typeof AGG_ARRAY | typeof AGG_MAP | typeof AGG_SET;
+  /** array: the next index and the count */
+  next: number;
+  count: number;
+  /** values on top of the Lua stack still to convert before this table advances */
+  pending: number;
+}
+
+/**
  * Convert the value on top of L to a reply written to `sink`, then pop it.
  * `scriptResp` is the protocol the script selected with redis.setresp (booleans differ).
+ * Nested tables are walked with an explicit stack, as deep as Lua 5.1's C stack allows
+ * Redis's recursive walk (the Lua stack holds one slot per level, as in Redis).
  */
 export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2 | 3): void {
-  if (!lua.lua_checkstack(L, 4)) {
+  const offset = REDIS_FRAME_BASE - lua.lua_gettop(L);
+  const open: Aggregate[] = [];
+  let first = true;
+  for (;;) {
+    if (first) {
+      first = false;
+    } else {
+      const top = open[open.length - 1];
+      if (top === undefined) return;
+      if (top.pending > 0) {
+        top.pending--;
+      } else if (!advanceAggregate(L, top)) {
+        open.pop();
+        continue;
+      }
+    }
+    const agg = convertOne(L, sink, scriptResp, offset);
+    if (agg !== null) open.push(agg);
+  }
+}
+
+/**
+ * Moves an open table to its next element (pushed on L with `pending` set), or pops the
+ * table when it is done and returns false.
+ */
+function advanceAggregate(L: LuaState, a: Aggregate): boolean {
+  if (a.kind === AGG_ARRAY) {
+    if (a.next <= a.count) {
+      lua.lua_rawgeti(L, -1, a.next++);
+      a.pending = 0;
+      return true;
+    }
+    lua.lua_pop(L, 1);
+    return false;
+  }
+  // stack: outer table, inner table, last key
+  if (lua.lua_next(L, -2)) {
+    if (a.kind === AGG_MAP) {
+      lua.lua_pushvalue(L, -2); // key, then value
+      a.pending = 1;
+    } else {
+      lua.lua_pop(L, 1);
+      lua.lua_pushvalue(L, -1); // the member, keeping the key for lua_next
+      a.pending = 0;
+    }
+    return true;
+  }
+  lua.lua_pop(L, 2);
+  return false;
+}
+
+function countNext(L: LuaState): number {
+  let n = 0;
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -2)) {
+    lua.lua_pop(L, 1);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Writes the value on top of L. A scalar is popped; a table's header is written and its
+ * table stays on L, returned as an Aggregate for the caller to walk.
+ */
+function convertOne(L: LuaState, sink: ReplySink, scriptResp: 2 | 3, offset: number): Aggregate | null {
+  if (lua.lua_gettop(L) + offset + 4 > LUAI_MAXCSTACK || !lua.lua_checkstack(L, 4)) {
     sink.error('ERR reached lua stack limit');
     lua.lua_pop(L, 1);
-    return;
+    return null;
   }
   const t = lua.lua_type(L, -1);
   switch (t) {
@@ -369,9 +462,13 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
       // error reply
       if (rawgetField(L, K_ERR) === LUA_TSTRING) {
         const msg = cBytesLatin1(lua.lua_tolstring(L, -1));
+        lua.lua_pop(L, 1);
+        const counted = rawgetField(L, K_IGNORE) === LUA_TBOOLEAN && lua.lua_toboolean(L, -1);
         lua.lua_pop(L, 2);
-        sink.error(sanitizeError('-' + msg).slice(1));
-        return;
+        const text = sanitizeError('-' + msg).slice(1);
+        if (counted && sink.errorNoStats !== undefined) sink.errorNoStats(text);
+        else sink.error(text);
+        return null;
       }
       lua.lua_pop(L, 1);
       // status reply
@@ -379,7 +476,7 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
         const s = mapNewlines(cBytesLatin1(lua.lua_tolstring(L, -1)));
         lua.lua_pop(L, 2);
         sink.simple(s);
-        return;
+        return null;
       }
       lua.lua_pop(L, 1);
       // double
@@ -387,7 +484,7 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
         const d = lua.lua_tonumber(L, -1);
         lua.lua_pop(L, 2);
         sink.double(d);
-        return;
+        return null;
       }
       lua.lua_pop(L, 1);
       // big number
@@ -395,7 +492,7 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
         const s = mapNewlines(bytesToLatin1(lua.lua_tolstring(L, -1)));
         lua.lua_pop(L, 2);
         sink.bigNumber(s);
-        return;
+        return null;
       }
       lua.lua_pop(L, 1);
       // verbatim
@@ -407,48 +504,23 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
             const s = bytesToLatin1(lua.lua_tolstring(L, -1));
             lua.lua_pop(L, 3);
             sink.verbatim(s, fmt);
-            return;
+            return null;
           }
           lua.lua_pop(L, 1);
         } else lua.lua_pop(L, 1);
       }
       lua.lua_pop(L, 1);
-      // map
+      // map and set: the inner table stays above the outer one while it is walked
       if (rawgetField(L, K_MAP) === LUA_TTABLE) {
-        let n = 0;
+        sink.map(countNext(L));
         lua.lua_pushnil(L);
-        while (lua.lua_next(L, -2)) {
-          lua.lua_pop(L, 1);
-          n++;
-        }
-        sink.map(n);
-        lua.lua_pushnil(L);
-        while (lua.lua_next(L, -2)) {
-          lua.lua_pushvalue(L, -2);
-          luaReplyToRedisReply(L, sink, scriptResp); // key
-          luaReplyToRedisReply(L, sink, scriptResp); // value
-        }
-        lua.lua_pop(L, 2);
-        return;
+        return { kind: AGG_MAP, next: 0, count: 0, pending: 0 };
       }
       lua.lua_pop(L, 1);
-      // set
       if (rawgetField(L, K_SET) === LUA_TTABLE) {
-        let n = 0;
+        sink.set(countNext(L));
         lua.lua_pushnil(L);
-        while (lua.lua_next(L, -2)) {
-          lua.lua_pop(L, 1);
-          n++;
-        }
-        sink.set(n);
-        lua.lua_pushnil(L);
-        while (lua.lua_next(L, -2)) {
-          lua.lua_pop(L, 1);
-          lua.lua_pushvalue(L, -1);
-          luaReplyToRedisReply(L, sink, scriptResp);
-        }
-        lua.lua_pop(L, 2);
-        return;
+        return { kind: AGG_SET, next: 0, count: 0, pending: 0 };
       }
       lua.lua_pop(L, 1);
       // array: stops at the first nil
@@ -461,14 +533,11 @@ export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2
         n++;
       }
       sink.array(n);
-      for (let j = 1; j <= n; j++) {
-        lua.lua_rawgeti(L, -1, j);
-        luaReplyToRedisReply(L, sink, scriptResp);
-      }
-      break;
+      return { kind: AGG_ARRAY, next: 1, count: n, pending: 0 };
     }
     default:
       sink.null();
   }
   lua.lua_pop(L, 1);
+  return null;
 }

@@ -178,6 +178,7 @@ export class Functions {
       name: fn.name,
       isEval: false,
       readOnly: prep.readOnly,
+      allowOom: prep.allowOom,
       argv,
     });
   }

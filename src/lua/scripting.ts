@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
-import type { Command } from '../core/types.ts';
+import { GATE_WRITE, GATE_DENYOOM, GATE_MAY_REPLICATE, type Command } from '../core/types.ts';
+import { ERR } from '../errors.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { call } from '../core/dispatch.ts';
 import { aclCheck, aclVerify, aclDenialText } from '../core/acl.ts';
@@ -56,6 +57,8 @@ export interface RunInfo {
   isEval: boolean;
   /** *_RO command, or the script declared no-writes */
   readOnly: boolean;
+  /** the script declared allow-oom */
+  allowOom: boolean;
   /** the caller's full command (FUNCTION STATS) */
   argv: string[];
 }
@@ -174,8 +177,30 @@ function cstr(s: string): string {
 }
 
 const NEVER = (): boolean => false;
-const RUN_READ_ONLY = Object.freeze({ readOnly: true });
-const RUN_READ_WRITE = Object.freeze({ readOnly: false });
+
+/** How a script may run: read-only (*_RO, no-writes), and allowed to write past maxmemory. */
+export interface RunMode {
+  readOnly: boolean;
+  allowOom: boolean;
+}
+const RUN_MODES: readonly RunMode[] = [
+  Object.freeze({ readOnly: false, allowOom: false }),
+  Object.freeze({ readOnly: true, allowOom: false }),
+  Object.freeze({ readOnly: false, allowOom: true }),
+  Object.freeze({ readOnly: true, allowOom: true }),
+];
+
+/**
+ * scriptFlagsToCmdFlags: a script that declares flags replaces its command's write, deny-oom
+ * and may-replicate flags with what the flags say (no-writes implies allow-oom).
+ */
+export function scriptFlagsToGate(commandGate: number, flags: number): number {
+  if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return commandGate;
+  let gate = commandGate & ~(GATE_WRITE | GATE_DENYOOM | GATE_MAY_REPLICATE);
+  if (!(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) gate |= GATE_DENYOOM;
+  if (!(flags & SCRIPT_FLAG_NO_WRITES)) gate |= GATE_WRITE;
+  return gate;
+}
 
 /** Per-server scripting state, created on first use. */
 export class Scripting {
@@ -200,6 +225,7 @@ export class Scripting {
     log: (level, message) => this.log(level, message),
     setRepl: () => {},
     aclCheck: (argv) => this.aclCheckCmd(this.running!.caller, argv),
+    countError: (text) => this.server.countError(text),
   };
 
   static of(server: ServerState): Scripting {
@@ -264,6 +290,14 @@ export class Scripting {
 
   private readonly shaByBody = new Map<string, string>();
 
+  /** The flags an EVAL body declares (cached or not), SCRIPT_FLAG_EVAL_COMPAT_MODE when none or invalid. */
+  declaredEvalFlags(body: string): number {
+    const cached = this.scripts.get(this.shaByBody.get(body) ?? sha1hex(body));
+    if (cached !== undefined) return cached.flags;
+    const sb = extractShebangFlags(body);
+    return 'error' in sb ? SCRIPT_FLAG_EVAL_COMPAT_MODE : sb.flags;
+  }
+
   /**
    * The script EVALSHA named last: clients repeat one SHA, and comparing a fresh argument
    * with it costs less than hashing 40 characters for the Map.
@@ -300,13 +334,21 @@ export class Scripting {
    * scriptPrepareForRun's checks that depend on the script flags. Returns an error reply
    * text, or null when the script may run (and whether it runs read-only).
    */
-  prepare(flags: number, ro: boolean): { error: string } | { readOnly: boolean } {
-    if (!(flags & SCRIPT_FLAG_EVAL_COMPAT_MODE)) {
+  prepare(flags: number, ro: boolean): { error: string } | RunMode {
+    const server = this.server;
+    const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
+    if (!compat) {
       if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
         if (ro) return { error: 'ERR Can not execute a script with write flag using *_ro command.' };
+        if (server.writesNeedReplicas) return { error: ERR.noReplicas };
+      }
+      if (server.preCommandOom && server.evictor.maxmemory !== 0 && !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) {
+        return { error: ERR.scriptNoAllowOom };
       }
     }
-    return ro || (flags & SCRIPT_FLAG_NO_WRITES) !== 0 ? RUN_READ_ONLY : RUN_READ_WRITE;
+    const readOnly = ro || (!compat && (flags & SCRIPT_FLAG_NO_WRITES) !== 0);
+    const allowOom = !compat && (flags & SCRIPT_FLAG_ALLOW_OOM) !== 0;
+    return RUN_MODES[(readOnly ? 1 : 0) | (allowOom ? 2 : 0)];
   }
 
   /**
@@ -446,41 +488,61 @@ export class Scripting {
     return aclCheck(caller, cmd, argv) === null;
   }
 
+  /**
+   * A command refused inside a script: its error is counted (errorstats) and belongs to the
+   * command's rejected_calls, not to the script's failed_calls.
+   */
+  private refuse(cmd: Command | null, sink: ReplySink, text: string): void {
+    if (cmd !== null) cmd.stats.rejected++;
+    sink.error(text);
+    this.server.errorMark = this.server.stats.errorReplies;
+  }
+
   /** scriptCall: one redis.call / redis.pcall, through the server's dispatch. */
   private scriptCall(state: RunningScript, argv: string[], sink: ReplySink): void {
     const server = this.server;
     const cmd = server.table.find(argv);
     if (!cmd) {
-      sink.error('ERR Unknown Redis command called from script');
+      this.refuse(null, sink, 'ERR Unknown Redis command called from script');
       return;
     }
     if (!arityAccepts(cmd, argv.length)) {
-      cmd.stats.rejected++;
-      sink.error('ERR Wrong number of args calling Redis command from script');
+      this.refuse(cmd, sink, 'ERR Wrong number of args calling Redis command from script');
       return;
     }
     if (cmd.noScript) {
-      cmd.stats.rejected++;
-      sink.error('ERR This Redis command is not allowed from script');
+      this.refuse(cmd, sink, 'ERR This Redis command is not allowed from script');
       return;
     }
     // scriptVerifyACL: the caller's user, logged with context 'lua'
     const sc = this.scriptClient;
     const denied = aclVerify(sc, cmd, argv, 'lua');
     if (denied !== null) {
-      cmd.stats.rejected++;
-      sink.error(aclDenialText(denied, 'lua', cmd.name));
+      this.refuse(cmd, sink, aclDenialText(denied, 'lua', cmd.name));
       return;
     }
-    if (state.info.readOnly && (cmd.isWrite || cmd.flags.has('may_replicate'))) {
-      cmd.stats.rejected++;
-      sink.error('ERR Write commands are not allowed from read-only scripts.');
+    const refused = scriptVerifyWrite(server, state, cmd);
+    if (refused !== null) {
+      this.refuse(cmd, sink, refused);
       return;
     }
     if (cmd.isWrite) state.writeDirty = true;
     sc.resp = sink.resp;
     call(sc, cmd, argv, sink);
   }
+}
+
+/**
+ * scriptVerifyWriteCommandAllow and scriptVerifyOOM: read-only scripts run no write or
+ * may-replicate command; the server's state (replicas, memory) can refuse only a script's
+ * first write, never one after it already changed the dataset.
+ */
+function scriptVerifyWrite(server: ServerState, state: RunningScript, cmd: Command): string | null {
+  if (state.info.readOnly && (cmd.gateFlags & (GATE_WRITE | GATE_MAY_REPLICATE)) !== 0) return ERR.readOnlyScript;
+  if (!cmd.isWrite || state.writeDirty) return null;
+  if (server.writesNeedReplicas) return ERR.noReplicas;
+  if (!state.info.allowOom && server.evictor.maxmemory !== 0 && server.preCommandOom && cmd.denyOom) return ERR.oom;
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------

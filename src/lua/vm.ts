@@ -32,6 +32,7 @@ const {
   LUA_TNUMBER,
   LUA_TSTRING,
   LUA_TTABLE,
+  LUA_TBOOLEAN,
   LUA_TFUNCTION,
   LUA_REGISTRYINDEX,
   LUA_MASKCOUNT,
@@ -65,6 +66,8 @@ export interface ScriptHost {
   setRepl?(flags: number): void;
   /** redis.acl_check_cmd: true/false, or an error text when the command is unknown */
   aclCheck?(argv: string[]): boolean | string;
+  /** counts an error reply of a script's command in INFO errorstats */
+  countError?(text: string): void;
 }
 
 export type EngineMode = 'eval' | 'function';
@@ -463,6 +466,7 @@ export class LuaEngine {
         return raiseError ? lua.lua_error(L) : 1;
       }
       sink.begin(L, ctx.resp);
+      sink.onError = ctx.host.countError ?? null;
       ctx.host.call(argv, sink, raiseError);
       if (!sink.complete) {
         lua.lua_settop(L, 0);
@@ -1051,7 +1055,8 @@ export class LuaEngine {
       }
       this.current = null;
       const loc = locationOf(co, 0);
-      this.finishWithError(ctx, this.errorReplyText(ctx, co, loc), false);
+      const text = this.errorReplyText(ctx, co, loc);
+      this.finishWithError(ctx, text, false, this.errorCounted);
       return true;
     } finally {
       this.current = null;
@@ -1067,9 +1072,13 @@ export class LuaEngine {
     this.finishWithError(ctx, this.formatRunError(ctx, KILL_MESSAGE, null, loc), false);
   }
 
-  private finishWithError(ctx: RunContext, text: string, reusable: boolean): void {
+  /** errorReplyText's error object came from a command whose error was counted already. */
+  private errorCounted = false;
+
+  private finishWithError(ctx: RunContext, text: string, reusable: boolean, counted = false): void {
     ctx.done = true;
-    ctx.reply.error(text);
+    if (counted && ctx.reply.errorNoStats !== undefined) ctx.reply.errorNoStats(text);
+    else ctx.reply.error(text);
     lua.lua_sethook(ctx.co, null, 0, 0);
     this.releaseThread(ctx, reusable);
   }
@@ -1078,10 +1087,14 @@ export class LuaEngine {
   private errorReplyText(ctx: RunContext, co: LuaState, loc: Location | null): string {
     const L = this.L;
     lua.lua_xmove(co, L, 1);
+    this.errorCounted = false;
     if (lua.lua_type(L, -1) === LUA_TTABLE) {
       lua.lua_getfield(L, -1, 'err');
       const t = lua.lua_type(L, -1);
       const msg = t === LUA_TSTRING || t === LUA_TNUMBER ? cLatin1(lua.lua_tolstring(L, -1)) : null;
+      lua.lua_pop(L, 1);
+      lua.lua_getfield(L, -1, 'ignore_error_stats_update');
+      this.errorCounted = lua.lua_type(L, -1) === LUA_TBOOLEAN && lua.lua_toboolean(L, -1);
       lua.lua_pop(L, 2);
       return this.formatRunError(ctx, msg ?? 'ERR unknown error', null, loc);
     }

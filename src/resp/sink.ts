@@ -16,6 +16,12 @@ export interface ReplySink {
   simple(s: string): void;
   /** Error reply; `s` is the full text with its code, e.g. `ERR syntax error`. */
   error(s: string): void;
+  /**
+   * An error reply already counted in INFO errorstats where it happened (a script returning
+   * or raising a command's error): Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE. Optional: sinks
+   * that count nothing fall back to error().
+   */
+  errorNoStats?(s: string): void;
   integer(n: number | bigint): void;
   /** Bulk string (binary safe, byte string). */
   bulk(s: string): void;

@@ -53,6 +53,8 @@ export class RespWriter implements ReplySink {
   muted = false;
   /** Called with every error reply's text (INFO errorstats), muted or not. */
   onError: ((text: string) => void) | null = null;
+  /** Error replies written with errorNoStats (their command still counts as failed). */
+  uncountedErrors = 0;
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK);
   private start = 0;
   private off = 0;
@@ -129,6 +131,14 @@ export class RespWriter implements ReplySink {
   simple(s: string): void {
     if (this.muted) return;
     this.ascii(`+${s}\r\n`);
+  }
+
+  errorNoStats(s: string): void {
+    this.uncountedErrors++;
+    const onError = this.onError;
+    this.onError = null;
+    this.error(s);
+    this.onError = onError;
   }
 
   error(s: string): void {

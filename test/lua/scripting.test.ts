@@ -491,7 +491,8 @@ describeDifferential(
     it('answers BUSY while a slow script runs, and SCRIPT KILL ends it', async () => {
       const r = await both(async (a, b) => {
         const body = 'local i = 0\nwhile true do i = i + 1 end';
-        const pending = a.call('EVAL', body, '0');
+        // a long wait for the reply: the kill comes after several round trips on a loaded machine
+        const pending = a.sendRaw(encodeCommand(['EVAL', body, '0']), 1, 30000);
         await sleep(300);
         const seen = [await b.call('PING'), await b.call('GET', 'x'), await b.call('FUNCTION', 'KILL'), await b.call('SCRIPT', 'KILL')];
         seen.push(await pending);

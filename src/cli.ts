@@ -3,7 +3,7 @@
  * Serves on 127.0.0.1:6379 by default.
  */
 import fs from 'node:fs';
-import { splitArgs } from './resp/parser.ts';
+import { splitArgs } from './util/splitargs.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
 import { relaunchWithSizedHeap } from './heap-size.ts';

@@ -1,4 +1,4 @@
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -24,11 +24,6 @@ interface SetLike {
   members(): Iterable<string>;
 }
 
-/** C-string view of a byte string: the part before the first NUL (strchr/strstr/strcoll see only that). */
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 /**
  * lookupKeyByPattern: `#` is the element itself; otherwise the first `*` is replaced by the

@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import { clientInfoLine } from './client-info.ts';
+import { cstr } from '../errors.ts';
 
 // ---- the command universe (Redis's original command table, from meta.json; immutable) -----
 
@@ -254,17 +255,17 @@ export class Selector {
     } else if (op[0] === '+' && op[1] !== '@') {
       const bar = op.lastIndexOf('|');
       if (bar < 0) {
-        const cmd = aclLookupCommand(cstrOf(op.slice(1)));
+        const cmd = aclLookupCommand(cstr(op.slice(1)));
         if (!cmd) return 'ENOENT';
         this.changePerm(cmd, true);
       } else {
-        const base = aclLookupCommand(cstrOf(op.slice(1, bar)));
-        const sub = cstrOf(op.slice(bar + 1));
+        const base = aclLookupCommand(cstr(op.slice(1, bar)));
+        const sub = cstr(op.slice(bar + 1));
         if (!base) return 'ENOENT';
         if (base.parent) return 'ECHILD';
         if (sub === '') return 'EINVAL';
         if (base.subs) {
-          const cmd = aclLookupCommand(cstrOf(op.slice(1)));
+          const cmd = aclLookupCommand(cstr(op.slice(1)));
           if (!cmd) return 'ENOENT';
           this.changePerm(cmd, true);
         } else {
@@ -275,11 +276,11 @@ export class Selector {
         }
       }
     } else if (op[0] === '-' && op[1] !== '@') {
-      const cmd = aclLookupCommand(cstrOf(op.slice(1)));
+      const cmd = aclLookupCommand(cstr(op.slice(1)));
       if (!cmd) return 'ENOENT';
       this.changePerm(cmd, false);
     } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
-      const cat = asciiLower(cstrOf(op.slice(2)));
+      const cat = asciiLower(cstr(op.slice(2)));
       if (!ACL_CATEGORY_SET.has(cat)) return 'ENOENT';
       this.setCategory(cat, op[0] === '+');
     } else {
@@ -436,11 +437,6 @@ export function hasSpaces(s: string): boolean {
   return /[ \t\n\v\f\r\0]/.test(s);
 }
 
-/** C-string view of an argument (rules are parsed with strcasecmp/strrchr). */
-function cstrOf(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 export function hashPassword(pass: string): string {
   return createHash('sha256').update(Buffer.from(pass, 'latin1')).digest('hex');

@@ -86,14 +86,9 @@ export function pushErrorTable(L: LuaState, text: string, ignoreStats = false): 
   }
 }
 
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
-/** Format a double the way Redis writes it in replies ("%.17g", inf/-inf/nan). */
-export { formatDouble17 } from './replyfmt.ts';
-import { formatDouble17 } from './replyfmt.ts';
+import { formatDouble17 } from '../util/numbers.ts';
+import { cstr } from '../errors.ts';
 
 const ARRAY = 0;
 const MAP3 = 1; // building {map={...}}: stack outer, "map", inner, [key]

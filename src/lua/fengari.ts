@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import * as nodeModule from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { number2str, POSITIVE_NAN } from './numfmt.ts';
+import { number2str, POSITIVE_NAN } from '../util/printf.ts';
 import { installTable51 } from './ltable51.ts';
 import { pow as libmPow, nanPick, flipSign } from './libm.ts';
 

@@ -9,10 +9,12 @@ import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { LuaEngine, FUNCTION_FLAGS, type RegisteredFunction } from './vm.ts';
 import type { Scripting } from './scripting.ts';
-import { splitArgs, BUSY_EVAL } from './scripting.ts';
+import { BUSY_EVAL } from './scripting.ts';
+import { splitArgs } from '../util/splitargs.ts';
 import { dumpValue, crc64, lzfDecompress, RDB_VERSION, verifyPayload } from '../keyspace/rdb.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
+import { cstr } from '../errors.ts';
 
 const LOAD_TIMEOUT_MS = 500;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
@@ -39,10 +41,6 @@ interface LibMeta {
   code: string;
 }
 
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 /** functionExtractLibMetaData */
 function extractLibMeta(payload: string): LibMeta | { error: string } {

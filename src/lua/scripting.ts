@@ -9,6 +9,7 @@
  * reply is written when the script ends.
  */
 import { createHash } from 'node:crypto';
+import { splitArgs } from '../util/splitargs.ts';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
 import { GATE_WRITE, GATE_DENYOOM, GATE_MAY_REPLICATE, type Command } from '../core/types.ts';
@@ -20,6 +21,7 @@ import { arityAccepts } from '../core/table.ts';
 import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
 import { sanitizeError } from './bridge.ts';
 import { Functions } from './functions.ts';
+import { cstr } from '../errors.ts';
 
 export const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
@@ -79,68 +81,6 @@ export function sha1hex(s: string): string {
   return createHash('sha1').update(Buffer.from(s, 'latin1')).digest('hex');
 }
 
-/** Redis's sdssplitargs: whitespace separated, "..." and '...' quoting; null when unbalanced. */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  let p = 0;
-  const n = line.length;
-  const isHex = (c: string) => /[0-9a-fA-F]/.test(c);
-  for (;;) {
-    while (p < n && /[ \n\r\t\v\f]/.test(line[p])) p++;
-    if (p >= n) return out;
-    let inq = false;
-    let insq = false;
-    let done = false;
-    let cur = '';
-    while (!done) {
-      const ch = p < n ? line[p] : '';
-      if (inq) {
-        if (ch === '\\' && line[p + 1] === 'x' && p + 3 < n && isHex(line[p + 2]) && isHex(line[p + 3])) {
-          cur += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16));
-          p += 3;
-        } else if (ch === '\\' && p + 1 < n) {
-          p++;
-          const e = line[p];
-          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
-        } else if (ch === '"') {
-          if (p + 1 < n && !/[ \n\r\t\v\f]/.test(line[p + 1])) return null;
-          done = true;
-        } else if (ch === '') return null;
-        else cur += ch;
-      } else if (insq) {
-        if (ch === '\\' && line[p + 1] === "'") {
-          p++;
-          cur += "'";
-        } else if (ch === "'") {
-          if (p + 1 < n && !/[ \n\r\t\v\f]/.test(line[p + 1])) return null;
-          done = true;
-        } else if (ch === '') return null;
-        else cur += ch;
-      } else {
-        switch (ch) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '':
-            done = true;
-            break;
-          case '"':
-            inq = true;
-            break;
-          case "'":
-            insq = true;
-            break;
-          default:
-            cur += ch;
-        }
-      }
-      if (p < n) p++;
-    }
-    out.push(cur);
-  }
-}
-
 /**
  * evalExtractShebangFlags: flags (EVAL_COMPAT_MODE when there is no shebang) and the
  * length of the shebang line, or an error text (without its ERR code).
@@ -171,10 +111,6 @@ export function extractShebangFlags(body: string): { flags: number; shebangLen: 
   return { flags, shebangLen };
 }
 
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 const NEVER = (): boolean => false;
 

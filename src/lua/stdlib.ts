@@ -10,7 +10,7 @@ import { lua, lauxlib, lualib, lbaselib, ldebug, toInt64, defs } from './fengari
 import { strFormat } from './strformat.ts';
 import * as libm from './libm.ts';
 import { sinCR, cosCR, asinCR } from '../keyspace/libm.ts';
-import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from './numfmt.ts';
+import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from '../util/printf.ts';
 import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1, latin1ToBytes } from './luastr.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -2,7 +2,7 @@
  * Lua 5.1's string.format, as compiled in Redis (glibc printf, 64-bit integer conversions).
  */
 import { lua, lauxlib } from './fengari.ts';
-import { formatE, formatF, formatG, number2str } from './numfmt.ts';
+import { formatE, formatF, formatG, number2str } from '../util/printf.ts';
 import { ByteBuf, pushOwned } from './luastr.ts';
 import { toInt64 } from './fengari.ts';
 

@@ -15,11 +15,12 @@ import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
 import { bytesToLatin1, latin1ToBytes, pushLatin1 } from './luastr.ts';
-import { number2str17 } from './numfmt.ts';
+import { number2str17 } from '../util/printf.ts';
 import { openBit } from './lib/bit.ts';
 import { openCjson } from './lib/cjson.ts';
 import { openCmsgpack } from './lib/cmsgpack.ts';
 import { openStruct } from './lib/struct.ts';
+import { cstr } from '../errors.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
@@ -860,11 +861,11 @@ export class LuaEngine {
       if (lua.lua_type(L, 2) !== LUA_TFUNCTION) return fail('second argument to redis.register_function must be a function');
       ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     }
-    if (!/^[a-zA-Z0-9_]+$/.test(cstrOf(name))) {
+    if (!/^[a-zA-Z0-9_]+$/.test(cstr(name))) {
       dropRef();
       return fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
     }
-    const fname = cstrOf(name);
+    const fname = cstr(name);
     if (ctx.functions.some((f) => f.name === fname)) {
       dropRef();
       return fail('Function already exists in the library');
@@ -1204,10 +1205,6 @@ function readFunctionFlags(L: LuaState): number | null {
   }
 }
 
-function cstrOf(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 const TValueCtor = lobject.TValue;
 const TTABLE = lua.LUA_TTABLE;

@@ -2,6 +2,10 @@
  * Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g).
  * All inputs are byte strings.
  */
+import { formatG } from './printf.ts';
+
+/** C's printf("%.<p>g", d), glibc style ("inf", "-inf", "nan", "-nan", "-0"). */
+export { formatG };
 
 const MAX_I64 = 9223372036854775807n;
 const MIN_I64 = -9223372036854775808n;
@@ -121,34 +125,6 @@ export function formatDouble17(d: number): string {
     }
   }
   return formatG(d, 17);
-}
-
-const nanView = new DataView(new ArrayBuffer(8));
-
-/** The sign bit of a NaN: glibc prints "-nan" for it (x86 makes 0/0 a negative NaN). */
-function nanIsNegative(d: number): boolean {
-  nanView.setFloat64(0, d);
-  return (nanView.getUint8(0) & 0x80) !== 0;
-}
-
-/** C's printf("%.<p>g", d), glibc style ("inf", "-inf", "nan", "-nan", "-0"). */
-export function formatG(d: number, p: number): string {
-  if (Number.isNaN(d)) return nanIsNegative(d) ? '-nan' : 'nan';
-  if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  if (p === 0) p = 1;
-  const exp = d.toExponential(p - 1); // d.ddddde+x
-  const ePos = exp.indexOf('e');
-  const x = parseInt(exp.slice(ePos + 1), 10);
-  if (x < -4 || x >= p) {
-    let mant = exp.slice(0, ePos);
-    if (mant.includes('.')) mant = mant.replace(/\.?0+$/, '');
-    const ax = Math.abs(x);
-    return `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
-  }
-  let fixed = d.toFixed(Math.max(0, p - 1 - x));
-  if (fixed.includes('.')) fixed = fixed.replace(/\.?0+$/, '');
-  return fixed;
 }
 
 /**

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ReplySink } from '../../src/resp/sink.ts';
 import { LuaEngine, type ScriptHost } from '../../src/lua/vm.ts';
-import { formatDouble17 } from '../../src/lua/replyfmt.ts';
+import { formatDouble17 } from '../../src/util/numbers.ts';
 
 /** Reply tree, same shape as parseReply() below gives for real server replies. */
 export type Reply = string | number | boolean | null | Reply[] | { s: string } | { err: string } | { double: string } | { big: string } | { verb: string } | { [k: string]: Reply[] };

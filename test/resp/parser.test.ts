@@ -1,5 +1,6 @@
 import { describe, test, expect } from 'vitest';
-import { RequestParser, ProtocolError, splitArgs } from '../../src/resp/parser.ts';
+import { RequestParser, ProtocolError } from '../../src/resp/parser.ts';
+import { splitArgs } from '../../src/util/splitargs.ts';
 
 const limits = { maxBulkLen: 512 * 1024 * 1024, authRequired: () => false };
 

@@ -5,7 +5,7 @@
  * Each module table (cjson and every cjson.new()) has its own configuration.
  */
 import { lua, lauxlib, strtod } from '../fengari.ts';
-import { formatG } from '../numfmt.ts';
+import { formatG } from '../../util/printf.ts';
 import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1 } from '../luastr.ts';
 import { checkinteger, checkoption } from '../stdlib.ts';
 

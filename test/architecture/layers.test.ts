@@ -23,6 +23,8 @@ const LAYERS: string[][] = [
 function layerOf(rel: string): number {
   const top = rel.split(path.sep)[0];
   const i = LAYERS.findIndex((names) => names.includes(top));
+  // Other files at src/ root are the entry points' own helpers (the CLI's launcher...).
+  if (i < 0 && top === rel && top.endsWith('.ts')) return 0;
   return i;
 }
 

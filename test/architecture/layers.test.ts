@@ -69,6 +69,7 @@ describe('layers', () => {
       for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
         const target = path.relative(SRC, path.resolve(path.dirname(f), m[1]));
         const ttop = target.split(path.sep)[0];
+        if (ttop === target || top === rel) continue; // files at src/ root (entry points and helpers)
         if (ttop !== top && layerOf(target) === layerOf(rel)) across.push(`${rel} -> ${target}`);
       }
     }

@@ -31,6 +31,7 @@ function lastsave(c: Client, _argv: string[], out: ReplySink): void {
 function save(c: Client, _argv: string[], out: ReplySink): void {
   const p = Persistence.of(c.server);
   if (p.bgsave !== null) throw new ReplyError(ERR.bgsaveInProgress);
+  p.saves++;
   if (!p.save()) throw new ReplyError(ERR.bare);
   out.simple('OK');
 }

@@ -1,4 +1,5 @@
 import { ReplyError, ERR, cstr } from '../errors.ts';
+import { Persistence } from '../persistence/persistence.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -303,8 +304,11 @@ function flushdb(c: Client, argv: string[], out: ReplySink): void {
 function flushall(c: Client, argv: string[], out: ReplySink): void {
   checkFlushArgs(argv);
   let n = 0;
+  const persistence = Persistence.of(c.server);
+  persistence.beforeFlushall();
   for (const db of c.server.dbs) n += db.flush();
-  c.server.dirty += n + 1;
+  c.server.dirty += n;
+  persistence.afterFlushall();
   out.simple('OK');
 }
 

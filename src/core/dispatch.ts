@@ -84,6 +84,10 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, ERR.oom, cmd);
     return;
   }
+  if (server.diskWriteError !== null && (cmd.isWrite || cmd.name === 'ping' || (cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite)))) {
+    reject(c, out, server.diskWriteError, cmd);
+    return;
+  }
   if (c.resp === 2 && c.inPubSubMode && !PUBSUB_ALLOWED.has(cmd.parent?.name ?? cmd.name)) {
     reject(
       c,

@@ -116,6 +116,11 @@ export abstract class ServerState implements KeyspaceEvents {
    * ('aof'). Only one runs at a time; the other waits (BGSAVE SCHEDULE) or is refused.
    */
   backgroundJob: 'rdb' | 'aof' | null = null;
+  /**
+   * While persistence is failing in a way that stops writes (a failed BGSAVE with save
+   * points and stop-writes-on-bgsave-error): the MISCONF error write commands and PING get.
+   */
+  diskWriteError: string | null = null;
   /** Function libraries for RDB files; null until the network side wires the Lua layer in. */
   functionLibraries: FunctionLibraries | null = null;
   private nextClientId = 1;

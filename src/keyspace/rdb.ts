@@ -68,6 +68,24 @@ const CRC_HI = new Uint32Array(256);
   }
 }
 
+/** Tables k = 0..7 (256 entries each): the CRC of a byte followed by k zero bytes. */
+const SLICE_TABLES = (() => {
+  const lo = new Uint32Array(8 * 256);
+  const hi = new Uint32Array(8 * 256);
+  lo.set(CRC_LO);
+  hi.set(CRC_HI);
+  for (let k = 1; k < 8; k++) {
+    for (let i = 0; i < 256; i++) {
+      const pl = lo[(k - 1) * 256 + i];
+      const ph = hi[(k - 1) * 256 + i];
+      const idx = pl & 0xff;
+      lo[k * 256 + i] = ((pl >>> 8) | (ph << 24)) ^ CRC_LO[idx];
+      hi[k * 256 + i] = (ph >>> 8) ^ CRC_HI[idx];
+    }
+  }
+  return { lo, hi };
+})();
+
 /** CRC64 of a byte string; returned as 8 little-endian bytes (a byte string). */
 export function crc64(s: string, end = s.length): string {
   let lo = 0;
@@ -90,7 +108,24 @@ export class Crc64 {
   update(b: Uint8Array): void {
     let lo = this.lo;
     let hi = this.hi;
-    for (let i = 0; i < b.length; i++) {
+    let i = 0;
+    // slicing-by-8: eight table lookups per 8 bytes instead of a dependent chain per byte
+    const T = SLICE_TABLES;
+    for (const end = b.length - 7; i < end; i += 8) {
+      const xl = lo ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
+      const xh = hi ^ (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24));
+      const a = 7 * 256 + (xl & 0xff);
+      const c = 6 * 256 + ((xl >>> 8) & 0xff);
+      const d = 5 * 256 + ((xl >>> 16) & 0xff);
+      const e = 4 * 256 + (xl >>> 24);
+      const f = 3 * 256 + (xh & 0xff);
+      const g = 2 * 256 + ((xh >>> 8) & 0xff);
+      const h = 256 + ((xh >>> 16) & 0xff);
+      const k = xh >>> 24;
+      lo = T.lo[a] ^ T.lo[c] ^ T.lo[d] ^ T.lo[e] ^ T.lo[f] ^ T.lo[g] ^ T.lo[h] ^ T.lo[k];
+      hi = T.hi[a] ^ T.hi[c] ^ T.hi[d] ^ T.hi[e] ^ T.hi[f] ^ T.hi[g] ^ T.hi[h] ^ T.hi[k];
+    }
+    for (; i < b.length; i++) {
       const idx = (lo ^ b[i]) & 0xff;
       lo = ((lo >>> 8) | (hi << 24)) ^ CRC_LO[idx];
       hi = (hi >>> 8) ^ CRC_HI[idx];

@@ -32,7 +32,16 @@ export class Persistence {
   private dirtyBeforeBgsave = 0;
   private tempSeq = 0;
 
-  private constructor(private readonly state: ServerState) {}
+  private constructor(private readonly state: ServerState) {
+    state.config.watch('save', () => this.checkWriteError());
+    state.config.watch('stop-writes-on-bgsave-error', () => this.checkWriteError());
+  }
+
+  /** writeCommandsDeniedByDiskError, kept up to date instead of computed per command. */
+  private checkWriteError(): void {
+    const stop = this.state.config.get('stop-writes-on-bgsave-error') === 'yes' && this.saveParams().length !== 0 && !this.lastBgsaveOk;
+    this.state.diskWriteError = stop ? ERR.bgsaveMisconf : null;
+  }
 
   /** The server's persistence (created on first use; one per server). */
   static of(state: ServerState): Persistence {
@@ -66,7 +75,6 @@ export class Persistence {
   save(): boolean {
     const state = this.state;
     const dirtyBefore = state.dirty;
-    this.saves++;
     const tmp = this.tempPath();
     let fd: number;
     try {
@@ -95,6 +103,7 @@ export class Persistence {
     state.dirty -= dirtyBefore;
     state.lastSave = Math.floor(Date.now() / 1000);
     this.lastBgsaveOk = true;
+    this.checkWriteError();
     return true;
   }
 
@@ -138,12 +147,14 @@ export class Persistence {
       this.state.dirty -= this.dirtyBeforeBgsave;
       this.state.lastSave = Math.floor(Date.now() / 1000);
       this.lastBgsaveOk = true;
+      this.checkWriteError();
     } else if (job.error === 'aborted') {
       this.state.log('warning', 'Background saving terminated by signal 10');
     } else {
       this.state.log('warning', `Write error saving DB on disk: ${job.error}`);
       this.state.log('warning', 'Background saving error');
       this.lastBgsaveOk = false;
+      this.checkWriteError();
     }
   }
 
@@ -152,9 +163,22 @@ export class Persistence {
     const job = this.bgsave;
     if (job === null) return;
     job.abort();
+    this.state.log('warning', 'Background saving terminated by signal 10');
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
     this.lastBgsaveSeconds = Math.floor(Date.now() / 1000) - Math.floor(job.startedAt / 1000);
+  }
+
+  /**
+   * FLUSHALL (flushAllDataAndResetRDB): a running BGSAVE is stopped before the flush, and
+   * with save points set the empty dataset is saved at once (dirty back to 0, as 7.0.15).
+   */
+  beforeFlushall(): void {
+    this.killBgsave();
+  }
+
+  afterFlushall(): void {
+    if (this.saveParams().length !== 0) this.save();
   }
 
   /** The serverCron part: a scheduled BGSAVE, or one the save points call for. */

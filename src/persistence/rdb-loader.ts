@@ -169,12 +169,13 @@ export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions =
         continue;
       }
       if (db === null) db = selectDb(dbId);
-      if (db.data.has(key) && opts.merge !== true) {
-        throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${dbId}`, 'Duplicated key found in RDB file']);
-      }
+      const size = db.data.size;
       db.data.set(key, value);
+      if (db.data.size === size) {
+        if (opts.merge !== true) throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${dbId}`, 'Duplicated key found in RDB file']);
+        db.expires.delete(key);
+      }
       if (when !== -1) db.expires.set(key, when);
-      else db.expires.delete(key);
       if (keyIdle >= 0) (db.idle ??= new Map()).set(key, keyIdle);
       if (keyFreq >= 0) (db.freq ??= new Map()).set(key, keyFreq);
       keysLoaded++;

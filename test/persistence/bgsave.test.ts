@@ -91,8 +91,8 @@ describe('BGSAVE', () => {
   const d = redisServerPath() !== null ? it : it.skip;
   d('replies, dirty counting, INFO persistence and LASTSAVE as in Redis', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-bgsave-'));
-    const o = await startOracle(['--dir', dir, '--dbfilename', 'real.rdb']);
-    const s = await startServer({ dir, dbfilename: 'ours.rdb', save: '', log: () => {} });
+    const o = await startOracle(['--dir', dir, '--dbfilename', 'real.rdb', '--enable-debug-command', 'yes']);
+    const s = await startServer({ dir, dbfilename: 'ours.rdb', save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
     const real = await RawClient.connect(o.socket);
     const ours = await RawClient.connect(s.port);
     const fields = ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'rdb_last_bgsave_status', 'rdb_saves', 'rdb_current_bgsave_time_sec'];
@@ -133,6 +133,56 @@ describe('BGSAVE', () => {
       await sameInfo();
       await both('BGSAVE', 'NOW');
       expect(fs.existsSync(path.join(dir, 'ours.rdb'))).toBe(true);
+      // FLUSHALL with save points saves the empty dataset at once
+      await both('CONFIG', 'SET', 'save', '3600 1');
+      await both('SET', 'c', '3');
+      await both('FLUSHALL');
+      await sameInfo();
+      await both('DEBUG', 'RELOAD');
+      await both('DBSIZE');
+      await sameInfo();
+    } finally {
+      real.close();
+      ours.close();
+      await s.close();
+      await o.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  d('a failed BGSAVE stops writes with MISCONF while save points are set, as in Redis', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-bgsave-'));
+    const o = await startOracle(['--dir', dir, '--dbfilename', 'real.rdb']);
+    const s = await startServer({ dir, dbfilename: 'ours.rdb', save: '', log: () => {} });
+    // a directory where the file should go: the final rename fails
+    fs.mkdirSync(path.join(dir, 'real.rdb'));
+    fs.mkdirSync(path.join(dir, 'ours.rdb'));
+    const real = await RawClient.connect(o.socket);
+    const ours = await RawClient.connect(s.port);
+    const both = async (...argv: string[]) => {
+      const [a, b] = await Promise.all([real.call(...argv), ours.call(...argv)]);
+      expect(b, JSON.stringify(argv)).toBe(a);
+      return a;
+    };
+    try {
+      await both('CONFIG', 'SET', 'save', '3600 1');
+      await both('SET', 'k', 'v');
+      await both('BGSAVE');
+      const [ri, oi] = await Promise.all([waitBgsaveDone(real), waitBgsaveDone(ours)]);
+      expect(infoField(oi, 'rdb_last_bgsave_status')).toBe('err');
+      expect(infoField(ri, 'rdb_last_bgsave_status')).toBe('err');
+      expect(await both('SET', 'k', 'v2')).toMatch(/^-MISCONF /);
+      await both('PING');
+      await both('GET', 'k');
+      await both('MULTI');
+      await both('SET', 'k', 'v3');
+      await both('EXEC');
+      await both('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no');
+      await both('SET', 'k', 'v4');
+      await both('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'yes');
+      await both('DEL', 'k');
+      await both('CONFIG', 'SET', 'save', '');
+      await both('SET', 'k', 'v5');
     } finally {
       real.close();
       ours.close();

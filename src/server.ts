@@ -62,7 +62,6 @@ export class Server extends ServerState {
   private flushQueue: Client[] = [];
   private flushSpare: Client[] = [];
   private flushScheduled = false;
-  private closed = false;
 
   constructor(readonly options: ServerOptions = {}) {
     const overrides: Record<string, string> = { ...(options.config ?? {}) };
@@ -130,7 +129,7 @@ export class Server extends ServerState {
   }
 
   private accept(sock: net.Socket): void {
-    if (this.closed) {
+    if (this.closing) {
       sock.destroy();
       return;
     }
@@ -317,8 +316,8 @@ export class Server extends ServerState {
 
   /** Stops listening, disconnects every client and clears timers. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closing) return;
+    this.closing = true;
     if (this.cron) clearInterval(this.cron);
     this.cron = null;
     Persistence.of(this).killBgsave();

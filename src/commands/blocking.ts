@@ -12,7 +12,7 @@ import { zpopGeneric, parseZmpop } from './zsets.ts';
 /** A non-empty value of the given type, without side effects beyond lazy expiry. */
 function hasData(v: RedisValue | undefined, type: 'list' | 'zset'): boolean {
   if (v === undefined || typeof v === 'string' || v.type !== type) return false;
-  return (v as unknown as { length?: number; size?: number })[type === 'list' ? 'length' : 'size']! > 0;
+  return v.size > 0;
 }
 
 /** Distinct keys in order (a client waits once per key). */

@@ -49,8 +49,7 @@ function debugObject(c: Client, key: string, out: ReplySink): void {
   if (typeof v === 'string') {
     len = v.length;
   } else {
-    const o = v as unknown as { size?: number; length?: number };
-    len = o.size ?? o.length ?? 0;
+    len = v.size;
   }
   const idle = idleSeconds(db, key);
   out.simple(

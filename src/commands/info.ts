@@ -3,6 +3,7 @@ import { Persistence } from '../persistence/persistence.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { randomBytes } from 'node:crypto';
 import type { Client } from '../core/client.ts';
+import { attachmentKey } from '../core/attachments.ts';
 import type { ServerState } from '../core/state.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -17,16 +18,15 @@ interface InfoState {
   peakMemory: number;
 }
 
-const STATE = Symbol('info-state');
+/** Each server's run id, replication id and memory peak, made on first use. */
+const INFO_STATE = attachmentKey<InfoState>('info', () => ({
+  runId: randomBytes(20).toString('hex'),
+  replId: randomBytes(20).toString('hex'),
+  peakMemory: 0,
+}));
 
 function state(server: ServerState): InfoState {
-  const s = server as unknown as { [STATE]?: InfoState };
-  let st = s[STATE];
-  if (!st) {
-    st = { runId: randomBytes(20).toString('hex'), replId: randomBytes(20).toString('hex'), peakMemory: 0 };
-    s[STATE] = st;
-  }
-  return st;
+  return server.attachments.get(INFO_STATE);
 }
 
 /** Redis's bytesToHuman: B, K, M, G... with two decimals. */

@@ -119,8 +119,7 @@ function valueSize(v: RedisValue, samples: number): number {
     if (/^-?[1-9]\d{0,17}$/.test(v) || v === '0') return 16;
     return 16 + v.length + (v.length <= 44 ? 3 : 9);
   }
-  const o = v as unknown as { size?: number; length?: number; keys?: () => Iterable<string> };
-  const n = typeof o.size === 'number' ? o.size : typeof o.length === 'number' ? o.length : 0;
+  const n = v.size;
   const perElement = 24;
   void samples;
   return 16 + 64 + n * perElement;

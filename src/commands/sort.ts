@@ -237,9 +237,7 @@ function item(obj: string): SortItem {
 
 function size(v: RedisValue | undefined): number {
   if (v === undefined || typeof v === 'string') return 0;
-  if (v.type === 'list') return (v as List).length;
-  if (v.type === 'zset') return (v as ZSet).size;
-  return (v as unknown as SetLike).size;
+  return v.size;
 }
 
 /** getLongFromObjectOrReply. */

@@ -83,6 +83,5 @@ function randomMapKey<K>(m: Map<K, unknown>): K | undefined {
 /** Rough bytes held by a value, for the freed-memory estimate. */
 function estimateSize(v: RedisValue): number {
   if (typeof v === 'string') return v.length + 16;
-  const size = (v as unknown as { size?: number; length?: number }).size ?? (v as unknown as { length?: number }).length ?? 1;
-  return 64 + size * 48;
+  return 64 + v.size * 48;
 }

@@ -15,6 +15,7 @@ import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
 import { Acl } from './acl.ts';
 import { WatchRegistry } from './watch.ts';
+import { Attachments } from './attachments.ts';
 import { OutputBufferLimits } from './obuf.ts';
 import { HeapGuard } from './heap.ts';
 
@@ -80,6 +81,10 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly monitors = new Set<Client>();
   /** maxmemory eviction; dispatch consults it only when maxmemory is set. */
   readonly evictor = new Evictor(this);
+  /** State that layers above core keep per server (scripting, persistence...). */
+  readonly attachments = new Attachments(this);
+  /** True once close() began: work scheduled earlier must not touch the server. */
+  closing = false;
   /** WATCH's registry. */
   readonly watches = new WatchRegistry();
   /** Refuses writes before the V8 heap reaches its limit (src/core/heap.ts). */

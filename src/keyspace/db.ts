@@ -12,6 +12,8 @@ export interface RObject {
    * when handlers pass them the configured limits.
    */
   encoding(): string;
+  /** How many elements it holds: list length, hash fields, set or zset members, stream entries. */
+  readonly size: number;
 }
 
 /** A string value is stored as a byte string directly: the cheapest representation per key. */

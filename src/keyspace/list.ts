@@ -51,6 +51,10 @@ export class List implements RObject {
     return this.len;
   }
 
+  get size(): number {
+    return this.len;
+  }
+
   /** Redis index (negative counts from the tail) to a 0-based index, or -1 if out of range. */
   normIndex(index: number): number {
     const i = index < 0 ? this.len + index : index;

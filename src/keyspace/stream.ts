@@ -488,6 +488,11 @@ export class Stream implements RObject {
   entriesAdded: number | bigint = 0;
   groups: Map<string, ConsumerGroup> | null = null;
 
+  /** Entries in the stream (RObject's element count). */
+  get size(): number {
+    return this.length;
+  }
+
   encoding(): string {
     return 'stream';
   }

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { splitArgs } from '../util/splitargs.ts';
+import { attachmentKey } from '../core/attachments.ts';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
 import { GATE_WRITE, GATE_DENYOOM, GATE_MAY_REPLICATE, type Command } from '../core/types.ts';
@@ -165,9 +166,7 @@ export class Scripting {
   };
 
   static of(server: ServerState): Scripting {
-    const holder = server as unknown as { scripting: Scripting | null };
-    if (!holder.scripting) holder.scripting = new Scripting(server);
-    return holder.scripting;
+    return server.attachments.get(SCRIPTING);
   }
 
   get evalEngine(): LuaEngine {
@@ -357,7 +356,7 @@ export class Scripting {
     setImmediate(() => {
       if (state.run.done) return;
       const server = this.server;
-      if ((server as unknown as { closed?: boolean }).closed) {
+      if (server.closing) {
         // SHUTDOWN NOSAVE: the server went away with the script
         state.run.kill();
         this.finishBusy(state);
@@ -524,7 +523,7 @@ export interface ScriptingInfo {
 
 /** The scripting numbers INFO memory shows, without creating any scripting state. */
 export function scriptingInfo(server: ServerState): ScriptingInfo {
-  const s = (server as unknown as { scripting?: Scripting | null }).scripting ?? null;
+  const s = server.attachments.peek(SCRIPTING) ?? null;
   let scriptsEvalMemory = 0;
   let cachedScripts = 0;
   let functions = 0;
@@ -550,3 +549,6 @@ export function scriptingInfo(server: ServerState): ScriptingInfo {
   }
   return { cachedScripts, scriptsEvalMemory, functions, libraries, functionsMemory };
 }
+
+/** Each server's scripting engine, made on first use. */
+const SCRIPTING = attachmentKey<Scripting>('scripting', (server) => new Scripting(server));

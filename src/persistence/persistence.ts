@@ -3,6 +3,7 @@
  * serverCron that trigger saves): SAVE, BGSAVE, save points, the save at shutdown, loading
  * at startup, and what INFO persistence reports about them.
  */
+import { attachmentKey } from '../core/attachments.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
@@ -43,10 +44,12 @@ export class Persistence {
     this.state.diskWriteError = stop ? ERR.bgsaveMisconf : null;
   }
 
+  /** Each server's persistence, made on first use. */
+  private static readonly KEY = attachmentKey<Persistence>('persistence', (state) => new Persistence(state));
+
   /** The server's persistence (created on first use; one per server). */
   static of(state: ServerState): Persistence {
-    const holder = state as unknown as { persistence?: Persistence };
-    return (holder.persistence ??= new Persistence(state));
+    return state.attachments.get(Persistence.KEY);
   }
 
   /** dir/dbfilename */

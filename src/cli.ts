@@ -1,101 +1,176 @@
 /**
- * Command line entry: `redmoon [configfile] [--name value ...]`, redis-server style.
- * Serves on 127.0.0.1:6379 by default.
+ * Command line entry: `redmoon [configfile] [-] [--name value ...]`, redis-server style, so
+ * that tools which drive redis-server (Redis's own test framework among them) can drive
+ * redmoon: same argument rules and config errors, same log lines at start and exit, logfile,
+ * pidfile, unixsocket and daemonize. Serves on 127.0.0.1:6379 by default.
  */
 import fs from 'node:fs';
-import { splitArgs } from './util/splitargs.ts';
+import { spawn } from 'node:child_process';
+import { commandLineConfig, ConfigFileError, VERSION_BANNER } from './cli/args.ts';
+import { loadConfigLines } from './cli/config-file.ts';
+import { startBanner } from './cli/banner.ts';
+import { logSink } from './cli/logfile.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
 import { relaunchWithSizedHeap } from './heap-size.ts';
 
-const USAGE = `Usage: redmoon [/path/to/redis.conf] [options]
-       redmoon --port 6380 --requirepass secret --databases 16 --loglevel notice
-Options are redis.conf directives written as --name value (e.g. --save '' --appendonly no).
-Extra: --help, --version.`;
+const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
+       redmoon - (read config from stdin)
+       redmoon -v or --version
+       redmoon -h or --help
 
-/** Parses argv into config directives: config file lines first, then --name value pairs. */
-export function parseCliArgs(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  if (args.length > 0 && !args[0].startsWith('--')) {
-    const text = fs.readFileSync(args[0], 'latin1');
-    for (const line of text.split('\n')) {
-      const t = line.trim();
-      if (t === '' || t.startsWith('#')) continue;
-      const parts = splitArgs(t);
-      if (!parts || parts.length === 0) throw new Error(`bad config line: ${t}`);
-      out[parts[0].toLowerCase()] = parts.slice(1).join(' ');
-    }
-    i = 1;
-  }
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
-    const name = a.slice(2).toLowerCase();
-    const vals: string[] = [];
-    while (i + 1 < args.length && !args[i + 1].startsWith('--')) vals.push(args[++i]);
-    out[name] = vals.join(' ');
-  }
-  return out;
+Examples:
+       redmoon (run the server with default config)
+       redmoon /etc/redis/6379.conf
+       redmoon --port 7777
+       redmoon /etc/myredis.conf --loglevel verbose -
+       redmoon --port 6380 --requirepass secret --save '' --appendonly no
+Options are redis.conf directives written as --name value.`;
+
+/** Set in the environment of the process `daemonize yes` starts in the background. */
+const DAEMON_ENV = 'REDMOON_DAEMON_CHILD';
+
+function fatal(text: string): never {
+  process.stderr.write(text);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
     console.log(USAGE);
     return;
   }
-  if (args.includes('--version') || args.includes('-v')) {
-    console.log('redmoon v=0.1.0 (Redis 7.0.15 compatible)');
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    console.log(VERSION_BANNER);
     return;
   }
   let config: Record<string, string>;
+  let users: string[][];
+  let configFile: string | null;
   try {
-    config = parseCliArgs(args);
+    const cmd = commandLineConfig(args);
+    configFile = cmd.configFile;
+    ({ params: config, users } = loadConfigLines(cmd.text));
   } catch (e) {
-    process.stderr.write(`\n*** FATAL CONFIG ERROR (redmoon) ***\n${(e as Error).message}\n`);
-    process.exit(1);
+    if (e instanceof ConfigFileError) fatal(e.report());
+    fatal(`${(e as Error).message}\n`);
   }
+  if (!('bind' in config)) config['bind'] = '127.0.0.1';
+
+  if ((config['daemonize'] ?? 'no') === 'yes' && !process.env[DAEMON_ENV]) {
+    // No fork in Node: the same command runs again, detached, and this process exits.
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [DAEMON_ENV]: '1' },
+    });
+    child.unref();
+    process.exit(0);
+  }
+  const daemon = !!process.env[DAEMON_ENV];
+  const logfile = config['logfile'] ?? '';
+  // A daemon has no terminal: without a logfile its log goes nowhere, as with Redis.
+  let sink: (line: string) => void;
+  try {
+    sink = logfile === '' && daemon ? () => {} : logSink(logfile);
+  } catch (e) {
+    fatal(`${(e as Error).message}\n`);
+  }
+
   if (relaunchWithSizedHeap(config)) return;
   // Loaded only here: a process that re-runs itself with a sized heap never loads the server.
   const { Server } = await import('./server.ts');
   let server: InstanceType<typeof Server>;
   try {
-    if (!('bind' in config)) config['bind'] = '127.0.0.1';
-    server = new Server({ config, log: (line) => process.stdout.write(line + '\n') });
+    server = new Server({ config, log: sink });
+    for (const [name, ...rules] of users) {
+      const err = server.acl.defineUser(name, rules);
+      if (err !== null) throw new Error(`Error in user declaration '${name}': ${err}`);
+    }
   } catch (e) {
-    process.stderr.write(`\n*** FATAL CONFIG ERROR (redmoon) ***\n${(e as Error & { text?: string }).text ?? (e as Error).message}\n`);
+    fatal(`\n*** FATAL CONFIG ERROR (Redis 7.0.15) ***\n${(e as Error & { text?: string }).text ?? (e as Error).message}\n`);
+  }
+  try {
+    process.chdir(server.config.get('dir'));
+  } catch (e) {
+    server.log('warning', `Can't chdir to '${server.config.get('dir')}': ${(e as Error).message}`);
     process.exit(1);
   }
-  server.log('notice', 'redmoon 0.1.0 starting (Redis 7.0.15 compatible)');
+  server.log('warning', 'oO0OoO0OoO0Oo redmoon is starting oO0OoO0OoO0Oo');
+  server.log('warning', `redmoon 0.1.0, Redis version=7.0.15 compatible, bits=64, pid=${process.pid}, just started`);
+  server.log('warning', configFile === null ? 'Warning: no config file specified, using the default config. In order to specify a config file use redmoon /path/to/redis.conf' : 'Configuration loaded');
+
+  const port = server.config.getInt('port');
+  const showLogo = server.config.getBool('always-show-logo') || (!daemon && logfile === '' && process.stdout.isTTY === true);
+  for (const line of startBanner(showLogo, port, process.pid)) server.logRaw('notice', line);
+  server.log('warning', 'Server initialized');
+
   let addr: { port: number; host: string };
   try {
     addr = await server.listen();
   } catch (e) {
     if (e instanceof RdbLoadError) {
       for (const line of e.lines) server.log('warning', line);
-    } else {
-      server.log('warning', `Could not create server TCP listening socket: ${(e as Error).message}`);
+      process.exit(1);
     }
+    const err = e as NodeJS.ErrnoException;
+    const host = server.config.get('bind').split(' ')[0];
+    server.log('warning', `Warning: Could not create server TCP listening socket ${host}:${port}: ${err.syscall ?? 'listen'}: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`);
+    server.log('warning', `Failed listening on port ${port} (TCP), aborting.`);
     process.exit(1);
   }
+
+  const pidfile = server.config.get('pidfile');
+  if (pidfile !== '' || daemon) {
+    const file = pidfile === '' ? '/var/run/redis.pid' : pidfile;
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`);
+    } catch {
+      server.log('warning', `Failed to write PID file: ${file}`);
+    }
+  }
+  const removePidfile = () => {
+    if (pidfile === '') return;
+    server.log('notice', 'Removing the pid file.');
+    try {
+      fs.unlinkSync(pidfile);
+    } catch {
+      /* already gone */
+    }
+  };
+
   server.log('notice', `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
+  const unixsocket = server.config.get('unixsocket');
+  if (unixsocket !== '') server.log('notice', `The server is now ready to accept connections at ${unixsocket}`);
+
+  const exit = (code: number) => {
+    removePidfile();
+    server.log('warning', 'Redis is now ready to exit, bye bye...');
+    process.exit(code);
+  };
   const stop = (sig: string) => {
     server.log('warning', `Received ${sig} scheduling shutdown...`);
     server.log('warning', 'User requested shutdown...');
     if (!Persistence.of(server).shutdownSave(false, false)) {
       server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
-      process.once(sig, () => stop(sig));
       return;
     }
-    void server.close().then(() => {
-      server.log('warning', 'redmoon is now ready to exit, bye bye...');
-      process.exit(0);
-    });
+    void server.close().then(() => exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  server.onShutdown = () => process.exit(0);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // A crash report in the log, as tools watching a server's log expect (then exit like Redis).
+  process.on('SIGABRT', () => server.crashReport('signal', 'crashed by signal: 6, si_code: 0'));
+  server.onCrash = (reason) => {
+    removePidfile();
+    process.exit(reason === 'signal' ? 134 : 139);
+  };
+  // SHUTDOWN has logged its own lines by then
+  server.onShutdown = () => {
+    removePidfile();
+    process.exit(0);
+  };
 }
 
 void main();

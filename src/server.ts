@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import type { Client } from './core/client.ts';
 import { Config } from './core/config.ts';
@@ -58,6 +59,7 @@ export class Server extends ServerState {
   /** client-query-buffer-limit, read on every socket read */
   private queryBufferLimit = 0;
   private netServer: net.Server | null = null;
+  private unixServer: net.Server | null = null;
   private cron: NodeJS.Timeout | null = null;
   private flushQueue: Client[] = [];
   private flushSpare: Client[] = [];
@@ -111,21 +113,53 @@ export class Server extends ServerState {
     return this.bind();
   }
 
-  private bind(): Promise<{ port: number; host: string }> {
+  /** Listens on TCP, and on `unixsocket` when set; resolves with the bound TCP address. */
+  private async bind(): Promise<{ port: number; host: string }> {
     const port = this.config.getInt('port');
     const bind = this.config.get('bind');
     const host = bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0];
-    return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+    await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen(port, host, () => {
         srv.off('error', reject);
-        this.netServer = srv;
-        const addr = srv.address() as net.AddressInfo;
-        this.startCron();
-        resolve({ port: addr.port, host: addr.address });
+        resolve();
       });
     });
+    this.netServer = srv;
+    const unixsocket = this.config.get('unixsocket');
+    if (unixsocket !== '') {
+      try {
+        await this.listenUnix(unixsocket);
+      } catch (e) {
+        this.netServer = null;
+        srv.close();
+        throw e;
+      }
+    }
+    const addr = srv.address() as net.AddressInfo;
+    this.startCron();
+    return { port: addr.port, host: addr.address };
+  }
+
+  /** Listens on a unix socket too, replacing a stale socket file as Redis does. */
+  private async listenUnix(file: string): Promise<void> {
+    try {
+      if (fs.statSync(file).isSocket()) fs.unlinkSync(file);
+    } catch {
+      /* no file there */
+    }
+    const srv = net.createServer((sock) => this.accept(sock));
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(file, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const perm = parseInt(this.config.get('unixsocketperm'), 8);
+    if (perm > 0) fs.chmodSync(file, perm);
+    this.unixServer = srv;
   }
 
   private accept(sock: net.Socket): void {
@@ -325,5 +359,9 @@ export class Server extends ServerState {
     const srv = this.netServer;
     this.netServer = null;
     if (srv) await new Promise<void>((r) => srv.close(() => r()));
+    const unix = this.unixServer;
+    this.unixServer = null;
+    // (closing a unix listener removes its socket file)
+    if (unix) await new Promise<void>((r) => unix.close(() => r()));
   }
 }

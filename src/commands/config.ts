@@ -359,6 +359,31 @@ export function normalizeStartupConfig(config: Config, names: Iterable<string>):
   }
 }
 
+/**
+ * The value one config file line gives a parameter, validated as Redis validates config files:
+ * multi-argument parameters take their arguments joined by spaces, the others exactly one.
+ * `previous` is the value so far (client-output-buffer-limit merges into it). Throws an Error
+ * whose message is the reason redis-server prints.
+ */
+export function configFileValue(name: string, args: string[], previous: string): string {
+  const p = LOOKUP.get(name);
+  if (!p) throw new Error('Bad directive or wrong number of arguments');
+  const multi = p.flags.includes('multi_arg');
+  if (!multi && args.length !== 1) throw new Error('wrong number of arguments');
+  if (name === 'replicaof') {
+    if (args.length !== 2) throw new Error('wrong number of arguments');
+    if (!/^\d+$/.test(args[1])) throw new Error('Invalid master port');
+  }
+  const value = args.join(' ');
+  try {
+    if (name === 'client-output-buffer-limit') return clientOutputBufferLimit(previous, value);
+    return applyLimits(name, normalize(name, p, value));
+  } catch (e) {
+    if (e instanceof SetError) throw new Error(e.message);
+    throw e;
+  }
+}
+
 /** Values Redis adjusts when applying them (updateHZ keeps hz within 1..500). */
 function applyLimits(name: string, value: string): string {
   if (name === 'hz') return String(Math.min(500, Math.max(1, Number(value))));

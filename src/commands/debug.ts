@@ -193,6 +193,13 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       }
       return out.simple('OK');
     }
+    case 'segfault':
+    case 'panic':
+    case 'assert':
+      // Only a server run from the command line may end its process; an embedded one refuses.
+      if (sub === 'segfault' && c.server.crashReport('debug', 'crashed by signal: 11, si_code: 0')) return;
+      if (sub !== 'segfault' && c.server.crashReport('debug', `crashed by DEBUG ${sub.toUpperCase()}`)) return;
+      throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported by redmoon`);
     default:
       if (UNSUPPORTED.has(sub)) throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported by redmoon`);
       break;

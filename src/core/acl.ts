@@ -624,6 +624,21 @@ export class Acl {
     });
   }
 
+  /**
+   * A `user` line of a config file: the user gets the rules on top of a fresh user (the
+   * default user on top of its current state); returns the reason of the first bad rule.
+   */
+  defineUser(name: string, rules: string[]): string | null {
+    const u = this.users.get(name) ?? new AclUser(name, this.pubsubAll);
+    for (const op of rules) {
+      const err = u.apply(op, this.pubsubAll);
+      if (err !== null) return `Error in applying operation '${op}': ${ACL_RULE_ERRORS[err]}`;
+    }
+    u.refresh();
+    this.users.set(name, u);
+    return null;
+  }
+
   get pubsubAll(): boolean {
     return this.config.get('acl-pubsub-default') === 'allchannels';
   }

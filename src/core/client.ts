@@ -125,12 +125,14 @@ export class Client {
   get addr(): string {
     const s = this.sock;
     if (!s) return '';
+    if (s.remoteAddress === undefined) return `${this.server.config.get('unixsocket')}:0`;
     return formatAddr(s.remoteAddress, s.remotePort);
   }
 
   get laddr(): string {
     const s = this.sock;
     if (!s) return '';
+    if (s.localAddress === undefined) return `${this.server.config.get('unixsocket')}:0`;
     return formatAddr(s.localAddress, s.localPort);
   }
 

@@ -264,6 +264,32 @@ export abstract class ServerState implements KeyspaceEvents {
     return this.acl.defaultNeedsAuth();
   }
 
+  /** A log line without the pid/time prefix (the start banner), at a level like log(). */
+  logRaw(level: LogLevel, line: string): void {
+    if (LEVELS.indexOf(level) < this.logLevel) return;
+    this.logSink(line);
+  }
+
+  /**
+   * A crash (DEBUG SEGFAULT/PANIC/ASSERT, SIGABRT): writes a crash report where log lines go
+   * and hands over to onCrash, which the CLI sets to end the process. Embedded servers have
+   * no onCrash: false is returned and the caller answers with an error instead.
+   */
+  crashReport(reason: 'signal' | 'debug', text: string): boolean {
+    if (this.onCrash === null) return false;
+    this.logSink('');
+    this.logSink('');
+    this.logSink(`=== REDMOON BUG REPORT START: Cut & paste starting from here ===`);
+    this.log('warning', `Redis 7.0.15 ${text}`);
+    this.log('warning', `redmoon 0.1.0 (Redis 7.0.15 compatible) ${text}`);
+    this.logSink(`=== REDMOON BUG REPORT END. Make sure to include from START to END. ===`);
+    this.onCrash(reason);
+    return true;
+  }
+
+  /** Ends the process after a crash report (set by the CLI; null when embedded). */
+  onCrash: ((reason: 'signal' | 'debug') => void) | null = null;
+
   log(level: LogLevel, msg: string): void {
     if (LEVELS.indexOf(level) < this.logLevel) return;
     const d = new Date();

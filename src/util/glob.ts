@@ -38,7 +38,10 @@ function matchImpl(
   send: number,
   nocase: boolean,
   st: MatchState,
+  nesting: number,
 ): boolean {
+  // Like Redis, a pattern nesting more than 1000 stars matches nothing (no deep recursion).
+  if (nesting > 1000) return false;
   while (p < pend && s < send) {
     const pc = pat.charCodeAt(p);
     switch (pc) {
@@ -46,7 +49,7 @@ function matchImpl(
         while (p + 1 < pend && pat.charCodeAt(p + 1) === 42) p++;
         if (p + 1 === pend) return true;
         while (s < send) {
-          if (matchImpl(pat, p + 1, pend, str, s, send, nocase, st)) return true;
+          if (matchImpl(pat, p + 1, pend, str, s, send, nocase, st, nesting + 1)) return true;
           if (st.skipLonger) return false;
           s++;
         }
@@ -125,7 +128,7 @@ function matchImpl(
  * pattern of exactly `*` to "all keys" before matching, PSUBSCRIBE does not.
  */
 export function globMatch(pattern: string, str: string, nocase = false): boolean {
-  return matchImpl(pattern, 0, pattern.length, str, 0, str.length, nocase, { skipLonger: false });
+  return matchImpl(pattern, 0, pattern.length, str, 0, str.length, nocase, { skipLonger: false }, 0);
 }
 
 /**

@@ -156,6 +156,12 @@ describeDifferential('generic keyspace commands', (d) => {
     await d().seq([['KEYS'], ['KEYS', 'a', 'b']]);
   });
 
+  test('KEYS: a pattern nesting more than 1000 stars matches nothing', async () => {
+    await d().same('SET', 'a'.repeat(1200), 'v');
+    for (const n of [999, 1000, 1001, 1002]) await d().same('KEYS', '*a'.repeat(n));
+    await d().same('KEYS', '*?'.repeat(50000));
+  });
+
   test('SCAN whole keyspace in one call, MATCH and TYPE', async () => {
     await d().seq([['SET', 'one', '1'], ['SET', 'two', '2'], ['RPUSH', 'list', 'a'], ['SET', 'k\x00', 'v']]);
     await d().sameUnordered('SCAN', '0', 'COUNT', '1000');

@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { replicationTests } from './replication.ts';
 
 export type Mode = 'normal' | 'external';
 
@@ -140,7 +141,11 @@ export function parseLog(text: string, file: string): Omit<FileResult, 'timedOut
   const r = { file, ok: 0, err: 0, skipped: 0, exception: false, failed: [] as string[] };
   for (const raw of text.split('\n')) {
     const line = raw.replace(ANSI, '');
-    const m = /^\[(ok|err|skip|ignore|exception)\]:\s?(.*)$/.exec(line);
+    if (line.startsWith('[TIMEOUT]')) {
+      r.exception = true;
+      r.failed.push('timeout: a test did not finish in time');
+    }
+    const m = /^\[(ok|err|skip|ignore|exception)\]:\s?(.*)$/s.exec(line);
     if (!m) continue;
     if (m[1] === 'ok') r.ok++;
     else if (m[1] === 'err') {
@@ -186,6 +191,12 @@ export async function runFile(opts: RunOptions): Promise<FileResult> {
   // Other runs may share the machine (the framework's default ports are fixed): a random block
   // of 200 ports between 12000 and 22000 (its cluster-bus twins, +10000, stay below the
   // ephemeral range), the framework's own test-server port just below it.
+  const skips = replicationTests(opts.dir, opts.file);
+  if (skips.length) {
+    const skipfile = path.join(workDir, 'skip-replication.txt');
+    fs.writeFileSync(skipfile, skips.join('\n') + '\n');
+    args.push('--skipfile', skipfile);
+  }
   const baseport = 12050 + 250 * Math.floor(Math.random() * 39);
   args.push('--baseport', String(baseport), '--portcount', '200');
   args.push(...(opts.extraArgs ?? []));

@@ -26,7 +26,7 @@ function sleepMs(ms: number): void {
 const UNSUPPORTED = new Set([
   'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'loadaof', 'drop-cluster-packet-filter',
   'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'htstats-key', 'stringmatch-test',
-  'set-disable-deny-scripts', 'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
+  'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
 ]);
 
 /** getPositiveLongFromObjectOrReply */
@@ -120,6 +120,10 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
     case 'set-active-expire':
       if (n !== 3) break;
       c.server.activeExpireEnabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi
+      return out.simple('OK');
+    case 'set-disable-deny-scripts':
+      if (n !== 3) break;
+      c.server.scriptDenyDisabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi
       return out.simple('OK');
     case 'object':
       if (n !== 3) break;

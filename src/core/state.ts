@@ -388,6 +388,8 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */
   activeExpireEnabled = true;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
+  scriptDenyDisabled = false;
 
   // ---- supplied by the network side ---------------------------------------------------------
 

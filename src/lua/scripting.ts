@@ -445,7 +445,7 @@ export class Scripting {
       this.refuse(cmd, sink, 'ERR Wrong number of args calling Redis command from script');
       return;
     }
-    if (cmd.noScript) {
+    if (cmd.noScript && !this.server.scriptDenyDisabled) {
       this.refuse(cmd, sink, 'ERR This Redis command is not allowed from script');
       return;
     }

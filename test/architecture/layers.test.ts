@@ -11,6 +11,7 @@ const SRC = path.resolve(__dirname, '../../src');
 /** Top to bottom; a file may import its own layer or any layer after it. */
 const LAYERS: string[][] = [
   ['index.ts', 'cli.ts'],
+  ['cli'],
   ['server.ts'],
   ['commands'],
   ['persistence'],

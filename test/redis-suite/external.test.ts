@@ -14,7 +14,9 @@ import { CI_FILES } from './files.ts';
 
 const dir = suiteDir();
 const hasTcl = spawnSync('sh', ['-c', 'command -v tclsh'], { encoding: 'utf8' }).status === 0;
-const reason = !suitePresent(dir)
+const reason = CI_FILES.length === 0
+  ? 'no files listed in test/redis-suite/files.ts'
+  : !suitePresent(dir)
   ? `no Redis tests tree in ${dir} (npm run test:redis-suite -- --fetch)`
   : !hasTcl
     ? 'tclsh is not installed (apt-get install tcl)'

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { replicationTests } from './replication.ts';
+import { suiteHeapMb } from './tree.ts';
 
 export type Mode = 'normal' | 'external';
 
@@ -115,7 +116,7 @@ async function startExternalServer(opts: RunOptions, workDir: string): Promise<{
     '--enable-debug-command', 'yes', '--enable-protected-configs', 'yes', '--enable-module-command', 'yes',
     '--logfile', path.join(workDir, 'server.log'),
   ];
-  const [cmd, cmdArgs] = opts.server === 'redmoon' ? [process.execPath, [opts.entry, ...args]] : [opts.server, args];
+  const [cmd, cmdArgs] = opts.server === 'redmoon' ? [process.execPath, [`--max-old-space-size=${suiteHeapMb()}`, opts.entry, ...args]] : [opts.server, args];
   const proc = spawn(cmd, cmdArgs, { stdio: 'ignore', cwd: workDir });
   await waitForPing(port);
   return { port, proc };

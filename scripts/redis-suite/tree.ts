@@ -110,16 +110,22 @@ function installedRedisVersion(): string | null {
 const SHIM = `#!/bin/sh
 # Stand-in for Redis's src/redis-server, written by redmoon's scripts/redis-suite: starts
 # redmoon's bundle ($REDMOON_SUITE_ENTRY), or the binary in $REDMOON_SUITE_SERVER_BIN for
-# baselines against real Redis. exec keeps the PID the test framework looks for in the log.
+# baselines against real Redis. exec keeps the PID the test framework looks for in the log;
+# an explicit heap size keeps redmoon from re-running itself in a child with another PID.
 if [ -n "$REDMOON_SUITE_SERVER_BIN" ]; then exec "$REDMOON_SUITE_SERVER_BIN" "$@"; fi
-exec "\${REDMOON_SUITE_NODE:-__NODE__}" "\${REDMOON_SUITE_ENTRY:-__ENTRY__}" "$@"
+exec "\${REDMOON_SUITE_NODE:-__NODE__}" --max-old-space-size=__HEAP__ "\${REDMOON_SUITE_ENTRY:-__ENTRY__}" "$@"
 `;
+
+/** The heap redmoon's CLI would size itself (src/heap-size.ts): three quarters of the machine's memory, in MB. */
+export function suiteHeapMb(): number {
+  return Math.floor((os.totalmem() * 0.75) / 2 ** 20);
+}
 
 /** (Re)writes src/ in the tree: the redis-server shim and links to Debian's tools. */
 export function writeShims(dir: string, repo: string): void {
   const src = path.join(dir, 'src');
   fs.mkdirSync(src, { recursive: true });
-  const shim = SHIM.replace('__NODE__', process.execPath).replace('__ENTRY__', distEntry(repo));
+  const shim = SHIM.replace('__NODE__', process.execPath).replace('__ENTRY__', distEntry(repo)).replace('__HEAP__', String(suiteHeapMb()));
   const shimPath = path.join(src, 'redis-server');
   if (!fs.existsSync(shimPath) || fs.readFileSync(shimPath, 'utf8') !== shim) {
     fs.writeFileSync(shimPath + '.tmp', shim, { mode: 0o755 });

@@ -99,7 +99,10 @@ export class BackgroundSave {
     else p.pending.push(entry);
   };
 
-  /** Writes up to `budgetMs` worth of a database's remaining keys; true when none remain. */
+  /**
+   * Writes up to `budgetMs` worth of a database's remaining keys (all of them with Infinity);
+   * `finished` is set once none remain. Returns the rdb-key-save-delay owed, in microseconds.
+   */
   private drain(p: DbProgress, budgetMs: number, delayUs = 0): number {
     const start = performance.now();
     let n = 0;
@@ -123,7 +126,7 @@ export class BackgroundSave {
         delayed += delayUs;
         if (delayed >= 1000) return delayed;
       }
-      if ((++n & 63) === 0 && performance.now() - start >= budgetMs) return delayed;
+      if ((++n & 15) === 0 && performance.now() - start >= budgetMs) return delayed;
     }
   }
 

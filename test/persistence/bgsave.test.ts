@@ -191,4 +191,42 @@ describe('BGSAVE', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  d('DEBUG RELOAD and its options, as in Redis', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-reload-'));
+    const o = await startOracle(['--dir', dir, '--dbfilename', 'real.rdb', '--enable-debug-command', 'yes']);
+    const s = await startServer({ dir, dbfilename: 'ours.rdb', save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
+    const real = await RawClient.connect(o.socket);
+    const ours = await RawClient.connect(s.port);
+    const both = async (...argv: string[]) => {
+      const [a, b] = await Promise.all([real.call(...argv), ours.call(...argv)]);
+      expect(b, JSON.stringify(argv)).toBe(a);
+      return a;
+    };
+    try {
+      await both('SET', 'a', '1');
+      await both('RPUSH', 'l', 'x', 'y');
+      await both('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+      await both('DEBUG', 'RELOAD');
+      await both('FCALL', 'f', '0');
+      await both('INFO', 'keyspace');
+      await both('SET', 'a', '2');
+      await both('SET', 'b', '1');
+      await both('DEBUG', 'RELOAD', 'NOSAVE');
+      await both('MGET', 'a', 'b');
+      await both('SET', 'a', '3');
+      await both('SET', 'c', '1');
+      await both('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE');
+      await both('MGET', 'a', 'b', 'c');
+      await both('LRANGE', 'l', '0', '-1');
+      await both('DEBUG', 'RELOAD', 'FAST');
+      await both('DEBUG', 'DIGEST');
+    } finally {
+      real.close();
+      ours.close();
+      await s.close();
+      await o.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

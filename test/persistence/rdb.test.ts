@@ -82,6 +82,8 @@ d('RDB files, both ways with redis-server', () => {
   for (const [name, config] of [
     ['compressed, with checksum', {}],
     ['rdbcompression no, rdbchecksum no', { rdbcompression: 'no', rdbchecksum: 'no' }],
+    ['LRU idle times', { 'maxmemory-policy': 'allkeys-lru' }],
+    ['LFU counters', { 'maxmemory-policy': 'allkeys-lfu' }],
   ] as const) {
     it(`Redis loads our file (${name}) and sees the same keyspace; redis-check-rdb accepts it`, async () => {
       const sub = fs.mkdtempSync(path.join(dir, 'ours-'));

@@ -41,6 +41,9 @@ export const ERR = {
   bare: 'ERR',
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  /** (Redis 7.0.15's reply says "HELLO AUTH", without the <proto> its source shows) */
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
   scriptNoAllowOom: "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
   readOnlyScript: 'ERR Write commands are not allowed from read-only scripts.',
 } as const;

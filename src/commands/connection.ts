@@ -97,7 +97,7 @@ function hello(c: Client, argv: string[], out: ReplySink): void {
     }
   }
   if (!c.authenticated && c.server.requiresAuth()) {
-    throw new ReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    throw new ReplyError(ERR.helloNoAuth);
   }
   void setName;
   c.resp = ver as 2 | 3;

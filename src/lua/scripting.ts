@@ -21,6 +21,7 @@ import { aclCheck, aclVerify, aclDenialText } from '../core/acl.ts';
 import { arityAccepts } from '../core/table.ts';
 import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NOTICE } from './vm.ts';
 import { sanitizeError } from './bridge.ts';
+import { newRandState } from './stdlib.ts';
 import { Functions } from './functions.ts';
 import { cstr } from '../errors.ts';
 
@@ -147,6 +148,8 @@ export class Scripting {
   private scriptClientInst: Client | null = null;
   /** the script being run, if any */
   running: RunningScript | null = null;
+  /** math.random's state: one per server, from Redis's fixed start, kept across SCRIPT FLUSH */
+  readonly rand = newRandState();
 
   constructor(readonly server: ServerState) {
     server.config.watch('busy-reply-threshold', () => {
@@ -170,7 +173,7 @@ export class Scripting {
   }
 
   get evalEngine(): LuaEngine {
-    if (!this.evalEngineInst) this.evalEngineInst = new LuaEngine({ mode: 'eval' });
+    if (!this.evalEngineInst) this.evalEngineInst = new LuaEngine({ mode: 'eval', rand: this.rand });
     return this.evalEngineInst;
   }
 

@@ -939,6 +939,14 @@ export interface RandState {
   lo: number; // low 24 bits
 }
 
+/**
+ * The generator as Redis's process starts: never seeded at startup, its 48-bit state is
+ * rand.c's initial 0x1234ABCD330E; one state serves EVAL and functions, across scripts.
+ */
+export function newRandState(): RandState {
+  return { hi: 0x1234ab, lo: 0xcd330e };
+}
+
 export function srand48(st: RandState, seed: number): void {
   // x = (seed << 16) | 0x330E, seed as 32-bit int
   const s = BigInt.asUintN(32, BigInt(seed));

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { lua, lauxlib, ltable, lobject, lstring, lstate, defs } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import { openBase, openString, openTable, openMath, setfuncs, srand48, type RandState, luaToString, checkint } from './stdlib.ts';
+import { openBase, openString, openTable, openMath, setfuncs, newRandState, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
 import { bytesToLatin1, latin1ToBytes, pushLatin1 } from './luastr.ts';
 import { number2str17 } from '../util/printf.ts';
@@ -165,8 +165,8 @@ export interface EngineOptions {
   mode?: EngineMode;
   /** where redis.log goes when no script runs (FUNCTION LOAD) */
   log?: (level: number, message: string) => void;
-  /** initial math.random seed (Redis seeds it once at startup) */
-  seed?: number;
+  /** math.random's generator, shared with the server's other engine (a fresh one by default) */
+  rand?: RandState;
   /**
    * Asked at every count hook: is memory so short that the script must stop? Defaults to
    * "the JS heap is within 20% (at least 64 MB) of its limit": a runaway table would
@@ -188,7 +188,7 @@ export class LuaEngine {
   /** the run in progress, visible to redis.* functions */
   current: RunContext | null = null;
   private readonly callSink = new LuaReplySink();
-  private readonly rand: RandState = { hi: 0, lo: 0 };
+  private readonly rand: RandState;
   private globals: any;
   /** threads that resumed a coroutine and are waiting for it, innermost last */
   private resumers: LuaState[] = [];
@@ -203,7 +203,7 @@ export class LuaEngine {
     this.mode = opts.mode ?? 'eval';
     this.defaultLog = opts.log;
     this.memoryExhausted = opts.memoryExhausted ?? heapNearlyFull;
-    srand48(this.rand, opts.seed ?? (Math.random() * 0x7fffffff) | 0);
+    this.rand = opts.rand ?? newRandState();
     const L = lauxlib.luaL_newstate();
     this.L = L;
     lua.lua_atnativeerror(L, (LL: LuaState) => {

@@ -1,4 +1,4 @@
-import { test } from 'vitest';
+import { test, expect } from 'vitest';
 import { describeDifferential } from '../support/differential.ts';
 
 describeDifferential('connection commands', (d) => {
@@ -38,6 +38,25 @@ describeDifferential('connection commands', (d) => {
       ['AUTH', 'a', 'b'],
       ['AUTH', 'a', 'b', 'c'],
     ]);
+  });
+
+  test('HELLO before authenticating, and EXEC refused before its MULTI check', async () => {
+    await d().same('CONFIG', 'SET', 'requirepass', 'pw');
+    try {
+      const p = await d().pair();
+      try {
+        for (const argv of [['HELLO'], ['HELLO', '3'], ['HELLO', '2', 'SETNAME', 'x'], ['HELLO', '3', 'AUTH', 'default', 'bad'], ['EXEC'], ['MULTI']]) {
+          const [real, ours] = await Promise.all([p.real.call(...argv), p.ours.call(...argv)]);
+          expect(ours, JSON.stringify(argv)).toBe(real);
+        }
+      } finally {
+        p.real.close();
+        p.ours.close();
+      }
+    } finally {
+      await d().same('CONFIG', 'SET', 'requirepass', '');
+    }
+    await d().seq([['EXEC', 'x'], ['EXEC']]);
   });
 
   test('protocol errors', async () => {

@@ -214,3 +214,21 @@ describeDifferential(
   },
   { 'busy-reply-threshold': '100' },
 );
+
+describeDifferential('math.random from a fresh server', (d: () => Differential) => {
+  it("follows Redis's generator from its fixed start, across scripts, functions and SCRIPT FLUSH", async () => {
+    const r = "return tostring(math.random())";
+    await d().seq([
+      ['EVAL', r, '0'],
+      ['EVAL', 'return {math.random(10), math.random(5, 50), math.random(1000000)}', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=rnd\nredis.register_function('rnd', function() return tostring(math.random()) end)"],
+      ['FCALL', 'rnd', '0'],
+      ['EVAL', r, '0'],
+      ['SCRIPT', 'FLUSH'],
+      ['EVAL', r, '0'],
+      ['EVAL', 'math.randomseed(42) return tostring(math.random())', '0'],
+      ['FCALL', 'rnd', '0'],
+      ['FUNCTION', 'FLUSH'],
+    ]);
+  });
+});

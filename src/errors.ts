@@ -41,6 +41,7 @@ export const ERR = {
   bare: 'ERR',
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
   noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  streamKeyGone: 'UNBLOCKED the stream key no longer exists',
   /** (Redis 7.0.15's reply says "HELLO AUTH", without the <proto> its source shows) */
   helloNoAuth:
     'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',

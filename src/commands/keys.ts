@@ -221,14 +221,10 @@ function swapdb(c: Client, argv: string[], out: ReplySink): void {
     c.server.watches.touchAllInDb(a.id, a.data, b.data);
     c.server.watches.touchAllInDb(b.id, b.data, a.data);
     a.swapWith(b);
-    // scanDatabaseForReadyKeys: clients blocked on a key that now holds data get served.
-    if (c.server.keyReadyHandler !== null) {
-      for (const db of [a, b]) {
-        for (const [k, v] of db.data) {
-          if (typeof v !== 'string' && v.type !== 'hash' && v.type !== 'set') c.server.signalKeyAsReady(db, k);
-        }
-      }
-    }
+    // scanDatabaseForReadyKeys and scanDatabaseForDeletedStreams: every blocked client of
+    // either database looks at what its keys hold now.
+    c.server.blocking.signalAll(a);
+    c.server.blocking.signalAll(b);
   }
   c.server.dirty++;
   out.simple('OK');

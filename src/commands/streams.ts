@@ -674,7 +674,11 @@ function blockForStreams(c: Client, req: XReadRequest, _out: ReplySink): boolean
 /** serveClientsBlockedOnStreamKey for one blocked reader; true when it was answered. */
 function serveBlockedStream(c: Client, req: XReadRequest, key: string): boolean {
   const v = c.db.get(key);
-  if (v === undefined || typeof v === 'string' || v.type !== 'stream') return false;
+  if (v === undefined || typeof v === 'string' || v.type !== 'stream') {
+    // unblockDeletedStreamReadgroupClients: the group went with the stream
+    if (req.group === null) return false;
+    throw new ReplyError(ERR.streamKeyGone);
+  }
   const s = v as Stream;
   let gt = req.ids[req.keys.indexOf(key)];
   let g: ConsumerGroup | undefined;

@@ -202,6 +202,8 @@ export abstract class ServerState implements KeyspaceEvents {
     if (this.watches.size !== 0) this.watches.touchKey(db, key, Date.now());
     if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
     for (const h of this.keyModifiedHooks) h(db, key);
+    // A deleted or retyped key unblocks its XREADGROUP clients (the blocked commands decide).
+    if (this.keyReadyHandler !== null) this.keyReadyHandler(db, key);
   }
 
   /**

@@ -861,7 +861,7 @@ export class LuaEngine {
       if (lua.lua_type(L, 2) !== LUA_TFUNCTION) return fail('second argument to redis.register_function must be a function');
       ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     }
-    if (!/^[a-zA-Z0-9_]+$/.test(cstr(name))) {
+    if (!/^[a-zA-Z0-9_]+$/.test(name)) {
       dropRef();
       return fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
     }

@@ -180,6 +180,19 @@ describeDifferential(
       ]);
     });
 
+    it('FUNCTION LOAD validates library and function names (the whole bytes)', async () => {
+      const lib = (name: string, fn: string) => `#!lua name=${name}\nredis.register_function('${fn}', function() return 1 end)`;
+      await d().seq([
+        ['FUNCTION', 'LOAD', lib('bad-name', 'f')],
+        ['FUNCTION', 'LOAD', lib('', 'f')],
+        ['FUNCTION', 'LOAD', lib('ok_1', 'f-1')],
+        ['FUNCTION', 'LOAD', lib('ok_1', 'test\\0test')],
+        ['FUNCTION', 'LOAD', lib('ok_1', '')],
+        ['FUNCTION', 'LOAD', lib('ok_1', 'A_z9')],
+        ['FUNCTION', 'FLUSH'],
+      ]);
+    });
+
     it('CLIENT PAUSE WRITE holds scripts that may write, not read-only ones', async () => {
       await d().same(
         'FUNCTION',

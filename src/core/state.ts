@@ -112,6 +112,8 @@ export abstract class ServerState implements KeyspaceEvents {
    * write commands are refused with NOREPLICAS.
    */
   writesNeedReplicas = false;
+  /** The full command of the client whose script is running (its declared keys), or null. */
+  scriptCallerArgv: string[] | null = null;
   /** processCommand's out-of-memory verdict for the top-level command (a script's first write checks it). */
   preCommandOom = false;
   lastSave = Math.floor(Date.now() / 1000);

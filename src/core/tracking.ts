@@ -116,18 +116,30 @@ export class Tracking {
     this.clients--;
   }
 
-  /** After a read-only command ran on `c`: remember its keys for the tracking client behind it. */
+  /**
+   * After a read-only command ran on `c`: remember its keys for the tracking client behind
+   * it. A read-only script command itself remembers nothing; a read command a script runs
+   * makes its caller remember the keys the script declared (the caller's command), as Redis.
+   */
   readBy(c: Client, cmd: Command, argv: string[]): void {
-    const caller = c.tracking !== null ? c : c.sock === null ? this.server.currentClient : null;
-    if (caller !== null && caller.tracking !== null) this.rememberKeys(caller, cmd, argv);
+    const name = cmd.name;
+    if (name === 'eval_ro' || name === 'evalsha_ro' || name === 'fcall_ro') return;
+    if (c.tracking !== null) {
+      this.rememberKeys(c, cmd, argv);
+      return;
+    }
+    const server = this.server;
+    const scriptArgv = server.scriptCallerArgv;
+    const caller = server.currentClient;
+    if (c.sock !== null || scriptArgv === null || caller === null || caller.tracking === null) return;
+    const callerCmd = server.table.find(scriptArgv);
+    if (callerCmd) this.rememberKeys(caller, callerCmd, scriptArgv);
   }
 
   /** After a read-only command: remember the keys it read for this client. */
   rememberKeys(c: Client, cmd: Command, argv: string[]): void {
     const st = c.tracking;
     if (st === null || st.bcast) return;
-    const name = cmd.name;
-    if (name === 'eval_ro' || name === 'evalsha_ro' || name === 'fcall_ro') return;
     if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
     if (cmd.flags.has('pubsub')) return;
     const idx = cmd.keys(argv);

@@ -466,7 +466,14 @@ export class Scripting {
     }
     if (cmd.isWrite) state.writeDirty = true;
     sc.resp = sink.resp;
-    call(sc, cmd, argv, sink);
+    // (client tracking remembers the keys the script declared when it reads)
+    const prevArgv = server.scriptCallerArgv;
+    server.scriptCallerArgv = state.info.argv;
+    try {
+      call(sc, cmd, argv, sink);
+    } finally {
+      server.scriptCallerArgv = prevArgv;
+    }
   }
 }
 

@@ -180,4 +180,34 @@ describeDifferential('client tracking', (d) => {
       await nothing(a);
     });
   });
+
+  test('scripts: a read command makes the caller track the keys the script declared', async () => {
+    await pairs(d, 2, async (a, b) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      // no read command: nothing tracked
+      await on(a, 1, 'EVAL', "redis.call('set', 'key3{t}', 'bar')", '2', 'key1{t}', 'key2{t}');
+      await on(b, 1, 'MSET', 'key2{t}', '1', 'key1{t}', '1');
+      await nothing(a);
+      // a read of another key: the declared keys are tracked
+      await on(a, 1, 'EVAL', "redis.call('get', 'key3{t}')", '2', 'key1{t}', 'key2{t}');
+      await on(b, 1, 'MSET', 'key2{t}', '2', 'key1{t}', '2');
+      await read(a, 2);
+      await on(b, 1, 'SET', 'key3{t}', 'x');
+      await nothing(a);
+      // read-only variants work like the others
+      await on(a, 1, 'EVAL_RO', "redis.call('ping')", '2', 'key1{t}', 'key2{t}');
+      await on(b, 1, 'MSET', 'key2{t}', '3', 'key1{t}', '3');
+      await nothing(a);
+      await on(a, 1, 'EVAL_RO', "redis.call('get', 'key1{t}')", '2', 'key1{t}', 'key2{t}');
+      await on(b, 1, 'MSET', 'key2{t}', '4', 'key1{t}', '4');
+      await read(a, 2);
+      await on(a, 1, 'FUNCTION', 'LOAD', "#!lua name=tr\nredis.register_function('rd', function(k) return redis.call('get', 'other') end)");
+      await on(a, 1, 'FCALL', 'rd', '1', 'fkey');
+      await on(b, 1, 'SET', 'fkey', '1');
+      await read(a, 1);
+      await on(a, 1, 'FUNCTION', 'FLUSH');
+      await on(a, 1, 'PING');
+    });
+  });
 });

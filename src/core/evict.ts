@@ -28,6 +28,8 @@ export class Evictor {
 
   /** Evicts until under maxmemory; false when still over it (EVICT_FAIL). */
   perform(): boolean {
+    // (nothing is evicted while clients are paused, as Redis keeps the dataset constant)
+    if (this.server.clientPause !== null) return true;
     let used = this.used();
     if (used <= this.maxmemory) return true;
     if (this.policy === 'noeviction') return false;

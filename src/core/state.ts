@@ -310,6 +310,11 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** CLIENT PAUSE in effect, or null (dispatch checks this on every command). */
   clientPause: ClientPause | null = null;
+
+  /** While clients are paused nothing expires or is evicted: the dataset stays constant. */
+  get expiryPaused(): boolean {
+    return this.clientPause !== null;
+  }
   readonly slowlog = new Slowlog();
 
   /**

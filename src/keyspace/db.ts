@@ -39,6 +39,11 @@ export interface KeyspaceEvents {
   readonly inReadCommand?: boolean;
   /** A read-only command's lookup found the key (hit) or not (miss: the `keymiss` event). */
   readLookup?(db: Database, key: string, hit: boolean): void;
+  /**
+   * True while clients are paused (CLIENT PAUSE): the dataset stays as it is, so an expired
+   * key reads as missing but is not removed until the pause ends.
+   */
+  readonly expiryPaused?: boolean;
   /** FLUSHDB/FLUSHALL of one database starts (true) and ends (false): tracking sends one null. */
   flushing?(db: Database, start: boolean): void;
   /**
@@ -122,7 +127,7 @@ export class Database {
   private expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
     if (when === undefined || when > this.now()) return false;
-    this.removeExpired(key);
+    if (this.events.expiryPaused !== true) this.removeExpired(key);
     return true;
   }
 

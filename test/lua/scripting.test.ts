@@ -506,7 +506,7 @@ describeDifferential(
     it('refuses to kill a script that wrote, and serves the caller when it ends', async () => {
       await both(async (a, b) => {
         const body = "redis.call('set', 'w', '1')\nlocal t = redis.call('time')\nlocal start = t[1] * 1000000 + t[2]\nwhile true do\n  t = redis.call('time')\n  if t[1] * 1000000 + t[2] - start > 1200000 then break end\nend\nreturn 'done'";
-        const pending = a.call('EVAL', body, '0');
+        const pending = a.sendRaw(encodeCommand(['EVAL', body, '0']), 1, 30000);
         // wait for the server to report the script busy (robust against a loaded machine)
         let ping = '';
         for (let i = 0; i < 40 && !ping.startsWith('-BUSY'); i++) {
@@ -524,7 +524,7 @@ describeDifferential(
       await d().both('FUNCTION', 'FLUSH');
       await d().same('FUNCTION', 'LOAD', lib('spin', 'redis.register_function("spin", function() while true do end end)'));
       await both(async (a, b) => {
-        const pending = a.call('FCALL', 'spin', '0');
+        const pending = a.sendRaw(encodeCommand(['FCALL', 'spin', '0']), 1, 30000);
         await sleep(300);
         const stats = await b.call('FUNCTION', 'STATS');
         const seen = [

@@ -78,3 +78,6 @@ export function cstr(s: string): string {
   const z = s.indexOf('\0');
   return z < 0 ? s : s.slice(0, z);
 }
+
+// Thrown to users of the embedding API too (RunningServer.call): named like ioredis's.
+Object.defineProperty(ReplyError.prototype, 'name', { value: 'ReplyError', writable: true, configurable: true });

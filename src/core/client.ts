@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { RespWriter } from '../resp/writer.ts';
-import type { ReplySink } from '../resp/sink.ts';
+import type { ClientOutput, ReplySink } from '../resp/sink.ts';
 import type { Database } from '../keyspace/db.ts';
 import type { ServerState } from './state.ts';
 import type { Command } from './types.ts';
@@ -26,7 +26,8 @@ export interface BlockState {
  */
 export class Client {
   readonly id: number;
-  readonly writer = new RespWriter();
+  /** Where replies go: RESP bytes for a socket, or decoded values for an in-process caller. */
+  readonly writer: ClientOutput;
   db: Database;
   name = '';
   libName = '';
@@ -67,6 +68,8 @@ export class Client {
   obufSoftSince = 0;
   /** Its output is queued for the server's end-of-turn write. */
   flushQueued = false;
+  /** An injected delay holds its output back (see Faults). */
+  outputHeld = false;
   monitor = false;
   noEvict = false;
   readonly flags = new Set<string>();
@@ -79,8 +82,10 @@ export class Client {
     readonly server: ServerState,
     readonly sock: net.Socket | null,
     id: number,
+    writer: ClientOutput = new RespWriter(),
   ) {
     this.id = id;
+    this.writer = writer;
     this.db = server.dbs[0];
     this.aclUser = server.acl.defaultUser;
     this.authenticated = !server.requiresAuth();

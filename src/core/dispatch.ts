@@ -7,6 +7,11 @@ import { aclVerify, aclDenialText } from './acl.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** True when a client in MULTI queues this command (lowercase name) instead of running it. */
+export function queuedInMulti(name: string): boolean {
+  return !MULTI_IMMEDIATE.has(name);
+}
+
 /** Commands allowed in RESP2 subscribed mode. */
 const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
@@ -105,7 +110,8 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, "ERR Replica can't interact with the keyspace", cmd);
     return;
   }
-  if (server.clientPause !== null && server.clientPause.blocks(gate)) {
+  // An in-process caller (the test API's call()) has no connection to hold back.
+  if (server.clientPause !== null && c.sock !== null && server.clientPause.blocks(gate)) {
     server.clientPause.postpone(c, argv);
     return;
   }

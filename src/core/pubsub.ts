@@ -1,5 +1,5 @@
 import type { Client } from './client.ts';
-import type { RespWriter } from '../resp/writer.ts';
+import type { ClientOutput } from '../resp/sink.ts';
 import { globMatch } from '../util/glob.ts';
 
 /** Which of the three subscription spaces a (un)subscribe works on. */
@@ -9,7 +9,7 @@ export type SubKind = 'channel' | 'pattern' | 'shard';
  * Runs `write` with the client's replies unmuted: pub/sub messages, confirmations and
  * tracking invalidations are pushes, which Redis delivers even under CLIENT REPLY OFF.
  */
-export function pushTo(c: Client, write: (out: RespWriter) => void): void {
+export function pushTo(c: Client, write: (out: ClientOutput) => void): void {
   const out = c.writer;
   if (!out.muted) {
     write(out);

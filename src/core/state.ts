@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { Database, type KeyspaceEvents } from '../keyspace/db.ts';
 import type { CommandTable } from './table.ts';
 import type { Command } from './types.ts';
+import type { ClientOutput } from '../resp/sink.ts';
 import { processCommand } from './dispatch.ts';
 import { PubSub } from './pubsub.ts';
 import { Notifier } from './notify.ts';
@@ -18,6 +19,7 @@ import { WatchRegistry } from './watch.ts';
 import { Attachments } from './attachments.ts';
 import { OutputBufferLimits } from './obuf.ts';
 import { HeapGuard } from './heap.ts';
+import { Faults } from './faults.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -145,6 +147,8 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly blocking = new Blocking(this);
   /** Client-side caching (CLIENT TRACKING). */
   readonly tracking = new Tracking(this);
+  /** Injected faults (the test API's `faults`); dispatch of network commands consults them. */
+  readonly faults = new Faults((msg) => this.log('warning', msg));
   /** The client whose command is executing (or being served after blocking); null between. */
   currentClient: Client | null = null;
   private flushDepth = 0;
@@ -334,8 +338,8 @@ export abstract class ServerState implements KeyspaceEvents {
   // ---- clients and commands ------------------------------------------------------------
 
   /** Creates a client with no socket (embedding, scripts). */
-  createClient(sock: net.Socket | null = null): Client {
-    const c = new Client(this, sock, this.nextClientId++);
+  createClient(sock: net.Socket | null = null, writer?: ClientOutput): Client {
+    const c = new Client(this, sock, this.nextClientId++, writer);
     c.writer.onError = this.countError;
     if (sock) this.clients.set(c.id, c);
     return c;
@@ -408,6 +412,11 @@ export abstract class ServerState implements KeyspaceEvents {
   abstract killClient(c: Client): void;
   /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */
   abstract resumeClient(c: Client): void;
+  /**
+   * Fault injection: holds the client's output (and its further input) for `delayMs` of
+   * real time, then sends it, or closes the connection instead when `disconnect`.
+   */
+  abstract holdClient(c: Client, delayMs: number, disconnect: boolean): void;
   /** Stops listening, disconnects every client and clears timers (SHUTDOWN). */
   abstract close(): Promise<void>;
   /** What SHUTDOWN does once the server is closed; the CLI exits the process. */

@@ -50,3 +50,24 @@ export interface ReplySink {
   /** RESP3 push; RESP2 array. */
   push(n: number): void;
 }
+
+/**
+ * What a client's replies go to: a reply sink plus the connection-level controls the
+ * server uses (CLIENT REPLY muting, error accounting, the pending output). `RespWriter`
+ * encodes bytes for a socket; `ValueWriter` (src/resp/values.ts) builds JS values for
+ * in-process calls.
+ */
+export interface ClientOutput extends ReplySink {
+  resp: 2 | 3;
+  /** When set, replies are discarded (CLIENT REPLY OFF/SKIP). */
+  muted: boolean;
+  /** Called with every error reply's text (INFO errorstats), muted or not. */
+  onError: ((text: string) => void) | null;
+  /** Bytes written and not yet taken (client-output-buffer accounting). */
+  readonly pendingBytes: number;
+  readonly hasPending: boolean;
+  /** Everything written since the last take, in order. */
+  take(): Buffer[];
+  /** One already encoded reply (a MONITOR line, a null inside a push). */
+  raw(s: string): void;
+}

@@ -12,6 +12,8 @@ import { ServerState } from './core/state.ts';
 import { clientInfoLine } from './core/client-info.ts';
 import { Scripting } from './lua/scripting.ts';
 import { Persistence } from './persistence/persistence.ts';
+import { queuedInMulti } from './core/dispatch.ts';
+import { discardTransaction } from './commands/transactions.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -64,6 +66,8 @@ export class Server extends ServerState {
   private flushQueue: Client[] = [];
   private flushSpare: Client[] = [];
   private flushScheduled = false;
+  /** Where it last listened: stopListening() then resumeListening() serves there again. */
+  private boundAddress: { port: number; host: string } | null = null;
 
   constructor(readonly options: ServerOptions = {}) {
     const overrides: Record<string, string> = { ...(options.config ?? {}) };
@@ -113,11 +117,24 @@ export class Server extends ServerState {
     return this.bind();
   }
 
+  /**
+   * Listens again after stopListening(), on the address it had (the port a `port: 0`
+   * server got), with the data it has: nothing is loaded.
+   */
+  resumeListening(): Promise<{ port: number; host: string }> {
+    return this.bind(this.boundAddress ?? undefined);
+  }
+
   /** Listens on TCP, and on `unixsocket` when set; resolves with the bound TCP address. */
-  private async bind(): Promise<{ port: number; host: string }> {
-    const port = this.config.getInt('port');
+  private async bind(at?: { port: number; host: string }): Promise<{ port: number; host: string }> {
+    if (this.closing) throw new Error('the server was closed');
+    if (this.netServer !== null) {
+      const addr = this.netServer.address() as net.AddressInfo;
+      return { port: addr.port, host: addr.address };
+    }
+    const port = at?.port ?? this.config.getInt('port');
     const bind = this.config.get('bind');
-    const host = bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0];
+    const host = at?.host ?? (bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0]);
     const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
@@ -138,6 +155,7 @@ export class Server extends ServerState {
       }
     }
     const addr = srv.address() as net.AddressInfo;
+    this.boundAddress = { port: addr.port, host: addr.address };
     this.startCron();
     return { port: addr.port, host: addr.address };
   }
@@ -236,7 +254,8 @@ export class Server extends ServerState {
         break;
       }
       const mode = c.replyMode;
-      this.execute(c, argv);
+      if (this.faults.size === 0) this.execute(c, argv);
+      else this.executeWithFaults(c, argv);
       if (mode === 'skip' && c.replyMode === 'skip') {
         c.replyMode = 'on';
         c.writer.muted = false;
@@ -245,12 +264,68 @@ export class Server extends ServerState {
   }
 
   /**
+   * Runs a network command under the injected faults (src/core/faults.ts). A command MULTI
+   * queues meets its faults at EXEC instead. With `error` or `disconnect` it does not run.
+   */
+  private executeWithFaults(c: Client, argv: string[]): void {
+    const name = argv[0].toLowerCase();
+    const f = c.multi !== null && queuedInMulti(name) ? null : this.faults.pick(argv);
+    if (f === null) {
+      this.execute(c, argv);
+      return;
+    }
+    // Replies to the commands before it are not held back with it.
+    if ((f.delayMs > 0 || f.disconnect) && c.writer.hasPending) this.writeOut(c);
+    if (f.error !== undefined || f.disconnect) {
+      // A refused EXEC ends the transaction, as when Redis rejects it (execCommandAbort).
+      if (name === 'exec' && c.multi !== null) discardTransaction(c);
+      if (!f.disconnect) c.writer.error(f.error!);
+    } else {
+      this.execute(c, argv);
+    }
+    if (f.delayMs > 0 || f.disconnect) this.holdClient(c, f.delayMs, f.disconnect);
+  }
+
+  holdClient(c: Client, delayMs: number, disconnect: boolean): void {
+    if (delayMs <= 0) {
+      if (disconnect) this.closeWithoutReply(c);
+      return;
+    }
+    c.outputHeld = true;
+    const hold = {
+      cancel: () => clearTimeout(timer),
+    };
+    const timer = setTimeout(() => {
+      c.outputHeld = false;
+      if (c.blocked === hold) c.blocked = null;
+      if (disconnect) {
+        this.closeWithoutReply(c);
+        return;
+      }
+      this.flushClient(c);
+      this.resumeClient(c);
+    }, delayMs);
+    // Like the server's other timers, this one alone does not keep a process alive.
+    timer.unref();
+    c.blocked = hold;
+  }
+
+  /**
+   * Closes a connection once what it was already owed is written (the faulted command
+   * wrote nothing); its later commands never run.
+   */
+  private closeWithoutReply(c: Client): void {
+    c.closeAfterReply = true;
+    this.flushClient(c);
+  }
+
+  /**
    * Queues a client's pending output to be written once this turn of the event loop has
    * read every ready socket, as Redis writes replies before it sleeps: under many
    * connections the replies then go out in one burst, which costs far fewer wake-ups.
    */
   flushClient(c: Client): void {
-    if (!c.sock || c.flushQueued) return;
+    if (!c.sock || c.flushQueued || c.outputHeld) return;
     c.flushQueued = true;
     this.flushQueue.push(c);
     if (this.flushScheduled) return;
@@ -278,7 +353,7 @@ export class Server extends ServerState {
 
   private writeOut(c: Client): void {
     const sock = c.sock;
-    if (!sock || sock.destroyed || sock.writableEnded) return;
+    if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld) return;
     if (c.writer.hasPending) {
       this.stats.writesProcessed++;
       const pieces = c.writer.take();
@@ -321,6 +396,27 @@ export class Server extends ServerState {
   resumeClient(c: Client): void {
     if (c.blocked !== null) return;
     setImmediate(() => this.processInput(c));
+  }
+
+  /** True while the server accepts connections. */
+  get listening(): boolean {
+    return this.netServer !== null;
+  }
+
+  /**
+   * An outage: stops accepting connections (the port refuses them) and drops the
+   * connected clients. Data, scripts and timers stay; listen() serves again.
+   */
+  async stopListening(): Promise<void> {
+    const listeners = [this.netServer, this.unixServer];
+    this.netServer = this.unixServer = null;
+    this.dropConnections();
+    for (const srv of listeners) if (srv) await new Promise<void>((r) => srv.close(() => r()));
+  }
+
+  /** Closes every client connection at once, as a network failure would. */
+  dropConnections(): void {
+    for (const c of [...this.clients.values()]) if (c.sock !== null) this.killClient(c);
   }
 
   // ---- periodic work ---------------------------------------------------------------------

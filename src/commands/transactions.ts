@@ -1,6 +1,6 @@
 import { aclVerify, aclDenialText } from '../core/acl.ts';
 import { ReplyError } from '../errors.ts';
-import type { Client } from '../core/client.ts';
+import type { Client, QueuedCommand } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { call } from '../core/dispatch.ts';
@@ -40,11 +40,24 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
     return;
   }
   c.server.unwatchAll(c);
+  const faults = c.sock !== null && c.server.faults.size !== 0 ? execFaults(c, queue) : null;
+  if (faults !== null && faults.disconnect) {
+    // The connection drops before the transaction reaches the server: nothing runs.
+    discardTransaction(c);
+    c.server.holdClient(c, faults.delayMs, true);
+    return;
+  }
   const wasInExec = c.inExecOrScript;
   c.inExecOrScript = true;
   out.array(queue.length);
   try {
-    for (const q of queue) {
+    for (let i = 0; i < queue.length; i++) {
+      const q = queue[i];
+      const error = faults?.errors[i];
+      if (error !== undefined) {
+        out.error(error);
+        continue;
+      }
       // Permissions are checked again at EXEC: rules may have changed since queueing.
       const denied = aclVerify(c, q.cmd, q.argv, 'exec');
       if (denied !== null) {
@@ -57,6 +70,28 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
     c.inExecOrScript = wasInExec;
     discardTransaction(c);
   }
+  if (faults !== null && faults.delayMs > 0) c.server.holdClient(c, faults.delayMs, false);
+}
+
+/**
+ * The injected faults of a transaction's commands, picked at EXEC: an error replaces that
+ * command's reply in EXEC's array (the others run, as after a runtime error), a delay
+ * holds the whole EXEC reply (the longest one), a disconnect drops the transaction.
+ */
+function execFaults(c: Client, queue: readonly QueuedCommand[]): { errors: (string | undefined)[]; delayMs: number; disconnect: boolean } | null {
+  let found = false;
+  const errors: (string | undefined)[] = [];
+  let delayMs = 0;
+  let disconnect = false;
+  for (const q of queue) {
+    const f = c.server.faults.pick(q.argv);
+    errors.push(f?.error);
+    if (f === null) continue;
+    found = true;
+    delayMs = Math.max(delayMs, f.delayMs);
+    if (f.disconnect) disconnect = true;
+  }
+  return found ? { errors, delayMs, disconnect } : null;
 }
 
 // WATCH key [key ...]

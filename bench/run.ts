@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../src/index.ts';
+import { apiBench } from './api.ts';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -227,6 +228,11 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     console.log(`\nEmbedded start-to-ready (startServer({ port: 0 })): first ${times[0].toFixed(1)} ms best, median ${times[10].toFixed(1)} ms (target ≤ 50 ms)`);
+  }
+
+  if (!ONLY || 'api'.includes(ONLY)) {
+    console.log('\nTest-control API (bench/api.ts)\n');
+    for (const line of await apiBench()) console.log(line);
   }
 }
 

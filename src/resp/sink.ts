@@ -63,6 +63,8 @@ export interface ClientOutput extends ReplySink {
   muted: boolean;
   /** Called with every error reply's text (INFO errorstats), muted or not. */
   onError: ((text: string) => void) | null;
+  /** Error replies written with errorNoStats (their command still counts as failed). */
+  readonly uncountedErrors: number;
   /** Bytes written and not yet taken (client-output-buffer accounting). */
   readonly pendingBytes: number;
   readonly hasPending: boolean;

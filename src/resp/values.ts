@@ -34,6 +34,7 @@ export class ValueWriter implements ClientOutput {
   resp: 2 | 3 = 2;
   muted = false;
   onError: ((text: string) => void) | null = null;
+  uncountedErrors = 0;
   readonly pendingBytes = 0;
   readonly hasPending = false;
   private capturing = false;
@@ -124,6 +125,15 @@ export class ValueWriter implements ClientOutput {
     if (this.onError !== null) this.onError(s);
     if (this.muted || !this.capturing) return;
     this.add(new ReplyError(s));
+  }
+
+  /** An error already counted in errorstats where it happened (a script's command's). */
+  errorNoStats(s: string): void {
+    this.uncountedErrors++;
+    const onError = this.onError;
+    this.onError = null;
+    this.error(s);
+    this.onError = onError;
   }
 
   integer(n: number | bigint): void {

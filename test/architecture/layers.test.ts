@@ -12,6 +12,8 @@ const SRC = path.resolve(__dirname, '../../src');
 const LAYERS: string[][] = [
   ['index.ts', 'cli.ts'],
   ['cli'],
+  // The embedding API's test controls (call, snapshots), built on what lies below.
+  ['api'],
   ['server.ts'],
   ['commands'],
   ['persistence'],

@@ -12,7 +12,7 @@ import { startBanner } from './cli/banner.ts';
 import { logSink } from './cli/logfile.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
-import { relaunchWithSizedHeap } from './heap-size.ts';
+import { relaunchWithSizedHeap } from './cli/heap-size.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
        redmoon - (read config from stdin)

@@ -1,3 +1,4 @@
+import { memoryReport } from '../core/memory.ts';
 import os from 'node:os';
 import { Persistence } from '../persistence/persistence.ts';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -30,6 +31,11 @@ function state(server: ServerState): InfoState {
 }
 
 /** Redis's bytesToHuman: B, K, M, G... with two decimals. */
+/** used_memory_peak so far (MEMORY STATS peak.allocated). */
+export function peakUsedMemory(server: ServerState): number {
+  return state(server).peakMemory;
+}
+
 export function bytesToHuman(n: number): string {
   if (n < 1024) return `${n}B`;
   const units = ['K', 'M', 'G', 'T', 'P', 'E'];
@@ -99,7 +105,8 @@ function clientsSection(server: ServerState): string[] {
 
 function memorySection(server: ServerState): string[] {
   const mu = process.memoryUsage();
-  const used = mu.heapUsed + mu.external;
+  const report = memoryReport(server);
+  const used = report.used;
   const st = state(server);
   if (used > st.peakMemory) st.peakMemory = used;
   const peak = st.peakMemory;
@@ -115,10 +122,10 @@ function memorySection(server: ServerState): string[] {
     `used_memory_peak:${peak}`,
     `used_memory_peak_human:${bytesToHuman(peak)}`,
     `used_memory_peak_perc:${((used / peak) * 100).toFixed(2)}%`,
-    `used_memory_overhead:0`,
-    `used_memory_startup:0`,
-    `used_memory_dataset:${used}`,
-    'used_memory_dataset_perc:100.00%',
+    `used_memory_overhead:${report.overhead}`,
+    `used_memory_startup:${report.startup}`,
+    `used_memory_dataset:${report.dataset}`,
+    `used_memory_dataset_perc:${used === report.startup ? '0.00' : ((report.dataset * 100) / (used - report.startup)).toFixed(2)}%`,
     `allocator_allocated:${mu.heapUsed}`,
     `allocator_active:${mu.heapTotal}`,
     `allocator_resident:${mu.rss}`,
@@ -153,7 +160,7 @@ function memorySection(server: ServerState): string[] {
     'mem_replication_backlog:0',
     'mem_total_replication_buffers:0',
     'mem_clients_slaves:0',
-    'mem_clients_normal:0',
+    `mem_clients_normal:${report.clientsNormal}`,
     'mem_cluster_links:0',
     'mem_aof_buffer:0',
     'mem_allocator:libc',

@@ -2,7 +2,10 @@ import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable, Command } from '../core/types.ts';
-import type { RedisValue } from '../keyspace/db.ts';
+import { objectBytes, jemallocSize, sdsAlloc } from '../keyspace/memsize.ts';
+import { memoryReport } from '../core/memory.ts';
+import { encodingOf } from './keys.ts';
+import { peakUsedMemory } from './info.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
@@ -113,18 +116,6 @@ function latencyHistogram(c: Client, argv: string[], out: ReplySink): void {
 
 // ---- MEMORY ----------------------------------------------------------------------------
 
-/** Rough per-allocation overhead of a value, in the spirit of Redis's objectComputeSize. */
-function valueSize(v: RedisValue, samples: number): number {
-  if (typeof v === 'string') {
-    if (/^-?[1-9]\d{0,17}$/.test(v) || v === '0') return 16;
-    return 16 + v.length + (v.length <= 44 ? 3 : 9);
-  }
-  const n = v.size;
-  const perElement = 24;
-  void samples;
-  return 16 + 64 + n * perElement;
-}
-
 // MEMORY USAGE key [SAMPLES count]
 function memoryUsage(c: Client, argv: string[], out: ReplySink): void {
   let samples = 5;
@@ -139,22 +130,25 @@ function memoryUsage(c: Client, argv: string[], out: ReplySink): void {
       throw new ReplyError(ERR.syntax);
     }
   }
-  const v = c.db.peek(argv[2]);
+  const key = argv[2];
+  const v = c.db.peek(key);
   if (v === undefined) return out.null();
-  out.integer(valueSize(v, samples) + argv[2].length + 24);
+  // objectComputeSize, plus the key's sds and its dictEntry (MEMORY USAGE's own additions)
+  let bytes: number;
+  if (typeof v !== 'string') bytes = objectBytes(v, samples);
+  else {
+    const enc = encodingOf(c.db, key, v);
+    bytes = enc === 'int' ? 16 : enc === 'embstr' ? jemallocSize(20 + v.length) : 16 + sdsAlloc(v.length);
+  }
+  out.integer(bytes + sdsAlloc(key.length) + 24);
 }
 
 // MEMORY STATS
 function memoryStats(c: Client, _argv: string[], out: ReplySink): void {
   const mu = process.memoryUsage();
-  const used = mu.heapUsed + mu.external;
-  const nonEmpty = c.server.dbs.filter((db) => db.size > 0);
-  let keys = 0;
-  for (const db of c.server.dbs) keys += db.size;
-  const startup = 0;
-  const overhead = 0;
-  const dataset = used - overhead;
-  out.map(27 + nonEmpty.length);
+  const r = memoryReport(c.server);
+  const used = r.used;
+  out.map(27 + r.dbs.length);
   const int = (k: string, v: number) => {
     out.bulk(k);
     out.integer(v);
@@ -163,27 +157,27 @@ function memoryStats(c: Client, _argv: string[], out: ReplySink): void {
     out.bulk(k);
     out.double(v);
   };
-  int('peak.allocated', used);
+  int('peak.allocated', Math.max(used, peakUsedMemory(c.server)));
   int('total.allocated', used);
-  int('startup.allocated', startup);
+  int('startup.allocated', r.startup);
   int('replication.backlog', 0);
   int('clients.slaves', 0);
-  int('clients.normal', 0);
+  int('clients.normal', r.clientsNormal);
   int('cluster.links', 0);
   int('aof.buffer', 0);
   int('lua.caches', 0);
   int('functions.caches', 0);
-  for (const db of nonEmpty) {
+  for (const db of r.dbs) {
     out.bulk(`db.${db.id}`);
     out.map(2);
-    int('overhead.hashtable.main', db.size * 24);
-    int('overhead.hashtable.expires', db.expires.size * 24);
+    int('overhead.hashtable.main', db.main);
+    int('overhead.hashtable.expires', db.expires);
   }
-  int('overhead.total', overhead);
-  int('keys.count', keys);
-  int('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(used / keys));
-  int('dataset.bytes', dataset);
-  dbl('dataset.percentage', used === 0 ? 0 : (dataset * 100) / used);
+  int('overhead.total', r.overhead);
+  int('keys.count', r.keys);
+  int('keys.bytes-per-key', r.keys === 0 ? 0 : Math.floor((used - r.startup) / r.keys));
+  int('dataset.bytes', r.dataset);
+  dbl('dataset.percentage', used === r.startup ? 0 : (r.dataset * 100) / (used - r.startup));
   dbl('peak.percentage', 100);
   int('allocator.allocated', mu.heapUsed);
   int('allocator.active', mu.heapTotal);

@@ -1,5 +1,6 @@
 import { ReplyError, ERR } from '../errors.ts';
 import { ScanCursors } from './scan.ts';
+import { keyBytes, stringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
 
 /** Every non-string value type implements this; `type` is what TYPE replies. */
 export interface RObject {
@@ -14,6 +15,13 @@ export interface RObject {
   encoding(): string;
   /** How many elements it holds: list length, hash fields, set or zset members, stream entries. */
   readonly size: number;
+  /**
+   * Memory accounting (memsize.ts): the element count at which `memEst`, this value's bytes
+   * in Redis's terms, was last estimated (-1: never), and that estimate.
+   */
+  memAt: number;
+  memEst: number;
+  memEnc: string;
 }
 
 /** A string value is stored as a byte string directly: the cheapest representation per key. */
@@ -106,6 +114,11 @@ export class Database {
   };
   private sweepCursor: IterableIterator<[string, number]> | null = null;
   /**
+   * Keys and values in Redis's terms (memsize.ts), kept as keys come and go and values
+   * change: dictEntry, key sds and value object of every key. Tables are added by usedMemory.
+   */
+  private memBytes = 0;
+  /**
    * Set while a background save runs (src/persistence/bgsave.ts): called before a key
    * changes, or may change (looked up outside a read-only command), so the save can write
    * it as it was when the save started. A null key: the whole database is about to change.
@@ -132,6 +145,8 @@ export class Database {
   }
 
   private removeExpired(key: string): void {
+    const old = this.data.get(key);
+    if (old !== undefined) this.memBytes -= keyBytes(key) + valueBytes(old);
     if (this.saveHook !== null) this.saveHook(this, key);
     this.data.delete(key);
     this.expires.delete(key);
@@ -242,7 +257,14 @@ export class Database {
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
     if (this.saveHook !== null) this.saveHook(this, key);
-    if (this.events.newKeyEvents === true && !this.data.has(key)) this.events.newKey?.(this, key);
+    const old = this.data.get(key);
+    if (old === undefined) {
+      if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
+      this.memBytes += keyBytes(key);
+    } else {
+      this.memBytes -= valueBytes(old);
+    }
+    this.memBytes += typeof value === 'string' ? stringValueBytes(value) : this.estimate(value);
     this.data.set(key, value);
     if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -261,8 +283,10 @@ export class Database {
 
   /** Deletes a key; true when it existed. Signals the modification. */
   delete(key: string): boolean {
-    if (!this.has(key)) return false;
+    const old = this.peek(key);
+    if (old === undefined) return false;
     if (this.saveHook !== null) this.saveHook(this, key);
+    this.memBytes -= keyBytes(key) + valueBytes(old);
     this.data.delete(key);
     this.lru.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
@@ -274,7 +298,51 @@ export class Database {
 
   /** Tells watchers a value was changed in place (e.g. a list push). */
   touch(key: string): void {
+    const v = this.data.get(key);
+    if (v !== undefined && typeof v !== 'string') {
+      const before = v.memEst;
+      this.memBytes += this.estimate(v) - before;
+    }
     this.events.modified(this, key);
+  }
+
+  /**
+   * A collection's bytes in Redis's terms, re-sampled only when its size moved by more than
+   * an eighth (or its encoding changed) since the last estimate, else scaled from it: O(1)
+   * on the write path. Updates the value's memAt/memEst.
+   */
+  private estimate(v: RObject): number {
+    const n = elementCount(v);
+    const at = v.memAt;
+    const enc = v.encoding();
+    if (at > 0 && n > 0 && Math.abs(n - at) * 8 <= at && enc === v.memEnc) {
+      v.memEst = Math.round((v.memEst * n) / at);
+    } else {
+      v.memEnc = enc;
+      v.memEst = objectBytes(v);
+    }
+    v.memAt = n;
+    return v.memEst;
+  }
+
+  /** This database's share of used_memory: keys, values, expires and both dict tables. */
+  usedMemory(): number {
+    return this.memBytes + 8 * dictBuckets(this.data.size) + 8 * dictBuckets(this.expires.size) + 32 * this.expires.size;
+  }
+
+  /** Recounts the keyspace's bytes from scratch (after contents were loaded or replaced wholesale). */
+  recountMemory(): void {
+    let bytes = 0;
+    for (const [key, v] of this.data) {
+      bytes += keyBytes(key);
+      if (typeof v === 'string') {
+        bytes += stringValueBytes(v);
+      } else {
+        v.memAt = -1;
+        bytes += this.estimate(v);
+      }
+    }
+    this.memBytes = bytes;
   }
 
   /** Absolute expiry in ms, or undefined when the key has none (call after a get). */
@@ -331,6 +399,7 @@ export class Database {
     this.rawStrings.clear();
     this.plainStrings.clear();
     this.sweepCursor = null;
+    this.memBytes = 0;
     return n;
   }
 
@@ -384,6 +453,7 @@ export class Database {
     this.lru.clear();
     if (this.trackAccess) this.lruSince = this.lruClock();
     this.sweepCursor = null;
+    this.recountMemory();
   }
 
   /** Exchanges the contents of two databases (SWAPDB); the Database objects stay put. */
@@ -398,6 +468,7 @@ export class Database {
     [this.trackAccess, other.trackAccess] = [other.trackAccess, this.trackAccess];
     [this.lfu, other.lfu] = [other.lfu, this.lfu];
     [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];
+    [this.memBytes, other.memBytes] = [other.memBytes, this.memBytes];
     this.sweepCursor = other.sweepCursor = null;
   }
 }
@@ -408,4 +479,13 @@ const LFU_INIT_VAL = 5;
 /** Redis's LFUGetTimeInMinutes: unix minutes, 16 bits. */
 function lfuMinutes(ms: number): number {
   return Math.floor(ms / 60000) & 0xffff;
+}
+
+/** A value's bytes as last accounted: strings by formula, collections by their last estimate. */
+function valueBytes(v: RedisValue): number {
+  return typeof v === 'string' ? stringValueBytes(v) : v.memEst;
+}
+
+function elementCount(v: RObject): number {
+  return v.size;
 }

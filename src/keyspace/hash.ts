@@ -20,6 +20,10 @@ export class HashValue implements RObject {
   readonly map: Map<string, string>;
   /** Redis encoding: listpack (true) or hashtable (false). */
   listpack = true;
+  /** Memory accounting's last estimate (see RObject). */
+  memAt = -1;
+  memEst = 0;
+  memEnc = '';
   /**
    * Random-access array of fields for HRANDFIELD on big hashes, built on first use. May hold
    * stale entries (fields deleted since) and duplicates: readers verify with the map.

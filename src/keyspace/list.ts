@@ -18,6 +18,10 @@ const MIN_CAP = 4;
 
 export class List implements RObject {
   readonly type = 'list' as const;
+  /** Memory accounting's last estimate (see RObject). */
+  memAt = -1;
+  memEst = 0;
+  memEnc = '';
   private buf: (string | undefined)[];
   private head = 0;
   private len = 0;

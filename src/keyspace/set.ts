@@ -36,6 +36,10 @@ export function cmpInt(a: string, b: string): number {
 export class SetValue implements RObject {
   /** Sorted canonical integers while intset-encoded, else null. */
   ints: string[] | null;
+  /** Memory accounting's last estimate (see RObject). */
+  memAt = -1;
+  memEst = 0;
+  memEnc = '';
   /** The members once hashtable-encoded, else null. */
   hs: Set<string> | null;
   /** HT random-access array (SPOP/SRANDMEMBER on big sets); may hold stale entries. */

@@ -12,6 +12,7 @@
  */
 import type { RObject } from './db.ts';
 import { parseInt64 } from '../util/numbers.ts';
+import { lpIntSize, lpStrSize } from './memsize.ts';
 
 export type U64 = number | bigint;
 
@@ -184,40 +185,6 @@ export function parseStreamID(arg: string, missingSeq: U64, strict: boolean, all
   const seq = string2ull(seqPart);
   if (seq === null) return null;
   return { ms, seq, seqGiven: true };
-}
-
-// ---- listpack size model -----------------------------------------------------------------------
-
-/** Bytes a listpack element takes for an integer value (encoding + backlen). */
-function lpIntSize(v: number | bigint): number {
-  if (v >= 0 && v <= 127) return 2;
-  if (v >= -4096 && v <= 4095) return 3;
-  if (v >= -32768 && v <= 32767) return 4;
-  if (v >= -8388608 && v <= 8388607) return 5;
-  if (v >= -2147483648 && v <= 2147483647) return 6;
-  return 10;
-}
-
-function backlenSize(l: number): number {
-  if (l <= 127) return 1;
-  if (l < 16383) return 2;
-  if (l < 2097151) return 3;
-  if (l < 268435455) return 4;
-  return 5;
-}
-
-/** Bytes a listpack element takes for a string (integer-looking strings are stored as ints). */
-function lpStrSize(s: string): number {
-  const len = s.length;
-  if (len > 0 && len < 21) {
-    const c0 = s.charCodeAt(0);
-    if ((c0 >= 48 && c0 <= 57) || c0 === 45) {
-      const v = parseInt64(s);
-      if (v !== null) return lpIntSize(v);
-    }
-  }
-  const enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
-  return enc + backlenSize(enc);
 }
 
 /** The delta of two U64s as the int64 Redis stores in the listpack. */
@@ -480,6 +447,10 @@ const LISTPACK_MAX_SIZE = 1 << 30;
 
 export class Stream implements RObject {
   readonly type = 'stream' as const;
+  /** Memory accounting's last estimate (see RObject). */
+  memAt = -1;
+  memEst = 0;
+  memEnc = '';
   nodes: StreamNode[] = [];
   length = 0;
   lastId: StreamID = ID_ZERO;

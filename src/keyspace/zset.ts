@@ -138,6 +138,10 @@ interface Cursor {
 
 export class ZSet implements RObject {
   readonly type = 'zset' as const;
+  /** Memory accounting's last estimate (see RObject). */
+  memAt = -1;
+  memEst = 0;
+  memEnc = '';
   /** member -> score; iterate it for ZSCAN and for unordered walks. */
   readonly dict = new Map<string, number>();
   private root: ZNode = new Leaf([], []);

@@ -249,5 +249,6 @@ function install(state: ServerState, dbs: Map<number, ParsedDb>, functions: stri
       }
       if (parsed.freq !== null && target.lfu) for (const [key, f] of parsed.freq) target.setLfuFreq(key, f);
     }
+    target.recountMemory();
   }
 }

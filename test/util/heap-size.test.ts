@@ -1,5 +1,5 @@
 import { test, expect } from 'vitest';
-import { desiredHeapMb } from '../../src/heap-size.ts';
+import { desiredHeapMb } from '../../src/cli/heap-size.ts';
 import { HeapGuard } from '../../src/core/heap.ts';
 
 const GB = 2 ** 30;

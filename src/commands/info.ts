@@ -179,7 +179,8 @@ function persistenceSection(server: ServerState): string[] {
     'current_cow_peak:0',
     'current_cow_size:0',
     'current_cow_size_age:0',
-    'current_fork_perc:0.00',
+    // the share of keys written (Redis: of the fork's keys), the save's progress
+    `current_fork_perc:${bg !== null && bg.keysTotal !== 0 ? ((bg.keysProcessed / bg.keysTotal) * 100).toFixed(2) : '0.00'}`,
     `current_save_keys_processed:${bg !== null ? bg.keysProcessed : 0}`,
     `current_save_keys_total:${bg !== null ? bg.keysTotal : 0}`,
     `rdb_changes_since_last_save:${server.dirty}`,

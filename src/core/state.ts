@@ -364,7 +364,7 @@ export abstract class ServerState implements KeyspaceEvents {
   execute(c: Client, argv: string[]): void {
     this.currentClient = c;
     processCommand(c, argv, c.writer);
-    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    this.afterCommand(c);
     if (this.blocking.ready.size !== 0) this.blocking.handleReady();
     this.currentClient = null;
   }
@@ -389,9 +389,17 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** A blocked client was served or unblocked: send its reply, then run its pipelined input. */
   afterServed(c: Client): void {
-    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
+    this.afterCommand(c);
     c.flush();
     this.resumeClient(c);
+  }
+
+  /**
+   * What follows every command of a client, whether it ran at once or was served after
+   * blocking: the tracking invalidations it caused go out before its next reply.
+   */
+  private afterCommand(c: Client): void {
+    if (this.tracking.clients !== 0) this.tracking.afterCommand(c);
   }
 
   /** Removes every key of every database. */

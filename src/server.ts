@@ -14,6 +14,7 @@ import { Scripting } from './lua/scripting.ts';
 import { Persistence } from './persistence/persistence.ts';
 import { queuedInMulti } from './core/dispatch.ts';
 import { discardTransaction } from './commands/transactions.ts';
+import { ERR } from './errors.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -249,7 +250,7 @@ export class Server extends ServerState {
       if (argv === null) break;
       if (argv instanceof ProtocolError) {
         c.writer.muted = false;
-        c.writer.error(`ERR ${argv.message}`);
+        c.writer.error(ERR.withText(argv.message));
         c.closeAfterReply = true;
         break;
       }

@@ -23,7 +23,7 @@ import {
 
 function subcommandError(argv: string[]): ReplyError {
   return new ReplyError(
-    `ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1]).slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`,
+    ERR.subcommandOrArity(cstr(argv[1]).slice(0, 128), argv[0].toUpperCase()),
   );
 }
 
@@ -67,11 +67,11 @@ function mergeSelectorArgs(args: string[]): string[] | { unmatched: string } {
 function setuser(c: Client, argv: string[], out: ReplySink): void {
   const acl = c.server.acl;
   const name = argv[2];
-  if (hasSpaces(name)) throw new ReplyError("ERR Usernames can't contain spaces or null characters");
+  if (hasSpaces(name)) throw new ReplyError(ERR.usernamesCantContain);
   const existing = acl.users.get(name) ?? null;
   const merged = mergeSelectorArgs(argv.slice(3));
   if (!Array.isArray(merged)) {
-    throw new ReplyError(`ERR Unmatched parenthesis in acl selector starting at '${cstr(merged.unmatched)}'.`);
+    throw new ReplyError(ERR.unmatchedParenthesisAcl(cstr(merged.unmatched)));
   }
   // Stage every rule on a copy: nothing changes unless all of them are valid.
   const pubsubAll = acl.pubsubAll;
@@ -80,7 +80,7 @@ function setuser(c: Client, argv: string[], out: ReplySink): void {
   for (const op of merged) {
     const err = temp.apply(op, pubsubAll);
     if (err !== null) {
-      throw new ReplyError(`ERR Error in ACL SETUSER modifier '${cstr(op)}': ${ACL_RULE_ERRORS[err]}`);
+      throw new ReplyError(ERR.errorAclSetuser(cstr(op), ACL_RULE_ERRORS[err]));
     }
   }
   temp.refresh();
@@ -142,7 +142,7 @@ function globMatchLazy(p: string, s: string): boolean {
 function deluser(c: Client, argv: string[], out: ReplySink): void {
   const acl = c.server.acl;
   for (let j = 2; j < argv.length; j++) {
-    if (argv[j] === 'default') throw new ReplyError("ERR The 'default' user cannot be removed");
+    if (argv[j] === 'default') throw new ReplyError(ERR.defaultUserCannot);
   }
   let deleted = 0;
   for (let j = 2; j < argv.length; j++) {
@@ -220,7 +220,7 @@ function whoami(c: Client, _argv: string[], out: ReplySink): void {
 }
 
 const NO_ACLFILE =
-  'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.';
+  ERR.redisInstanceNot;
 
 // ACL LOAD / ACL SAVE: redmoon never has an aclfile (it is an immutable config left empty).
 function loadOrSave(_c: Client, _argv: string[], _out: ReplySink): void {
@@ -237,7 +237,7 @@ function cat(_c: Client, argv: string[], out: ReplySink): void {
   if (argv.length !== 3) throw subcommandError(argv);
   const name = argv[2].replace(/[A-Z]+/g, (m) => m.toLowerCase());
   if (!(ACL_CATEGORIES as readonly string[]).includes(cstr(name)) || name.includes('\0')) {
-    throw new ReplyError(`ERR Unknown category '${cstr(argv[2]).slice(0, 128)}'`);
+    throw new ReplyError(ERR.unknownCategory(cstr(argv[2]).slice(0, 128)));
   }
   const names = commandsInCategory(name);
   out.array(names.length);
@@ -249,7 +249,7 @@ function genpass(_c: Client, argv: string[], out: ReplySink): void {
   if (argv.length > 3) throw subcommandError(argv);
   const bits = argv.length === 3 ? longArg(argv[2]) : 256;
   if (bits <= 0 || bits > 4096) {
-    throw new ReplyError('ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096');
+    throw new ReplyError(ERR.aclGenpassArgument);
   }
   const chars = Math.floor((bits + 3) / 4);
   out.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
@@ -296,12 +296,12 @@ function log(c: Client, argv: string[], out: ReplySink): void {
 // ACL DRYRUN username command [arg ...]
 function dryrun(c: Client, argv: string[], out: ReplySink): void {
   const u = c.server.acl.users.get(argv[2]);
-  if (!u) throw new ReplyError(`ERR User '${cstr(argv[2])}' not found`);
+  if (!u) throw new ReplyError(ERR.userNotFound(cstr(argv[2])));
   const args = argv.slice(3);
   const cmd = aclLookupArgv(args);
-  if (!cmd) throw new ReplyError(`ERR Command '${cstr(argv[3])}' not found`);
+  if (!cmd) throw new ReplyError(ERR.commandNotFound(cstr(argv[3])));
   if (!arityAccepts(cmd, args.length)) {
-    throw new ReplyError(`ERR wrong number of arguments for '${cmd.name}' command`);
+    throw new ReplyError(ERR.wrongArgs(cmd.name));
   }
   const denial = u.check(cmd, args);
   if (denial === null) {

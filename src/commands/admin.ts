@@ -63,7 +63,7 @@ function shutdown(c: Client, argv: string[], _out: ReplySink): void {
     else throw new ReplyError(ERR.syntax);
   }
   if ((abort && (nosave || saveFlag || other)) || (nosave && saveFlag)) throw new ReplyError(ERR.syntax);
-  if (abort) throw new ReplyError('ERR No shutdown in progress.');
+  if (abort) throw new ReplyError(ERR.noShutdownProgress);
   if (!nosave && c.server.busyError !== null) throw new ReplyError(c.server.busyError);
   // The caller gets no reply when the server goes away.
   const server = c.server;
@@ -91,8 +91,8 @@ function wait(_c: Client, argv: string[], out: ReplySink): void {
   const n = parseInt64(argv[1]);
   if (n === null) throw new ReplyError(ERR.notInteger);
   const t = parseInt64(argv[2]);
-  if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
-  if (t < 0) throw new ReplyError('ERR timeout is negative');
+  if (t === null) throw new ReplyError(ERR.timeoutNotInteger);
+  if (t < 0) throw new ReplyError(ERR.timeoutNegative);
   out.integer(0);
 }
 
@@ -129,7 +129,7 @@ function lolwut(_c: Client, argv: string[], out: ReplySink): void {
 
 // MONITOR
 function monitor(c: Client, _argv: string[], out: ReplySink): void {
-  if (c.multi !== null || c.inExecOrScript) throw new ReplyError('ERR MONITOR isn\'t allowed for DENY BLOCKING client');
+  if (c.multi !== null || c.inExecOrScript) throw new ReplyError(ERR.monitorDenyBlocking);
   if (c.monitor) return;
   c.monitor = true;
   c.server.monitors.add(c);

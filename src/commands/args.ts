@@ -25,7 +25,7 @@ export function rangeArg(s: string, min: number, max: number, err: string = ERR.
 /** Positive integer argument, Redis's "must be positive" wording when it is not. */
 export function positiveArg(s: string, what = 'value'): number {
   const v = intArg(s);
-  if (v <= 0) throw new ReplyError(`ERR ${what} is out of range, must be positive`);
+  if (v <= 0) throw new ReplyError(ERR.outRangePositive(what));
   return v;
 }
 
@@ -55,7 +55,7 @@ export function mpopCount(argv: string[], from: number): number {
     const more = argv.length - 1 - j;
     if (count === -1 && is(argv[j], 'count') && more > 0) {
       j++;
-      count = minLongArg(argv[j], 1, 'ERR count should be greater than 0');
+      count = minLongArg(argv[j], 1, ERR.countGreaterThan);
     } else {
       throw new ReplyError(ERR.syntax);
     }

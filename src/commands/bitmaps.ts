@@ -164,7 +164,7 @@ function findBit(s: string, bit: number, from: number, to: number): number {
 // BITPOS key bit [start [end [BYTE|BIT]]]
 function bitpos(c: Client, argv: string[], out: ReplySink): void {
   const bit = intArg(argv[2]);
-  if (bit !== 0 && bit !== 1) throw new ReplyError('ERR The bit argument must be 1 or 0.');
+  if (bit !== 0 && bit !== 1) throw new ReplyError(ERR.bitArgument);
   const v = c.db.getString(argv[1]);
   if (v === undefined) {
     out.integer(bit ? -1 : 0);
@@ -222,7 +222,7 @@ function bitop(c: Client, argv: string[], out: ReplySink): void {
   else if (name === 'xor') op = BITOP_XOR;
   else if (name === 'not') op = BITOP_NOT;
   else throw new ReplyError(ERR.syntax);
-  if (op === BITOP_NOT && argv.length !== 4) throw new ReplyError('ERR BITOP NOT must be called with a single source key.');
+  if (op === BITOP_NOT && argv.length !== 4) throw new ReplyError(ERR.bitopNotCalled);
   const db = c.db;
   const srcs: Buffer[] = [];
   let maxlen = 0;
@@ -279,7 +279,7 @@ interface BitfieldOp {
   overflow: number;
 }
 
-const TYPE_ERR = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
+const TYPE_ERR = ERR.invalidBitfieldType;
 
 /** Parses `i<bits>` / `u<bits>` (lowercase only, as Redis). */
 function bitfieldType(s: string): { signed: boolean; bits: number } {
@@ -334,7 +334,7 @@ function bitfieldGeneric(c: Client, argv: string[], out: ReplySink, readonlyCmd:
       if (t === 'wrap') overflow = OW_WRAP;
       else if (t === 'sat') overflow = OW_SAT;
       else if (t === 'fail') overflow = OW_FAIL;
-      else throw new ReplyError('ERR Invalid OVERFLOW type specified');
+      else throw new ReplyError(ERR.invalidOverflowType);
       continue;
     } else {
       throw new ReplyError(ERR.syntax);
@@ -360,7 +360,7 @@ function bitfieldGeneric(c: Client, argv: string[], out: ReplySink, readonlyCmd:
     const v = c.db.getString(key);
     buf = v === undefined ? Buffer.alloc(0) : Buffer.from(v, 'latin1');
   } else {
-    if (readonlyCmd) throw new ReplyError('ERR BITFIELD_RO only supports the GET subcommand');
+    if (readonlyCmd) throw new ReplyError(ERR.bitfieldRoOnly);
     const s = stringForBits(c, key, highest);
     buf = Buffer.from(s.value, 'latin1');
     grown = s.grown;

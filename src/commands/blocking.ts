@@ -176,7 +176,7 @@ function clientUnblock(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length === 4) {
     if (is(argv[3], 'timeout')) reason = 'timeout';
     else if (is(argv[3], 'error')) reason = 'error';
-    else throw new ReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    else throw new ReplyError(ERR.clientUnblockReason);
   }
   const id = parseIntArg(argv[2]);
   if (id === null) throw new ReplyError(ERR.notInteger);

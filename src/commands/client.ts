@@ -45,13 +45,13 @@ function clientList(c: Client, argv: string[], out: ReplySink): void {
   let list: Client[];
   if (argv.length === 4 && is(argv[2], 'type')) {
     const type = clientTypeByName(argv[3]);
-    if (type === null) throw new ReplyError(`ERR Unknown client type '${argv[3]}'`);
+    if (type === null) throw new ReplyError(ERR.unknownClientType(argv[3]));
     list = clientsById(server).filter((x) => clientType(x) === type);
   } else if (argv.length > 3 && is(argv[2], 'id')) {
     list = [];
     for (let j = 3; j < argv.length; j++) {
       const id = parseInt64(argv[j]);
-      if (id === null) throw new ReplyError('ERR Invalid client ID');
+      if (id === null) throw new ReplyError(ERR.invalidClientId);
       const cl = server.clients.get(Number(id));
       if (cl) list.push(cl);
     }
@@ -86,18 +86,18 @@ function clientKill(c: Client, argv: string[], out: ReplySink): void {
       const val = argv[i + 1];
       if (is(opt, 'id')) {
         const n = parseInt64(val);
-        if (n === null) throw new ReplyError('ERR client-id should be greater than 0');
-        if (n < 1) throw new ReplyError('ERR client-id should be greater than 0');
+        if (n === null) throw new ReplyError(ERR.clientIdGreater);
+        if (n < 1) throw new ReplyError(ERR.clientIdGreater);
         id = Number(n);
       } else if (is(opt, 'type')) {
         type = clientTypeByName(val);
-        if (type === null) throw new ReplyError(`ERR Unknown client type '${val}'`);
+        if (type === null) throw new ReplyError(ERR.unknownClientType(val));
       } else if (is(opt, 'addr')) {
         addr = val;
       } else if (is(opt, 'laddr')) {
         laddr = val;
       } else if (is(opt, 'user')) {
-        if (val !== 'default') throw new ReplyError(`ERR No such user '${val}'`);
+        if (val !== 'default') throw new ReplyError(ERR.noSuchUser(val));
         user = val;
       } else if (is(opt, 'skipme')) {
         if (is(val, 'yes')) skipme = true;
@@ -122,7 +122,7 @@ function clientKill(c: Client, argv: string[], out: ReplySink): void {
     killed++;
   }
   if (argv.length === 3) {
-    if (killed === 0) throw new ReplyError('ERR No such client');
+    if (killed === 0) throw new ReplyError(ERR.noSuchClient);
     out.simple('OK');
   } else {
     out.integer(killed);
@@ -164,13 +164,13 @@ function clientPause(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length === 4) {
     if (is(argv[3], 'write')) mode = 'write';
     else if (is(argv[3], 'all')) mode = 'all';
-    else throw new ReplyError('ERR CLIENT PAUSE mode must be WRITE or ALL');
+    else throw new ReplyError(ERR.clientPauseMode);
   } else if (argv.length !== 3) {
-    throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+    throw new ReplyError(ERR.subcommandOrArityClient(argv[1]));
   }
   const t = parseInt64(argv[2]);
-  if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
-  if (t < 0) throw new ReplyError('ERR timeout is negative');
+  if (t === null) throw new ReplyError(ERR.timeoutNotInteger);
+  if (t < 0) throw new ReplyError(ERR.timeoutNegative);
   const end = Date.now() + Number(t);
   const server = c.server;
   if (server.clientPause === null) server.clientPause = new ClientPause(server, mode, end);

@@ -9,7 +9,7 @@ import { parseInt64 } from '../util/numbers.ts';
 import { commands as keys } from './keys.ts';
 
 /** What a standalone (cluster-enabled no) Redis answers every cluster command with. */
-const DISABLED = 'ERR This instance has cluster support disabled';
+const DISABLED = ERR.instanceClusterSupport;
 const disabled: Handler = () => {
   throw new ReplyError(DISABLED);
 };
@@ -65,7 +65,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
       password = argv[++j];
     } else if (is(argv[j], 'keys')) {
       if (argv[3].length !== 0) {
-        throw new ReplyError('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
+        throw new ReplyError(ERR.whenUsingMigrate);
       }
       firstKey = j + 1;
       numKeys = argv.length - j - 1;
@@ -97,7 +97,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
   }
   if (c.sock === null || c.inExecOrScript || out !== c.writer) {
     // Without a connection to wait on (scripts, EXEC), the transfer cannot be awaited.
-    throw new ReplyError('IOERR error or timeout writing to target instance');
+    throw new ReplyError(ERR.ioerrErrorTimeoutWriting);
   }
   const host = argv[1];
   const port = Number(parseInt64(argv[2]) ?? 0n);
@@ -134,14 +134,14 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
   const timer = setTimeout(
     () =>
       finish((o) =>
-        o.error(connected ? 'IOERR error or timeout reading to target instance' : 'IOERR error or timeout connecting to the client'),
+        o.error(connected ? ERR.ioerrErrorTimeoutReading : ERR.ioerrErrorTimeoutConnecting),
       ),
     timeout,
   );
   let buf = '';
   const lines: string[] = [];
-  sock.on('error', () => finish((o) => o.error('IOERR error or timeout writing to target instance')));
-  sock.on('close', () => finish((o) => o.error('IOERR error or timeout reading to target instance')));
+  sock.on('error', () => finish((o) => o.error(ERR.ioerrErrorTimeoutWriting)));
+  sock.on('close', () => finish((o) => o.error(ERR.ioerrErrorTimeoutReading)));
   sock.on('data', (chunk: Buffer) => {
     buf += chunk.latin1Slice();
     let nl: number;
@@ -155,7 +155,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
       const pre = password !== null ? 2 : 1;
       for (let i = 0; i < pre; i++) {
         if (lines[i][0] === '-') {
-          o.error(`ERR Target instance replied with error: ${lines[i].slice(1)}`);
+          o.error(ERR.targetInstanceReplied(lines[i].slice(1)));
           return;
         }
       }
@@ -163,7 +163,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
       for (let i = 0; i < found.length; i++) {
         const l = lines[pre + i];
         if (l[0] === '-') {
-          error ??= `ERR Target instance replied with error: ${l.slice(1)}`;
+          error ??= ERR.targetInstanceReplied(l.slice(1));
         } else if (!copy) {
           if (db.delete(found[i].key)) {
             server.notifier.notify('g', 'del', found[i].key, db.id);

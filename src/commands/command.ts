@@ -181,19 +181,19 @@ function getKeys(c: Client, argv: string[], out: ReplySink, withFlags: boolean):
   const found = c.server.table.find(args);
   // a container needs its subcommand here
   const cmd = found?.subcommands ? undefined : found;
-  if (!cmd) throw new ReplyError('ERR Invalid command specified');
+  if (!cmd) throw new ReplyError(ERR.invalidCommandSpecified);
   const specs = ((cmd.info as Tree[])[8] as { t: Tree[] }).t;
   const hasKeySpec = specs.some((s) => !specFlags(s).includes('not_key'));
-  if (!GETKEYS_PROC.has(cmd.name) && !hasKeySpec) throw new ReplyError('ERR The command has no key arguments');
+  if (!GETKEYS_PROC.has(cmd.name) && !hasKeySpec) throw new ReplyError(ERR.commandNoKey);
   if (!arityAccepts(cmd, args.length)) {
-    throw new ReplyError('ERR Invalid number of arguments specified for command');
+    throw new ReplyError(ERR.invalidNumberArguments);
   }
   let keys: KeyRef[] | null = null;
   if (hasKeySpec && !hasVariableFlags(cmd)) keys = keysFromSpecs(cmd.info, args);
   if (keys === null) keys = GETKEYS_PROC.has(cmd.name) ? keysFromProc(cmd, args) : [];
   if (keys.length === 0) {
     if (cmd.flags.has('no_mandatory_keys')) out.array(0);
-    else throw new ReplyError('ERR Invalid arguments specified for command');
+    else throw new ReplyError(ERR.invalidArgumentsSpecified);
     return;
   }
   out.array(keys.length);

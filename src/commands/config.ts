@@ -317,8 +317,8 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     }
     names.push(name);
   }
-  if (unknown !== null) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${cstr(unknown)}'`);
-  if (err) throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${cstr(err[0])}') - ${err[1]}`);
+  if (unknown !== null) throw new ReplyError(ERR.unknownOptionNumber(cstr(unknown)));
+  if (err) throw new ReplyError(ERR.configSetFailed(cstr(err[0]), err[1]));
   // Validate everything first, then apply: CONFIG SET is all or nothing.
   const values: string[] = [];
   for (let k = 0; k < names.length; k++) {
@@ -329,7 +329,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       else values.push(applyLimits(name, normalize(name, LOOKUP.get(name) as Param, raw)));
     } catch (e) {
       if (e instanceof SetError) {
-        throw new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${cstr(name)}') - ${e.message}`);
+        throw new ReplyError(ERR.configSetFailed(cstr(name), e.message));
       }
       throw e;
     }
@@ -408,7 +408,7 @@ function configResetstat(c: Client, _argv: string[], out: ReplySink): void {
 
 // CONFIG REWRITE: redmoon never runs from a config file.
 function configRewrite(_c: Client, _argv: string[], _out: ReplySink): void {
-  throw new ReplyError('ERR The server is running without a config file');
+  throw new ReplyError(ERR.serverRunningWithout);
 }
 
 const HELP = [

@@ -60,7 +60,7 @@ function auth(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length > 3) throw new ReplyError(ERR.syntax);
   if (argv.length === 2 && c.server.acl.defaultUser.nopass) {
     throw new ReplyError(
-      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+      ERR.authPasswordCalled,
     );
   }
   const user = argv.length === 3 ? argv[1] : 'default';
@@ -75,8 +75,8 @@ function hello(c: Client, argv: string[], out: ReplySink): void {
   let i = 1;
   if (argv.length >= 2) {
     const v = parseIntArg(argv[1]);
-    if (v === null) throw new ReplyError('ERR Protocol version is not an integer or out of range');
-    if (v < 2 || v > 3) throw new ReplyError('NOPROTO unsupported protocol version');
+    if (v === null) throw new ReplyError(ERR.protocolVersionNot);
+    if (v < 2 || v > 3) throw new ReplyError(ERR.noprotoUnsupportedProtocolVersion);
     ver = v;
     i = 2;
   }
@@ -93,7 +93,7 @@ function hello(c: Client, argv: string[], out: ReplySink): void {
       setName = argv[i + 1];
       i += 1;
     } else {
-      throw new ReplyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
+      throw new ReplyError(ERR.syntaxErrorHello(argv[i]));
     }
   }
   if (!c.authenticated && c.server.requiresAuth()) {
@@ -123,7 +123,7 @@ export function validateClientName(name: string): void {
   for (let i = 0; i < name.length; i++) {
     const ch = name.charCodeAt(i);
     if (ch < 33 || ch > 126) {
-      throw new ReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
+      throw new ReplyError(ERR.clientNamesCannot);
     }
   }
 }

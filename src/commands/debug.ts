@@ -32,12 +32,12 @@ const UNSUPPORTED = new Set([
 /** getPositiveLongFromObjectOrReply */
 function positiveLong(s: string): number {
   const v = parseInt64(s);
-  if (v === null || v < 0) throw new ReplyError('ERR value is out of range, must be positive');
+  if (v === null || v < 0) throw new ReplyError(ERR.valueOutRange);
   return Number(v);
 }
 
 function subcommandError(sub: string): ReplyError {
-  return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
+  return new ReplyError(ERR.subcommandOrArityDebug(sub.slice(0, 128)));
 }
 
 function debugObject(c: Client, key: string, out: ReplySink): void {
@@ -88,7 +88,7 @@ function debugProtocol(c: Client, type: string, out: ReplySink): void {
       // Attributes are RESP3 only; RESP2 clients see just the real reply.
       return out.bulk('Some real reply following the attribute');
     case 'push':
-      if (c.resp === 2) throw new ReplyError('ERR RESP2 is not supported by this command');
+      if (c.resp === 2) throw new ReplyError(ERR.resp2NotSupported);
       out.push(2);
       out.bulk('server-cpu-usage');
       out.integer(42);
@@ -101,7 +101,7 @@ function debugProtocol(c: Client, type: string, out: ReplySink): void {
       return out.bool(false);
     default:
       throw new ReplyError(
-        'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+        ERR.wrongProtocolType,
       );
   }
 }
@@ -139,7 +139,7 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
         if (is(argv[i], 'merge')) merge = true;
         else if (is(argv[i], 'noflush')) flush = false;
         else if (is(argv[i], 'nosave')) save = false;
-        else throw new ReplyError(`ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.`);
+        else throw new ReplyError(ERR.debugReloadOnly);
       }
       const err = Persistence.of(c.server).debugReload(save, flush, merge);
       if (err !== null) throw new ReplyError(err);
@@ -149,7 +149,7 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       if (n !== 3) break;
       const v = parseMemory(argv[2]);
       if (v === null || v > 4294967296n) {
-        throw new ReplyError('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+        throw new ReplyError(ERR.argumentMemoryValue);
       }
       return out.simple('OK');
     }
@@ -203,9 +203,9 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       // Only a server run from the command line may end its process; an embedded one refuses.
       if (sub === 'segfault' && c.server.crashReport('debug', 'crashed by signal: 11, si_code: 0')) return;
       if (sub !== 'segfault' && c.server.crashReport('debug', `crashed by DEBUG ${sub.toUpperCase()}`)) return;
-      throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported by redmoon`);
+      throw new ReplyError(ERR.debugNotSupported(sub.toUpperCase()));
     default:
-      if (UNSUPPORTED.has(sub)) throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported by redmoon`);
+      if (UNSUPPORTED.has(sub)) throw new ReplyError(ERR.debugNotSupported(sub.toUpperCase()));
       break;
   }
   throw subcommandError(argv[1]);

@@ -40,14 +40,14 @@ function lonLatArg(argv: string[], i: number): [number, number] {
 /** extractUnitOrReply. */
 function unitArg(s: string): number {
   const f = geoUnitFactor(s);
-  if (f < 0) throw new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
+  if (f < 0) throw new ReplyError(ERR.unsupportedUnitProvided);
   return f;
 }
 
 /** extractDistanceOrReply: [radius, conversion]. */
 function distanceArg(argv: string[], i: number): [number, number] {
-  const d = doubleArg(argv[i], 'ERR need numeric radius');
-  if (d < 0) throw new ReplyError('ERR radius cannot be negative');
+  const d = doubleArg(argv[i], ERR.needNumericRadius);
+  if (d < 0) throw new ReplyError(ERR.radiusCannotNegative);
   return [d, unitArg(argv[i + 1])];
 }
 
@@ -143,7 +143,7 @@ const SORT_DESC = 2;
 
 function memberLonLat(z: ZSet, member: string): [number, number] {
   const s = z.score(member);
-  if (s === undefined) throw new ReplyError('ERR could not decode requested zset member');
+  if (s === undefined) throw new ReplyError(ERR.couldNotDecode);
   return geoDecode(s);
 }
 
@@ -196,7 +196,7 @@ function georadiusGeneric(c: Client, argv: string[], out: ReplySink, srcKeyIndex
     else if (is(arg, 'desc')) sort = SORT_DESC;
     else if (is(arg, 'count') && i + 1 < remaining) {
       count = intArg(argv[at + 1]);
-      if (count <= 0) throw new ReplyError('ERR COUNT must be > 0');
+      if (count <= 0) throw new ReplyError(ERR.countMustBePositive);
       i++;
     } else if (is(arg, 'store') && i + 1 < remaining && !nostore) {
       storekey = argv[at + 1];
@@ -222,9 +222,9 @@ function georadiusGeneric(c: Client, argv: string[], out: ReplySink, srcKeyIndex
       byradius = true;
       i += 2;
     } else if (is(arg, 'bybox') && i + 3 < remaining && search && !byradius) {
-      const w = doubleArg(argv[at + 1], 'ERR need numeric width');
-      const h = doubleArg(argv[at + 2], 'ERR need numeric height');
-      if (h < 0 || w < 0) throw new ReplyError('ERR height or width cannot be negative');
+      const w = doubleArg(argv[at + 1], ERR.needNumericWidth);
+      const h = doubleArg(argv[at + 2], ERR.needNumericHeight);
+      if (h < 0 || w < 0) throw new ReplyError(ERR.heightWidthCannot);
       shape.width = w;
       shape.height = h;
       shape.conversion = unitArg(argv[at + 3]);
@@ -238,16 +238,16 @@ function georadiusGeneric(c: Client, argv: string[], out: ReplySink, srcKeyIndex
 
   if (storekey !== null && (withdist || withhash || withcoords)) {
     throw new ReplyError(
-      `ERR ${flags & GEOSEARCHSTORE ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+      ERR.notCompatibleWithdist(flags & GEOSEARCHSTORE ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'),
     );
   }
   if (search && !(frommember || fromloc)) {
-    throw new ReplyError(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`);
+    throw new ReplyError(ERR.exactlyOneFrommember(argv[0]));
   }
   if (search && !(byradius || bybox)) {
-    throw new ReplyError(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`);
+    throw new ReplyError(ERR.exactlyOneByradius(argv[0]));
   }
-  if (any && count === 0) throw new ReplyError('ERR the ANY argument requires COUNT argument');
+  if (any && count === 0) throw new ReplyError(ERR.anyArgumentRequires);
 
   const db = c.db;
   if (z === undefined) {

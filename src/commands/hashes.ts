@@ -205,7 +205,7 @@ function hincrby(c: Client, argv: string[], out: ReplySink): void {
   let old: number | bigint = 0;
   if (cur !== undefined) {
     const v = parseInt64(cur);
-    if (v === null) throw new ReplyError('ERR hash value is not an integer');
+    if (v === null) throw new ReplyError(ERR.hashValueNot);
     old = v;
   }
   let result: number | bigint;
@@ -213,7 +213,7 @@ function hincrby(c: Client, argv: string[], out: ReplySink): void {
     result = old + incr;
   } else {
     const r = BigInt(old) + BigInt(incr);
-    if (r > I64_MAX || r < I64_MIN) throw new ReplyError('ERR increment or decrement would overflow');
+    if (r > I64_MAX || r < I64_MIN) throw new ReplyError(ERR.overflow);
     result = r;
   }
   hashSet(c, h, argv[2], String(result));
@@ -226,18 +226,18 @@ function hincrby(c: Client, argv: string[], out: ReplySink): void {
 function hincrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   const incr = parseLongDouble(argv[3]);
   if (incr === null) throw new ReplyError(ERR.notFloat);
-  if (!isFiniteLongDouble(incr)) throw new ReplyError('ERR value is NaN or Infinity');
+  if (!isFiniteLongDouble(incr)) throw new ReplyError(ERR.valueNanInfinity);
   const key = argv[1];
   const h = getOrCreate(c, key);
   const cur = h.get(argv[2]);
   let value = ZERO;
   if (cur !== undefined) {
     const v = parseLongDouble(cur);
-    if (v === null) throw new ReplyError('ERR hash value is not a float');
+    if (v === null) throw new ReplyError(ERR.hashValueNotFloat);
     value = v;
   }
   const sum = addLongDouble(value, incr);
-  if (!isFiniteLongDouble(sum)) throw new ReplyError('ERR increment would produce NaN or Infinity');
+  if (!isFiniteLongDouble(sum)) throw new ReplyError(ERR.incrementWouldProduce);
   const s = formatLongDouble(sum);
   hashSet(c, h, argv[2], s);
   out.bulk(s);
@@ -250,7 +250,7 @@ function randCount(s: string): number {
   const v = parseInt64(s);
   if (v === null) throw new ReplyError(ERR.notInteger);
   if (v === I64_MIN) {
-    throw new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+    throw new ReplyError(ERR.valueOutRangeValue);
   }
   return Number(v);
 }
@@ -263,7 +263,7 @@ function hrandfield(c: Client, argv: string[], out: ReplySink): void {
     if (argv.length > 4 || (argv.length === 4 && !is(argv[3], 'withvalues'))) throw new ReplyError(ERR.syntax);
     const withValues = argv.length === 4;
     if (withValues && raw !== null && (raw < -4611686018427387903n || raw > 4611686018427387903n)) {
-      throw new ReplyError('ERR value is out of range');
+      throw new ReplyError(ERR.valueIsOutOfRange);
     }
     hrandfieldCount(c, argv[1], l, withValues, out);
     return;

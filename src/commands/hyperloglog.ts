@@ -1,4 +1,4 @@
-import { ReplyError, cstr } from '../errors.ts';
+import { ReplyError, cstr, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -96,7 +96,7 @@ function pfdebug(c: Client, argv: string[], out: ReplySink): void {
   const sub = argv[1].toLowerCase();
   const key = argv[2];
   const v = c.db.getString(key);
-  if (v === undefined) throw new ReplyError('ERR The specified key does not exist');
+  if (v === undefined) throw new ReplyError(ERR.specifiedKeyDoes);
   if (!hllIsValid(v)) throw new ReplyError(HLL_WRONGTYPE_ERR);
   if (sub === 'getreg' || sub === 'todense') {
     let dense = v;
@@ -114,12 +114,12 @@ function pfdebug(c: Client, argv: string[], out: ReplySink): void {
     out.array(regs.length);
     for (const r of regs) out.integer(r);
   } else if (sub === 'decode') {
-    if (hllIsDense(v)) throw new ReplyError('ERR HLL encoding is not sparse');
+    if (hllIsDense(v)) throw new ReplyError(ERR.hllEncodingNot);
     out.bulk(hllDecodeSparse(v));
   } else if (sub === 'encoding') {
     out.simple(hllIsDense(v) ? 'dense' : 'sparse');
   } else {
-    throw new ReplyError(`ERR Unknown PFDEBUG subcommand '${cstr(argv[1])}'`);
+    throw new ReplyError(ERR.unknownPfdebugSubcommand(cstr(argv[1])));
   }
 }
 

@@ -18,7 +18,7 @@ function slowlogGet(c: Client, argv: string[], out: ReplySink): void {
   let count = 10;
   if (argv.length === 3) {
     const n = parseInt64(argv[2]);
-    if (n === null || n < -1) throw new ReplyError('ERR count should be greater than or equal to -1');
+    if (n === null || n < -1) throw new ReplyError(ERR.countGreaterThanEqual);
     count = n === -1 ? log.entries.length : Number(n);
   }
   const list = log.entries.slice(0, Math.min(count, log.entries.length));
@@ -76,7 +76,7 @@ function latencyDoctor(_c: Client, _argv: string[], out: ReplySink): void {
 }
 
 function latencyGraph(_c: Client, argv: string[], _out: ReplySink): void {
-  throw new ReplyError(`ERR No samples available for event '${cstr(argv[2])}'`);
+  throw new ReplyError(ERR.noSamplesAvailable(cstr(argv[2])));
 }
 
 /** One command's histogram: calls and a cumulative bucket map (power-of-two microseconds). */

@@ -22,7 +22,7 @@ function int32Arg(s: string, err?: string): number {
   const v = parseInt64(s);
   if (v === null) throw new ReplyError(err ?? ERR.notInteger);
   if (typeof v !== 'number' || v > INT_MAX || v < INT_MIN) {
-    throw new ReplyError(err ?? 'ERR value is out of range, value must between -2147483648 and 2147483647');
+    throw new ReplyError(err ?? ERR.valueOutRangeValueBetween);
   }
   return v;
 }
@@ -210,8 +210,8 @@ function copy(c: Client, argv: string[], out: ReplySink): void {
 }
 
 function swapdb(c: Client, argv: string[], out: ReplySink): void {
-  const id1 = int32Arg(argv[1], 'ERR invalid first DB index');
-  const id2 = int32Arg(argv[2], 'ERR invalid second DB index');
+  const id1 = int32Arg(argv[1], ERR.invalidFirstDb);
+  const id2 = int32Arg(argv[2], ERR.invalidSecondDb);
   const dbs = c.server.dbs;
   if (id1 < 0 || id1 >= dbs.length || id2 < 0 || id2 >= dbs.length) throw new ReplyError(ERR.dbIndex);
   if (id1 !== id2) {
@@ -324,13 +324,13 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
     else if (is(opt, 'xx')) flags |= EXPIRE_XX;
     else if (is(opt, 'gt')) flags |= EXPIRE_GT;
     else if (is(opt, 'lt')) flags |= EXPIRE_LT;
-    else throw new ReplyError(`ERR Unsupported option ${cstr(opt)}`);
+    else throw new ReplyError(ERR.unsupportedOption(cstr(opt)));
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
-    throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
+    throw new ReplyError(ERR.nxXxGt);
   }
   if (flags & EXPIRE_GT && flags & EXPIRE_LT) {
-    throw new ReplyError('ERR GT and LT options at the same time are not compatible');
+    throw new ReplyError(ERR.gtLtOptions);
   }
   const cmd = argv[0].toLowerCase();
   const parsed = parseInt64(argv[2]);
@@ -464,7 +464,7 @@ function objectIdletime(c: Client, argv: string[], out: ReplySink): void {
   if (v === undefined) return out.null();
   if (isLfu(c)) {
     throw new ReplyError(
-      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      ERR.lfuMaxmemoryPolicy,
     );
   }
   out.integer(idleSeconds(db, argv[2]));
@@ -483,7 +483,7 @@ function objectFreq(c: Client, argv: string[], out: ReplySink): void {
   if (v === undefined) return out.null();
   if (!isLfu(c)) {
     throw new ReplyError(
-      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      ERR.lfuMaxmemoryPolicyNot,
     );
   }
   out.integer(c.db.lfuFreq(argv[2]));
@@ -513,12 +513,12 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     else if (is(argv[j], 'idletime') && more >= 1 && freq === -1) {
       const v = parseInt64(argv[++j]);
       if (v === null) throw new ReplyError(ERR.notInteger);
-      if (v < 0) throw new ReplyError('ERR Invalid IDLETIME value, must be >= 0');
+      if (v < 0) throw new ReplyError(ERR.invalidIdletimeValue);
       idle = Number(v);
     } else if (is(argv[j], 'freq') && more >= 1 && idle === -1) {
       const v = parseInt64(argv[++j]);
       if (v === null) throw new ReplyError(ERR.notInteger);
-      if (v < 0 || v > 255) throw new ReplyError('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      if (v < 0 || v > 255) throw new ReplyError(ERR.invalidFreqValue);
       freq = Number(v);
     } else {
       throw new ReplyError(ERR.syntax);
@@ -526,12 +526,12 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   }
   const db = c.db;
   const key = argv[1];
-  if (!replace && db.get(key) !== undefined) throw new ReplyError('BUSYKEY Target key name already exists.');
+  if (!replace && db.get(key) !== undefined) throw new ReplyError(ERR.busykeyTargetKeyName);
   const ttlArg = parseInt64(argv[2]);
   if (ttlArg === null) throw new ReplyError(ERR.notInteger);
-  if (ttlArg < 0) throw new ReplyError('ERR Invalid TTL value, must be >= 0');
+  if (ttlArg < 0) throw new ReplyError(ERR.invalidTtlValue);
   let ttl = Number(ttlArg);
-  if (!verifyPayload(argv[3])) throw new ReplyError('ERR DUMP payload version or checksum are wrong');
+  if (!verifyPayload(argv[3])) throw new ReplyError(ERR.dumpPayloadVersion);
   const cfg = c.server.config;
   const v = restoreValue(argv[3], {
     hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
@@ -540,7 +540,7 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
     setMaxIntset: cfg.getInt('set-max-intset-entries'),
   });
-  if (v === null) throw new ReplyError('ERR Bad data format');
+  if (v === null) throw new ReplyError(ERR.badDataFormat);
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += Date.now();
   if (ttl !== 0 && ttl <= Date.now()) {

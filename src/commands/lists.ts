@@ -18,7 +18,7 @@ function getList(c: Client, key: string): List | undefined {
 
 /** getPositiveLongFromObjectOrReply without a message. */
 function positiveLong(s: string): number {
-  return minLongArg(s, 0, 'ERR value is out of range, must be positive');
+  return minLongArg(s, 0, ERR.valueOutRange);
 }
 
 /** LEFT/RIGHT: true for LEFT (head). */
@@ -232,7 +232,7 @@ function lmpop(c: Client, argv: string[], out: ReplySink): void {
  * numkeysIdx+numkeys].
  */
 export function parseMpop(argv: string[], numkeysIdx: number): { numkeys: number; left: boolean; count: number } {
-  const numkeys = minLongArg(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
+  const numkeys = minLongArg(argv[numkeysIdx], 1, ERR.numkeysGreaterThan);
   const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw new ReplyError(ERR.syntax);
   const left = whereArg(argv[whereIdx]);
@@ -312,17 +312,17 @@ function lpos(c: Client, argv: string[], out: ReplySink): void {
       if (v === null) throw new ReplyError(ERR.notInteger);
       if (v === 0) {
         throw new ReplyError(
-          'ERR RANK can\'t be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list',
+          ERR.rankTZero,
         );
       }
       rankMin = v === -9223372036854775808n;
       rank = Number(v);
     } else if (is(opt, 'count') && more > 0) {
       j++;
-      count = minLongArg(argv[j], 0, "ERR COUNT can't be negative");
+      count = minLongArg(argv[j], 0, ERR.countCantNegative);
     } else if (is(opt, 'maxlen') && more > 0) {
       j++;
-      maxlen = minLongArg(argv[j], 0, "ERR MAXLEN can't be negative");
+      maxlen = minLongArg(argv[j], 0, ERR.maxlenCantNegative);
     } else {
       throw new ReplyError(ERR.syntax);
     }

@@ -1,4 +1,4 @@
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { replyHelp } from './help.ts';
 
@@ -6,7 +6,7 @@ import { replyHelp } from './help.ts';
  * MODULE as a Redis 7.0.15 without modules answers it: nothing is loaded, and redmoon
  * cannot load native extensions, so LOAD/LOADEX fail as Redis does for a missing file.
  */
-const LOAD_ERROR = 'ERR Error loading the extension. Please check the server logs.';
+const LOAD_ERROR = ERR.errorLoadingExtension;
 
 const HELP = [
   'LIST',
@@ -28,7 +28,7 @@ export const commands: HandlerTable = {
     throw new ReplyError(LOAD_ERROR);
   },
   'module|unload': () => {
-    throw new ReplyError('ERR Error unloading module: no such module with that name');
+    throw new ReplyError(ERR.errorUnloadingModule);
   },
   'module|help': (_c, _argv, out) => replyHelp(out, 'MODULE', HELP),
 };

@@ -1,4 +1,4 @@
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -32,7 +32,7 @@ function spublish(c: Client, argv: string[], out: ReplySink): void {
 
 function subcommandSyntax(argv: string[]): ReplyError {
   return new ReplyError(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try ${argv[0].toUpperCase()} HELP.`,
+    ERR.subcommandOrArity(argv[1], argv[0].toUpperCase()),
   );
 }
 

@@ -28,20 +28,20 @@ function replicaof(_c: Client, argv: string[], out: ReplySink): void {
     return;
   }
   const port = parseInt64(argv[2]);
-  if (port === null || port < 0n || port > 65535n) throw new ReplyError('ERR Invalid master port');
-  throw new ReplyError('ERR REPLICAOF to a master is not supported: redmoon does not implement replication');
+  if (port === null || port < 0n || port > 65535n) throw new ReplyError(ERR.invalidMasterPort);
+  throw new ReplyError(ERR.replicaofMasterNot);
 }
 
 // FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]
 function failover(_c: Client, argv: string[], out: ReplySink): void {
-  if (argv.length === 2 && is(argv[1], 'abort')) throw new ReplyError('ERR No failover in progress.');
+  if (argv.length === 2 && is(argv[1], 'abort')) throw new ReplyError(ERR.noFailoverProgress);
   let timeout = 0;
   let force = false;
   let host = false;
   for (let j = 1; j < argv.length; j++) {
     if (is(argv[j], 'timeout') && j + 1 < argv.length && timeout === 0) {
       timeout = longArg(argv[j + 1]);
-      if (timeout <= 0) throw new ReplyError('ERR FAILOVER timeout must be greater than 0');
+      if (timeout <= 0) throw new ReplyError(ERR.failoverTimeoutGreater);
       j++;
     } else if (is(argv[j], 'to') && j + 2 < argv.length && !host) {
       longArg(argv[j + 2]);
@@ -54,7 +54,7 @@ function failover(_c: Client, argv: string[], out: ReplySink): void {
     }
   }
   void out;
-  throw new ReplyError('ERR FAILOVER requires connected replicas.');
+  throw new ReplyError(ERR.failoverRequiresConnected);
 }
 
 // SYNC / PSYNC replid offset
@@ -63,9 +63,9 @@ function failover(_c: Client, argv: string[], out: ReplySink): void {
 // as in Redis).
 function sync(_c: Client, argv: string[], _out: ReplySink): void {
   if (argv.length > 3 && is(argv[0], 'psync') && is(argv[3], 'failover')) {
-    throw new ReplyError("ERR PSYNC FAILOVER can't be sent to a master.");
+    throw new ReplyError(ERR.psyncFailoverCant);
   }
-  throw new ReplyError('ERR SYNC and PSYNC are not supported: redmoon does not implement replication');
+  throw new ReplyError(ERR.syncPsyncNot);
 }
 
 // REPLCONF option value [option value ...]
@@ -78,7 +78,7 @@ function replconf(_c: Client, argv: string[], out: ReplySink): void {
       longArg(val);
     } else if (is(opt, 'ip-address')) {
       if (val.length >= 256) {
-        throw new ReplyError(`ERR REPLCONF ip-address provided by replica instance is too long: ${val.length} bytes`);
+        throw new ReplyError(ERR.replconfIpAddress(val.length));
       }
     } else if (is(opt, 'capa')) {
       // eof / psync2 capabilities: nothing to remember without replication.
@@ -87,14 +87,14 @@ function replconf(_c: Client, argv: string[], out: ReplySink): void {
       return;
     } else if (is(opt, 'rdb-only')) {
       const n = longArg(val);
-      if (n < 0 || n > 1) throw new ReplyError('ERR value is out of range, value must between 0 and 1');
+      if (n < 0 || n > 1) throw new ReplyError(ERR.valueOutOfRangeZeroToOne);
     } else if (is(opt, 'rdb-filter-only')) {
       for (const f of val.split(/[ \t\n\r\v\f]+/)) {
         if (f === '') continue;
-        if (!is(f, 'functions')) throw new ReplyError(`ERR Unsupported rdb-filter-only option: ${cstr(f)}`);
+        if (!is(f, 'functions')) throw new ReplyError(ERR.unsupportedRdbFilter(cstr(f)));
       }
     } else {
-      throw new ReplyError(`ERR Unrecognized REPLCONF option: ${cstr(opt)}`);
+      throw new ReplyError(ERR.unrecognizedReplconfOption(cstr(opt)));
     }
   }
   out.simple('OK');

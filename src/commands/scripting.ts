@@ -26,11 +26,11 @@ function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, 
   }
   const numkeys = Number(nk);
   if (numkeys > argv.length - 3) {
-    out.error("ERR Number of keys can't be greater than number of args");
+    out.error(ERR.numberKeysCant);
     return;
   }
   if (numkeys < 0) {
-    out.error("ERR Number of keys can't be negative");
+    out.error(ERR.numberKeysCantNegative);
     return;
   }
   const s = Scripting.of(c.server);
@@ -173,7 +173,7 @@ export const commands: HandlerTable = {
 
   'script|flush': (c, argv, out) => {
     if (argv.length > 3 || (argv.length === 3 && argv[2].toLowerCase() !== 'sync' && argv[2].toLowerCase() !== 'async')) {
-      out.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+      out.error(ERR.scriptFlushOnly);
       return;
     }
     Scripting.of(c.server).flushEvalScripts();
@@ -189,8 +189,8 @@ export const commands: HandlerTable = {
   'script|debug': (_c, argv, out) => {
     const mode = argv[2].toLowerCase();
     if (mode === 'no') out.simple('OK');
-    else if (mode === 'yes' || mode === 'sync') out.error('ERR SCRIPT DEBUG (the Lua debugger) is not supported by this server');
-    else out.error('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+    else if (mode === 'yes' || mode === 'sync') out.error(ERR.scriptDebugLua);
+    else out.error(ERR.scriptDebugYes);
   },
 
   fcall: (c, argv, out) => {
@@ -214,11 +214,11 @@ export const commands: HandlerTable = {
 
   'function|flush': (c, argv, out) => {
     if (argv.length > 3) {
-      out.error(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try FUNCTION HELP.`);
+      out.error(ERR.subcommandOrArityFunction(cstr(argv[1])));
       return;
     }
     if (argv.length === 3 && argv[2].toLowerCase() !== 'sync' && argv[2].toLowerCase() !== 'async') {
-      out.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+      out.error(ERR.functionFlushOnly);
       return;
     }
     Scripting.of(c.server).functions.flush();

@@ -179,7 +179,7 @@ function spop(c: Client, argv: string[], out: ReplySink): void {
 
 function spopCount(c: Client, argv: string[], out: ReplySink): void {
   const v = parseInt64(argv[2]);
-  if (v === null || v < 0) throw new ReplyError('ERR value is out of range, must be positive');
+  if (v === null || v < 0) throw new ReplyError(ERR.valueOutRange);
   const count = Number(v);
   const key = argv[1];
   const s = getSet(c, key);
@@ -227,7 +227,7 @@ function srandCount(s: string): number {
   const v = parseInt64(s);
   if (v === null) throw new ReplyError(ERR.notInteger);
   if (v === -9223372036854775808n) {
-    throw new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+    throw new ReplyError(ERR.valueOutRangeValue);
   }
   return Number(v);
 }
@@ -353,16 +353,16 @@ function sinterGeneric(c: Client, argv: string[], from: number, dst: string | nu
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 function sintercard(c: Client, argv: string[], out: ReplySink): void {
   const nk = parseInt64(argv[1]);
-  if (nk === null || nk < 1) throw new ReplyError('ERR numkeys should be greater than 0');
+  if (nk === null || nk < 1) throw new ReplyError(ERR.numkeysGreaterThan);
   const numkeys = Number(nk);
-  if (numkeys > argv.length - 2) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numkeys > argv.length - 2) throw new ReplyError(ERR.numberKeysCant);
   let limit = 0;
   for (let j = 2 + numkeys; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     if (is(argv[j], 'limit') && more > 0) {
       j++;
       const v = parseInt64(argv[j]);
-      if (v === null || v < 0) throw new ReplyError("ERR LIMIT can't be negative");
+      if (v === null || v < 0) throw new ReplyError(ERR.limitCantNegative);
       limit = Number(v);
     } else {
       throw new ReplyError(ERR.syntax);

@@ -193,7 +193,7 @@ function sortGeneric(c: Client, argv: string[], out: ReplySink, readonly: boolea
   }
 
   const outputLen = gets.length !== 0 ? gets.length * (end - start + 1) : end - start + 1;
-  if (conversionError) throw new ReplyError("ERR One or more scores can't be converted into double");
+  if (conversionError) throw new ReplyError(ERR.oneMoreScores);
 
   if (storeKey === null) {
     out.array(outputLen);

@@ -31,7 +31,7 @@ import {
   addInt,
 } from '../keyspace/stream.ts';
 
-const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
+const INVALID_ID = ERR.invalidStreamId;
 
 /** addReplyErrorFormat: newlines in the formatted text become spaces. */
 function fmtErr(text: string): ReplyError {
@@ -40,7 +40,7 @@ function fmtErr(text: string): ReplyError {
 
 function subcommandSyntax(argv: string[]): ReplyError {
   return fmtErr(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`,
+    ERR.subcommandOrArity(argv[1].slice(0, 128), argv[0].toUpperCase()),
   );
 }
 
@@ -76,7 +76,7 @@ function startBound(arg: string): StreamID {
   const { id, ex } = intervalID(arg, 0);
   if (!ex) return id;
   const r = incrID(id);
-  if (!r) throw new ReplyError('ERR invalid start ID for the interval');
+  if (!r) throw new ReplyError(ERR.invalidStartId);
   return r;
 }
 
@@ -84,7 +84,7 @@ function endBound(arg: string): StreamID {
   const { id, ex } = intervalID(arg, U64_MAX);
   if (!ex) return id;
   const r = decrID(id);
-  if (!r) throw new ReplyError('ERR invalid end ID for the interval');
+  if (!r) throw new ReplyError(ERR.invalidEndId);
   return r;
 }
 
@@ -161,7 +161,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
     const isMaxlen = is(opt, 'maxlen');
     if ((isMaxlen || is(opt, 'minid')) && more) {
       if (args.strategy !== null) {
-        throw new ReplyError('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
+        throw new ReplyError(ERR.syntaxErrorMaxlen);
       }
       args.approx = false;
       const next = argv[i + 1];
@@ -173,7 +173,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
       }
       if (isMaxlen) {
         const n = llArg(argv[i + 1]);
-        if (n < 0) throw new ReplyError('ERR The MAXLEN argument must be >= 0.');
+        if (n < 0) throw new ReplyError(ERR.maxlenArgument);
         args.maxlen = n;
         args.strategy = 'maxlen';
       } else {
@@ -183,7 +183,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
       i++;
     } else if (is(opt, 'limit') && more) {
       const n = llArg(argv[i + 1]);
-      if (n < 0) throw new ReplyError('ERR The LIMIT argument must be >= 0.');
+      if (n < 0) throw new ReplyError(ERR.limitArgument);
       args.limit = n;
       limitGiven = true;
       i++;
@@ -201,13 +201,13 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
     }
   }
   if (args.limit && args.strategy === null) {
-    throw new ReplyError('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
+    throw new ReplyError(ERR.syntaxErrorLimit);
   }
   if (!xadd && args.strategy === null) {
-    throw new ReplyError('ERR syntax error, XTRIM must be called with a trimming strategy');
+    throw new ReplyError(ERR.syntaxErrorXtrim);
   }
   if (limitGiven) {
-    if (!args.approx) throw new ReplyError('ERR syntax error, LIMIT cannot be used without the special ~ option');
+    if (!args.approx) throw new ReplyError(ERR.syntaxErrorLimitCannot);
   } else if (args.approx) {
     let l = 100 * c.server.config.getInt('stream-node-max-entries');
     if (l <= 0) l = 10000;
@@ -226,7 +226,7 @@ function xadd(c: Client, argv: string[], out: ReplySink): void {
   const nf = argv.length - fieldPos;
   if (nf < 2 || nf % 2 === 1) throw new ReplyError(ERR.wrongArgs('xadd'));
   if (args.idGiven && args.seqGiven && isZeroID(args.id)) {
-    throw new ReplyError('ERR The ID specified in XADD must be greater than 0-0');
+    throw new ReplyError(ERR.idSpecifiedXadd);
   }
   const key = argv[1];
   let s = getStream(c, key);
@@ -240,7 +240,7 @@ function xadd(c: Client, argv: string[], out: ReplySink): void {
     created = true;
   }
   if (isMaxID(s.lastId)) {
-    throw new ReplyError('ERR The stream has exhausted the last possible ID, unable to add more items');
+    throw new ReplyError(ERR.streamExhaustedLast);
   }
   const last = s.lastId;
   let id: StreamID | null;
@@ -250,13 +250,13 @@ function xadd(c: Client, argv: string[], out: ReplySink): void {
   } else if (args.seqGiven) {
     id = args.id;
   } else if (last.ms === args.id.ms) {
-    if (last.seq === U64_MAX) throw new ReplyError('ERR Elements are too large to be stored');
+    if (last.seq === U64_MAX) throw new ReplyError(ERR.elementsTooLarge);
     id = incrID(last);
   } else {
     id = args.id;
   }
   if (id === null || cmpID(id, last) <= 0) {
-    throw new ReplyError('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+    throw new ReplyError(ERR.idSpecifiedXaddEqual);
   }
   const pairs = argv.slice(fieldPos);
   s.append(id, pairs, nodeLimits(c));
@@ -365,12 +365,12 @@ function xsetid(c: Client, argv: string[], out: ReplySink): void {
     const more = argv.length - 1 - i;
     if (is(argv[i], 'entriesadded') && more) {
       entriesAdded = llArg(argv[i + 1]);
-      if (entriesAdded < 0) throw new ReplyError('ERR entries_added must be positive');
+      if (entriesAdded < 0) throw new ReplyError(ERR.entriesAddedPositive);
       i += 2;
     } else if (is(argv[i], 'maxdeletedid') && more) {
       maxXdel = strictID(argv[i + 1]);
       if (cmpID(id, maxXdel) < 0) {
-        throw new ReplyError('ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id');
+        throw new ReplyError(ERR.idSpecifiedXsetid);
       }
       i += 2;
     } else {
@@ -382,10 +382,10 @@ function xsetid(c: Client, argv: string[], out: ReplySink): void {
   if (s.length > 0) {
     const maxid = s.edgeLive(false)!;
     if (cmpID(id, maxid) < 0) {
-      throw new ReplyError('ERR The ID specified in XSETID is smaller than the target stream top item');
+      throw new ReplyError(ERR.idSpecifiedXsetidSmaller);
     }
     if (entriesAdded !== -1 && s.length > entriesAdded) {
-      throw new ReplyError('ERR The entries_added specified in XSETID is smaller than the target stream length');
+      throw new ReplyError(ERR.entriesAddedSpecified);
     }
   }
   s.lastId = { ms: id.ms, seq: id.seq };
@@ -442,10 +442,10 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
     const more = argc - i - 1;
     const o = argv[i];
     if (is(o, 'block') && more) {
-      if (isScriptClient(c)) throw new ReplyError(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
+      if (isScriptClient(c)) throw new ReplyError(ERR.commandNotAllowed(argv[0]));
       i++;
       const t = parseIntArg(argv[i]);
-      if (t === null) throw new ReplyError('ERR timeout is not an integer or out of range');
+      if (t === null) throw new ReplyError(ERR.timeoutNotInteger);
       if (t < 0) throw new ReplyError(ERR.timeoutNegative);
       timeout = t;
     } else if (is(o, 'count') && more) {
@@ -457,25 +457,25 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
       streamsCount = argc - streamsArg;
       if (streamsCount % 2 !== 0) {
         throw new ReplyError(
-          "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+          ERR.unbalancedXreadList,
         );
       }
       streamsCount /= 2;
       break;
     } else if (is(o, 'group') && more >= 2) {
-      if (!xreadgroup) throw new ReplyError('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+      if (!xreadgroup) throw new ReplyError(ERR.groupOptionOnly);
       group = argv[i + 1];
       consumer = argv[i + 2];
       i += 2;
     } else if (is(o, 'noack')) {
-      if (!xreadgroup) throw new ReplyError('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+      if (!xreadgroup) throw new ReplyError(ERR.noackOptionOnly);
       noack = true;
     } else {
       throw new ReplyError(ERR.syntax);
     }
   }
   if (streamsArg === 0) throw new ReplyError(ERR.syntax);
-  if (xreadgroup && group === null) throw new ReplyError('ERR Missing GROUP option for XREADGROUP');
+  if (xreadgroup && group === null) throw new ReplyError(ERR.missingGroupOption);
   const keys = argv.slice(streamsArg, streamsArg + streamsCount);
   const ids: StreamID[] = [];
   for (let k = 0; k < streamsCount; k++) {
@@ -484,13 +484,13 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
     const s = getStream(c, key);
     if (group !== null) {
       if (!s || !s.getGroup(group)) {
-        throw fmtErr(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`);
+        throw fmtErr(ERR.nogroupNoSuchKey(cstr(key), cstr(group)));
       }
     }
     if (arg === '$') {
       if (xreadgroup) {
         throw new ReplyError(
-          'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+          ERR.idMeaninglessContext,
         );
       }
       ids.push(s ? s.lastId : ID_ZERO);
@@ -498,7 +498,7 @@ function parseXRead(c: Client, argv: string[]): XReadRequest {
     }
     if (arg === '>') {
       if (!xreadgroup) {
-        throw new ReplyError('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+        throw new ReplyError(ERR.idSpecifiedOnly);
       }
       ids.push(ID_MAX);
       continue;
@@ -684,7 +684,7 @@ function serveBlockedStream(c: Client, req: XReadRequest, key: string): boolean 
   let g: ConsumerGroup | undefined;
   if (req.group !== null) {
     g = s.getGroup(req.group);
-    if (!g) throw new ReplyError('NOGROUP the consumer group this client was blocked on no longer exists');
+    if (!g) throw new ReplyError(ERR.nogroupConsumerGroupClient);
     gt = g.lastId;
   }
   if (cmpID(s.lastId, gt) <= 0) return false;
@@ -752,7 +752,7 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
         i++;
       } else if ((create || setid) && is(argv[i], 'entriesread') && i + 1 < argc) {
         const n = llArg(argv[i + 1]);
-        if (n < 0 && n !== -1) throw new ReplyError('ERR value for ENTRIESREAD must be positive or -1');
+        if (n < 0 && n !== -1) throw new ReplyError(ERR.valueEntriesreadPositive);
         entriesRead = exactLL([argv[i], argv[i + 1]], 'entriesread') ?? n;
         i += 2;
       } else {
@@ -764,12 +764,12 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
   if (argc >= 4 && !mkstream) {
     if (!s) {
       throw new ReplyError(
-        'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+        ERR.xgroupSubcommandRequires,
       );
     }
     g = s.getGroup(grp);
     if (!g && (opt === 'setid' || opt === 'createconsumer' || opt === 'delconsumer')) {
-      throw fmtErr(`NOGROUP No such consumer group '${cstr(grp)}' for key name '${cstr(key)}'`);
+      throw fmtErr(ERR.nogroupNoSuchConsumer(cstr(grp), cstr(key)));
     }
   }
   if (argc === 2 && opt === 'help') {
@@ -784,7 +784,7 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
       signalStreamReady(c, key);
     }
     if (!s.groups) s.groups = new Map();
-    if (s.groups.has(grp)) throw new ReplyError('BUSYGROUP Consumer Group name already exists');
+    if (s.groups.has(grp)) throw new ReplyError(ERR.busygroupConsumerGroupName);
     s.groups.set(grp, new ConsumerGroup(grp, { ms: id.ms, seq: id.seq }, entriesRead));
     out.simple('OK');
     c.server.dirty++;
@@ -887,7 +887,7 @@ function xpending(c: Client, argv: string[], out: ReplySink): void {
   }
   const s = getStream(c, argv[1]);
   const g = s?.getGroup(argv[2]);
-  if (!s || !g) throw fmtErr(`NOGROUP No such key '${cstr(argv[1])}' or consumer group '${cstr(argv[2])}'`);
+  if (!s || !g) throw fmtErr(ERR.nogroupNoSuchKeyConsumer(cstr(argv[1]), cstr(argv[2])));
   if (justinfo) {
     out.array(4);
     out.integer(g.pel.size);
@@ -940,7 +940,7 @@ function xpending(c: Client, argv: string[], out: ReplySink): void {
 function lookupGroupOrFail(c: Client, argv: string[]): { s: Stream; g: ConsumerGroup } {
   const s = getStream(c, argv[1]);
   const g = s?.getGroup(argv[2]);
-  if (!s || !g) throw fmtErr(`NOGROUP No such key '${cstr(argv[1])}' or consumer group '${cstr(argv[2])}'`);
+  if (!s || !g) throw fmtErr(ERR.nogroupNoSuchKeyConsumer(cstr(argv[1]), cstr(argv[2])));
   return { s, g };
 }
 
@@ -948,7 +948,7 @@ function lookupGroupOrFail(c: Client, argv: string[]): { s: Stream; g: ConsumerG
 //        [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
 function xclaim(c: Client, argv: string[], out: ReplySink): void {
   const { s, g } = lookupGroupOrFail(c, argv);
-  let minidle = llArg(argv[4], 'ERR Invalid min-idle-time argument for XCLAIM');
+  let minidle = llArg(argv[4], ERR.invalidMinIdle);
   if (minidle < 0) minidle = 0;
   const ids: StreamID[] = [];
   let j = 5;
@@ -970,18 +970,18 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
     else if (is(opt, 'justid')) justid = true;
     else if (is(opt, 'idle') && more) {
       j++;
-      deliveryTime = now - llArg(argv[j], 'ERR Invalid IDLE option argument for XCLAIM');
+      deliveryTime = now - llArg(argv[j], ERR.invalidIdleOption);
     } else if (is(opt, 'time') && more) {
       j++;
-      deliveryTime = llArg(argv[j], 'ERR Invalid TIME option argument for XCLAIM');
+      deliveryTime = llArg(argv[j], ERR.invalidTimeOption);
     } else if (is(opt, 'retrycount') && more) {
       j++;
-      retryCount = llArg(argv[j], 'ERR Invalid RETRYCOUNT option argument for XCLAIM');
+      retryCount = llArg(argv[j], ERR.invalidRetrycountOption);
     } else if (is(opt, 'lastid') && more) {
       j++;
       lastId = strictID(argv[j]);
     } else {
-      throw fmtErr(`ERR Unrecognized XCLAIM option '${opt}'`);
+      throw fmtErr(ERR.unrecognizedXclaimOption(opt));
     }
   }
   if (cmpID(lastId, g.lastId) > 0) g.lastId = lastId;
@@ -1031,7 +1031,7 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
 
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
-  let minidle = llArg(argv[4], 'ERR Invalid min-idle-time argument for XAUTOCLAIM');
+  let minidle = llArg(argv[4], ERR.invalidMinIdleTime);
   if (minidle < 0) minidle = 0;
   const start = startBound(argv[5]);
   let count = 100;
@@ -1040,7 +1040,7 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
     const more = argv.length - 1 - j;
     if (is(argv[j], 'count') && more) {
       const v = parseIntArg(argv[j + 1]);
-      if (v === null || v < 1 || v > Math.floor(9223372036854775807 / 16)) throw new ReplyError('ERR COUNT must be > 0');
+      if (v === null || v < 1 || v > Math.floor(9223372036854775807 / 16)) throw new ReplyError(ERR.countMustBePositive);
       count = v;
       j++;
     } else if (is(argv[j], 'justid')) {
@@ -1052,7 +1052,7 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
   const { s, g } = lookupGroupOrFail(c, argv);
   // Redis allocates count stream IDs up front; a COUNT no allocator can satisfy fails.
   if (count * 16 > totalmem()) {
-    throw new ReplyError('ERR Insufficient memory, failed allocating transient memory, COUNT too high.');
+    throw new ReplyError(ERR.insufficientMemoryFailed);
   }
   let attempts = count * 10;
   const ord = g.pel.ordered();
@@ -1137,7 +1137,7 @@ function xinfoConsumers(c: Client, argv: string[], out: ReplySink): void {
   const s = xinfoLookup(c, argv);
   if (argv.length !== 4) throw subcommandSyntax(argv);
   const g = s.getGroup(argv[3]);
-  if (!g) throw fmtErr(`NOGROUP No such consumer group '${cstr(argv[3])}' for key name '${cstr(argv[2])}'`);
+  if (!g) throw fmtErr(ERR.nogroupNoSuchConsumer(cstr(argv[3]), cstr(argv[2])));
   const now = Date.now();
   const list = g.sortedConsumers();
   out.array(list.length);

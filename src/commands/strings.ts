@@ -347,7 +347,7 @@ function setrange(c: Client, argv: string[], out: ReplySink): void {
   const key = argv[1];
   const offset = intArg(argv[2]);
   const value = argv[3];
-  if (offset < 0) throw new ReplyError('ERR offset is out of range');
+  if (offset < 0) throw new ReplyError(ERR.offsetOutRange);
   const db = c.db;
   const cur = db.getString(key);
   let result: string;
@@ -427,7 +427,7 @@ function incrby(c: Client, argv: string[], out: ReplySink): void {
 // DECRBY key decrement
 function decrby(c: Client, argv: string[], out: ReplySink): void {
   const v = incrArg(argv[2]);
-  if (v === MIN_I64) throw new ReplyError('ERR decrement would overflow');
+  if (v === MIN_I64) throw new ReplyError(ERR.decrementWouldOverflow);
   incrDecr(c, argv[1], typeof v === 'number' ? -v : -(v as bigint), out);
 }
 
@@ -443,7 +443,7 @@ function incrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   const inc = parseLongDouble(argv[2]);
   if (inc === null) throw new ReplyError(ERR.notFloat);
   const sum = addLongDouble(value, inc);
-  if (!isFiniteLongDouble(sum)) throw new ReplyError('ERR increment would produce NaN or Infinity');
+  if (!isFiniteLongDouble(sum)) throw new ReplyError(ERR.incrementWouldProduce);
   const s = formatLongDouble(sum);
   db.update(key, s);
   // createStringObjectFromLongDouble: a plain string object even when it looks like an integer.
@@ -467,7 +467,7 @@ function lcs(c: Client, argv: string[], out: ReplySink): void {
   const va = c.db.get(argv[1]);
   const vb = c.db.get(argv[2]);
   if ((va !== undefined && typeof va !== 'string') || (vb !== undefined && typeof vb !== 'string')) {
-    throw new ReplyError('ERR The specified keys must contain string values');
+    throw new ReplyError(ERR.specifiedKeysContain);
   }
   const sa = va ?? '';
   const sb = vb ?? '';
@@ -487,13 +487,13 @@ function lcs(c: Client, argv: string[], out: ReplySink): void {
       j++;
     } else throw new ReplyError(ERR.syntax);
   }
-  if (getidx && getlen) throw new ReplyError('ERR If you want both the length and indexes, please just use IDX.');
+  if (getidx && getlen) throw new ReplyError(ERR.ifWantBoth);
   const alen = sa.length;
   const blen = sb.length;
-  if (alen >= 4294967294 || blen >= 4294967294) throw new ReplyError('ERR String too long for LCS');
+  if (alen >= 4294967294 || blen >= 4294967294) throw new ReplyError(ERR.stringTooLongLcs);
   const cells = (alen + 1) * (blen + 1);
   if (cells * 4 > protoMaxBulkLen(c)) {
-    throw new ReplyError('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
+    throw new ReplyError(ERR.insufficientMemoryTransient);
   }
   const a = Buffer.from(sa, 'latin1');
   const b = Buffer.from(sb, 'latin1');

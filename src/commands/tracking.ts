@@ -24,11 +24,11 @@ function clientTracking(c: Client, argv: string[], out: ReplySink): void {
     const opt = argv[j];
     if (is(opt, 'redirect') && more > 0) {
       j++;
-      if (redirect !== 0) throw new ReplyError('ERR A client can only redirect to a single other client');
+      if (redirect !== 0) throw new ReplyError(ERR.clientOnlyRedirect);
       const id = parseInt64(argv[j]);
       if (id === null) throw new ReplyError(ERR.notInteger);
       redirect = Number(id);
-      if (!c.server.clients.has(redirect)) throw new ReplyError('ERR The client ID you want redirect to does not exist');
+      if (!c.server.clients.has(redirect)) throw new ReplyError(ERR.clientIdWant);
     } else if (is(opt, 'bcast')) {
       bcast = true;
     } else if (is(opt, 'optin')) {
@@ -47,17 +47,17 @@ function clientTracking(c: Client, argv: string[], out: ReplySink): void {
   const tracking = c.server.tracking;
   const st = c.tracking;
   if (is(argv[2], 'on')) {
-    if (!bcast && prefixes.length !== 0) throw new ReplyError('ERR PREFIX option requires BCAST mode to be enabled');
+    if (!bcast && prefixes.length !== 0) throw new ReplyError(ERR.prefixOptionRequires);
     if (st !== null && st.bcast !== bcast) {
       throw new ReplyError(
-        "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+        ERR.cantSwitchBcast,
       );
     }
-    if (bcast && (optin || optout)) throw new ReplyError('ERR OPTIN and OPTOUT are not compatible with BCAST');
-    if (optin && optout) throw new ReplyError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    if (bcast && (optin || optout)) throw new ReplyError(ERR.optinOptoutNot);
+    if (optin && optout) throw new ReplyError(ERR.cantSpecifyBoth);
     if (st !== null && ((optin && st.optout) || (optout && st.optin))) {
       throw new ReplyError(
-        "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+        ERR.cantSwitchOptin,
       );
     }
     if (bcast) {
@@ -65,14 +65,14 @@ function clientTracking(c: Client, argv: string[], out: ReplySink): void {
         for (const existing of st?.prefixes ?? []) {
           if (overlaps(existing, prefixes[i])) {
             throw new ReplyError(
-              `ERR Prefix '${prefixes[i]}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`,
+              ERR.prefixOverlapsExisting(prefixes[i], existing),
             );
           }
         }
         for (let j = i + 1; j < prefixes.length; j++) {
           if (overlaps(prefixes[i], prefixes[j])) {
             throw new ReplyError(
-              `ERR Prefix '${prefixes[i]}' overlaps with another provided prefix '${prefixes[j]}'. Prefixes for a single client must not overlap.`,
+              ERR.prefixOverlapsAnother(prefixes[i], prefixes[j]),
             );
           }
         }
@@ -92,13 +92,13 @@ function clientCaching(c: Client, argv: string[], out: ReplySink): void {
   const st = c.tracking;
   if (st === null) {
     throw new ReplyError(
-      'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+      ERR.clientCachingCalled,
     );
   }
   if (is(argv[2], 'yes')) {
-    if (!st.optin) throw new ReplyError('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+    if (!st.optin) throw new ReplyError(ERR.clientCachingYes);
   } else if (is(argv[2], 'no')) {
-    if (!st.optout) throw new ReplyError('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+    if (!st.optout) throw new ReplyError(ERR.clientCachingNo);
   } else {
     throw new ReplyError(ERR.syntax);
   }

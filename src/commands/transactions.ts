@@ -1,5 +1,5 @@
 import { aclVerify, aclDenialText } from '../core/acl.ts';
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 import type { Client, QueuedCommand } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -7,7 +7,7 @@ import { call } from '../core/dispatch.ts';
 
 // MULTI
 function multi(c: Client, _argv: string[], out: ReplySink): void {
-  if (c.multi !== null) throw new ReplyError('ERR MULTI calls can not be nested');
+  if (c.multi !== null) throw new ReplyError(ERR.multiCallsNot);
   c.multi = [];
   c.multiDirty = false;
   out.simple('OK');
@@ -22,7 +22,7 @@ export function discardTransaction(c: Client): void {
 
 // DISCARD
 function discard(c: Client, _argv: string[], out: ReplySink): void {
-  if (c.multi === null) throw new ReplyError('ERR DISCARD without MULTI');
+  if (c.multi === null) throw new ReplyError(ERR.discardWithoutMulti);
   discardTransaction(c);
   out.simple('OK');
 }
@@ -30,12 +30,12 @@ function discard(c: Client, _argv: string[], out: ReplySink): void {
 // EXEC
 function exec(c: Client, _argv: string[], out: ReplySink): void {
   const queue = c.multi;
-  if (queue === null) throw new ReplyError('ERR EXEC without MULTI');
+  if (queue === null) throw new ReplyError(ERR.execWithoutMulti);
   if (c.watched.size !== 0 && c.server.watches.anyExpired(c, c.server.dbs, Date.now())) c.watchDirty = true;
   if (c.multiDirty || c.watchDirty) {
     const aborted = c.multiDirty;
     discardTransaction(c);
-    if (aborted) out.error('EXECABORT Transaction discarded because of previous errors.');
+    if (aborted) out.error(ERR.execabortTransactionDiscardedBecause);
     else out.nullArray();
     return;
   }
@@ -96,7 +96,7 @@ function execFaults(c: Client, queue: readonly QueuedCommand[]): { errors: (stri
 
 // WATCH key [key ...]
 function watch(c: Client, argv: string[], out: ReplySink): void {
-  if (c.multi !== null) throw new ReplyError('ERR WATCH inside MULTI is not allowed');
+  if (c.multi !== null) throw new ReplyError(ERR.watchInsideMulti);
   // No point in watching if the client is already dirty.
   if (!c.watchDirty) {
     const now = Date.now();

@@ -13,9 +13,9 @@ import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 // listpack/skiplist distinction only matters for OBJECT ENCODING and ZSCAN, and follows
 // Redis's conversion rules (zset-max-listpack-entries/value) at the same moments.
 
-const NAN_ERR = 'ERR resulting score is not a number (NaN)';
-const MINMAX_FLOAT = 'ERR min or max is not a float';
-const MINMAX_LEX = 'ERR min or max not valid string range item';
+const NAN_ERR = ERR.resultingScoreNot;
+const MINMAX_FLOAT = ERR.minMaxNot;
+const MINMAX_LEX = ERR.minMaxNotValid;
 
 export function getZset(c: Client, key: string): ZSet | undefined {
   return c.db.getTyped<ZSet>(key, 'zset');
@@ -166,11 +166,11 @@ export function zaddGeneric(c: Client, argv: string[], out: ReplySink, baseFlags
   let elements = argv.length - scoreidx;
   if (elements % 2 !== 0 || elements === 0) throw new ReplyError(ERR.syntax);
   elements /= 2;
-  if (nx && xx) throw new ReplyError('ERR XX and NX options at the same time are not compatible');
+  if (nx && xx) throw new ReplyError(ERR.xxNxOptions);
   if ((gt && nx) || (lt && nx) || (gt && lt)) {
-    throw new ReplyError('ERR GT, LT, and/or NX options at the same time are not compatible');
+    throw new ReplyError(ERR.gtLtNx);
   }
-  if (incr && elements > 1) throw new ReplyError('ERR INCR option supports a single increment-element pair');
+  if (incr && elements > 1) throw new ReplyError(ERR.incrOptionSupports);
   const scores = new Array<number>(elements);
   for (let j = 0; j < elements; j++) scores[j] = scoreArg(argv[scoreidx + j * 2]);
 
@@ -451,10 +451,10 @@ function zrangeGeneric(
   if (rangeType === 'auto') rangeType = 'rank';
   // Redis tests opt_limit != -1: "LIMIT 0 -1" counts as no LIMIT.
   if (hasLimit && limit !== -1 && rangeType === 'rank') {
-    throw new ReplyError('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+    throw new ReplyError(ERR.syntaxErrorLimitOnly);
   }
   if (withscores && rangeType === 'lex') {
-    throw new ReplyError('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+    throw new ReplyError(ERR.syntaxErrorWithscores);
   }
   const reverse = direction === 'rev';
   if (reverse && rangeType !== 'rank') {
@@ -626,7 +626,7 @@ export function zpopGeneric(
 function zpopMinMax(c: Client, argv: string[], out: ReplySink, max: boolean): void {
   if (argv.length > 3) throw new ReplyError(ERR.syntax);
   let count = -1;
-  if (argv.length === 3) count = minLongArg(argv[2], 0, 'ERR value is out of range, must be positive');
+  if (argv.length === 3) count = minLongArg(argv[2], 0, ERR.valueOutRange);
   zpopGeneric(c, [argv[1]], max, false, count, out.resp === 3 && count !== -1, false, out);
 }
 
@@ -635,7 +635,7 @@ function zpopMinMax(c: Client, argv: string[], out: ReplySink, max: boolean): vo
  * with Redis's errors. Keys are argv[numkeysIdx+1 .. numkeysIdx+numkeys].
  */
 export function parseZmpop(argv: string[], numkeysIdx: number): { numkeys: number; max: boolean; count: number } {
-  const numkeys = minLongArg(argv[numkeysIdx], 1, 'ERR numkeys should be greater than 0');
+  const numkeys = minLongArg(argv[numkeysIdx], 1, ERR.numkeysGreaterThan);
   const whereIdx = numkeysIdx + numkeys + 1;
   if (whereIdx >= argv.length) throw new ReplyError(ERR.syntax);
   let max: boolean;
@@ -662,14 +662,14 @@ function zrandmember(c: Client, argv: string[], out: ReplySink): void {
     const v = parseInt64(argv[2]);
     if (v === null) throw new ReplyError(ERR.notInteger);
     if (v === -9223372036854775808n) {
-      throw new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+      throw new ReplyError(ERR.valueOutRangeValue);
     }
     let withscores = false;
     if (argv.length > 4 || (argv.length === 4 && !is(argv[3], 'withscores'))) throw new ReplyError(ERR.syntax);
     if (argv.length === 4) {
       withscores = true;
       const big = BigInt(v);
-      if (big < -4611686018427387903n || big > 4611686018427387903n) throw new ReplyError('ERR value is out of range');
+      if (big < -4611686018427387903n || big > 4611686018427387903n) throw new ReplyError(ERR.valueIsOutOfRange);
     }
     zrandmemberCount(c, argv, out, Number(v), withscores);
     return;
@@ -795,7 +795,7 @@ function cmpEntry(a: [string, number], b: [string, number]): number {
 
 function zsetOpGeneric(c: Client, argv: string[], out: ReplySink, dst: string | null, numkeysIdx: number, op: SetOp, cardOnly: boolean, name: string): void {
   const setnum = intArg(argv[numkeysIdx]);
-  if (setnum < 1) throw new ReplyError(`ERR at least 1 input key is needed for '${name}' command`);
+  if (setnum < 1) throw new ReplyError(ERR.leastInputKey(name));
   if (setnum > argv.length - (numkeysIdx + 1)) throw new ReplyError(ERR.syntax);
   const src: OpSrc[] = [];
   let j = numkeysIdx + 1;
@@ -818,7 +818,7 @@ function zsetOpGeneric(c: Client, argv: string[], out: ReplySink, dst: string | 
     if (op !== 'diff' && !cardOnly && remaining >= setnum + 1 && is(a, 'weights')) {
       j++;
       remaining--;
-      for (let i = 0; i < setnum; i++, j++, remaining--) src[i].weight = scoreArg(argv[j], 'ERR weight value is not a float');
+      for (let i = 0; i < setnum; i++, j++, remaining--) src[i].weight = scoreArg(argv[j], ERR.weightValueNot);
     } else if (op !== 'diff' && !cardOnly && remaining >= 2 && is(a, 'aggregate')) {
       j++;
       remaining--;
@@ -836,7 +836,7 @@ function zsetOpGeneric(c: Client, argv: string[], out: ReplySink, dst: string | 
     } else if (cardOnly && remaining >= 2 && is(a, 'limit')) {
       j++;
       remaining--;
-      limit = minLongArg(argv[j], 0, "ERR LIMIT can't be negative");
+      limit = minLongArg(argv[j], 0, ERR.limitCantNegative);
       j++;
       remaining--;
     } else {

@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import { clientInfoLine } from './client-info.ts';
-import { cstr } from '../errors.ts';
+import { cstr, ERR } from '../errors.ts';
 
 // ---- the command universe (Redis's original command table, from meta.json; immutable) -----
 
@@ -731,10 +731,10 @@ export function aclVerify(c: Client, cmd: Command, argv: string[], context: AclC
 /** The error a denied command gets, in the words Redis uses in each context. */
 export function aclDenialText(reason: number, context: AclContext, cmdName: string): string {
   if (context === 'lua') {
-    if (reason === ACL_DENIED_CMD) return "ERR The user executing the script can't run this command or subcommand";
-    if (reason === ACL_DENIED_KEY) return "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments";
-    if (reason === ACL_DENIED_CHANNEL) return "ERR The user executing the script can't publish to the channel mentioned in the command";
-    return 'ERR The user executing the script is lacking the permissions for the command';
+    if (reason === ACL_DENIED_CMD) return ERR.userExecutingScript;
+    if (reason === ACL_DENIED_KEY) return ERR.userExecutingScriptCant;
+    if (reason === ACL_DENIED_CHANNEL) return ERR.userExecutingScriptCantPublish;
+    return ERR.userExecutingScriptLacking;
   }
   if (context === 'exec') {
     const why =
@@ -742,10 +742,10 @@ export function aclDenialText(reason: number, context: AclContext, cmdName: stri
       : reason === ACL_DENIED_KEY ? 'no permission to touch the specified keys'
       : reason === ACL_DENIED_CHANNEL ? 'no permission to access one of the channels used as arguments'
       : 'no permission';
-    return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${why}`;
+    return ERR.nopermAclsRulesChanged(why);
   }
-  if (reason === ACL_DENIED_CMD) return `NOPERM this user has no permissions to run the '${cmdName}' command`;
-  if (reason === ACL_DENIED_KEY) return 'NOPERM this user has no permissions to access one of the keys used as arguments';
-  if (reason === ACL_DENIED_CHANNEL) return 'NOPERM this user has no permissions to access one of the channels used as arguments';
-  return 'ERR no permission';
+  if (reason === ACL_DENIED_CMD) return ERR.nopermUserNoPermissions(cmdName);
+  if (reason === ACL_DENIED_KEY) return ERR.nopermUserNoPermissionsAccess;
+  if (reason === ACL_DENIED_CHANNEL) return ERR.nopermUserNoPermissionsAccessOne;
+  return ERR.noPermission;
 }

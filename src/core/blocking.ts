@@ -1,7 +1,7 @@
 import type { BlockState, Client } from './client.ts';
 import type { Database } from '../keyspace/db.ts';
 import type { ServerState } from './state.ts';
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 import { parseDouble } from '../util/numbers.ts';
 
 /** setTimeout's largest delay; longer waits re-arm. */
@@ -155,7 +155,7 @@ export class Blocking {
     this.release(w);
     if (reason === 'disconnect') return;
     if (reason === 'timeout') w.spec.timeout();
-    else w.client.writer.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else w.client.writer.error(ERR.unblockedClientUnblockedVia);
     this.server.afterServed(w.client);
   }
 
@@ -196,11 +196,11 @@ export class Blocking {
  */
 export function parseTimeout(arg: string): number {
   const v = parseDouble(arg);
-  if (v === null || Number.isNaN(v)) throw new ReplyError('ERR timeout is not a float or out of range');
+  if (v === null || Number.isNaN(v)) throw new ReplyError(ERR.timeoutNotFloat);
   let ms = Math.ceil(v * 1000);
   // (long long) of an out-of-range long double yields LLONG_MIN on x86: "negative".
   if (!(ms < 9223372036854775807) || !(ms > -9223372036854775808)) ms = -1;
-  if (ms < 0) throw new ReplyError('ERR timeout is negative');
+  if (ms < 0) throw new ReplyError(ERR.timeoutNegative);
   if (ms === 0) return 0;
   return ms + Date.now();
 }

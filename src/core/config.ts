@@ -1,5 +1,5 @@
 import defaultsJson from './config-defaults.json' with { type: 'json' };
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 
 /** Pairs of names Redis 7.0 treats as one parameter (old name, new name). */
 const ALIASES: [string, string][] = [
@@ -94,7 +94,7 @@ export class Config {
 
   /** Sets a value without validation (startup, internal); notifies listeners. */
   setRaw(name: string, value: string): void {
-    if (!this.values.has(name)) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    if (!this.values.has(name)) throw new ReplyError(ERR.unknownOptionNumber(name));
     this.values.set(name, value);
     const other = this.alias.get(name);
     if (other && this.values.has(other)) this.values.set(other, value);

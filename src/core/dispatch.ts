@@ -48,7 +48,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(
       c,
       out,
-      `ERR ${cmd.name === 'debug' ? 'DEBUG' : 'MODULE'} command not allowed. If the ${cmd.name === 'debug' ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+      ERR.commandNotAllowedIf(cmd.name === 'debug' ? 'DEBUG' : 'MODULE', cmd.name === 'debug' ? 'enable-debug-command' : 'enable-module-command'),
       cmd,
     );
     return;
@@ -58,7 +58,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     return;
   }
   if (c.multi !== null && cmd.noMulti) {
-    reject(c, out, 'ERR Command not allowed inside a transaction', cmd);
+    reject(c, out, ERR.commandNotAllowedInside, cmd);
     return;
   }
   const context = c.multi !== null ? 'multi' : 'toplevel';
@@ -97,7 +97,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(
       c,
       out,
-      `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      ERR.cantExecuteOnly(cmd.name),
       cmd,
     );
     return;
@@ -107,7 +107,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     return;
   }
   if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.flags.has('may_replicate'))) {
-    reject(c, out, "ERR Replica can't interact with the keyspace", cmd);
+    reject(c, out, ERR.replicaCantInteract, cmd);
     return;
   }
   // An in-process caller (the test API's call()) has no connection to hold back.
@@ -145,7 +145,7 @@ function reject(c: Client, out: ReplySink, text: string, cmd?: Command): void {
     c.multi = null;
     c.multiDirty = false;
     c.server.unwatchAll(c);
-    out.error(`EXECABORT Transaction discarded because of: ${text.startsWith('ERR ') ? text.slice(4) : text}`);
+    out.error(ERR.execabortTransactionDiscardedBecause2(text.startsWith('ERR ') ? text.slice(4) : text));
     return;
   }
   out.error(text);
@@ -175,7 +175,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
       out.error(e.text);
     } else {
       server.log('warning', `internal error in '${cmd.name}': ${(e as Error)?.stack ?? e}`);
-      out.error(`ERR internal error: ${(e as Error)?.message ?? e}`);
+      out.error(ERR.internalError((e as Error)?.message ?? e));
     }
   }
   server.inReadCommand = wasRead;

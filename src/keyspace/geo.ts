@@ -16,6 +16,7 @@
  */
 import { asinCR, cosCR, sinCR } from './libm.ts';
 import type { ZSet } from './zset.ts';
+import { ERR } from '../errors.ts';
 
 export const GEO_LAT_MIN = -85.05112878;
 export const GEO_LAT_MAX = 85.05112878;
@@ -113,7 +114,7 @@ function cellArea(c: GeoCell): Area {
 
 // ============================== public: scores ==============================
 
-/** True if (lon, lat) is inside Redis's indexable range (else "ERR invalid longitude,latitude pair"). */
+/** True if (lon, lat) is inside Redis's indexable range (else ERR.invalidLongitudeLatitude). */
 export function geoValidLonLat(lon: number, lat: number): boolean {
   return !(lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX);
 }
@@ -232,7 +233,7 @@ export function geoDistString(lon1: number, lat1: number, lon2: number, lat2: nu
   return geoFormatDistance(d / toMeter);
 }
 
-/** Meters per unit for m, km, ft, mi (case-insensitive); -1 if unknown ("ERR unsupported unit provided. please use M, KM, FT, MI"). */
+/** Meters per unit for m, km, ft, mi (case-insensitive); -1 if unknown (ERR.unsupportedUnitProvided). */
 export function geoUnitFactor(unit: string): number {
   switch (unit.toLowerCase()) {
     case 'm':
@@ -565,7 +566,7 @@ function printfFixed(x: number, digits: number): string {
 
 /** GEOADD/GEOSEARCH error for coordinates outside the limits (message format "%f,%f"). */
 export function geoInvalidPairError(lon: number, lat: number): string {
-  return `ERR invalid longitude,latitude pair ${printfFixed(lon, 6)},${printfFixed(lat, 6)}`;
+  return ERR.invalidLongitudeLatitudePair(printfFixed(lon, 6), printfFixed(lat, 6));
 }
 
 /** addReplyHumanLongDouble of a double: "%.17Lf" with trailing zeros (and a bare dot) removed; "-0" becomes "0". */

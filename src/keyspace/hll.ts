@@ -15,11 +15,12 @@
  * Error texts for handlers: HLL_WRONGTYPE_ERR when `hllIsValid` fails, HLL_INVALID_ERR when a
  * function reports corruption.
  */
+import { ERR } from '../errors.ts';
 
 /** Reply for a string value that is not an HLL (isHLLObjectOrReply). */
-export const HLL_WRONGTYPE_ERR = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const HLL_WRONGTYPE_ERR = ERR.wrongtypeKeyNotValid;
 /** Reply for a sparse HLL whose opcodes do not cover exactly 16384 registers. */
-export const HLL_INVALID_ERR = 'INVALIDOBJ Corrupted HLL object detected';
+export const HLL_INVALID_ERR = ERR.invalidobjCorruptedHllObject;
 /** Default of the hll-sparse-max-bytes config. */
 export const HLL_SPARSE_MAX_BYTES_DEFAULT = 3000;
 

@@ -1,4 +1,4 @@
-import { ReplyError } from '../errors.ts';
+import { ReplyError, ERR } from '../errors.ts';
 
 /**
  * SCAN-family cursors over JS Maps and Sets.
@@ -79,17 +79,17 @@ export function parseScanCursor(s: string): number {
     neg = c0 === 45;
     i = 1;
   }
-  if (i === len) throw new ReplyError('ERR invalid cursor');
+  if (i === len) throw new ReplyError(ERR.invalidCursor);
   let v = 0;
   let digits = 0;
   for (; i < len; i++) {
     const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new ReplyError('ERR invalid cursor');
+    if (d < 0 || d > 9) throw new ReplyError(ERR.invalidCursor);
     if (digits > 0 || d !== 0) digits++;
     v = v * 10 + d;
   }
   if (digits > 20 || (digits === 20 && BigInt(s.slice(s.length - 20)) > 18446744073709551615n)) {
-    throw new ReplyError('ERR invalid cursor');
+    throw new ReplyError(ERR.invalidCursor);
   }
   if (neg && v !== 0) return -1; // wraps to a huge unsigned value: never a live cursor
   return v;

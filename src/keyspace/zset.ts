@@ -15,6 +15,7 @@
  */
 
 import type { RObject } from './db.ts';
+import { ERR } from '../errors.ts';
 
 const LEAF_MAX = 64;
 const INNER_MAX = 64;
@@ -59,7 +60,7 @@ export interface LexBound {
   ex: boolean;
 }
 
-/** Parse a ZRANGEBYLEX-style bound (`-`, `+`, `[x`, `(x`); null if invalid ("ERR min or max not valid string range item"). */
+/** Parse a ZRANGEBYLEX-style bound (`-`, `+`, `[x`, `(x`); null if invalid (ERR.minMaxNotValid). */
 export function parseLexBound(arg: string): LexBound | null {
   if (arg.length === 0) return null;
   const c = arg.charCodeAt(0);

@@ -88,7 +88,7 @@ export function pushErrorTable(L: LuaState, text: string, ignoreStats = false): 
 
 
 import { formatDouble17 } from '../util/numbers.ts';
-import { cstr } from '../errors.ts';
+import { cstr, ERR } from '../errors.ts';
 
 const ARRAY = 0;
 const MAP3 = 1; // building {map={...}}: stack outer, "map", inner, [key]
@@ -435,7 +435,7 @@ function countNext(L: LuaState): number {
  */
 function convertOne(L: LuaState, sink: ReplySink, scriptResp: 2 | 3, offset: number): Aggregate | null {
   if (lua.lua_gettop(L) + offset + 4 > LUAI_MAXCSTACK || !lua.lua_checkstack(L, 4)) {
-    sink.error('ERR reached lua stack limit');
+    sink.error(ERR.reachedLuaStack);
     lua.lua_pop(L, 1);
     return null;
   }

@@ -14,7 +14,7 @@ import { splitArgs } from '../util/splitargs.ts';
 import { dumpValue, crc64, lzfDecompress, RDB_VERSION, verifyPayload } from '../keyspace/rdb.ts';
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
-import { cstr } from '../errors.ts';
+import { cstr, ERR } from '../errors.ts';
 
 const LOAD_TIMEOUT_MS = 500;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
@@ -150,21 +150,21 @@ export class Functions {
   fcall(c: Client, argv: string[], out: ReplySink, ro: boolean): void {
     const fn = this.functions.get(argv[1].toLowerCase());
     if (!fn) {
-      out.error('ERR Function not found');
+      out.error(ERR.functionNotFound);
       return;
     }
     const nk = parseInt64(argv[2]);
     if (nk === null) {
-      out.error('ERR Bad number of keys provided');
+      out.error(ERR.badNumberKeys);
       return;
     }
     const numkeys = Number(nk);
     if (numkeys > argv.length - 3) {
-      out.error("ERR Number of keys can't be greater than number of args");
+      out.error(ERR.numberKeysCant);
       return;
     }
     if (numkeys < 0) {
-      out.error("ERR Number of keys can't be negative");
+      out.error(ERR.numberKeysCantNegative);
       return;
     }
     const prep = this.scripting.prepare(fn.flags, ro);
@@ -191,11 +191,11 @@ export class Functions {
         replace = true;
         continue;
       }
-      out.error(`ERR Unknown option given: ${cstr(a)}`);
+      out.error(ERR.unknownOptionGiven(cstr(a)));
       return false;
     }
     if (pos >= argv.length) {
-      out.error('ERR Function code is missing');
+      out.error(ERR.functionCodeMissing);
       return false;
     }
     const r = this.createLibrary(argv[pos], replace, LOAD_TIMEOUT_MS);
@@ -211,7 +211,7 @@ export class Functions {
   delete(name: string, out: ReplySink): boolean {
     const lib = this.libraries.get(name);
     if (!lib) {
-      out.error('ERR Library not found');
+      out.error(ERR.libraryNotFound);
       return false;
     }
     this.unlink(lib, this.libraries, this.functions);
@@ -232,13 +232,13 @@ export class Functions {
       }
       if (pattern === null && a.toLowerCase() === 'libraryname') {
         if (i >= argv.length - 1) {
-          out.error('ERR library name argument was not given');
+          out.error(ERR.libraryNameArgument);
           return;
         }
         pattern = argv[++i];
         continue;
       }
-      out.error(`ERR Unknown argument ${cstr(a)}`);
+      out.error(ERR.unknownArgument(cstr(a)));
       return;
     }
     const libs = [...this.libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name, true));
@@ -317,7 +317,7 @@ export class Functions {
   /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] */
   restore(argv: string[], out: ReplySink): boolean {
     if (argv.length > 4) {
-      out.error(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1])}'. Try FUNCTION HELP.`);
+      out.error(ERR.subcommandOrArityFunction(cstr(argv[1])));
       return false;
     }
     let policy: 'append' | 'replace' | 'flush' = 'append';
@@ -325,13 +325,13 @@ export class Functions {
       const p = argv[3].toLowerCase();
       if (p === 'append' || p === 'replace' || p === 'flush') policy = p;
       else {
-        out.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+        out.error(ERR.wrongRestorePolicy);
         return false;
       }
     }
     const data = argv[2];
     if (!verifyPayload(data)) {
-      out.error('ERR DUMP payload version or checksum are wrong');
+      out.error(ERR.dumpPayloadVersion);
       return false;
     }
     const libs = new Map<string, Library>();

@@ -25,8 +25,8 @@ import { newRandState } from './stdlib.ts';
 import { Functions } from './functions.ts';
 import { cstr } from '../errors.ts';
 
-export const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
-export const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+export const BUSY_EVAL = ERR.busy;
+export const BUSY_FUNCTION = ERR.busyFunction;
 
 /** Script flags (shebang `flags=` / function flags), as Redis's scripts_flags_def. */
 export const SCRIPT_FLAG_NO_WRITES = 1 << 0;
@@ -221,7 +221,7 @@ export class Scripting {
     const sb = extractShebangFlags(body);
     if ('error' in sb) return { error: 'ERR ' + sb.error };
     const c = this.evalEngine.compile(body.slice(sb.shebangLen), '@user_script');
-    if (!c.ok) return { error: sanitizeError('ERR Error compiling script (new function): ' + c.error + '\n') };
+    if (!c.ok) return { error: sanitizeError(ERR.errorCompilingScript + c.error + '\n') };
     this.scripts.set(sha, { sha, body, ref: c.ref, flags: sb.flags });
     return { sha };
   }
@@ -277,7 +277,7 @@ export class Scripting {
     const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
     if (!compat) {
       if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
-        if (ro) return { error: 'ERR Can not execute a script with write flag using *_ro command.' };
+        if (ro) return { error: ERR.notExecuteScript };
         if (server.writesNeedReplicas) return { error: ERR.noReplicas };
       }
       if (server.preCommandOom && server.evictor.maxmemory !== 0 && !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) {
@@ -396,9 +396,9 @@ export class Scripting {
    */
   kill(isEval: boolean): string | null {
     const state = this.running;
-    if (!state || !state.busy) return 'NOTBUSY No scripts in execution right now.';
+    if (!state || !state.busy) return ERR.notbusyNoScriptsExecution;
     if (state.writeDirty)
-      return 'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+      return ERR.unkillableSorryScriptAlready;
     if (isEval && !state.info.isEval) return BUSY_FUNCTION;
     if (!isEval && state.info.isEval) return BUSY_EVAL;
     state.run.kill();
@@ -441,15 +441,15 @@ export class Scripting {
     const server = this.server;
     const cmd = server.table.find(argv);
     if (!cmd) {
-      this.refuse(null, sink, 'ERR Unknown Redis command called from script');
+      this.refuse(null, sink, ERR.unknownRedisCommand);
       return;
     }
     if (!arityAccepts(cmd, argv.length)) {
-      this.refuse(cmd, sink, 'ERR Wrong number of args calling Redis command from script');
+      this.refuse(cmd, sink, ERR.wrongNumberArgs);
       return;
     }
     if (cmd.noScript && !this.server.scriptDenyDisabled) {
-      this.refuse(cmd, sink, 'ERR This Redis command is not allowed from script');
+      this.refuse(cmd, sink, ERR.redisCommandNot);
       return;
     }
     // scriptVerifyACL: the caller's user, logged with context 'lua'

@@ -20,7 +20,7 @@ import { openBit } from './lib/bit.ts';
 import { openCjson } from './lib/cjson.ts';
 import { openCmsgpack } from './lib/cmsgpack.ts';
 import { openStruct } from './lib/struct.ts';
-import { cstr } from '../errors.ts';
+import { cstr, ERR } from '../errors.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
@@ -122,7 +122,7 @@ class RunContext {
 const NEVER_YIELD = (): boolean => false;
 
 const MSG_YIELD_BOUNDARY = 'attempt to yield across metamethod/C-call boundary';
-const KILL_MESSAGE = 'ERR Script killed by user with SCRIPT KILL...';
+const KILL_MESSAGE = ERR.scriptKilledUser;
 
 /** One script execution; drive it with step() until it returns true. */
 export class ScriptRun {
@@ -1024,7 +1024,7 @@ export class LuaEngine {
       status = lua.lua_resume(co, null, n);
     } catch (e) {
       this.current = null;
-      this.finishWithError(ctx, 'ERR internal error running script: ' + String((e as Error)?.message ?? e), false);
+      this.finishWithError(ctx, ERR.internalErrorRunning + String((e as Error)?.message ?? e), false);
       return true;
     }
     if (status === LUA_YIELD && ctx.hookYielding) {
@@ -1097,7 +1097,7 @@ export class LuaEngine {
       lua.lua_getfield(L, -1, 'ignore_error_stats_update');
       this.errorCounted = lua.lua_type(L, -1) === LUA_TBOOLEAN && lua.lua_toboolean(L, -1);
       lua.lua_pop(L, 2);
-      return this.formatRunError(ctx, msg ?? 'ERR unknown error', null, loc);
+      return this.formatRunError(ctx, msg ?? ERR.unknownError, null, loc);
     }
     // {err = 'ERR ' .. tostring(err)}
     lua.lua_pushcfunction(L, tostringCF);

@@ -9,12 +9,13 @@
  * connection; the Lua bridge builds Lua values directly for `redis.call`. Aggregates are
  * announced with their element count and followed by exactly that many elements.
  */
+import { ERR } from '../errors.ts';
 export interface ReplySink {
   /** Protocol version the caller speaks: shapes replies whose RESP2 and RESP3 forms differ. */
   readonly resp: 2 | 3;
   /** Status reply: `+OK`. Must not contain CR or LF. */
   simple(s: string): void;
-  /** Error reply; `s` is the full text with its code, e.g. `ERR syntax error`. */
+  /** Error reply; `s` is the full text with its code, e.g. ERR.syntax. */
   error(s: string): void;
   /**
    * An error reply already counted in INFO errorstats where it happened (a script returning

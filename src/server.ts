@@ -293,12 +293,14 @@ export class Server extends ServerState {
       return;
     }
     c.outputHeld = true;
-    const hold = {
-      cancel: () => clearTimeout(timer),
-    };
+    // The client's later commands wait behind the held reply. A command that blocked
+    // (BLPOP) already keeps them waiting, and its waiter must stay what the client is
+    // blocked on, so a disconnect still unregisters it.
+    const hold = c.blocked === null ? { cancel: () => clearTimeout(timer) } : null;
     const timer = setTimeout(() => {
       c.outputHeld = false;
-      if (c.blocked === hold) c.blocked = null;
+      if (hold !== null && c.blocked === hold) c.blocked = null;
+      if (!this.clients.has(c.id)) return;
       if (disconnect) {
         this.closeWithoutReply(c);
         return;
@@ -308,7 +310,7 @@ export class Server extends ServerState {
     }, delayMs);
     // Like the server's other timers, this one alone does not keep a process alive.
     timer.unref();
-    c.blocked = hold;
+    if (hold !== null) c.blocked = hold;
   }
 
   /**

@@ -3,6 +3,15 @@ import { Redis } from 'ioredis';
 import { startServer, type RunningServer } from '../../src/index.ts';
 import { RawClient } from '../support/raw-client.ts';
 
+/** Resolves once `check` holds, polling; fails after a generous bound. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('timed out waiting');
+}
+
 describe('faults', () => {
   let s: RunningServer;
   const clients: RawClient[] = [];
@@ -92,6 +101,39 @@ describe('faults', () => {
     expect(await other.call('GET', 'n')).toBe('$1\r\n1\r\n');
     expect(await other.call('PING')).toBe('+PONG\r\n');
     expect(await slow.readRaw(2, 10_000)).toBe(':1\r\n$1\r\n1\r\n');
+  });
+
+  test('a delayed blocking command is served at once but answers late; a disconnect meanwhile unblocks it', async () => {
+    const c = await connect();
+    s.faults.inject({ command: 'blpop', delayMs: 200 });
+    const pop = c.sendRaw('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n', 1, 10_000);
+    await until(() => s.call<string>('INFO', 'clients').includes('blocked_clients:1'));
+    s.call('RPUSH', 'q', 'a');
+    expect(s.call('LLEN', 'q')).toBe(0);
+    expect(await pop).toBe('*2\r\n$1\r\nq\r\n$1\r\na\r\n');
+
+    const d = await connect();
+    d.sock.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n');
+    await until(() => s.call<string>('INFO', 'clients').includes('blocked_clients:1'));
+    d.close();
+    await until(() => s.call<string>('INFO', 'clients').includes('blocked_clients:0'));
+    s.call('RPUSH', 'q', 'kept');
+    expect(s.call('LRANGE', 'q', 0, -1)).toEqual(['kept']);
+    // Past the delay, the closed client's pipelined command still never runs.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.call('EXISTS', 'after')).toBe(0);
+  });
+
+  test('a client that disconnects while its reply is held runs nothing more', async () => {
+    const c = await connect();
+    const pings = () => Number(/cmdstat_ping:calls=(\d+)/.exec(s.call<string>('INFO', 'commandstats'))?.[1] ?? 0);
+    const before = pings();
+    s.faults.inject({ command: 'ping', delayMs: 100, times: 1 });
+    c.sock.write('*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n');
+    await until(() => pings() > before);
+    c.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.call('EXISTS', 'after')).toBe(0);
   });
 
   test('disconnect closes the connection without a reply, and the command does not run', async () => {

@@ -4,7 +4,7 @@ import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import type { Database, RedisValue } from '../keyspace/db.ts';
 import { is } from './args.ts';
-import { parseInt64, parseDouble } from '../util/numbers.ts';
+import { parseInt64, parseDouble, strtodWhole } from '../util/numbers.ts';
 import { List } from '../keyspace/list.ts';
 import type { ZSet } from '../keyspace/zset.ts';
 
@@ -52,20 +52,9 @@ function lookupByPattern(db: Database, pattern: string, subst: string): string |
   return typeof o === 'string' ? o : undefined;
 }
 
-/** Redis's strtod check for SORT weights: leading spaces ok, whole string, no NaN/ERANGE. */
+/** SORT weights: Redis's strtod check (whole string, no NaN, ERANGE rejected). */
 function sortWeight(s: string): number | null {
-  // strtod sees a C string: it ends at the first NUL ("" and "\0..." weigh 0).
-  s = cstr(s);
-  if (s.length === 0) return 0;
-  let i = 0;
-  while (i < s.length) {
-    const ch = s.charCodeAt(i);
-    if (ch === 32 || (ch >= 9 && ch <= 13)) i++;
-    else break;
-  }
-  if (i === s.length) return null;
-  const v = parseDouble(i === 0 ? s : s.slice(i));
-  return v === null || Number.isNaN(v) ? null : v;
+  return strtodWhole(s, false);
 }
 
 function byteCmp(a: string, b: string): number {

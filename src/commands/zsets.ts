@@ -3,7 +3,7 @@ import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { intArg, is, minLongArg, mpopCount } from './args.ts';
-import { formatDouble17, parseDouble, parseInt64 } from '../util/numbers.ts';
+import { formatDouble17, parseDouble, parseInt64, strtodWhole } from '../util/numbers.ts';
 import { ZSet, parseLexBound, type LexBound } from '../keyspace/zset.ts';
 import type { SetValue } from '../keyspace/set.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
@@ -37,33 +37,6 @@ function notifyDel(c: Client, key: string): void {
 
 // ---- argument parsing --------------------------------------------------------------------
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INF = /^[+-]?(?:inf|infinity)$/i;
-
-/**
- * C strtod over a whole C string, as zslParseRange uses it: leading whitespace skipped,
- * overflow to +-inf, the text ends at the first NUL, nan rejected. Null when invalid.
- */
-function strtodRange(s: string): number | null {
-  const nul = s.indexOf('\0');
-  if (nul >= 0) s = s.slice(0, nul);
-  if (s.length === 0) return 0;
-  let i = 0;
-  while (i < s.length) {
-    const ch = s.charCodeAt(i);
-    if (ch === 32 || (ch >= 9 && ch <= 13)) i++;
-    else break;
-  }
-  if (i > 0) {
-    s = s.slice(i);
-    if (s.length === 0) return null;
-  }
-  if (DECIMAL.test(s)) return Number(s);
-  if (INF.test(s)) return s.charCodeAt(0) === 45 ? -Infinity : Infinity;
-  const v = parseDouble(s);
-  return v;
-}
-
 export interface ScoreRange {
   min: number;
   max: number;
@@ -73,10 +46,10 @@ export interface ScoreRange {
 
 function parseScoreBound(s: string): [number, boolean] | null {
   if (s.charCodeAt(0) === 40 /* ( */) {
-    const v = strtodRange(s.slice(1));
+    const v = strtodWhole(s.slice(1), true);
     return v === null ? null : [v, true];
   }
-  const v = strtodRange(s);
+  const v = strtodWhole(s, true);
   return v === null ? null : [v, false];
 }
 

@@ -128,6 +128,29 @@ export function formatDouble17(d: number): string {
 }
 
 /**
+ * C strtod over a whole C string, as Redis's zslParseRange and SORT's weights use it: the
+ * text ends at the first NUL ("" is 0), leading whitespace is skipped (whitespace alone is
+ * invalid), the rest must be one number, NaN is refused. `overflowToInf`: an out-of-range
+ * value is +-inf (zslParseRange ignores ERANGE) rather than invalid (SORT checks it).
+ */
+export function strtodWhole(s: string, overflowToInf: boolean): number | null {
+  const nul = s.indexOf('\0');
+  if (nul >= 0) s = s.slice(0, nul);
+  if (s.length === 0) return 0;
+  let i = 0;
+  while (i < s.length) {
+    const ch = s.charCodeAt(i);
+    if (ch === 32 || (ch >= 9 && ch <= 13)) i++;
+    else break;
+  }
+  if (i === s.length) return null;
+  if (i > 0) s = s.slice(i);
+  if (overflowToInf && DECIMAL.test(s)) return Number(s);
+  const v = parseDouble(s);
+  return v === null || Number.isNaN(v) ? null : v;
+}
+
+/**
  * Formats a double the way Redis's `%.17g` does when it stores a computed float as a string
  * (e.g. ZINCRBY results). Kept as a separate name for call sites that mean "store as text".
  */

@@ -7,7 +7,7 @@
  *     --single unit/x               one file (repeatable); default: every file of the default list
  *     --ci                          the files `npm test` runs (test/redis-suite/files.ts)
  *     --tags "-a -b"                runtest tags (default: -repl -needs:repl -cluster -modules)
- *     --timeout S                   per-file limit in seconds (default 900)
+ *     --timeout S                   per-file limit in seconds (default 600)
  *     --fetch                       only fetch the tests tree (apt-get source redis) and write the shims
  *     --table                       print README's table from the recorded results and exit
  *     -- ...                        anything after a second -- goes to runtest (--only, --skiptest...)
@@ -37,7 +37,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { modes: ['normal', 'external'], servers: ['redmoon'], files: [], tags: DEFAULT_DENY_TAGS, timeout: 900, fetchOnly: false, table: false, extra: [] };
+  const a: Args = { modes: ['normal', 'external'], servers: ['redmoon'], files: [], tags: DEFAULT_DENY_TAGS, timeout: 600, fetchOnly: false, table: false, extra: [] };
   for (let i = 0; i < argv.length; i++) {
     const o = argv[i];
     const val = () => {

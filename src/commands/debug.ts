@@ -25,7 +25,7 @@ function sleepMs(ms: number): void {
 /** Redis DEBUG subcommands redmoon has no equivalent for (crashes, allocator, encodings). */
 const UNSUPPORTED = new Set([
   'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'loadaof', 'drop-cluster-packet-filter',
-  'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'htstats-key', 'stringmatch-test',
+  'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'stringmatch-test',
   'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
 ]);
 
@@ -55,6 +55,37 @@ function debugObject(c: Client, key: string, out: ReplySink): void {
   out.simple(
     `Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${len + 1} lru:${db.lastAccess(key)} lru_seconds_idle:${idle}`,
   );
+}
+
+/**
+ * DEBUG HTSTATS-KEY: the shape of the hash table behind a value, in Redis's words. redmoon's
+ * tables are JS Maps with no visible buckets, so the figures are those of a Redis dict of the
+ * same size without collisions (table size the next power of two, at least 4).
+ */
+function debugHtstatsKey(c: Client, key: string, out: ReplySink): void {
+  const v = c.db.peek(key);
+  if (v === undefined) throw new ReplyError('ERR no such key');
+  const enc = encodingOf(c.db, key, v);
+  if (enc !== 'hashtable' && enc !== 'skiplist' || typeof v === 'string') {
+    throw new ReplyError('ERR The value stored at the specified key is not represented using an hash table');
+  }
+  const n = (v as unknown as { size: number }).size;
+  let size = 4;
+  while (size < n) size *= 2;
+  const pct = (k: number) => ((k / size) * 100).toFixed(2);
+  const lines = [
+    'Hash table 0 stats (main hash table):',
+    ` table size: ${size}`,
+    ` number of elements: ${n}`,
+    ` different slots: ${n}`,
+    ` max chain length: ${n === 0 ? 0 : 1}`,
+    ` avg chain length (counted): ${n === 0 ? '0.00' : '1.00'}`,
+    ` avg chain length (computed): ${n === 0 ? '0.00' : '1.00'}`,
+    ' Chain length distribution:',
+    `   0: ${size - n} (${pct(size - n)}%)`,
+  ];
+  if (n > 0) lines.push(`   1: ${n} (${pct(n)}%)`);
+  out.verbatim(lines.join('\n') + '\n');
 }
 
 function debugProtocol(c: Client, type: string, out: ReplySink): void {
@@ -121,6 +152,9 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       if (n !== 3) break;
       c.server.activeExpireEnabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi
       return out.simple('OK');
+    case 'htstats-key':
+      if (n !== 3) break;
+      return debugHtstatsKey(c, argv[2], out);
     case 'set-disable-deny-scripts':
       if (n !== 3) break;
       c.server.scriptDenyDisabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi

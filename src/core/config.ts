@@ -51,6 +51,8 @@ export class Config {
     // hidden parameters (not in CONFIG GET *) that Redis's own tests set
     this.values.set('rdb-key-save-delay', '0');
     this.values.set('key-load-delay', '0');
+    this.values.set('use-exit-on-panic', 'no');
+    this.values.set('watchdog-period', '0');
     this.values.set('loading-process-events-interval-bytes', '2097152');
     for (const [a, b] of ALIASES) {
       if (a === b) continue;

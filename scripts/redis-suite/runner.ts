@@ -157,6 +157,10 @@ export function parseLog(text: string, file: string): Omit<FileResult, 'timedOut
       r.failed.push(`exception: ${m[2]}`);
     } else r.skipped++;
   }
+  if (!r.exception && !text.includes(`[1/1 done]: ${file} `)) {
+    r.exception = true;
+    r.failed.push('the run did not complete');
+  }
   return r;
 }
 
@@ -189,27 +193,43 @@ export async function runFile(opts: RunOptions): Promise<FileResult> {
       args.push('--host', '127.0.0.1', '--port', String(external.port));
     }
   }
-  // Other runs may share the machine (the framework's default ports are fixed): a random block
-  // of 200 ports between 12000 and 22000 (its cluster-bus twins, +10000, stay below the
-  // ephemeral range), the framework's own test-server port just below it.
   const skips = replicationTests(opts.dir, opts.file);
   if (skips.length) {
     const skipfile = path.join(workDir, 'skip-replication.txt');
     fs.writeFileSync(skipfile, skips.join('\n') + '\n');
     args.push('--skipfile', skipfile);
   }
-  const baseport = 12050 + 250 * Math.floor(Math.random() * 39);
-  args.push('--baseport', String(baseport), '--portcount', '200');
   args.push(...(opts.extraArgs ?? []));
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  const out = fs.openSync(opts.logFile, 'w');
   const env: NodeJS.ProcessEnv = { ...process.env, REDMOON_SUITE_NODE: process.execPath, REDMOON_SUITE_ENTRY: opts.entry };
   delete env.REDMOON_SUITE_SERVER_BIN;
   if (opts.server !== 'redmoon') env.REDMOON_SUITE_SERVER_BIN = opts.server;
   delete env.TERM; // no colour codes in the log
   let timedOut = false;
   try {
-    const child = spawn('tclsh', args, { cwd: privateTree(opts.dir, workDir), env, stdio: ['ignore', out, out], detached: true });
+    const tree = privateTree(opts.dir, workDir);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      // Other runs may share the machine (the framework's default ports are fixed): a random
+      // block of 200 ports between 12000 and 22000 (their cluster-bus twins, +10000, stay
+      // below the ephemeral range), the framework's own test-server port just below it.
+      const baseport = 12050 + 250 * Math.floor(Math.random() * 39);
+      timedOut = await runTclsh([...args, '--baseport', String(baseport), '--portcount', '200'], tree, env, opts);
+      if (!fs.readFileSync(opts.logFile, 'latin1').includes("couldn't open socket: address already in use")) break;
+    }
+  } finally {
+    if (external) await stopProcess(external.proc);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  const parsed = parseLog(fs.readFileSync(opts.logFile, 'latin1'), opts.file);
+  return { ...parsed, timedOut, seconds: Math.round((Date.now() - t0) / 1000) };
+}
+
+/** One runtest process (its whole process group killed at the time limit); true when it timed out. */
+async function runTclsh(args: string[], cwd: string, env: NodeJS.ProcessEnv, opts: RunOptions): Promise<boolean> {
+  const out = fs.openSync(opts.logFile, 'w');
+  let timedOut = false;
+  try {
+    const child = spawn('tclsh', args, { cwd, env, stdio: ['ignore', out, out], detached: true });
     const limit = ((opts.timeoutSec ?? 900) + 60) * 1000;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -230,9 +250,6 @@ export async function runFile(opts: RunOptions): Promise<FileResult> {
     }
   } finally {
     fs.closeSync(out);
-    if (external) await stopProcess(external.proc);
-    fs.rmSync(workDir, { recursive: true, force: true });
   }
-  const parsed = parseLog(fs.readFileSync(opts.logFile, 'latin1'), opts.file);
-  return { ...parsed, timedOut, seconds: Math.round((Date.now() - t0) / 1000) };
+  return timedOut;
 }

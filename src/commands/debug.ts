@@ -117,6 +117,13 @@ function debugProtocol(c: Client, type: string, out: ReplySink): void {
       return;
     case 'attrib':
       // Attributes are RESP3 only; RESP2 clients see just the real reply.
+      if (out.resp === 3 && out.attribute) {
+        out.attribute(1);
+        out.bulk('key-popularity');
+        out.array(2);
+        out.bulk('key:123');
+        out.integer(90);
+      }
       return out.bulk('Some real reply following the attribute');
     case 'push':
       if (c.resp === 2) throw new ReplyError(ERR.resp2NotSupported);

@@ -50,6 +50,11 @@ export interface ReplySink {
   bigNumber(s: string): void;
   /** RESP3 push; RESP2 array. */
   push(n: number): void;
+  /**
+   * RESP3 attribute of n pairs, sent before the reply it describes (RESP3 callers only).
+   * Optional: sinks without it drop the attribute and keep the reply.
+   */
+  attribute?(n: number): void;
 }
 
 /**

@@ -246,4 +246,9 @@ export class RespWriter implements ReplySink {
     if (this.muted) return;
     this.ascii(this.resp === 3 ? `>${n}\r\n` : `*${n}\r\n`);
   }
+
+  attribute(n: number): void {
+    if (this.muted) return;
+    this.ascii(`|${n}\r\n`);
+  }
 }

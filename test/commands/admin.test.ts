@@ -184,6 +184,37 @@ describeDifferential(
       await d().both('HELLO', '2');
     });
 
+    test('DEBUG PROTOCOL attrib sends a RESP3 attribute before its reply', async () => {
+      const p = await d().pair();
+      try {
+        const bytes = '*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n*3\r\n$5\r\nDEBUG\r\n$8\r\nPROTOCOL\r\n$6\r\nattrib\r\n*1\r\n$4\r\nPING\r\n';
+        const ends = (s: string) => s.endsWith('+PONG\r\n');
+        const read = async (c: typeof p.real) => {
+          c.sendRaw(bytes, 1).catch(() => {});
+          let all = '';
+          for (let i = 0; i < 100 && !ends(all); i++) all += await c.drain(50);
+          return all.slice(all.indexOf('|'));
+        };
+        expect(await read(p.ours)).toBe(await read(p.real));
+      } finally {
+        p.real.close();
+        p.ours.close();
+      }
+    });
+
+    test('DEBUG HTSTATS-KEY: errors as Redis, the stats of a hash table value', async () => {
+      await d().seq([
+        ['SADD', 'small', '1', '2'],
+        ['SET', 'str', 'x'],
+        ['SADD', 'ht', 'a', 'b', 'c'],
+        ['DEBUG', 'HTSTATS-KEY', 'nokey'],
+        ['DEBUG', 'HTSTATS-KEY', 'str'],
+        ['DEBUG', 'HTSTATS-KEY', 'small'],
+      ]);
+      const ours = await d().ours.call('DEBUG', 'HTSTATS-KEY', 'ht');
+      expect(ours).toMatch(/^\$\d+\r\nHash table 0 stats \(main hash table\):\n table size: 4\n number of elements: 3\n/);
+    });
+
     test('DEBUG OBJECT shape and DEBUG SLEEP blocks', async () => {
       await d().both('SADD', 's', '1', '2');
       const o = await d().ours.call('DEBUG', 'OBJECT', 's');

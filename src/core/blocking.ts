@@ -2,6 +2,7 @@ import type { BlockState, Client } from './client.ts';
 import type { Database } from '../keyspace/db.ts';
 import type { ServerState } from './state.ts';
 import { ReplyError, ERR } from '../errors.ts';
+import type { Command } from './types.ts';
 import { parseDouble } from '../util/numbers.ts';
 
 /** setTimeout's largest delay; longer waits re-arm. */
@@ -30,6 +31,10 @@ export interface WaitSpec {
 export class Waiter implements BlockState {
   timer: NodeJS.Timeout | null = null;
   done = false;
+  /** The blocked command, its arguments and the time its first run took, accounted on unblock. */
+  cmd: Command | null = null;
+  argv: string[] = [];
+  usec = 0;
   constructor(
     readonly blocking: Blocking,
     readonly client: Client,
@@ -40,6 +45,12 @@ export class Waiter implements BlockState {
   cancel(reason: 'timeout' | 'error' | 'disconnect'): void {
     // The server already cleared client.blocked for a disconnect.
     this.blocking.finish(this, reason);
+  }
+
+  deferStats(cmd: Command, argv: string[], usec: number): void {
+    this.cmd = cmd;
+    this.argv = argv;
+    this.usec = usec;
   }
 }
 
@@ -132,15 +143,19 @@ export class Blocking {
           if (w.done) continue;
           server.currentClient = w.client;
           let served: boolean;
+          let failed = false;
+          const start = performance.now();
           try {
             served = w.spec.serve(key);
           } catch (e) {
             if (!(e instanceof ReplyError)) throw e;
             w.client.writer.error(e.text);
             served = true;
+            failed = true;
           }
           if (served) {
             this.release(w);
+            this.accountUnblock(w, (performance.now() - start) * 1000, failed);
             server.afterServed(w.client);
           }
         }
@@ -154,9 +169,25 @@ export class Blocking {
     if (w.done) return;
     this.release(w);
     if (reason === 'disconnect') return;
-    if (reason === 'timeout') w.spec.timeout();
-    else w.client.writer.error(ERR.unblockedClientUnblockedVia);
+    if (reason === 'timeout') {
+      // (a timeout is not accounted again, as replyToBlockedClientTimedOut)
+      w.spec.timeout();
+    } else {
+      w.client.writer.error(ERR.unblockedClientUnblockedVia);
+      this.accountUnblock(w, 0, true);
+    }
     this.server.afterServed(w.client);
+  }
+
+  /** updateStatsOnUnblock: the command's time (its first run again, plus the reply) and the slowlog. */
+  private accountUnblock(w: Waiter, replyUsec: number, failed: boolean): void {
+    const cmd = w.cmd;
+    if (cmd === null) return;
+    const usec = w.usec + replyUsec;
+    cmd.stats.usec += usec;
+    if (failed) cmd.stats.failed++;
+    const slowlog = this.server.slowlog;
+    if (usec >= slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) slowlog.record(w.client, w.argv, usec);
   }
 
   /** Removes a waiter from every key and clears its timer and the client's blocked state. */

@@ -1,6 +1,7 @@
 import { ReplyError, ERR, unknownCommand, unknownSubcommand } from '../errors.ts';
 import type { Client } from './client.ts';
 import { GATE_WRITE, GATE_DENYOOM, type Command } from './types.ts';
+import { Waiter } from './blocking.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { arityAccepts, type CommandTable } from './table.ts';
 import { aclVerify, aclDenialText } from './acl.ts';
@@ -168,6 +169,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // it ran itself (a script's), which belong to those.
   server.errorMark = server.stats.errorReplies;
   const uncounted = c.writer.uncountedErrors;
+  const blockedBefore = c.blocked;
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
   } catch (e) {
@@ -183,15 +185,19 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   stats.failed += c.writer.uncountedErrors - uncounted;
   if (server.stats.errorReplies > server.errorMark) stats.failed++;
   server.errorMark = server.stats.errorReplies;
-  stats.calls++;
   server.stats.commandsProcessed++;
   let usec = 0;
+  // A command that blocked goes to the slowlog when it is unblocked, with the arguments it
+  // was called with, and its time is added again then (Redis's updateStatsOnUnblock).
+  const blockedNow = cmd.isBlocking && c.blocked !== blockedBefore && c.blocked instanceof Waiter;
+  stats.calls++;
   if (untimed) {
     server.batchFast!.push(cmd);
     server.clockFresh = false;
   } else {
     const end = performance.now();
     usec = (end - start) * 1000;
+    if (blockedNow) (c.blocked as Waiter).deferStats(cmd, argv, usec);
     stats.usec += usec;
     if (server.batchFast !== null) {
       server.batchTimedUsec += usec;
@@ -203,7 +209,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // Client-side caching: remember the keys a tracking client read (for a script's
   // commands, the client that runs the script).
   if (server.tracking.clients !== 0 && cmd.isReadonly) server.tracking.readBy(c, cmd, argv);
-  if (usec >= server.slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
+  if (usec >= server.slowlog.slowerThan && !blockedNow && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv, out !== c.writer);
 }
 

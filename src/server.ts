@@ -161,6 +161,27 @@ export class Server extends ServerState {
     return { port: addr.port, host: addr.address };
   }
 
+  override async changeListenPort(port: number): Promise<void> {
+    const old = this.netServer;
+    // (port 0 keeps the listener: embedded servers use it for "any free port")
+    if (old === null || port === 0) return;
+    const host = (old.address() as net.AddressInfo).address;
+    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, host, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    if (this.closing) {
+      srv.close();
+      return;
+    }
+    this.netServer = srv;
+    old.close();
+  }
+
   /** Listens on a unix socket too, replacing a stale socket file as Redis does. */
   private async listenUnix(file: string): Promise<void> {
     try {

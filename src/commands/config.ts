@@ -334,10 +334,40 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       throw e;
     }
   }
+  const previous = names.map((name) => config.get(name));
   for (let k = 0; k < names.length; k++) {
     if (config.get(names[k]) !== values[k]) config.setRaw(names[k], values[k]);
   }
-  out.simple('OK');
+  const portAt = names.indexOf('port');
+  if (portAt < 0 || values[portAt] === previous[portAt] || !canReplyLater(c, out)) {
+    out.simple('OK');
+    return;
+  }
+  // Listening on the new port can fail (it is in use): the reply waits for it, and a
+  // failure rolls every parameter of this CONFIG SET back.
+  c.blocked = { cancel: () => {} };
+  const done = (error: string | null) => {
+    if (error === null) {
+      out.simple('OK');
+    } else {
+      for (let k = names.length - 1; k >= 0; k--) if (config.get(names[k]) !== previous[k]) config.setRaw(names[k], previous[k]);
+      out.error(`ERR CONFIG SET failed (possibly related to argument 'port') - ${error}`);
+    }
+    c.blocked = null;
+    if (server.clients.has(c.id)) server.afterServed(c);
+  };
+  server.changeListenPort(Number(values[portAt])).then(
+    () => done(null),
+    (e: Error) => {
+      server.log('warning', `Warning: Could not create server TCP listening socket *:${values[portAt]}: ${e.message}`);
+      done('Unable to listen on this port. Check server logs.');
+    },
+  );
+}
+
+/** A plain client command (not in EXEC or a script) may have its reply written later. */
+function canReplyLater(c: Client, out: ReplySink): boolean {
+  return out === c.writer && c.sock !== null && c.multi === null && !c.inExecOrScript;
 }
 
 /**

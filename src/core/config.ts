@@ -48,7 +48,7 @@ export class Config {
     const defaults = defaultsJson as Record<string, string>;
     for (const [k, v] of Object.entries(defaults)) this.values.set(k, v);
     this.values.set('dir', process.cwd());
-    // hidden parameters (not in CONFIG GET *) that Redis's own tests set
+    // Redis 7.0.15's hidden parameters (not in CONFIG GET *), which its own tests set
     this.values.set('rdb-key-save-delay', '0');
     this.values.set('key-load-delay', '0');
     this.values.set('use-exit-on-panic', 'no');

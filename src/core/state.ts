@@ -425,6 +425,10 @@ export abstract class ServerState implements KeyspaceEvents {
    * real time, then sends it, or closes the connection instead when `disconnect`.
    */
   abstract holdClient(c: Client, delayMs: number, disconnect: boolean): void;
+  /** CONFIG SET port: listens on the new port, then stops listening on the old one; rejects when it cannot. */
+  changeListenPort(_port: number): Promise<void> {
+    return Promise.resolve();
+  }
   /** Stops listening, disconnects every client and clears timers (SHUTDOWN). */
   abstract close(): Promise<void>;
   /** What SHUTDOWN does once the server is closed; the CLI exits the process. */

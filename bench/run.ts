@@ -66,7 +66,7 @@ async function startRedis(): Promise<Target> {
 async function startRedmoon(): Promise<Target> {
   const port = await freePort();
   // The production entry (`npm start`): the esbuild bundle `npm run build` writes.
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/redmoon.mjs'), '--port', String(port), '--loglevel', 'warning'], {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
     stdio: 'ignore',
     cwd: ROOT,
   });

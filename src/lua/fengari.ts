@@ -4,8 +4,9 @@
  * fengari is a Lua 5.3 port. We load our own copy of its CommonJS modules (so other
  * users of fengari in the process are unaffected), applying two kinds of patches:
  *
- *  - source patches, applied to a module's text while Node loads it (the lexer, the
- *    parser, error wording, bytecode loading...), each checked to apply exactly once;
+ *  - source patches, applied to a module's text before our own small CommonJS loader
+ *    evaluates it (the lexer, the parser, error wording, bytecode loading...), each
+ *    checked to apply exactly once;
  *  - export patches, applied right after a module has loaded and before the modules
  *    that destructure its exports load (number formatting, integer pushes, tables...).
  *
@@ -14,7 +15,7 @@
  * the source patches fail loudly at load instead of silently misbehaving.
  */
 import { createRequire } from 'node:module';
-import * as nodeModule from 'node:module';
+import vm from 'node:vm';
 import fs from 'node:fs';
 import path from 'node:path';
 import { number2str, POSITIVE_NAN } from '../util/printf.ts';
@@ -24,8 +25,7 @@ import { pow as libmPow, nanPick, flipSign } from './libm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyMod = any;
 
-const requireHere = createRequire(import.meta.url);
-const fengariMain = requireHere.resolve('fengari');
+const fengariMain = createRequire(import.meta.url).resolve('fengari');
 const SRC_DIR = path.dirname(fengariMain);
 
 interface SourcePatch {
@@ -935,50 +935,37 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
 // Loading our private instance
 // ---------------------------------------------------------------------------------------
 
+/**
+ * Evaluates fengari's own CommonJS files (read from the installed package) with a loader
+ * of our own: each relative require resolves inside fengari's src/ to our patched copy,
+ * anything else goes to Node's require. Nothing in Node's module system is hooked, so
+ * this works the same under every test runner (Jest's module registry included), in a
+ * bundle and in plain Node; other users of fengari in the process get the unpatched one.
+ */
 function loadPatchedFengari(): Record<string, AnyMod> {
-  const Module: AnyMod = (nodeModule as AnyMod).default ?? nodeModule;
-  const cache: Record<string, AnyMod> = requireHere.cache as AnyMod;
-  const ours = (f: string) => path.join(SRC_DIR, f);
-  // set aside any copy of fengari someone else already loaded
-  const saved: Record<string, AnyMod> = {};
-  for (const key of Object.keys(cache)) {
-    if (key.startsWith(SRC_DIR + path.sep)) {
-      saved[key] = cache[key];
-      delete cache[key];
-    }
-  }
-  const origJs = Module._extensions['.js'];
-  const loaded: Record<string, AnyMod> = {};
+  const modules: Record<string, { exports: AnyMod }> = {};
+  const outside = createRequire(fengariMain);
   const load = (f: string): AnyMod => {
-    const full = ours(f);
-    if (cache[full]) return cache[full].exports;
-    return requireHere(full);
+    const done = modules[f];
+    if (done) return done.exports;
+    const filename = path.join(SRC_DIR, f);
+    const module = { exports: {} as AnyMod };
+    modules[f] = module;
+    const src = applySourcePatches(f, fs.readFileSync(filename, 'utf8'));
+    const body = vm.compileFunction(src, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    body.call(module.exports, module.exports, requireInside, module, filename, SRC_DIR);
+    postLoad(f, module.exports, load);
+    return module.exports;
   };
-  Module._extensions['.js'] = function (module: AnyMod, filename: string) {
-    if (path.dirname(filename) !== SRC_DIR) return origJs.call(this, module, filename);
-    const file = path.basename(filename);
-    const src = applySourcePatches(file, fs.readFileSync(filename, 'utf8'));
-    module._compile(src, filename);
-    postLoad(file, module.exports, load);
-    loaded[file] = module.exports;
+  const requireInside = (spec: string): AnyMod => {
+    if (!spec.startsWith('./')) return outside(spec);
+    return load(spec.endsWith('.js') ? spec.slice(2) : spec.slice(2) + '.js');
   };
-  try {
-    // fengaricore first (defs), then luaconf, as fengari.js itself does
-    load('fengaricore.js');
-    load('luaconf.js');
-    load('llimits.js');
-    load('lstring.js');
-    load('lua.js');
-    load('lauxlib.js');
-    load('lualib.js');
-    for (const f of ['lobject.js', 'ltable.js', 'ldo.js', 'lstate.js', 'ldebug.js', 'lvm.js', 'lapi.js', 'ltm.js', 'defs.js', 'lfunc.js', 'lstrlib.js', 'lbaselib.js']) load(f);
-  } finally {
-    Module._extensions['.js'] = origJs;
-    for (const key of Object.keys(cache)) {
-      if (key.startsWith(SRC_DIR + path.sep)) delete cache[key];
-    }
-    Object.assign(cache, saved);
-  }
+  // fengaricore first (defs), then luaconf, as fengari.js itself does
+  for (const f of ['fengaricore.js', 'luaconf.js', 'llimits.js', 'lstring.js', 'lua.js', 'lauxlib.js', 'lualib.js']) load(f);
+  for (const f of ['lobject.js', 'ltable.js', 'ldo.js', 'lstate.js', 'ldebug.js', 'lvm.js', 'lapi.js', 'ltm.js', 'defs.js', 'lfunc.js', 'lstrlib.js', 'lbaselib.js']) load(f);
+  const loaded: Record<string, AnyMod> = {};
+  for (const f of Object.keys(modules)) loaded[f] = modules[f]!.exports;
   for (const f of Object.keys(SOURCE_PATCHES)) {
     if (!loaded[f]) throw new Error(`fengari patch: module ${f} was not loaded`);
   }

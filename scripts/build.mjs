@@ -1,0 +1,74 @@
+/**
+ * Builds the package into dist/ (run by `npm run build`, `prepare` and `prepack`):
+ *
+ *   dist/index.mjs, dist/index.cjs  the library (startServer...), as ESM and as CommonJS
+ *   dist/cli.mjs                    the `redmoon` command
+ *   dist/types/**.d.ts              declarations for ESM importers (tsc), and the same
+ *   dist/types-cjs/**.d.ts          files again under a {"type":"commonjs"} package.json,
+ *                                   so a CommonJS consumer's tsc sees a CommonJS module
+ *
+ * Each JavaScript file is one esbuild bundle of src/ (fengari stays a dependency, loaded at
+ * run time by src/lua/fengari.ts). `--js` skips the declarations (npm start, bench).
+ */
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const jsOnly = process.argv.includes('--js');
+
+const common = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+fs.mkdirSync(DIST, { recursive: true });
+await Promise.all([
+  build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.mjs' }),
+  build({
+    ...common,
+    entryPoints: ['src/index.ts'],
+    format: 'cjs',
+    outfile: 'dist/index.cjs',
+    // CommonJS has no import.meta: src/lua/fengari.ts resolves fengari from this file's URL
+    define: { 'import.meta.url': '__redmoonFileUrl' },
+    banner: { js: "const __redmoonFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+  build({ ...common, entryPoints: ['src/cli.ts'], format: 'esm', outfile: 'dist/cli.mjs', banner: { js: '#!/usr/bin/env node' } }),
+]);
+fs.chmodSync(path.join(DIST, 'cli.mjs'), 0o755);
+
+if (!jsOnly) {
+  const types = path.join(DIST, 'types');
+  const typesCjs = path.join(DIST, 'types-cjs');
+  fs.rmSync(types, { recursive: true, force: true });
+  fs.rmSync(typesCjs, { recursive: true, force: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  // tsc keeps the sources' .ts specifiers in declarations; consumers resolve .js
+  for (const file of walk(types)) {
+    const text = fs.readFileSync(file, 'utf8').replace(/((?:from|import)\s*\(?\s*'\.{1,2}\/[^']*)\.ts'/g, "$1.js'");
+    fs.writeFileSync(file, text);
+    const twin = path.join(typesCjs, path.relative(types, file));
+    fs.mkdirSync(path.dirname(twin), { recursive: true });
+    fs.writeFileSync(twin, text);
+  }
+  fs.writeFileSync(path.join(typesCjs, 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+function* walk(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.name.endsWith('.d.ts')) yield p;
+  }
+}

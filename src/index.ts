@@ -3,6 +3,7 @@ import { InProcessCaller, type CommandArg } from './api/call.ts';
 import { takeSnapshot, restoreSnapshot, type ServerSnapshot } from './api/snapshot.ts';
 import type { FaultHandle, FaultSpec } from './core/faults.ts';
 import type { Reply } from './resp/values.ts';
+import type { ServerClock } from './util/server-clock.ts';
 
 export { Server, type ServerOptions } from './server.ts';
 export type { ReplySink } from './resp/sink.ts';
@@ -80,6 +81,30 @@ export interface RunningServer {
    * clients blocked on keys the restored data fills are served.
    */
   restore(snapshot: ServerSnapshot): void;
+  /**
+   * This server's clock. Every time the server reads (TTLs, TIME, stream IDs, blocking
+   * timeouts, idle times, CLIENT PAUSE, SLOWLOG) follows it; fake timers in the test
+   * process do not touch it.
+   */
+  readonly time: ServerTime;
+}
+
+/** Control over a server's clock (`RunningServer.time`). */
+export interface ServerTime {
+  /** Stops the clock at its current reading. */
+  freeze(): void;
+  /**
+   * Moves the clock forward by `ms`, frozen or running. Keys now due are removed with their
+   * `expired` keyspace events, as Redis's active expiry would have done, and blocked
+   * clients whose timeout has passed are answered.
+   */
+  advance(ms: number): void;
+  /** Sets the clock to an epoch time in ms (or a Date); it may go back. Due keys expire as with advance. */
+  set(epochMs: number | Date): void;
+  /** Lets a frozen clock run again, from its current reading. */
+  resume(): void;
+  /** The server's current time in epoch milliseconds. */
+  now(): number;
 }
 
 /**
@@ -121,7 +146,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     start: async () => {
       await server.resumeListening();
     },
-    snapshot: () => takeSnapshot(server, Date.now()),
-    restore: (snapshot) => restoreSnapshot(server, snapshot, Date.now()),
+    snapshot: () => takeSnapshot(server, server.clock.now()),
+    restore: (snapshot) => restoreSnapshot(server, snapshot, server.clock.now()),
+    time: timeControl(server.clock),
+  };
+}
+
+function timeControl(clock: ServerClock): ServerTime {
+  return {
+    freeze: () => clock.freeze(),
+    advance: (ms) => clock.advance(ms),
+    set: (epochMs) => clock.set(epochMs),
+    resume: () => clock.resume(),
+    now: () => clock.now(),
   };
 }

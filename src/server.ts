@@ -15,6 +15,7 @@ import { Persistence } from './persistence/persistence.ts';
 import { queuedInMulti } from './core/dispatch.ts';
 import { discardTransaction } from './commands/transactions.ts';
 import { ERR } from './errors.ts';
+import { clearInterval, clearTimeout, perfNow, setImmediate, setInterval, setTimeout } from './util/clock.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -57,8 +58,6 @@ export interface ServerOptions {
 export class Server extends ServerState {
   /** The array batchFast uses (a read batch never starts inside another). */
   private readonly fastScratch: Command[] = [];
-  /** performance.timeOrigin (a getter that allocates on every read) */
-  private readonly timeOrigin = performance.timeOrigin;
   /** client-query-buffer-limit, read on every socket read */
   private queryBufferLimit = 0;
   private netServer: net.Server | null = null;
@@ -243,9 +242,9 @@ export class Server extends ServerState {
   processInput(c: Client): void {
     const parser = c.parser;
     if (!parser) return;
-    const t0 = performance.now();
+    const t0 = perfNow();
     // (idle time in CLIENT LIST only needs seconds: no second clock read)
-    c.lastInteraction = this.timeOrigin + t0;
+    c.lastInteraction = this.clock.atPerf(t0);
     const fast = this.fastScratch;
     if (fast.length !== 0) fast.length = 0; // left over by a batch that threw
     this.batchFast = fast;
@@ -258,7 +257,7 @@ export class Server extends ServerState {
       this.batchFast = null;
     }
     if (fast.length !== 0) {
-      const share = Math.max(0, (performance.now() - t0) * 1000 - this.batchTimedUsec) / fast.length;
+      const share = Math.max(0, (perfNow() - t0) * 1000 - this.batchTimedUsec) / fast.length;
       for (const cmd of fast) cmd.stats.usec += share;
       fast.length = 0;
     }
@@ -400,7 +399,7 @@ export class Server extends ServerState {
       sock.end(() => sock.destroy());
       return;
     }
-    if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, Date.now())) this.closeForOutputLimit(c);
+    if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, this.clock.now())) this.closeForOutputLimit(c);
   }
 
   /** Redis's closeClientOnOutputBufferLimitReached: logged with the client's CLIENT LIST line. */
@@ -457,10 +456,10 @@ export class Server extends ServerState {
     Persistence.of(this).cron();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
-    const deadline = performance.now() + 25;
+    const deadline = perfNow() + 25;
     for (const db of this.dbs) {
       if (db.expires.size === 0) continue;
-      while (db.sweepExpired(20) > 5 && performance.now() < deadline) {
+      while (db.sweepExpired(20) > 5 && perfNow() < deadline) {
         /* keep going while over 25% of the sample expired */
       }
     }

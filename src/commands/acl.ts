@@ -272,7 +272,7 @@ function log(c: Client, argv: string[], out: ReplySink): void {
     if (count < 0) count = 0;
   }
   const entries = acl.log.slice(0, count);
-  const now = Date.now();
+  const now = c.server.clock.now();
   out.array(entries.length);
   for (const e of entries) {
     out.map(7);

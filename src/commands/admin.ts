@@ -12,14 +12,15 @@ import { commands as introspectionCmds } from './introspection.ts';
 import { commands as debugCmds } from './debug.ts';
 import { schotter, skyline } from './lolwut.ts';
 import { Persistence } from '../persistence/persistence.ts';
+import { setImmediate } from '../util/clock.ts';
 
 // TIME
-function time(_c: Client, _argv: string[], out: ReplySink): void {
-  const now = performance.timeOrigin + performance.now();
-  const sec = Math.floor(now / 1000);
+function time(c: Client, _argv: string[], out: ReplySink): void {
+  const us = c.server.clock.nowMicros();
+  const sec = Math.floor(us / 1e6);
   out.array(2);
   out.bulk(String(sec));
-  out.bulk(String(Math.floor((now - sec * 1000) * 1000) % 1000000));
+  out.bulk(String(us - sec * 1e6));
 }
 
 // LASTSAVE
@@ -86,14 +87,24 @@ function role(_c: Client, _argv: string[], out: ReplySink): void {
   out.array(0);
 }
 
-// WAIT numreplicas timeout: there are no replicas, so always 0 at once.
-function wait(_c: Client, argv: string[], out: ReplySink): void {
+// WAIT numreplicas timeout: there are no replicas, so 0 acknowledged them; asking for one
+// or more blocks until the timeout (0: forever), as Redis does without replicas.
+function wait(c: Client, argv: string[], out: ReplySink): void {
   const n = parseInt64(argv[1]);
   if (n === null) throw new ReplyError(ERR.notInteger);
   const t = parseInt64(argv[2]);
   if (t === null) throw new ReplyError(ERR.timeoutNotInteger);
   if (t < 0) throw new ReplyError(ERR.timeoutNegative);
-  out.integer(0);
+  if (n <= 0 || c.inExecOrScript) {
+    out.integer(0);
+    return;
+  }
+  c.server.blocking.block(c, {
+    keys: [],
+    deadline: t === 0 ? 0 : c.server.clock.now() + Number(t),
+    serve: () => false,
+    timeout: () => c.writer.integer(0),
+  });
 }
 
 function longArg(s: string): number {

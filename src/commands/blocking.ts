@@ -30,7 +30,7 @@ function whereArg(s: string): boolean {
 
 /** BLPOP/BRPOP/BLMPOP. count -1: [key, value] reply; otherwise [key, [values...]]. */
 function blockingPop(c: Client, keys: string[], left: boolean, timeoutArg: string, count: number, out: ReplySink): void {
-  const deadline = parseTimeout(timeoutArg);
+  const deadline = parseTimeout(timeoutArg, c.server.clock.now());
   for (const key of keys) {
     const popped = listPop(c, key, left, count === -1 ? 1 : count);
     if (popped.length === 0) continue;
@@ -82,7 +82,7 @@ function blmpop(c: Client, argv: string[], out: ReplySink): void {
 }
 
 function blmoveGeneric(c: Client, src: string, dst: string, fromLeft: boolean, toLeft: boolean, timeoutArg: string, out: ReplySink): void {
-  const deadline = parseTimeout(timeoutArg);
+  const deadline = parseTimeout(timeoutArg, c.server.clock.now());
   const v = c.db.get(src);
   if (v !== undefined && (typeof v === 'string' || v.type !== 'list')) throw new ReplyError(ERR.wrongType);
   if (v !== undefined) {
@@ -127,7 +127,7 @@ function brpoplpush(c: Client, argv: string[], out: ReplySink): void {
 // ---- sorted sets ---------------------------------------------------------------------------
 
 function blockingZpop(c: Client, keys: string[], max: boolean, timeoutArg: string, count: number, nested: boolean, out: ReplySink): void {
-  const deadline = parseTimeout(timeoutArg);
+  const deadline = parseTimeout(timeoutArg, c.server.clock.now());
   for (const key of keys) {
     const v = c.db.get(key);
     if (v === undefined) continue;

@@ -9,6 +9,7 @@ import { replyHelp } from './help.ts';
 import { validateClientName } from './connection.ts';
 import { ClientPause } from '../core/pause.ts';
 import { clientInfoLine, clientType, clientTypeByName, type ClientType } from '../core/client-info.ts';
+import { setImmediate } from '../util/clock.ts';
 
 function clientsById(server: ServerState): Client[] {
   return [...server.clients.values()].sort((a, b) => a.id - b.id);
@@ -171,7 +172,7 @@ function clientPause(c: Client, argv: string[], out: ReplySink): void {
   const t = parseInt64(argv[2]);
   if (t === null) throw new ReplyError(ERR.timeoutNotInteger);
   if (t < 0) throw new ReplyError(ERR.timeoutNegative);
-  const end = Date.now() + Number(t);
+  const end = c.server.clock.now() + Number(t);
   const server = c.server;
   if (server.clientPause === null) server.clientPause = new ClientPause(server, mode, end);
   else server.clientPause.update(mode, end);

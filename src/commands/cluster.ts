@@ -7,6 +7,7 @@ import type { Handler, HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { commands as keys } from './keys.ts';
+import { clearTimeout, setTimeout } from '../util/clock.ts';
 
 /** What a standalone (cluster-enabled no) Redis answers every cluster command with. */
 const DISABLED = ERR.instanceClusterSupport;
@@ -88,7 +89,7 @@ function migrate(c: Client, argv: string[], out: ReplySink): void {
     if (payload === null) continue;
     const when = db.getExpire(key);
     let ttl = 0;
-    if (when !== undefined && when !== null && when >= 0) ttl = Math.max(1, when - Date.now());
+    if (when !== undefined && when !== null && when >= 0) ttl = Math.max(1, when - c.server.clock.now());
     found.push({ key, payload, ttl });
   }
   if (found.length === 0) {

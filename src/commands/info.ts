@@ -9,6 +9,7 @@ import type { ServerState } from '../core/state.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { scriptingInfo } from '../lua/scripting.ts';
+import { dateNow } from '../util/clock.ts';
 
 const REDMOON_VERSION: string = packageJson.version;
 
@@ -51,7 +52,7 @@ export function bytesToHuman(n: number): string {
 type Section = (server: ServerState, c: Client) => string[];
 
 function serverSection(server: ServerState): string[] {
-  const now = Date.now();
+  const now = server.clock.now();
   const up = Math.floor((now - server.startTime) / 1000);
   const hz = server.config.get('hz');
   return [
@@ -188,7 +189,7 @@ function persistenceSection(server: ServerState): string[] {
     `rdb_last_save_time:${server.lastSave}`,
     `rdb_last_bgsave_status:${p.lastBgsaveOk ? 'ok' : 'err'}`,
     `rdb_last_bgsave_time_sec:${p.lastBgsaveSeconds}`,
-    `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor(Date.now() / 1000) - Math.floor(bg.startedAt / 1000) : -1}`,
+    `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor(dateNow() / 1000) - Math.floor(bg.startedAt / 1000) : -1}`,
     `rdb_saves:${p.saves}`,
     'rdb_last_cow_size:0',
     `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
@@ -334,9 +335,8 @@ function latencystatsSection(server: ServerState): string[] {
 }
 
 /** Average remaining TTL in ms over a sample of keys with an expire (Redis estimates it too). */
-function avgTtl(expires: Map<string, number>): number {
+function avgTtl(expires: Map<string, number>, now: number): number {
   if (expires.size === 0) return 0;
-  const now = Date.now();
   let sum = 0;
   let n = 0;
   for (const when of expires.values()) {
@@ -353,7 +353,7 @@ function keyspaceSection(server: ServerState): string[] {
   const lines: string[] = [];
   for (const db of server.dbs) {
     if (db.size === 0) continue;
-    lines.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db.expires)}`);
+    lines.push(`db${db.id}:keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl(db.expires, server.clock.now())}`);
   }
   return lines;
 }

@@ -237,7 +237,7 @@ function keys(c: Client, argv: string[], out: ReplySink): void {
   const pattern = argv[1];
   const all = pattern === '*';
   const match = all ? null : globMatcher(pattern);
-  const now = c.server.scriptTimeSnapshot ?? Date.now(); // a script's frozen clock
+  const now = c.server.scriptTimeSnapshot ?? c.server.clock.now(); // a script's frozen clock
   const expires = db.expires;
   const found: string[] = [];
   for (const key of db.data.keys()) {
@@ -335,7 +335,7 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
   const cmd = argv[0].toLowerCase();
   const parsed = parseInt64(argv[2]);
   if (parsed === null) throw new ReplyError(ERR.notInteger);
-  const now = Date.now();
+  const now = c.server.clock.now();
   const base = relative ? now : 0;
   let when: number;
   if (typeof parsed === 'number' && Math.abs(parsed) < 9e12) {
@@ -387,11 +387,11 @@ function ttlGeneric(c: Client, argv: string[], out: ReplySink, ms: boolean, abs:
   }
   if (expire > Number.MAX_SAFE_INTEGER) {
     // Beyond 2^53 doubles are coarse: do the arithmetic exactly on the stored value.
-    const ttl = abs ? BigInt(expire) : BigInt(expire) - BigInt(Date.now());
+    const ttl = abs ? BigInt(expire) : BigInt(expire) - BigInt(c.server.clock.now());
     out.integer(ms ? ttl : (ttl + 500n) / 1000n);
     return;
   }
-  let ttl = abs ? expire : expire - Date.now();
+  let ttl = abs ? expire : expire - c.server.clock.now();
   if (ttl < 0) ttl = 0;
   out.integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
@@ -542,8 +542,8 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   });
   if (v === null) throw new ReplyError(ERR.badDataFormat);
   const deleted = replace && db.delete(key);
-  if (ttl !== 0 && !absttl) ttl += Date.now();
-  if (ttl !== 0 && ttl <= Date.now()) {
+  if (ttl !== 0 && !absttl) ttl += c.server.clock.now();
+  if (ttl !== 0 && ttl <= c.server.clock.now()) {
     if (deleted) {
       notify(c, 'del', key, db.id);
       c.server.dirty++;

@@ -245,7 +245,7 @@ function xadd(c: Client, argv: string[], out: ReplySink): void {
   const last = s.lastId;
   let id: StreamID | null;
   if (!args.idGiven) {
-    const now = Date.now();
+    const now = c.server.clock.now();
     id = now > last.ms ? { ms: now, seq: 0 } : incrID(last) ?? ID_ZERO;
   } else if (args.seqGiven) {
     id = args.id;
@@ -515,7 +515,7 @@ interface Served {
 
 /** Finds or creates the consumer (refreshing its seen time), like XREADGROUP/XCLAIM do. */
 function lookupOrCreateConsumer(c: Client, g: ConsumerGroup, name: string, key: string): Consumer {
-  const now = Date.now();
+  const now = c.server.clock.now();
   let cons = g.consumers.get(name);
   if (cons) {
     cons.seenTime = now;
@@ -536,9 +536,9 @@ function deliverToGroup(
   start: StreamID,
   count: number,
   noack: boolean,
+  now: number,
 ): { id: StreamID; pairs: string[] }[] {
   const entries = s.range(start, ID_MAX, false, count);
-  const now = Date.now();
   for (const e of entries) {
     const id = e.id;
     if (cmpID(id, g.lastId) > 0) {
@@ -569,10 +569,9 @@ function deliverToGroup(
 }
 
 /** History delivery from the consumer's own PEL (streamReplyWithRangeFromConsumerPEL). */
-function deliverHistory(s: Stream, cons: Consumer, start: StreamID, count: number): Served['entries'] {
+function deliverHistory(s: Stream, cons: Consumer, start: StreamID, count: number, now: number): Served['entries'] {
   const out: Served['entries'] = [];
   const ord = cons.pel.ordered();
-  const now = Date.now();
   for (let i = cons.pel.seek(start); i < ord.length && (!count || out.length < count); i++) {
     const nack = ord[i];
     const f = s.find(nack.id);
@@ -624,8 +623,8 @@ export function tryServeXRead(c: Client, req: XReadRequest, out: ReplySink): boo
     if (g) {
       const cons = lookupOrCreateConsumer(c, g, req.consumer!, key);
       const entries = history
-        ? deliverHistory(s, cons, start, req.count)
-        : deliverToGroup(s, g, cons, start, req.count, req.noack);
+        ? deliverHistory(s, cons, start, req.count, c.server.clock.now())
+        : deliverToGroup(s, g, cons, start, req.count, req.noack, c.server.clock.now());
       served.push({ key, entries });
       c.server.dirty++;
     } else {
@@ -664,7 +663,7 @@ function blockForStreams(c: Client, req: XReadRequest, _out: ReplySink): boolean
   const keys = [...new Set(req.keys)];
   c.server.blocking.block(c, {
     keys,
-    deadline: req.timeout === 0 ? 0 : Date.now() + req.timeout,
+    deadline: req.timeout === 0 ? 0 : c.server.clock.now() + req.timeout,
     serve: (key) => serveBlockedStream(c, req, key),
     timeout: () => c.writer.nullArray(),
   });
@@ -694,7 +693,7 @@ function serveBlockedStream(c: Client, req: XReadRequest, key: string): boolean 
   let entries: Served['entries'];
   if (g) {
     const cons = lookupOrCreateConsumer(c, g, req.consumer!, key);
-    entries = deliverToGroup(s, g, cons, start, count, req.noack);
+    entries = deliverToGroup(s, g, cons, start, count, req.noack, c.server.clock.now());
   } else {
     entries = s.range(start, ID_MAX, false, count);
   }
@@ -817,7 +816,7 @@ function xgroup(c: Client, argv: string[], out: ReplySink): void {
     if (g!.consumers.has(name)) {
       out.integer(0);
     } else {
-      g!.consumers.set(name, new Consumer(name, Date.now()));
+      g!.consumers.set(name, new Consumer(name, c.server.clock.now()));
       c.server.dirty++;
       notify(c, 'xgroup-createconsumer', key);
       out.integer(1);
@@ -918,7 +917,7 @@ function xpending(c: Client, argv: string[], out: ReplySink): void {
     }
     pel = cons.pel;
   }
-  const now = Date.now();
+  const now = c.server.clock.now();
   const ord = pel.ordered();
   const rows: Nack[] = [];
   for (let i = pel.seek(start); count && i < ord.length && cmpID(ord[i].id, end) <= 0; i++) {
@@ -957,7 +956,7 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
     if (!id) break;
     ids.push(id);
   }
-  const now = Date.now();
+  const now = c.server.clock.now();
   let deliveryTime = -1;
   let retryCount = -1;
   let force = false;
@@ -1058,7 +1057,7 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
   const ord = g.pel.ordered();
   const from = g.pel.seek(start);
   const snap = ord.slice(from, Math.min(ord.length, from + attempts + 1));
-  const now = Date.now();
+  const now = c.server.clock.now();
   const name = argv[3];
   let cons: Consumer | null = null;
   const claimed: StreamID[] = [];
@@ -1138,7 +1137,7 @@ function xinfoConsumers(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length !== 4) throw subcommandSyntax(argv);
   const g = s.getGroup(argv[3]);
   if (!g) throw fmtErr(ERR.nogroupNoSuchConsumer(cstr(argv[3]), cstr(argv[2])));
-  const now = Date.now();
+  const now = c.server.clock.now();
   const list = g.sortedConsumers();
   out.array(list.length);
   for (const x of list) {

@@ -103,14 +103,14 @@ function parseExtended(argv: string[], isSet: boolean): ExtOptions {
  * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms for an EX/PX/EXAT/PXAT
  * argument, with its overflow and sign checks done in exact 64-bit arithmetic.
  */
-function expireMillis(arg: string, flags: number, cmd: string): number {
+function expireMillis(arg: string, flags: number, cmd: string, now: number): number {
   const v = parseInt64(arg);
   if (v === null) throw new ReplyError(ERR.notInteger);
   let ms = BigInt(v);
   const seconds = (flags & (F_EX | F_EXAT)) !== 0;
   if (ms <= 0n || (seconds && ms > MAX_SECONDS)) throw new ReplyError(ERR.invalidExpire(cmd));
   if (seconds) ms *= 1000n;
-  if (flags & (F_EX | F_PX)) ms = BigInt.asIntN(64, ms + BigInt(Date.now()));
+  if (flags & (F_EX | F_PX)) ms = BigInt.asIntN(64, ms + BigInt(now));
   if (ms <= 0n) throw new ReplyError(ERR.invalidExpire(cmd));
   return Number(ms);
 }
@@ -138,7 +138,7 @@ function setGeneric(
   out: ReplySink,
 ): void {
   let when = 0;
-  if (expire !== null) when = expireMillis(expire, flags, cmd);
+  if (expire !== null) when = expireMillis(expire, flags, cmd, c.server.clock.now());
   if (flags & F_GET) replyGet(c, key, out);
   const db = c.db;
   const found = db.get(key) !== undefined;
@@ -230,10 +230,10 @@ function getex(c: Client, argv: string[], out: ReplySink): void {
     return;
   }
   let when = 0;
-  if (o.expire !== null) when = expireMillis(o.expire, o.flags, 'getex');
+  if (o.expire !== null) when = expireMillis(o.expire, o.flags, 'getex', c.server.clock.now());
   out.bulk(v);
   const server = c.server;
-  if (o.flags & (F_EXAT | F_PXAT) && when <= Date.now()) {
+  if (o.flags & (F_EXAT | F_PXAT) && when <= c.server.clock.now()) {
     db.delete(key);
     server.notifier.notify('g', 'del', key, db.id);
     server.dirty++;

@@ -31,7 +31,7 @@ function discard(c: Client, _argv: string[], out: ReplySink): void {
 function exec(c: Client, _argv: string[], out: ReplySink): void {
   const queue = c.multi;
   if (queue === null) throw new ReplyError(ERR.execWithoutMulti);
-  if (c.watched.size !== 0 && c.server.watches.anyExpired(c, c.server.dbs, Date.now())) c.watchDirty = true;
+  if (c.watched.size !== 0 && c.server.watches.anyExpired(c, c.server.dbs, c.server.clock.now())) c.watchDirty = true;
   if (c.multiDirty || c.watchDirty) {
     const aborted = c.multiDirty;
     discardTransaction(c);
@@ -99,7 +99,7 @@ function watch(c: Client, argv: string[], out: ReplySink): void {
   if (c.multi !== null) throw new ReplyError(ERR.watchInsideMulti);
   // No point in watching if the client is already dirty.
   if (!c.watchDirty) {
-    const now = Date.now();
+    const now = c.server.clock.now();
     for (let i = 1; i < argv.length; i++) c.server.watches.watch(c, c.db, argv[i], now);
   }
   out.simple('OK');

@@ -13,6 +13,7 @@ import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import { clientInfoLine } from './client-info.ts';
 import { cstr, ERR } from '../errors.ts';
+import { dateNow } from '../util/clock.ts';
 
 // ---- the command universe (Redis's original command table, from meta.json; immutable) -----
 
@@ -663,7 +664,7 @@ export class Acl {
   }
 
   addLogEntry(c: Client, reason: number, context: string, object: string, username: string, cinfo: string): void {
-    const now = Date.now();
+    const now = dateNow();
     const entries = this.log;
     for (let i = 0; i < entries.length && i < 10; i++) {
       const e = entries[i];

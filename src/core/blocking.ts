@@ -4,6 +4,7 @@ import type { ServerState } from './state.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Command } from './types.ts';
 import { parseDouble } from '../util/numbers.ts';
+import { clearTimeout, setImmediate, setTimeout } from '../util/clock.ts';
 
 /** setTimeout's largest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -16,7 +17,7 @@ const MAX_DELAY = 2 ** 31 - 1;
 export interface WaitSpec {
   /** Distinct keys of `db` the client waits on. */
   keys: string[];
-  /** Absolute deadline in ms (Date.now() clock), 0 = forever. */
+  /** Absolute deadline in ms (the server clock), 0 = forever. */
   deadline: number;
   /**
    * Called after a command that touched `key` finished. Writes the reply and returns true
@@ -40,6 +41,8 @@ export class Waiter implements BlockState {
     readonly client: Client,
     readonly db: Database,
     readonly spec: WaitSpec,
+    /** Blocking order, for timing out together clients whose deadlines a clock jump passed. */
+    readonly seq: number,
   ) {}
 
   cancel(reason: 'timeout' | 'error' | 'disconnect'): void {
@@ -67,12 +70,16 @@ export class Blocking {
   /** Keys signalled since the last serving pass, in signal order. */
   readonly ready = new Map<string, { db: Database; key: string }>();
   private serveScheduled = false;
+  /** Clients blocked on no key (WAIT): only a timeout or CLIENT UNBLOCK ends their wait. */
+  private readonly keyless = new Set<Waiter>();
+  private nextSeq = 0;
 
   constructor(private readonly server: ServerState) {}
 
   /** Blocks a client; input processing stops until it is served, times out or is unblocked. */
   block(c: Client, spec: WaitSpec): Waiter {
-    const w = new Waiter(this, c, c.db, spec);
+    const w = new Waiter(this, c, c.db, spec, this.nextSeq++);
+    if (spec.keys.length === 0) this.keyless.add(w);
     const dbid = c.db.id;
     for (const key of spec.keys) {
       const k = `${dbid}\0${key}`;
@@ -87,7 +94,7 @@ export class Blocking {
   }
 
   private arm(w: Waiter): void {
-    const delay = w.spec.deadline - Date.now();
+    const delay = w.spec.deadline - this.server.clock.now();
     if (delay <= 0) {
       w.timer = setTimeout(() => this.timedOut(w), 0);
     } else {
@@ -98,7 +105,7 @@ export class Blocking {
 
   private timedOut(w: Waiter): void {
     if (w.done) return;
-    if (Date.now() < w.spec.deadline) {
+    if (this.server.clock.now() < w.spec.deadline) {
       this.arm(w);
       return;
     }
@@ -196,6 +203,7 @@ export class Blocking {
     if (--this.waiting === 0) this.server.keyReadyHandler = null;
     if (w.timer) clearTimeout(w.timer);
     w.timer = null;
+    if (w.spec.keys.length === 0) this.keyless.delete(w);
     const dbid = w.db.id;
     for (const key of w.spec.keys) {
       const k = `${dbid}\0${key}`;
@@ -205,6 +213,24 @@ export class Blocking {
       if (set.size === 0) this.byKey.delete(k);
     }
     if (w.client.blocked === w) w.client.blocked = null;
+  }
+
+  /**
+   * The server clock jumped (the `time` API): clients whose deadline has now passed time
+   * out at once, in the order they blocked; the others wait for their new remaining time.
+   */
+  clockMoved(): void {
+    const waiters = new Set<Waiter>();
+    for (const set of this.byKey.values()) for (const w of set) waiters.add(w);
+    for (const w of this.keyless) waiters.add(w);
+    const now = this.server.clock.now();
+    for (const w of [...waiters].sort((a, b) => a.seq - b.seq)) {
+      if (w.done || w.spec.deadline === 0) continue;
+      if (w.timer) clearTimeout(w.timer);
+      w.timer = null;
+      if (w.spec.deadline <= now) this.finish(w, 'timeout');
+      else this.arm(w);
+    }
   }
 
   /** CLIENT UNBLOCK: true when the client was blocked by a blocking command. */
@@ -225,7 +251,7 @@ export class Blocking {
  * Parses a blocking timeout in seconds (fractions allowed) like Redis's
  * getTimeoutFromObjectOrReply: returns the absolute deadline in ms, or 0 for forever.
  */
-export function parseTimeout(arg: string): number {
+export function parseTimeout(arg: string, now: number): number {
   const v = parseDouble(arg);
   if (v === null || Number.isNaN(v)) throw new ReplyError(ERR.timeoutNotFloat);
   let ms = Math.ceil(v * 1000);
@@ -233,5 +259,5 @@ export function parseTimeout(arg: string): number {
   if (!(ms < 9223372036854775807) || !(ms > -9223372036854775808)) ms = -1;
   if (ms < 0) throw new ReplyError(ERR.timeoutNegative);
   if (ms === 0) return 0;
-  return ms + Date.now();
+  return ms + now;
 }

@@ -42,7 +42,7 @@ function flagsOf(c: Client): string {
 
 /** One CLIENT LIST / CLIENT INFO line (without the newline), Redis 7.0.15's fields in order. */
 export function clientInfoLine(c: Client): string {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(c.server.clock.now() / 1000);
   const age = now - Math.floor(c.createdAt / 1000);
   const idle = now - Math.floor(c.lastInteraction / 1000);
   const qbuf = c.parser?.buffered ?? 0;

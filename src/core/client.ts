@@ -36,8 +36,8 @@ export class Client {
   authenticated: boolean;
   /** The ACL user (src/acl.ts): the default user until AUTH/HELLO. */
   aclUser: AclUser;
-  readonly createdAt = Date.now();
-  lastInteraction = Date.now();
+  readonly createdAt: number;
+  lastInteraction: number;
   /** Lowercase full name of the last command run (CLIENT LIST `cmd=`). */
   lastCommand = 'NULL';
 
@@ -86,6 +86,7 @@ export class Client {
   ) {
     this.id = id;
     this.writer = writer;
+    this.createdAt = this.lastInteraction = server.clock.now();
     this.db = server.dbs[0];
     this.aclUser = server.acl.defaultUser;
     this.authenticated = !server.requiresAuth();

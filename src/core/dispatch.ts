@@ -5,6 +5,7 @@ import { Waiter } from './blocking.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { arityAccepts, type CommandTable } from './table.ts';
 import { aclVerify, aclDenialText } from './acl.ts';
+import { perfNow } from '../util/clock.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -161,7 +162,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // With a low slowlog threshold (tests use 0) every command is timed.
   const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000;
   // Timed commands right after another timed one in the batch start when it ended.
-  const start = untimed ? 0 : server.batchFast !== null && server.clockFresh ? server.lastClock : performance.now();
+  const start = untimed ? 0 : server.batchFast !== null && server.clockFresh ? server.lastClock : perfNow();
   server.callStart = start;
   const wasRead = server.inReadCommand;
   server.inReadCommand = cmd.isReadonly;
@@ -195,7 +196,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
     server.batchFast!.push(cmd);
     server.clockFresh = false;
   } else {
-    const end = performance.now();
+    const end = perfNow();
     usec = (end - start) * 1000;
     if (blockedNow) (c.blocked as Waiter).deferStats(cmd, argv, usec);
     stats.usec += usec;

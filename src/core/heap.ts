@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { perfNow } from '../util/clock.ts';
 
 /** Allowed writes re-measure every this many; refused ones every time. */
 const CHECK_EVERY = 512;
@@ -58,11 +59,11 @@ export class HeapGuard {
     if (used > threshold) {
       // Part of it may be garbage (a FLUSHALL's, say): collect before refusing, spending at
       // most a tenth of the time on these collections.
-      const now = performance.now();
+      const now = perfNow();
       if (now >= this.nextGcAt) {
         this.collect();
-        const took = performance.now() - now;
-        this.nextGcAt = performance.now() + Math.max(1000, took * 10);
+        const took = perfNow() - now;
+        this.nextGcAt = perfNow() + Math.max(1000, took * 10);
         used = oldGenerationUsed();
       }
     }

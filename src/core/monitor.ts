@@ -26,7 +26,7 @@ export function reprBytes(s: string): string {
  * `+<sec>.<usec> [<db> <addr>] "arg" "arg"`; script commands show `lua` as the address.
  */
 export function feedMonitors(monitors: Iterable<Client>, c: Client, argv: string[], fromScript = false): void {
-  const now = performance.timeOrigin + performance.now();
+  const now = c.server.clock.nowMicros() / 1000;
   const sec = Math.floor(now / 1000);
   const usec = Math.floor((now - sec * 1000) * 1000) % 1000000;
   const who = fromScript || c.sock === null ? 'lua' : c.addr;

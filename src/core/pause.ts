@@ -1,6 +1,7 @@
 import type { Client, BlockState } from './client.ts';
 import { GATE_WRITE, GATE_MAY_REPLICATE } from './types.ts';
 import type { ServerState } from './state.ts';
+import { clearTimeout, setTimeout } from '../util/clock.ts';
 
 /**
  * CLIENT PAUSE state. While set on the server, dispatch postpones matching commands:
@@ -28,7 +29,13 @@ export class ClientPause {
 
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.end(), Math.max(0, this.endsAt - Date.now()));
+    this.timer = setTimeout(() => this.end(), Math.max(0, this.endsAt - this.server.clock.now()));
+  }
+
+  /** The server clock jumped (the `time` API): ends the pause if its end has passed. */
+  clockMoved(): void {
+    if (this.endsAt <= this.server.clock.now()) this.end();
+    else this.arm();
   }
 
   /** True when a command with these gate flags (dispatch's gateFlags) must wait for the pause to end. */

@@ -28,6 +28,8 @@ export class Slowlog {
   slowerThan = 10000;
   maxLen = 128;
 
+  constructor(private readonly now: () => number) {}
+
   record(c: Client, original: string[], usec: number): void {
     const argv = redactArgv(original);
     const n = Math.min(argv.length, MAX_ARGC);
@@ -42,7 +44,7 @@ export class Slowlog {
     }
     this.entries.unshift({
       id: this.nextId++,
-      time: Math.floor(Date.now() / 1000),
+      time: Math.floor(this.now() / 1000),
       usec: Math.floor(usec),
       argv: args,
       addr: c.addr,

@@ -20,6 +20,8 @@ import { Attachments } from './attachments.ts';
 import { OutputBufferLimits } from './obuf.ts';
 import { HeapGuard } from './heap.ts';
 import { Faults } from './faults.ts';
+import { ServerClock } from '../util/server-clock.ts';
+import { dateNow } from '../util/clock.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -95,7 +97,9 @@ export abstract class ServerState implements KeyspaceEvents {
     for (const db of this.dbs) most = Math.max(most, db.data.size, db.expires.size);
     return most;
   });
-  readonly startTime = Date.now();
+  /** This server's clock: every time the server reads comes from it (the `time` API moves it). */
+  readonly clock = new ServerClock();
+  readonly startTime = this.clock.now();
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;
   /**
@@ -118,7 +122,7 @@ export abstract class ServerState implements KeyspaceEvents {
   scriptCallerArgv: string[] | null = null;
   /** processCommand's out-of-memory verdict for the top-level command (a script's first write checks it). */
   preCommandOom = false;
-  lastSave = Math.floor(Date.now() / 1000);
+  lastSave = Math.floor(this.clock.now() / 1000);
   dirty = 0;
   /**
    * The background job running, as Redis's child_type: a BGSAVE ('rdb') or an AOF rewrite
@@ -175,8 +179,9 @@ export abstract class ServerState implements KeyspaceEvents {
     });
     const n = Math.max(1, this.config.getInt('databases'));
     this.dbs = [];
-    const clock = () => this.scriptTimeSnapshot ?? Date.now();
+    const clock = () => this.scriptTimeSnapshot ?? this.clock.now();
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
+    this.clock.onJump = () => this.clockJumped();
     this.config.watch('maxmemory', (v) => {
       this.evictor.maxmemory = Number(v) || 0;
     });
@@ -205,7 +210,7 @@ export abstract class ServerState implements KeyspaceEvents {
   // ---- keyspace events -------------------------------------------------------------------
 
   modified(db: Database, key: string): void {
-    if (this.watches.size !== 0) this.watches.touchKey(db, key, Date.now());
+    if (this.watches.size !== 0) this.watches.touchKey(db, key, this.clock.now());
     if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
     for (const h of this.keyModifiedHooks) h(db, key);
     // A deleted or retyped key unblocks its XREADGROUP clients (the blocked commands decide).
@@ -300,7 +305,7 @@ export abstract class ServerState implements KeyspaceEvents {
 
   log(level: LogLevel, msg: string): void {
     if (LEVELS.indexOf(level) < this.logLevel) return;
-    const d = new Date();
+    const d = new Date(dateNow());
     const mark = level === 'warning' ? '#' : level === 'notice' ? '*' : level === 'verbose' ? '-' : '.';
     const ts = `${d.getDate().toString().padStart(2, '0')} ${d.toLocaleString('en-US', { month: 'short' })} ${d.getFullYear()} ${d.toTimeString().slice(0, 8)}.${d.getMilliseconds().toString().padStart(3, '0')}`;
     this.logSink(`${process.pid}:M ${ts} ${mark} ${msg}`);
@@ -319,7 +324,7 @@ export abstract class ServerState implements KeyspaceEvents {
   get expiryPaused(): boolean {
     return this.clientPause !== null;
   }
-  readonly slowlog = new Slowlog();
+  readonly slowlog = new Slowlog(this.clock.now);
 
   /**
    * stats.errorReplies when the innermost command started or last settled its error
@@ -405,6 +410,20 @@ export abstract class ServerState implements KeyspaceEvents {
   /** Removes every key of every database. */
   flushall(): void {
     for (const db of this.dbs) db.flush();
+  }
+
+  /**
+   * After the `time` API moved the clock: what Redis's timers would have done by then. A
+   * CLIENT PAUSE that has ended ends first; keys now due are removed (with their `expired`
+   * events), unless active expiry is off or clients are still paused; then blocked clients
+   * whose deadline passed time out.
+   */
+  private clockJumped(): void {
+    if (this.clientPause !== null) this.clientPause.clockMoved();
+    if (this.activeExpireEnabled && !this.expiryPaused) {
+      for (const db of this.dbs) db.expireAllDue();
+    }
+    this.blocking.clockMoved();
   }
 
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */

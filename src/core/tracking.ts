@@ -2,6 +2,7 @@ import type { Client } from './client.ts';
 import type { Command } from './types.ts';
 import type { ServerState } from './state.ts';
 import { pushTo } from './pubsub.ts';
+import { setImmediate } from '../util/clock.ts';
 
 /** Per-client tracking state, kept in `Client.tracking` while tracking is on. */
 export class TrackingState {

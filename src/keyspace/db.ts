@@ -1,6 +1,7 @@
 import { ReplyError, ERR } from '../errors.ts';
 import { ScanCursors } from './scan.ts';
 import { keyBytes, stringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
+import { dateNow, setTimeout } from '../util/clock.ts';
 
 /** Every non-string value type implements this; `type` is what TYPE replies. */
 export interface RObject {
@@ -129,7 +130,7 @@ export class Database {
     readonly id: number,
     private readonly events: KeyspaceEvents,
     /** Returns the current time in ms; injectable so expiry can be tested and paused. */
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = dateNow,
   ) {}
 
   get size(): number {
@@ -454,6 +455,24 @@ export class Database {
     if (this.trackAccess) this.lruSince = this.lruClock();
     this.sweepCursor = null;
     this.recountMemory();
+  }
+
+  /**
+   * The clock jumped (the `time` API): removes every key now due, as Redis's active expiry
+   * would have by then, and forgets the cached LRU clock. Returns how many were removed.
+   */
+  expireAllDue(): number {
+    this.lruStale = true;
+    this.sweepCursor = null;
+    if (this.expires.size === 0) return 0;
+    const now = this.now();
+    let removed = 0;
+    for (const [key, when] of this.expires) {
+      if (when > now) continue;
+      this.removeExpired(key);
+      removed++;
+    }
+    return removed;
   }
 
   /** Exchanges the contents of two databases (SWAPDB); the Database objects stay put. */

@@ -15,6 +15,7 @@ import { dumpValue, crc64, lzfDecompress, RDB_VERSION, verifyPayload } from '../
 import { globMatch } from '../util/glob.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { cstr, ERR } from '../errors.ts';
+import { perfNow } from '../util/clock.ts';
 
 const LOAD_TIMEOUT_MS = 500;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
@@ -288,7 +289,7 @@ export class Functions {
       out.array(running.info.argv.length);
       for (const a of running.info.argv) out.bulk(a);
       out.bulk('duration_ms');
-      out.integer(Math.floor(performance.now() - running.start));
+      out.integer(Math.floor(perfNow() - running.start));
     }
     out.bulk('engines');
     out.map(1);

@@ -24,6 +24,7 @@ import { sanitizeError } from './bridge.ts';
 import { newRandState } from './stdlib.ts';
 import { Functions } from './functions.ts';
 import { cstr } from '../errors.ts';
+import { perfNow, setImmediate } from '../util/clock.ts';
 
 export const BUSY_EVAL = ERR.busy;
 export const BUSY_FUNCTION = ERR.busyFunction;
@@ -300,7 +301,7 @@ export class Scripting {
     sc.aclUser = caller.aclUser;
     sc.multi = null;
     // the clock dispatch read when this command started (reading it again costs ~40 ns)
-    const start = this.server.callStart !== 0 ? this.server.callStart : performance.now();
+    const start = this.server.callStart !== 0 ? this.server.callStart : perfNow();
     const state: RunningScript = {
       run: null as unknown as ScriptRun,
       caller,
@@ -316,7 +317,7 @@ export class Scripting {
     this.running = state;
     // keys expire by the script's start time while it runs (scriptTimeSnapshot)
     const prevSnapshot = this.server.scriptTimeSnapshot;
-    this.server.scriptTimeSnapshot = Date.now();
+    this.server.scriptTimeSnapshot = this.server.clock.now();
     // Only a plain client command can wait for its reply; inside EXEC (or without a
     // connection) the script runs to its end at once.
     const threshold = this.busyThreshold;
@@ -344,7 +345,7 @@ export class Scripting {
     server.busyError = state.info.isEval ? BUSY_EVAL : BUSY_FUNCTION;
     server.log(
       'warning',
-      `Slow script detected: still in execution after ${Math.round(performance.now() - state.start)} milliseconds. You can try killing the script using the ${state.info.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${state.info.name}.`,
+      `Slow script detected: still in execution after ${Math.round(perfNow() - state.start)} milliseconds. You can try killing the script using the ${state.info.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${state.info.name}.`,
     );
     const caller = state.caller;
     caller.blocked = {
@@ -367,7 +368,7 @@ export class Scripting {
       }
       const prevClient = server.currentClient;
       server.currentClient = state.caller;
-      const sliceEnd = performance.now() + BUSY_SLICE_MS;
+      const sliceEnd = perfNow() + BUSY_SLICE_MS;
       let done: boolean;
       try {
         done = state.run.stepUntil(sliceEnd);

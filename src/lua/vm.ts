@@ -21,6 +21,7 @@ import { openCjson } from './lib/cjson.ts';
 import { openCmsgpack } from './lib/cmsgpack.ts';
 import { openStruct } from './lib/struct.ts';
 import { cstr, ERR } from '../errors.ts';
+import { perfNow } from '../util/clock.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
@@ -92,7 +93,7 @@ class RunContext {
   host: ScriptHost;
   resp: 2 | 3 = 2;
   shouldYield: () => boolean = NEVER_YIELD;
-  /** for stepUntil: performance.now() time after which the run gives way */
+  /** for stepUntil: perfNow() time after which the run gives way */
   deadline = Infinity;
   hookYielding = false;
   killed = false;
@@ -144,7 +145,7 @@ export class ScriptRun {
     return this.engine._step(this.ctx, shouldYield);
   }
 
-  /** step() that gives way at the first hook point after performance.now() reaches `deadline`. */
+  /** step() that gives way at the first hook point after perfNow() reaches `deadline`. */
   stepUntil(deadline: number): boolean {
     this.ctx.deadline = deadline;
     return this.engine._step(this.ctx, this.engine.pastDeadline);
@@ -735,7 +736,7 @@ export class LuaEngine {
     const L = this.L;
     const realGlobals = this.globals;
     this.setProxyIndex(this.libraryApi);
-    const ctx: LoadContext = { functions: [], start: performance.now(), timeoutMs };
+    const ctx: LoadContext = { functions: [], start: perfNow(), timeoutMs };
     this.loadCtx = ctx;
     try {
       const bytes = latin1ToBytes(code);
@@ -747,7 +748,7 @@ export class LuaEngine {
       lua.lua_sethook(
         L,
         (LL: LuaState) => {
-          if (ctx.timeoutMs > 0 && performance.now() - ctx.start > ctx.timeoutMs) {
+          if (ctx.timeoutMs > 0 && perfNow() - ctx.start > ctx.timeoutMs) {
             lua.lua_sethook(LL, this.loadTimeoutHook, lua.LUA_MASKLINE, 0);
             pushErrorTable(LL, 'FUNCTION LOAD timeout');
             lua.lua_error(LL);
@@ -1006,7 +1007,7 @@ export class LuaEngine {
   private argvSlot: any = null;
 
   /** @internal the shouldYield of stepUntil (the running context's deadline) */
-  readonly pastDeadline = (): boolean => this.current !== null && performance.now() >= this.current.deadline;
+  readonly pastDeadline = (): boolean => this.current !== null && perfNow() >= this.current.deadline;
 
   /** @internal */
   _step(ctx: RunContext, shouldYield: () => boolean): boolean {

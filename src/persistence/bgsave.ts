@@ -13,10 +13,10 @@
  * ms) or one large value touched early.
  */
 import fsp from 'node:fs/promises';
-import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import type { ServerState } from '../core/state.ts';
 import type { Database } from '../keyspace/db.ts';
 import { RdbEncoder, RdbOutput } from './rdb-writer.ts';
+import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 
 /** How long one slice of serialization may hold the event loop. */
 const SLICE_MS = 4;
@@ -35,7 +35,7 @@ interface DbProgress {
 }
 
 export class BackgroundSave {
-  readonly startedAt = Date.now();
+  readonly startedAt = dateNow();
   keysTotal = 0;
   keysProcessed = 0;
   private readonly enc: RdbEncoder;
@@ -104,7 +104,7 @@ export class BackgroundSave {
    * `finished` is set once none remain. Returns the rdb-key-save-delay owed, in microseconds.
    */
   private drain(p: DbProgress, budgetMs: number, delayUs = 0): number {
-    const start = performance.now();
+    const start = perfNow();
     let n = 0;
     let delayed = 0;
     for (;;) {
@@ -126,7 +126,7 @@ export class BackgroundSave {
         delayed += delayUs;
         if (delayed >= 1000) return delayed;
       }
-      if ((++n & 15) === 0 && performance.now() - start >= budgetMs) return delayed;
+      if ((++n & 15) === 0 && perfNow() - start >= budgetMs) return delayed;
     }
   }
 

@@ -11,6 +11,7 @@ import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
 import { loadRdb, RdbLoadError, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave } from './bgsave.ts';
+import { dateNow, perfNow } from '../util/clock.ts';
 
 /** Redis retries a failed background save triggered by save points only after this long. */
 const BGSAVE_RETRY_DELAY_S = 5;
@@ -104,7 +105,7 @@ export class Persistence {
     }
     state.log('notice', 'DB saved on disk');
     state.dirty -= dirtyBefore;
-    state.lastSave = Math.floor(Date.now() / 1000);
+    state.lastSave = Math.floor(this.state.clock.now() / 1000);
     this.lastBgsaveOk = true;
     this.checkWriteError();
     return true;
@@ -128,7 +129,7 @@ export class Persistence {
     const state = this.state;
     if (this.bgsave !== null || state.backgroundJob !== null) return false;
     this.dirtyBeforeBgsave = state.dirty;
-    this.lastBgsaveTry = Math.floor(Date.now() / 1000);
+    this.lastBgsaveTry = Math.floor(this.state.clock.now() / 1000);
     this.saves++;
     const job = new BackgroundSave(state, this.rdbPath(), this.tempPath());
     this.bgsave = job;
@@ -143,12 +144,12 @@ export class Persistence {
     if (this.bgsave !== job) return;
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
-    this.lastBgsaveSeconds = Math.floor(Date.now() / 1000) - Math.floor(job.startedAt / 1000);
+    this.lastBgsaveSeconds = Math.floor(dateNow() / 1000) - Math.floor(job.startedAt / 1000);
     if (ok) {
       this.state.log('notice', 'DB saved on disk');
       this.state.log('notice', 'Background saving terminated with success');
       this.state.dirty -= this.dirtyBeforeBgsave;
-      this.state.lastSave = Math.floor(Date.now() / 1000);
+      this.state.lastSave = Math.floor(this.state.clock.now() / 1000);
       this.lastBgsaveOk = true;
       this.checkWriteError();
     } else if (job.error === 'aborted') {
@@ -169,7 +170,7 @@ export class Persistence {
     this.state.log('warning', 'Background saving terminated by signal 10');
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
-    this.lastBgsaveSeconds = Math.floor(Date.now() / 1000) - Math.floor(job.startedAt / 1000);
+    this.lastBgsaveSeconds = Math.floor(dateNow() / 1000) - Math.floor(job.startedAt / 1000);
   }
 
   /**
@@ -188,7 +189,7 @@ export class Persistence {
   cron(): void {
     const state = this.state;
     if (this.bgsave !== null || state.backgroundJob !== null) return;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(state.clock.now() / 1000);
     for (const [seconds, changes] of this.saveParams()) {
       if (
         state.dirty >= changes &&
@@ -266,12 +267,12 @@ export class Persistence {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;
       throw new RdbLoadError([`Fatal error loading the DB: ${errText(e)}. Exiting.`]);
     }
-    const t0 = performance.now();
+    const t0 = perfNow();
     const r = loadRdb(this.state, data);
     this.lastLoadKeysLoaded = r.keysLoaded;
     this.lastLoadKeysExpired = r.keysExpired;
     this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
-    this.state.log('notice', `DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+    this.state.log('notice', `DB loaded from disk: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
     return r;
   }
 }

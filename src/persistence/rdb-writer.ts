@@ -46,7 +46,7 @@ export class RdbEncoder {
       'REDIS' + String(RDB_VERSION).padStart(4, '0'),
       this.aux('redis-ver', REDIS_VERSION),
       this.aux('redis-bits', '64'),
-      this.aux('ctime', String(Math.floor(Date.now() / 1000))),
+      this.aux('ctime', String(Math.floor(this.state.clock.now() / 1000))),
       this.aux('used-mem', String(mu.heapUsed + mu.external)),
       this.aux('aof-base', opts.aofBase === true ? '1' : '0'),
     ];

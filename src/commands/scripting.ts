@@ -8,7 +8,7 @@ import type { HandlerTable } from '../core/types.ts';
 import { ERR, cstr } from '../errors.ts';
 import { replyHelp } from './help.ts';
 import { parseInt64 } from '../util/numbers.ts';
-import { type EvalScript, Scripting, scriptFlagsToGate } from '../lua/scripting.ts';
+import { type EvalScript, Scripting, scriptFlagsToGate, parseNumkeys } from '../lua/scripting.ts';
 import type { ServerState } from '../core/state.ts';
 import type { Command } from '../core/types.ts';
 
@@ -19,18 +19,9 @@ function feedMonitors(c: Client, argv: string[]): void {
 
 function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, ro: boolean): void {
   feedMonitors(c, argv);
-  const nk = parseInt64(argv[2]);
-  if (nk === null) {
-    out.error(ERR.notInteger);
-    return;
-  }
-  const numkeys = Number(nk);
-  if (numkeys > argv.length - 3) {
-    out.error(ERR.numberKeysCant);
-    return;
-  }
-  if (numkeys < 0) {
-    out.error(ERR.numberKeysCantNegative);
+  const numkeys = parseNumkeys(argv, ERR.notInteger);
+  if (typeof numkeys === 'string') {
+    out.error(numkeys);
     return;
   }
   const s = Scripting.of(c.server);

@@ -9,7 +9,7 @@ import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { LuaEngine, FUNCTION_FLAGS, type RegisteredFunction } from './vm.ts';
 import type { Scripting } from './scripting.ts';
-import { BUSY_EVAL } from './scripting.ts';
+import { BUSY_EVAL, parseNumkeys } from './scripting.ts';
 import { splitArgs } from '../util/splitargs.ts';
 import { dumpValue, crc64, lzfDecompress, RDB_VERSION, verifyPayload } from '../keyspace/rdb.ts';
 import { globMatch } from '../util/glob.ts';
@@ -154,18 +154,9 @@ export class Functions {
       out.error(ERR.functionNotFound);
       return;
     }
-    const nk = parseInt64(argv[2]);
-    if (nk === null) {
-      out.error(ERR.badNumberKeys);
-      return;
-    }
-    const numkeys = Number(nk);
-    if (numkeys > argv.length - 3) {
-      out.error(ERR.numberKeysCant);
-      return;
-    }
-    if (numkeys < 0) {
-      out.error(ERR.numberKeysCantNegative);
+    const numkeys = parseNumkeys(argv, ERR.badNumberKeys);
+    if (typeof numkeys === 'string') {
+      out.error(numkeys);
       return;
     }
     const prep = this.scripting.prepare(fn.flags, ro);

@@ -14,7 +14,8 @@ import { attachmentKey } from '../core/attachments.ts';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
 import { GATE_WRITE, GATE_DENYOOM, GATE_MAY_REPLICATE, type Command } from '../core/types.ts';
-import { ERR } from '../errors.ts';
+import { ERR, cstr } from '../errors.ts';
+import { parseInt64 } from '../util/numbers.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { call } from '../core/dispatch.ts';
 import { aclCheck, aclVerify, aclDenialText } from '../core/acl.ts';
@@ -23,7 +24,6 @@ import { LuaEngine, type ScriptHost, type ScriptRun, LL_DEBUG, LL_VERBOSE, LL_NO
 import { sanitizeError } from './bridge.ts';
 import { newRandState } from './stdlib.ts';
 import { Functions } from './functions.ts';
-import { cstr } from '../errors.ts';
 import { perfNow, setImmediate } from '../util/clock.ts';
 
 export const BUSY_EVAL = ERR.busy;
@@ -559,6 +559,19 @@ export function scriptingInfo(server: ServerState): ScriptingInfo {
     }
   }
   return { cachedScripts, scriptsEvalMemory, functions, libraries, functionsMemory };
+}
+
+/**
+ * EVAL's and FCALL's numkeys (argv[2]): the count, or the error to reply. The two commands
+ * word a non-integer differently, so the caller names that text.
+ */
+export function parseNumkeys(argv: string[], notIntegerError: string): number | string {
+  const nk = parseInt64(argv[2]);
+  if (nk === null) return notIntegerError;
+  const numkeys = Number(nk);
+  if (numkeys > argv.length - 3) return ERR.numberKeysCant;
+  if (numkeys < 0) return ERR.numberKeysCantNegative;
+  return numkeys;
 }
 
 /** Each server's scripting engine, made on first use. */

@@ -36,6 +36,7 @@ export const ERR = {
   shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
   bgsaveMisconf:
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  loading: 'LOADING Redis is loading the dataset in memory',
   reloadFailed: 'ERR Error trying to load the RDB dump, check server logs.',
   /** shared.err: a save that failed (the log says why) */
   bare: 'ERR',

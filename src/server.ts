@@ -112,9 +112,18 @@ export class Server extends ServerState {
    */
   async listen(): Promise<{ port: number; host: string }> {
     const persistence = Persistence.of(this);
-    if (this.options.rdb !== undefined) persistence.loadAtStartup(this.options.rdb, true);
-    else if (this.options.loadOnStart !== false) persistence.loadAtStartup();
-    return this.bind();
+    const file = this.options.rdb ?? (this.options.loadOnStart !== false ? persistence.rdbPath() : null);
+    // As Redis: listening first, so clients get LOADING (not a refused connection) meanwhile.
+    const addr = await this.bind();
+    if (file !== null) {
+      try {
+        await persistence.loadAtStartup(file, this.options.rdb !== undefined);
+      } catch (e) {
+        await this.close();
+        throw e;
+      }
+    }
+    return addr;
   }
 
   /**

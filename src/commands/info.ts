@@ -171,11 +171,28 @@ function memorySection(server: ServerState): string[] {
   ];
 }
 
+/** The loading_* fields INFO adds while the dataset loads at startup. */
+function loadingFields(p: Persistence): string[] {
+  const l = p.loadingInfo;
+  if (l === null) return [];
+  const loaded = l.parser.position;
+  const elapsed = Math.floor(dateNow() / 1000) - Math.floor(l.startedAt / 1000);
+  const remaining = l.totalBytes - loaded;
+  return [
+    `loading_start_time:${Math.floor(l.startedAt / 1000)}`,
+    `loading_total_bytes:${l.totalBytes}`,
+    `loading_rdb_used_mem:${Number(l.parser.aux.get('used-mem') ?? 0) || 0}`,
+    `loading_loaded_bytes:${loaded}`,
+    `loading_loaded_perc:${(l.totalBytes !== 0 ? (loaded / l.totalBytes) * 100 : 0).toFixed(2)}`,
+    `loading_eta_seconds:${elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loaded + 1))}`,
+  ];
+}
+
 function persistenceSection(server: ServerState): string[] {
   const p = Persistence.of(server);
   const bg = p.bgsave;
   return [
-    'loading:0',
+    `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
@@ -206,6 +223,7 @@ function persistenceSection(server: ServerState): string[] {
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...loadingFields(p),
   ];
 }
 

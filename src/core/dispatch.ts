@@ -104,6 +104,10 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     );
     return;
   }
+  if (server.loading && !cmd.flags.has('loading')) {
+    reject(c, out, ERR.loading, cmd);
+    return;
+  }
   if (server.busyError !== null && !cmd.allowBusy) {
     reject(c, out, server.busyError, cmd);
     return;

@@ -134,6 +134,8 @@ export abstract class ServerState implements KeyspaceEvents {
    * points and stop-writes-on-bgsave-error): the MISCONF error write commands and PING get.
    */
   diskWriteError: string | null = null;
+  /** The dataset is being loaded at startup: commands without the `loading` flag get LOADING. */
+  loading = false;
   /** Function libraries for RDB files; null until the network side wires the Lua layer in. */
   functionLibraries: FunctionLibraries | null = null;
   private nextClientId = 1;

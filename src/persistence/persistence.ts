@@ -9,9 +9,13 @@ import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
-import { loadRdb, RdbLoadError, type RdbLoadResult } from './rdb-loader.ts';
+import fsp from 'node:fs/promises';
+import { loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave } from './bgsave.ts';
-import { dateNow, perfNow } from '../util/clock.ts';
+import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
+
+/** How long one slice of loading at startup may hold the event loop. */
+const LOAD_SLICE_MS = 20;
 
 /** Redis retries a failed background save triggered by save points only after this long. */
 const BGSAVE_RETRY_DELAY_S = 5;
@@ -105,7 +109,7 @@ export class Persistence {
     }
     state.log('notice', 'DB saved on disk');
     state.dirty -= dirtyBefore;
-    state.lastSave = Math.floor(this.state.clock.now() / 1000);
+    state.lastSave = Math.floor(state.clock.now() / 1000);
     this.lastBgsaveOk = true;
     this.checkWriteError();
     return true;
@@ -255,20 +259,44 @@ export class Persistence {
 
   // ---- loading ------------------------------------------------------------------------------
 
+  /** While the dataset loads at startup: what INFO's loading_* fields report. */
+  loadingInfo: { startedAt: number; totalBytes: number; usedMem: number; parser: RdbParser } | null = null;
+
   /**
-   * loadDataFromDisk: dir/dbfilename (or the given file) into the empty server; a missing
-   * file is no error. Throws RdbLoadError (lines to log, then exit) when it cannot load.
+   * loadDataFromDisk: dir/dbfilename (or the given file) into the empty server, a slice at
+   * a time between event-loop turns (clients get LOADING meanwhile); a missing file is no
+   * error unless `required`. Rejects with RdbLoadError (lines to log, then exit).
    */
-  loadAtStartup(file = this.rdbPath(), required = false): RdbLoadResult | null {
+  async loadAtStartup(file = this.rdbPath(), required = false): Promise<RdbLoadResult | null> {
+    const state = this.state;
     let data: Buffer;
+    // no command may see the empty dataset before the file is in
+    state.loading = true;
     try {
-      data = fs.readFileSync(file);
+      data = await fsp.readFile(file);
     } catch (e) {
+      state.loading = false;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;
       throw new RdbLoadError([`Fatal error loading the DB: ${errText(e)}. Exiting.`]);
     }
     const t0 = perfNow();
-    const r = loadRdb(this.state, data);
+    let r: RdbLoadResult;
+    try {
+      const parser = new RdbParser(state, data);
+      this.loadingInfo = { startedAt: dateNow(), totalBytes: data.length, usedMem: 0, parser };
+      for (;;) {
+        const delayUs = state.config.getInt('key-load-delay');
+        const before = parser.keysLoaded + parser.keysExpired;
+        if (parser.step(delayUs > 0 ? 1 : LOAD_SLICE_MS)) break;
+        const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
+        if (owed >= 1) await sleep(Math.floor(owed));
+        else await turn();
+      }
+      r = parser.install();
+    } finally {
+      state.loading = false;
+      this.loadingInfo = null;
+    }
     this.lastLoadKeysLoaded = r.keysLoaded;
     this.lastLoadKeysExpired = r.keysExpired;
     this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);

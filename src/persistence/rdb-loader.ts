@@ -9,6 +9,7 @@ import type { ServerState, LogLevel } from '../core/state.ts';
 import type { RedisValue } from '../keyspace/db.ts';
 import { RdbReader, RdbFormatError, readObject, Crc64, RDB_VERSION, type EncodingLimits } from '../keyspace/rdb.ts';
 import { RDB_OP } from './rdb-format.ts';
+import { perfNow } from '../util/clock.ts';
 
 export interface RdbLoadOptions {
   /** The RDB preamble of an AOF: keys already expired are kept, as Redis keeps them there. */
@@ -67,68 +68,117 @@ function readLE(s: string, at: number, n: number): number {
 
 /** Loads an RDB file's keys and function libraries into the server; throws RdbLoadError. */
 export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions = {}): RdbLoadResult {
-  const log = opts.log ?? ((level: LogLevel, msg: string) => state.log(level, msg));
-  const s = data.latin1Slice(0, data.length);
-  if (s.length < 9 || s.slice(0, 5) !== 'REDIS') {
-    throw new RdbLoadError(['Wrong signature trying to load DB from file']);
+  const p = new RdbParser(state, data, opts);
+  while (!p.step(Infinity));
+  return p.install();
+}
+
+/**
+ * Reads a file a slice at a time (`step`), so a server can keep answering (LOADING) while a
+ * large file loads; `install` then puts it all in place at once. Errors are RdbLoadErrors.
+ */
+export class RdbParser {
+  private readonly r: RdbReader;
+  private readonly ver: number;
+  private readonly lim: EncodingLimits;
+  private readonly log: (level: LogLevel, msg: string) => void;
+  private readonly dbs = new Map<number, ParsedDb>();
+  /** The aux fields read so far. */
+  readonly aux = new Map<string, string>();
+  private readonly functions: string[] = [];
+  private readonly now: number;
+  private db: ParsedDb | null = null;
+  private dbId = 0;
+  private expireAt = -1;
+  private idle = -1;
+  private freq = -1;
+  private done = false;
+  keysLoaded = 0;
+  keysExpired = 0;
+
+  constructor(
+    private readonly state: ServerState,
+    private readonly data: Buffer,
+    private readonly opts: RdbLoadOptions = {},
+  ) {
+    this.log = opts.log ?? ((level: LogLevel, msg: string) => state.log(level, msg));
+    this.now = state.clock.now();
+    const s = data.latin1Slice(0, data.length);
+    if (s.length < 9 || s.slice(0, 5) !== 'REDIS') {
+      throw new RdbLoadError(['Wrong signature trying to load DB from file']);
+    }
+    this.ver = Number(s.slice(5, 9));
+    if (!(this.ver >= 1 && this.ver <= RDB_VERSION)) throw new RdbLoadError([`Can't handle RDB format version ${s.slice(5, 9)}`]);
+    const cfg = state.config;
+    this.lim = {
+      hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
+      hashMaxValue: cfg.getInt('hash-max-listpack-value'),
+      zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
+      zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
+      setMaxIntset: cfg.getInt('set-max-intset-entries'),
+    };
+    this.r = new RdbReader(s, s.length);
+    this.r.pos = 9;
   }
-  const ver = Number(s.slice(5, 9));
-  if (!(ver >= 1 && ver <= RDB_VERSION)) throw new RdbLoadError([`Can't handle RDB format version ${s.slice(5, 9)}`]);
-  const cfg = state.config;
-  const lim: EncodingLimits = {
-    hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
-    hashMaxValue: cfg.getInt('hash-max-listpack-value'),
-    zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
-    zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
-    setMaxIntset: cfg.getInt('set-max-intset-entries'),
-  };
-  const r = new RdbReader(s, s.length);
-  r.pos = 9;
-  const dbs = new Map<number, ParsedDb>();
-  const aux = new Map<string, string>();
-  const functions: string[] = [];
-  const now = state.clock.now();
-  let db: ParsedDb | null = null;
-  let dbId = 0;
-  let keysLoaded = 0;
-  let keysExpired = 0;
-  let expireAt = -1;
-  let idle = -1;
-  let freq = -1;
-  const selectDb = (id: number): ParsedDb => {
-    let d = dbs.get(id);
-    if (d === undefined) dbs.set(id, (d = { data: new Map(), expires: new Map(), idle: null, freq: null }));
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.r.pos;
+  }
+
+  private selectDb(id: number): ParsedDb {
+    let d = this.dbs.get(id);
+    if (d === undefined) this.dbs.set(id, (d = { data: new Map(), expires: new Map(), idle: null, freq: null }));
     return d;
-  };
-  try {
+  }
+
+  /** Reads for up to `budgetMs`; true once the whole file (checksum included) was read. */
+  step(budgetMs: number): boolean {
+    if (this.done) return true;
+    try {
+      this.done = this.readRecords(budgetMs);
+      if (this.done) this.verifyChecksum();
+    } catch (e) {
+      if (e instanceof RdbFormatError) throw e.eof ? shortRead() : corrupt(e.message);
+      throw e;
+    }
+    return this.done;
+  }
+
+  private readRecords(budgetMs: number): boolean {
+    const r = this.r;
+    const log = this.log;
+    const start = budgetMs === Infinity ? 0 : perfNow();
+    let n = 0;
     for (;;) {
+      if (budgetMs !== Infinity && (++n & 255) === 0 && perfNow() - start >= budgetMs) return false;
       const type = r.byte();
       if (type === RDB_OP.EXPIRETIME) {
-        expireAt = readLE(r.bytes(4), 0, 4) * 1000;
+        this.expireAt = readLE(r.bytes(4), 0, 4) * 1000;
         continue;
       }
       if (type === RDB_OP.EXPIRETIME_MS) {
         const b = r.bytes(8);
-        expireAt = Number(Buffer.from(b, 'latin1').readBigInt64LE(0));
+        this.expireAt = Number(Buffer.from(b, 'latin1').readBigInt64LE(0));
         continue;
       }
       if (type === RDB_OP.FREQ) {
-        freq = r.byte();
+        this.freq = r.byte();
         continue;
       }
       if (type === RDB_OP.IDLE) {
-        idle = Number(r.len64());
+        this.idle = Number(r.len64());
         continue;
       }
-      if (type === RDB_OP.EOF) break;
+      if (type === RDB_OP.EOF) return true;
       if (type === RDB_OP.SELECTDB) {
-        dbId = r.len();
-        if (dbId >= state.dbs.length) {
+        this.dbId = r.len();
+        if (this.dbId >= this.state.dbs.length) {
           throw new RdbLoadError([
-            `FATAL: Data file was created with a Redis server configured to handle more than ${state.dbs.length} databases. Exiting`,
+            `FATAL: Data file was created with a Redis server configured to handle more than ${this.state.dbs.length} databases. Exiting`,
           ]);
         }
-        db = null;
+        this.db = null;
         continue;
       }
       if (type === RDB_OP.RESIZEDB) {
@@ -139,72 +189,76 @@ export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions =
       if (type === RDB_OP.AUX) {
         const k = r.string();
         const v = r.string();
-        aux.set(k, v);
+        this.aux.set(k, v);
         if (k === 'redis-ver') log('notice', `Loading RDB produced by version ${v}`);
         else if (k === 'ctime') {
-          const age = Math.floor(now / 1000) - Number(v);
+          const age = Math.floor(this.now / 1000) - Number(v);
           log('notice', `RDB age ${age < 0 ? 0 : age} seconds`);
         } else if (k === 'used-mem') log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
         continue;
       }
       if (type === RDB_OP.MODULE_AUX) {
-        throw corrupt('The RDB file contains AUX module data I can\'t load: no matching module');
+        throw corrupt("The RDB file contains AUX module data I can't load: no matching module");
       }
       if (type === RDB_OP.FUNCTION_PRE_GA) throw new RdbLoadError(['Pre-release function format not supported.']);
       if (type === RDB_OP.FUNCTION2) {
-        functions.push(r.string());
+        this.functions.push(r.string());
         continue;
       }
       if (type === 6 || type === 7 || type === 8 || type > 19) throw corrupt(`Unknown RDB encoding type ${type}`);
       const key = r.string();
-      const value = readObject(r, type, lim);
-      const when = expireAt;
-      expireAt = -1;
-      const keyIdle = idle;
-      const keyFreq = freq;
-      idle = freq = -1;
+      const value = readObject(r, type, this.lim);
+      const when = this.expireAt;
+      this.expireAt = -1;
+      const keyIdle = this.idle;
+      const keyFreq = this.freq;
+      this.idle = this.freq = -1;
       // rdbLoad skips keys already expired, except in an AOF preamble (the AOF deletes them).
-      if (opts.aofPreamble !== true && when !== -1 && when < now) {
-        keysExpired++;
+      if (this.opts.aofPreamble !== true && when !== -1 && when < this.now) {
+        this.keysExpired++;
         continue;
       }
-      if (db === null) db = selectDb(dbId);
+      const db = (this.db ??= this.selectDb(this.dbId));
       const size = db.data.size;
       db.data.set(key, value);
       if (db.data.size === size) {
-        if (opts.merge !== true) throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${dbId}`, 'Duplicated key found in RDB file']);
+        if (this.opts.merge !== true) throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${this.dbId}`, 'Duplicated key found in RDB file']);
         db.expires.delete(key);
       }
       if (when !== -1) db.expires.set(key, when);
       if (keyIdle >= 0) (db.idle ??= new Map()).set(key, keyIdle);
       if (keyFreq >= 0) (db.freq ??= new Map()).set(key, keyFreq);
-      keysLoaded++;
+      this.keysLoaded++;
     }
-    if (ver >= 5) {
-      const end = r.pos;
-      const stored = Buffer.from(r.bytes(8), 'latin1');
-      if (cfg.get('rdbchecksum') === 'yes' && opts.skipChecksum !== true) {
-        if (stored.every((b) => b === 0)) {
-          log('warning', 'RDB file was saved with checksum disabled: no check performed.');
-        } else {
-          const crc = new Crc64();
-          crc.update(data.subarray(0, end));
-          const mine = crc.digest();
-          if (!mine.equals(stored)) {
-            throw new RdbLoadError([
-              `Wrong RDB checksum expected: (${stored.readBigUInt64LE(0).toString(16)}) but got (${mine.readBigUInt64LE(0).toString(16)}). Aborting now.`,
-              'Internal error in RDB reading offset 0, function at rdb.c:3225 -> RDB CRC error',
-            ]);
-          }
-        }
-      }
-    }
-  } catch (e) {
-    if (e instanceof RdbFormatError) throw e.eof ? shortRead() : corrupt(e.message);
-    throw e;
   }
-  install(state, dbs, functions, opts.merge === true);
-  return { keysLoaded, keysExpired, end: r.pos, aux };
+
+  private verifyChecksum(): void {
+    if (this.ver < 5) return;
+    const r = this.r;
+    const end = r.pos;
+    const stored = Buffer.from(r.bytes(8), 'latin1');
+    if (this.state.config.get('rdbchecksum') !== 'yes' || this.opts.skipChecksum === true) return;
+    if (stored.every((b) => b === 0)) {
+      this.log('warning', 'RDB file was saved with checksum disabled: no check performed.');
+      return;
+    }
+    const crc = new Crc64();
+    crc.update(this.data.subarray(0, end));
+    const mine = crc.digest();
+    if (!mine.equals(stored)) {
+      throw new RdbLoadError([
+        `Wrong RDB checksum expected: (${stored.readBigUInt64LE(0).toString(16)}) but got (${mine.readBigUInt64LE(0).toString(16)}). Aborting now.`,
+        'Internal error in RDB reading offset 0, function at rdb.c:3225 -> RDB CRC error',
+      ]);
+    }
+  }
+
+  /** Puts everything read into the server (call once step() returned true). */
+  install(): RdbLoadResult {
+    if (!this.done) throw new Error('the file was not read to its end');
+    install(this.state, this.dbs, this.functions, this.opts.merge === true);
+    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired, end: this.r.pos, aux: this.aux };
+  }
 }
 
 /** Puts what a file held into the server, once all of it was read without error. */

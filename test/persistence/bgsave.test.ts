@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { redisServerPath, startOracle } from '../support/oracle.ts';
 import { RawClient } from '../support/raw-client.ts';
-import { startServer } from '../../src/index.ts';
+import { startServer, Server } from '../../src/index.ts';
 import { datasetCommands, run } from './dataset.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -226,6 +226,46 @@ describe('BGSAVE', () => {
       ours.close();
       await s.close();
       await o.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('loading at startup', () => {
+  it('listens first: clients get LOADING and INFO loading fields until the file is in', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-loading-'));
+    try {
+      const a = await startServer({ dir, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
+      const ca = await RawClient.connect(a.port);
+      await ca.call('DEBUG', 'POPULATE', '20000');
+      await ca.call('SAVE');
+      ca.close();
+      await a.close();
+      const sock = path.join(dir, 'redmoon.sock');
+      // 100 us per key: about two seconds of loading
+      const server = new Server({ port: 0, dir, save: '', log: () => {}, config: { unixsocket: sock, 'key-load-delay': '100' } });
+      const listening = server.listen();
+      let c: RawClient | null = null;
+      for (let i = 0; i < 500 && c === null; i++) {
+        c = await RawClient.connect(sock).catch(() => null);
+        if (c === null) await sleep(10);
+      }
+      expect(c).not.toBeNull();
+      expect(await c!.call('GET', 'key:1')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+      let info = await c!.call('INFO', 'persistence');
+      expect(infoField(info, 'loading')).toBe('1');
+      // (the file itself is still being read at first)
+      for (let i = 0; i < 200 && infoField(info, 'loading_total_bytes') === undefined; i++) {
+        await sleep(10);
+        info = await c!.call('INFO', 'persistence');
+      }
+      expect(Number(infoField(info, 'loading_total_bytes'))).toBe(fs.statSync(path.join(dir, 'dump.rdb')).size);
+      await listening;
+      expect(await c!.call('GET', 'key:1')).toBe('$7\r\nvalue:1\r\n');
+      expect(infoField(await c!.call('INFO', 'persistence'), 'rdb_last_load_keys_loaded')).toBe('20000');
+      c!.close();
+      await server.close();
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

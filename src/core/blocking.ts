@@ -4,7 +4,7 @@ import type { ServerState } from './state.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Command } from './types.ts';
 import { parseDouble } from '../util/numbers.ts';
-import { clearTimeout, setImmediate, setTimeout } from '../util/clock.ts';
+import { clearTimeout, perfNow, setImmediate, setTimeout } from '../util/clock.ts';
 
 /** setTimeout's largest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -151,7 +151,7 @@ export class Blocking {
           server.currentClient = w.client;
           let served: boolean;
           let failed = false;
-          const start = performance.now();
+          const start = perfNow();
           try {
             served = w.spec.serve(key);
           } catch (e) {
@@ -162,7 +162,7 @@ export class Blocking {
           }
           if (served) {
             this.release(w);
-            this.accountUnblock(w, (performance.now() - start) * 1000, failed);
+            this.accountUnblock(w, (perfNow() - start) * 1000, failed);
             server.afterServed(w.client);
           }
         }

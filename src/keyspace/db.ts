@@ -1,5 +1,6 @@
 import { ReplyError, ERR } from '../errors.ts';
 import { ScanCursors } from './scan.ts';
+import { BigMap } from '../util/bigmap.ts';
 import { keyBytes, stringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
 import { dateNow, setTimeout } from '../util/clock.ts';
 
@@ -77,8 +78,9 @@ export interface DatabaseContents {
  * Knows nothing of RESP. Expiry is lazy on access plus an active sweep (`sweepExpired`).
  */
 export class Database {
-  data = new Map<string, RedisValue>();
-  expires = new Map<string, number>();
+  // BigMap: past V8's 2^24 entries per Map (util/bigmap.ts)
+  data: Map<string, RedisValue> = new BigMap<string, RedisValue>();
+  expires: Map<string, number> = new BigMap<string, number>();
   /** Keys whose string value Redis would report as `raw` though short (APPEND, SETRANGE...). */
   rawStrings = new Set<string>();
   /**
@@ -91,7 +93,7 @@ export class Database {
    * Last access time of every key, in Redis's 24-bit LRU clock (seconds, wrapping), for
    * OBJECT IDLETIME. Small integers, so V8 stores them unboxed.
    */
-  lru = new Map<string, number>();
+  lru: Map<string, number> = new BigMap<string, number>();
   /**
    * Access times cost a map entry per key (~30 bytes), so they are recorded only once
    * something asked for them (OBJECT IDLETIME, RESTORE IDLETIME). Keys untouched since then

@@ -11,6 +11,7 @@
  * fields; it never goes back. Handlers apply the rule (they know the configuration).
  */
 
+import { BigMap } from '../util/bigmap.ts';
 import type { RObject } from './db.ts';
 
 /** Below this size a random pick walks the Map; above it uses the sampling array. */
@@ -31,7 +32,7 @@ export class HashValue implements RObject {
   private sample: string[] | null = null;
 
   constructor(map?: Map<string, string>) {
-    this.map = map ?? new Map();
+    this.map = map ?? new BigMap();
   }
 
   get type(): 'hash' {
@@ -43,7 +44,7 @@ export class HashValue implements RObject {
   }
 
   clone(): HashValue {
-    const h = new HashValue(new Map(this.map));
+    const h = new HashValue(BigMap.from(this.map));
     h.listpack = this.listpack;
     return h;
   }

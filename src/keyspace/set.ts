@@ -7,6 +7,7 @@
  * Handlers pass the configured limit to `add`.
  */
 
+import { BigSet } from '../util/bigmap.ts';
 import type { RObject } from './db.ts';
 import { parseInt64 } from '../util/numbers.ts';
 
@@ -48,7 +49,7 @@ export class SetValue implements RObject {
   /** An empty set; intset-encoded unless `intset` is false (setTypeCreate rules). */
   constructor(intset = true) {
     this.ints = intset ? [] : null;
-    this.hs = intset ? null : new Set();
+    this.hs = intset ? null : new BigSet();
   }
 
   /** setTypeCreate: the encoding a new set gets for its first member. */
@@ -67,7 +68,7 @@ export class SetValue implements RObject {
   clone(): SetValue {
     const s = new SetValue(this.ints !== null);
     if (this.ints !== null) s.ints = this.ints.slice();
-    else s.hs = new Set(this.hs);
+    else s.hs = new BigSet(this.hs);
     return s;
   }
 
@@ -138,7 +139,7 @@ export class SetValue implements RObject {
   /** To hashtable encoding, for good. */
   convert(): void {
     if (this.ints === null) return;
-    this.hs = new Set(this.ints);
+    this.hs = new BigSet(this.ints);
     this.ints = null;
   }
 

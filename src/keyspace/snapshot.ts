@@ -1,3 +1,4 @@
+import { BigMap } from '../util/bigmap.ts';
 import type { Database, DatabaseContents, RedisValue } from './db.ts';
 
 /**
@@ -38,7 +39,7 @@ export interface RestoreOptions {
 export function copyDatabase(db: Database, now?: number): DatabaseContents {
   const copy: DatabaseContents = {
     data: cloneValues(db.data),
-    expires: new Map(db.expires),
+    expires: BigMap.from(db.expires),
     rawStrings: new Set(db.rawStrings),
     plainStrings: new Map(db.plainStrings),
   };
@@ -84,13 +85,13 @@ export function restoreKeyspace(dbs: readonly Database[], copy: KeyspaceCopy, op
 function cloneValues(src: Map<string, RedisValue>): Map<string, RedisValue> {
   // The native Map copy is several times faster than set() in a loop; objects are then
   // replaced by their clones in place (overwriting an existing key is safe while iterating).
-  const out = new Map(src);
+  const out = BigMap.from(src);
   for (const [k, v] of out) if (typeof v !== 'string') out.set(k, v.clone());
   return out;
 }
 
 function shiftedExpires(src: Map<string, number>, shift: number): Map<string, number> {
-  const out = new Map<string, number>();
+  const out = new BigMap<string, number>();
   for (const [k, when] of src) out.set(k, when + shift);
   return out;
 }

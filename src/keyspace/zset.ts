@@ -14,6 +14,7 @@
  * documents ("unspecified" otherwise).
  */
 
+import { BigMap } from '../util/bigmap.ts';
 import type { RObject } from './db.ts';
 import { ERR } from '../errors.ts';
 
@@ -144,7 +145,7 @@ export class ZSet implements RObject {
   memEst = 0;
   memEnc = '';
   /** member -> score; iterate it for ZSCAN and for unordered walks. */
-  readonly dict = new Map<string, number>();
+  readonly dict: Map<string, number> = new BigMap<string, number>();
   private root: ZNode = new Leaf([], []);
   /**
    * Encoding Redis would have: false = listpack, true = skiplist. Policy belongs to handlers

@@ -5,6 +5,7 @@
  * The whole file is parsed and checked (checksum included) before anything is installed,
  * so a corrupt or truncated file leaves the dataset as it was: never a partial keyspace.
  */
+import { BigMap } from '../util/bigmap.ts';
 import type { ServerState, LogLevel } from '../core/state.ts';
 import type { RedisValue } from '../keyspace/db.ts';
 import { RdbReader, RdbFormatError, readObject, Crc64, RDB_VERSION, type EncodingLimits } from '../keyspace/rdb.ts';
@@ -128,7 +129,7 @@ export class RdbParser {
 
   private selectDb(id: number): ParsedDb {
     let d = this.dbs.get(id);
-    if (d === undefined) this.dbs.set(id, (d = { data: new Map(), expires: new Map(), idle: null, freq: null }));
+    if (d === undefined) this.dbs.set(id, (d = { data: new BigMap(), expires: new BigMap(), idle: null, freq: null }));
     return d;
   }
 

@@ -465,13 +465,17 @@ export class Server extends ServerState {
     Persistence.of(this).cron();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
-    const deadline = perfNow() + 25;
+    const start = perfNow();
+    const deadline = start + 25;
+    let swept = false;
     for (const db of this.dbs) {
       if (db.expires.size === 0) continue;
+      swept = true;
       while (db.sweepExpired(20) > 5 && perfNow() < deadline) {
         /* keep going while over 25% of the sample expired */
       }
     }
+    if (swept && this.latency.threshold !== 0) this.latency.addIfNeeded('expire-cycle', perfNow() - start);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------

@@ -66,17 +66,59 @@ const LATENCY_HELP = [
   '    If no commands are specified then all histograms are replied.',
 ];
 
-// redmoon records no latency events (nothing it does blocks like fork or fsync), so the
-// event log is always empty and well formed.
-
-function latencyDoctor(_c: Client, _argv: string[], out: ReplySink): void {
-  out.verbatim(
-    'I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n',
-  );
+// LATENCY DOCTOR
+function latencyDoctor(c: Client, _argv: string[], out: ReplySink): void {
+  out.verbatim(c.server.latency.report());
 }
 
-function latencyGraph(_c: Client, argv: string[], _out: ReplySink): void {
-  throw new ReplyError(ERR.noSamplesAvailable(cstr(argv[2])));
+// LATENCY GRAPH event: a header and one bar per sample (Redis draws a sparkline)
+function latencyGraph(c: Client, argv: string[], out: ReplySink): void {
+  const event = argv[2];
+  const ts = c.server.latency.events.get(event);
+  if (ts === undefined) throw new ReplyError(ERR.noSamplesAvailable(cstr(event)));
+  const samples = ts.inOrder();
+  let low = Infinity;
+  let high = 0;
+  for (const s of samples) {
+    if (s.latency < low) low = s.latency;
+    if (s.latency > high) high = s.latency;
+  }
+  let graph = `${cstr(event)} - high ${high} ms, low ${low} ms (all time high ${ts.max} ms)\n`;
+  graph += '-'.repeat(80) + '\n';
+  const now = Math.floor(c.server.clock.now() / 1000);
+  for (const s of samples) graph += `${'#'.repeat(Math.max(1, Math.round((s.latency / Math.max(1, high)) * 40)))} ${s.latency}ms ${now - s.time}s ago\n`;
+  out.verbatim(graph);
+}
+
+// LATENCY LATEST
+function latencyLatest(c: Client, _argv: string[], out: ReplySink): void {
+  const events = [...c.server.latency.events];
+  out.array(events.length);
+  for (const [event, ts] of events) {
+    const last = ts.latest();
+    out.array(4);
+    out.bulk(event);
+    out.integer(last.time);
+    out.integer(last.latency);
+    out.integer(ts.max);
+  }
+}
+
+// LATENCY HISTORY event
+function latencyHistory(c: Client, argv: string[], out: ReplySink): void {
+  const ts = c.server.latency.events.get(argv[2]);
+  const samples = ts === undefined ? [] : ts.inOrder();
+  out.array(samples.length);
+  for (const s of samples) {
+    out.array(2);
+    out.integer(s.time);
+    out.integer(s.latency);
+  }
+}
+
+// LATENCY RESET [event ...]
+function latencyReset(c: Client, argv: string[], out: ReplySink): void {
+  out.integer(c.server.latency.reset(argv.length === 2 ? null : argv.slice(2)));
 }
 
 /** One command's histogram: calls and a cumulative bucket map (power-of-two microseconds). */
@@ -104,7 +146,10 @@ function latencyHistogram(c: Client, argv: string[], out: ReplySink): void {
       const [name, sub] = argv[i].toLowerCase().split('|');
       const parent = table.lookup(name);
       const cmd = sub === undefined ? parent : parent?.subcommands?.get(sub);
-      if (cmd && cmd.stats.calls > 0 && !list.includes(cmd)) list.push(cmd);
+      if (!cmd) continue;
+      if (cmd.stats.calls > 0 && !list.includes(cmd)) list.push(cmd);
+      // a container command stands for its subcommands
+      if (sub === undefined && cmd.subcommands) for (const subcmd of cmd.subcommands.values()) if (subcmd.stats.calls > 0 && !list.includes(subcmd)) list.push(subcmd);
     }
   }
   out.map(list.length);
@@ -221,9 +266,9 @@ export const commands: HandlerTable = {
     out.simple('OK');
   },
   'slowlog|help': (_c, _argv, out) => replyHelp(out, 'SLOWLOG', SLOWLOG_HELP),
-  'latency|latest': (_c, _argv, out) => out.array(0),
-  'latency|history': (_c, _argv, out) => out.array(0),
-  'latency|reset': (_c, _argv, out) => out.integer(0),
+  'latency|latest': latencyLatest,
+  'latency|history': latencyHistory,
+  'latency|reset': latencyReset,
   'latency|doctor': latencyDoctor,
   'latency|graph': latencyGraph,
   'latency|histogram': latencyHistogram,

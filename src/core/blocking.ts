@@ -193,6 +193,7 @@ export class Blocking {
     const usec = w.usec + replyUsec;
     cmd.stats.usec += usec;
     if (failed) cmd.stats.failed++;
+    this.server.latency.addIfNeeded('command-unblocking', replyUsec / 1000);
     const slowlog = this.server.slowlog;
     if (usec >= slowlog.slowerThan && !cmd.flags.has('skip_slowlog')) slowlog.record(w.client, w.argv, usec);
   }

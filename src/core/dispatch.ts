@@ -164,7 +164,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // A clock read costs as much as a whole GET: inside a read batch, `fast` commands are not
   // timed one by one; the batch's time is shared among them afterwards (Server.processInput).
   // With a low slowlog threshold (tests use 0) every command is timed.
-  const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000;
+  const untimed = cmd.isFast && server.batchFast !== null && server.slowlog.slowerThan >= 1000 && server.latency.threshold === 0;
   // Timed commands right after another timed one in the batch start when it ended.
   const start = untimed ? 0 : server.batchFast !== null && server.clockFresh ? server.lastClock : perfNow();
   server.callStart = start;
@@ -214,6 +214,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   // Client-side caching: remember the keys a tracking client read (for a script's
   // commands, the client that runs the script).
   if (server.tracking.clients !== 0 && cmd.isReadonly) server.tracking.readBy(c, cmd, argv);
+  if (server.latency.threshold !== 0 && !blockedNow) server.latency.addIfNeeded(cmd.isFast ? 'fast-command' : 'command', usec / 1000);
   if (usec >= server.slowlog.slowerThan && !blockedNow && !cmd.flags.has('skip_slowlog')) server.slowlog.record(c, argv, usec);
   if (server.monitors.size !== 0 && !cmd.skipMonitor && !cmd.flags.has('admin')) server.feedMonitors(c, argv, out !== c.writer);
 }

@@ -12,6 +12,7 @@ import { Evictor } from './evict.ts';
 import { Blocking } from './blocking.ts';
 import { Tracking } from './tracking.ts';
 import { Slowlog } from './slowlog.ts';
+import { LatencyMonitor } from './latency.ts';
 import { feedMonitors } from './monitor.ts';
 import type { ClientPause } from './pause.ts';
 import { Acl } from './acl.ts';
@@ -175,6 +176,9 @@ export abstract class ServerState implements KeyspaceEvents {
     this.config.watch('slowlog-log-slower-than', (v) => {
       this.slowlog.slowerThan = Number(v) < 0 ? Infinity : Number(v);
     });
+    this.config.watch('latency-monitor-threshold', (v) => {
+      this.latency.threshold = Number(v) || 0;
+    });
     this.config.watch('slowlog-max-len', (v) => {
       this.slowlog.maxLen = Number(v);
       this.slowlog.trim();
@@ -327,6 +331,8 @@ export abstract class ServerState implements KeyspaceEvents {
     return this.clientPause !== null;
   }
   readonly slowlog = new Slowlog(this.clock.now);
+  /** LATENCY events (latency-monitor-threshold). */
+  readonly latency = new LatencyMonitor(this.clock.now);
 
   /**
    * stats.errorReplies when the innermost command started or last settled its error

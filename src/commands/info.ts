@@ -167,7 +167,7 @@ function memorySection(server: ServerState): string[] {
     'mem_allocator:libc',
     'active_defrag_running:0',
     'lazyfree_pending_objects:0',
-    'lazyfreed_objects:0',
+    `lazyfreed_objects:${server.stats.lazyfreedObjects}`,
   ];
 }
 
@@ -433,6 +433,7 @@ export function resetStats(server: ServerState): void {
   s.keyspaceHits = 0;
   s.keyspaceMisses = 0;
   s.rejectedConnections = 0;
+  s.lazyfreedObjects = 0;
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
   s.errorReplies = 0;

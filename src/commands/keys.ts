@@ -10,6 +10,7 @@ import { globMatcher } from '../util/glob.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
 import { parseScanOptions, replyScan, scanStep } from './scan.ts';
 import { dumpValue, restoreValue, verifyPayload } from '../keyspace/rdb.ts';
+import { freeEffort, LAZYFREE_THRESHOLD } from '../keyspace/lazyfree.ts';
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
@@ -84,8 +85,15 @@ export function addWith(c: Client, dst: Database, key: string, value: RedisValue
 
 function del(c: Client, argv: string[], out: ReplySink): void {
   const db = c.db;
+  const server = c.server;
+  // dbAsyncDelete: UNLINK (DEL with lazyfree-lazy-user-del) frees big values in the background
+  const lazy = argv[0].length === 6 || server.config.get('lazyfree-lazy-user-del') === 'yes';
   let n = 0;
   for (let i = 1; i < argv.length; i++) {
+    if (lazy) {
+      const v = db.peek(argv[i]);
+      if (v !== undefined && freeEffort(v, server.config.getInt('list-max-listpack-size')) > LAZYFREE_THRESHOLD) server.stats.lazyfreedObjects++;
+    }
     if (db.delete(argv[i])) {
       notify(c, 'del', argv[i], db.id);
       c.server.dirty++;
@@ -291,9 +299,18 @@ function checkFlushArgs(argv: string[]): void {
   if (argv.length === 2 && !is(argv[1], 'sync') && !is(argv[1], 'async')) throw new ReplyError(ERR.syntax);
 }
 
+/** FLUSHDB/FLUSHALL ASYNC, or without a mode under lazyfree-lazy-user-flush. */
+function flushIsAsync(c: Client, argv: string[]): boolean {
+  if (argv.length === 2) return is(argv[1], 'async');
+  return c.server.config.get('lazyfree-lazy-user-flush') === 'yes';
+}
+
 function flushdb(c: Client, argv: string[], out: ReplySink): void {
   checkFlushArgs(argv);
-  c.server.dirty += c.db.flush();
+  const n = c.db.flush();
+  c.server.dirty += n;
+  // emptyDbAsync: every key's value is freed in the background
+  if (flushIsAsync(c, argv)) c.server.stats.lazyfreedObjects += n;
   out.simple('OK');
 }
 
@@ -304,6 +321,7 @@ function flushall(c: Client, argv: string[], out: ReplySink): void {
   persistence.beforeFlushall();
   for (const db of c.server.dbs) n += db.flush();
   c.server.dirty += n;
+  if (flushIsAsync(c, argv)) c.server.stats.lazyfreedObjects += n;
   persistence.afterFlushall();
   out.simple('OK');
 }

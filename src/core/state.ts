@@ -54,6 +54,8 @@ export class Stats {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   rejectedConnections = 0;
+  /** Values Redis would have freed in the background (UNLINK, asynchronous flushes): lazyfreed_objects. */
+  lazyfreedObjects = 0;
   /** Clients closed for passing client-query-buffer-limit / client-output-buffer-limit. */
   queryBufferLimitDisconnections = 0;
   outputBufferLimitDisconnections = 0;

@@ -15,6 +15,12 @@ const UNSUPPORTED: Record<string, string> = {
   sentinel: 'sentinel directive while not in sentinel mode',
 };
 
+/** Values redmoon cannot honour, refused at startup rather than silently ignored. */
+const UNSUPPORTED_VALUES: Record<string, [string, string]> = {
+  // Debian's CVE patches add this to 7.0.15; fengari has no setfenv/getfenv/newproxy to re-enable.
+  'lua-enable-deprecated-api': ['yes', 'lua-enable-deprecated-api yes is not supported by redmoon'],
+};
+
 export interface LoadedConfig {
   /** parameter values by name, as the Server constructor takes them */
   params: Record<string, string>;
@@ -65,6 +71,8 @@ export function loadConfigLines(text: string): LoadedConfig {
         if (saveSeen && value! !== '' && out['save']) value = `${out['save']} ${value!}`;
         saveSeen = true;
       }
+      const refused = UNSUPPORTED_VALUES[l.name];
+      if (refused && value! === refused[0]) fail(refused[1]);
       out[l.name] = value!;
     }
   };

@@ -31,7 +31,7 @@ export const IMMUTABLE = new Set([
   'syslog-ident', 'syslog-facility', 'pidfile', 'supervised', 'io-threads', 'aclfile', 'appenddirname',
   'cluster-enabled', 'cluster-config-file', 'tls-port', 'enable-debug-command', 'enable-module-command',
   'enable-protected-configs', 'set-proc-title', 'disable-thp', 'always-show-logo', 'tcp-backlog',
-  'io-threads-do-reads', 'protected-mode-default', 'oom-score-adj', 'unixsocketgroup',
+  'io-threads-do-reads', 'protected-mode-default', 'oom-score-adj', 'unixsocketgroup', 'lua-enable-deprecated-api',
 ]);
 
 /**
@@ -53,6 +53,8 @@ export class Config {
     this.values.set('key-load-delay', '0');
     this.values.set('use-exit-on-panic', 'no');
     this.values.set('watchdog-period', '0');
+    // (Debian's 7.0.15 adds it with its Lua CVE fixes)
+    this.values.set('lua-enable-deprecated-api', 'no');
     this.values.set('loading-process-events-interval-bytes', '2097152');
     for (const [a, b] of ALIASES) {
       if (a === b) continue;

@@ -190,9 +190,13 @@ export abstract class ServerState implements KeyspaceEvents {
     const clock = () => this.scriptTimeSnapshot ?? this.clock.now();
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
     this.clock.onJump = () => this.clockJumped();
+    let configured = false;
     this.config.watch('maxmemory', (v) => {
       this.evictor.maxmemory = Number(v) || 0;
+      // CONFIG SET maxmemory evicts at once (Redis's updateMaxmemory), not at the next write.
+      if (configured && this.evictor.maxmemory !== 0) this.evictor.perform();
     });
+    configured = true;
     this.config.watch('maxmemory-policy', (v) => {
       this.evictor.policy = v;
       // LRU and LFU policies rank keys by access, which is recorded only on demand.

@@ -57,6 +57,17 @@ describeDifferential('maxmemory', (d) => {
 });
 
 describeDifferential('LFU access frequency', (d) => {
+  test('CONFIG SET maxmemory below the used memory evicts at once, before any write', async () => {
+    await d().seq([
+      ['MSET', 'k1', 'v', 'k2', 'v'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['DBSIZE'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+    ]);
+  });
+
   test('OBJECT FREQ starts at 5, grows with accesses, follows RESTORE FREQ', async () => {
     await d().seq([
       ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],

@@ -42,7 +42,8 @@ function subcommandError(sub: string): ReplyError {
 
 function debugObject(c: Client, key: string, out: ReplySink): void {
   const db = c.db;
-  const v = db.peek(key);
+  // straight from the dict, as Redis: a logically expired key is still there to inspect
+  const v = db.data.get(key);
   if (v === undefined) throw new ReplyError(ERR.noSuchKey);
   const encoding = encodingOf(db, key, v);
   let len: number;

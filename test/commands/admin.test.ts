@@ -202,6 +202,14 @@ describeDifferential(
       }
     });
 
+    test('DEBUG OBJECT sees a key that expired but was not yet removed', async () => {
+      await d().seq([['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], ['SET', 'gone', 'v', 'PX', '1']]);
+      await new Promise((r) => setTimeout(r, 20));
+      const [real, ours] = [await d().real.call('DEBUG', 'OBJECT', 'gone'), await d().ours.call('DEBUG', 'OBJECT', 'gone')];
+      expect(ours.slice(0, 9)).toBe(real.slice(0, 9));
+      await d().seq([['EXISTS', 'gone'], ['DEBUG', 'OBJECT', 'gone'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '1']]);
+    });
+
     test('DEBUG HTSTATS-KEY: errors as Redis, the stats of a hash table value', async () => {
       await d().seq([
         ['SADD', 'small', '1', '2'],

@@ -321,15 +321,17 @@ export class Server extends ServerState {
       if (disconnect) this.closeWithoutReply(c);
       return;
     }
-    c.outputHeld = true;
+    c.outputHeld++;
     // The client's later commands wait behind the held reply. A command that blocked
     // (BLPOP) already keeps them waiting, and its waiter must stay what the client is
     // blocked on, so a disconnect still unregisters it.
     const hold = c.blocked === null ? { cancel: () => clearTimeout(timer) } : null;
     const timer = setTimeout(() => {
-      c.outputHeld = false;
+      c.outputHeld--;
       if (hold !== null && c.blocked === hold) c.blocked = null;
       if (!this.clients.has(c.id)) return;
+      // Holds may overlap (a faulted EXEC holding a faulted queued command): the longest wins.
+      if (c.outputHeld !== 0 && !disconnect) return;
       if (disconnect) {
         this.closeWithoutReply(c);
         return;
@@ -348,6 +350,7 @@ export class Server extends ServerState {
    */
   private closeWithoutReply(c: Client): void {
     c.closeAfterReply = true;
+    c.outputHeld = 0;
     this.flushClient(c);
   }
 
@@ -357,7 +360,7 @@ export class Server extends ServerState {
    * connections the replies then go out in one burst, which costs far fewer wake-ups.
    */
   flushClient(c: Client): void {
-    if (!c.sock || c.flushQueued || c.outputHeld) return;
+    if (!c.sock || c.flushQueued || c.outputHeld !== 0) return;
     c.flushQueued = true;
     this.flushQueue.push(c);
     if (this.flushScheduled) return;
@@ -385,7 +388,7 @@ export class Server extends ServerState {
 
   private writeOut(c: Client): void {
     const sock = c.sock;
-    if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld) return;
+    if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld !== 0) return;
     if (c.writer.hasPending) {
       this.stats.writesProcessed++;
       const pieces = c.writer.take();

@@ -68,8 +68,8 @@ export class Client {
   obufSoftSince = 0;
   /** Its output is queued for the server's end-of-turn write. */
   flushQueued = false;
-  /** An injected delay holds its output back (see Faults). */
-  outputHeld = false;
+  /** Injected delays holding its output back (see Faults); 0 = none. */
+  outputHeld = 0;
   monitor = false;
   noEvict = false;
   readonly flags = new Set<string>();

@@ -187,6 +187,26 @@ describe('faults', () => {
       expect(await exec).toBe('*1\r\n+OK\r\n');
     });
 
+    test('delays on EXEC and on a queued command overlap: the reply comes once both passed', async () => {
+      const c = await connect();
+      s.faults.inject({ command: 'exec', delayMs: 150, times: 1 });
+      s.faults.inject({ command: 'incr', delayMs: 50, times: 1 });
+      await c.call('MULTI');
+      await c.call('INCR', 'n');
+      expect(await c.sendRaw('*1\r\n$4\r\nEXEC\r\n*1\r\n$4\r\nPING\r\n', 2, 10_000)).toBe('*1\r\n:1\r\n+PONG\r\n');
+    });
+
+    test('a delayed EXEC whose queued command disconnects closes the connection', async () => {
+      const c = await connect();
+      s.faults.inject({ command: 'exec', delayMs: 100, times: 1 });
+      s.faults.inject({ command: 'incr', disconnect: true, times: 1 });
+      await c.call('MULTI');
+      await c.call('INCR', 'n');
+      expect(await c.sendRaw('*1\r\n$4\r\nEXEC\r\n', 1, 10_000)).toBe('');
+      expect(c.closed).toBe(true);
+      expect(s.call('EXISTS', 'n')).toBe(0);
+    });
+
     test('a disconnect on a queued command drops the connection and the transaction', async () => {
       const c = await connect();
       s.faults.inject({ command: 'set', disconnect: true });

@@ -172,7 +172,12 @@ export class Server extends ServerState {
   override async changeListenPort(port: number): Promise<void> {
     const old = this.netServer;
     // (port 0 keeps the listener: embedded servers use it for "any free port")
-    if (old === null || port === 0) return;
+    if (port === 0) return;
+    if (old === null) {
+      // Stopped by the test API (an outage): start() will listen on the new port.
+      if (this.boundAddress !== null) this.boundAddress = { ...this.boundAddress, port };
+      return;
+    }
     const host = (old.address() as net.AddressInfo).address;
     const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
     await new Promise<void>((resolve, reject) => {
@@ -187,6 +192,7 @@ export class Server extends ServerState {
       return;
     }
     this.netServer = srv;
+    this.boundAddress = { port, host };
     old.close();
   }
 

@@ -174,6 +174,24 @@ describe('snapshot() and restore()', () => {
     expect(s.call('OBJECT', 'ENCODING', 'raw')).toBe('raw');
   });
 
+  test('remaining TTLs follow the server clock (time API): a restore after advance() gives them back whole', () => {
+    s.time.freeze();
+    try {
+      s.call('SET', 'k', 'v', 'PX', 60_000);
+      const snap = s.snapshot();
+      s.time.advance(30_000);
+      expect(s.call('PTTL', 'k')).toBe(30_000);
+      s.restore(snap);
+      expect(s.call('PTTL', 'k')).toBe(60_000);
+      s.time.advance(60_000);
+      expect(s.call('EXISTS', 'k')).toBe(0);
+      s.restore(snap);
+      expect(s.call('PTTL', 'k')).toBe(60_000);
+    } finally {
+      s.time.resume();
+    }
+  });
+
   test('scripts and functions come back; ones added later go', () => {
     const sha = s.call<string>('SCRIPT', 'LOAD', 'return 1');
     s.call('FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 'f' end)");

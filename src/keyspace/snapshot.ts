@@ -72,7 +72,7 @@ export function restoreKeyspace(dbs: readonly Database[], copy: KeyspaceCopy, op
     } else {
       next = {
         data: cloneValues(src.data),
-        expires: shift === 0 ? new Map(src.expires) : shiftedExpires(src.expires, shift),
+        expires: shift === 0 ? BigMap.from(src.expires) : shiftedExpires(src.expires, shift),
         rawStrings: new Set(src.rawStrings),
         plainStrings: new Map(src.plainStrings),
       };

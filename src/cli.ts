@@ -10,6 +10,7 @@ import { commandLineConfig, ConfigFileError, VERSION_BANNER } from './cli/args.t
 import { loadConfigLines } from './cli/config-file.ts';
 import { startBanner } from './cli/banner.ts';
 import { logSink } from './cli/logfile.ts';
+import { PersistenceStartupError } from './persistence/aof.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
 import { relaunchWithSizedHeap } from './cli/heap-size.ts';
@@ -112,6 +113,10 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof RdbLoadError) {
       for (const line of e.lines) server.log('warning', line);
+      process.exit(1);
+    }
+    if (e instanceof PersistenceStartupError) {
+      // a persistence file that cannot be loaded was reported where it was found
       process.exit(1);
     }
     const err = e as NodeJS.ErrnoException;

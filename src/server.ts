@@ -16,6 +16,7 @@ import { queuedInMulti } from './core/dispatch.ts';
 import { discardTransaction } from './commands/transactions.ts';
 import { ERR } from './errors.ts';
 import { clearInterval, clearTimeout, perfNow, setImmediate, setInterval, setTimeout } from './util/clock.ts';
+import { Aof } from './persistence/aof.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -68,6 +69,8 @@ export class Server extends ServerState {
   private flushScheduled = false;
   /** Where it last listened: stopListening() then resumeListening() serves there again. */
   private boundAddress: { port: number; host: string } | null = null;
+  /** The append-only file (src/persistence/aof.ts); idle unless appendonly is on. */
+  readonly aof: Aof;
 
   constructor(readonly options: ServerOptions = {}) {
     const overrides: Record<string, string> = { ...(options.config ?? {}) };
@@ -94,6 +97,9 @@ export class Server extends ServerState {
     this.config.watch('client-query-buffer-limit', () => {
       this.queryBufferLimit = this.config.getInt('client-query-buffer-limit');
     });
+    this.aof = Aof.install(this, {
+      functions: () => [...Scripting.of(this).functions.libraries.values()].map((l) => l.code),
+    });
     this.config.watch('hz', () => {
       // CONFIG SET hz: re-arm the cron at the new frequency (if it is running).
       if (this.cron === null) return;
@@ -106,23 +112,27 @@ export class Server extends ServerState {
   // ---- network ---------------------------------------------------------------------------
 
   /**
-   * Loads the dataset (the `rdb` fixture, or dir/dbfilename when loadOnStart), then starts
-   * listening; resolves with the bound address. Rejects with an RdbLoadError when the file
-   * cannot be loaded: its `lines` are Redis's log lines for the failure.
+   * Loads the dataset, then starts listening; resolves with the bound address. With
+   * appendonly yes the AOF is the dataset (dir/dbfilename is not read, as in Redis 7.0);
+   * otherwise the `rdb` fixture, or dir/dbfilename when loadOnStart. Rejects with an
+   * RdbLoadError (its `lines` are Redis's log lines) or a PersistenceStartupError (logged
+   * already) when a file cannot be loaded.
    */
   async listen(): Promise<{ port: number; host: string }> {
     const persistence = Persistence.of(this);
-    const file = this.options.rdb ?? (this.options.loadOnStart !== false ? persistence.rdbPath() : null);
+    // appendonly yes: the AOF is the dataset (dir/dbfilename is not read, as in Redis 7.0)
+    const useAof = this.options.rdb === undefined && this.options.loadOnStart !== false && this.config.get('appendonly') === 'yes';
+    const file = useAof ? null : (this.options.rdb ?? (this.options.loadOnStart !== false ? persistence.rdbPath() : null));
     // As Redis: listening first, so clients get LOADING (not a refused connection) meanwhile.
     const addr = await this.bind();
-    if (file !== null) {
-      try {
-        await persistence.loadAtStartup(file, this.options.rdb !== undefined);
-      } catch (e) {
-        await this.close();
-        throw e;
-      }
+    try {
+      if (useAof) this.aof.loadAtStartup();
+      else if (file !== null) await persistence.loadAtStartup(file, this.options.rdb !== undefined);
+    } catch (e) {
+      await this.close();
+      throw e;
     }
+    this.watchAppendonly();
     return addr;
   }
 
@@ -214,6 +224,19 @@ export class Server extends ServerState {
     const perm = parseInt(this.config.get('unixsocketperm'), 8);
     if (perm > 0) fs.chmodSync(file, perm);
     this.unixServer = srv;
+  }
+
+  /** From now on CONFIG SET appendonly yes/no starts and stops the AOF. */
+  private watchAppendonly(): void {
+    let first = true;
+    this.config.watch('appendonly', (v) => {
+      if (first) {
+        first = false;
+        return;
+      }
+      if (v === 'yes') this.aof.start(this.currentClient !== null && this.currentClient.inExecOrScript);
+      else this.aof.stop();
+    });
   }
 
   private accept(sock: net.Socket): void {
@@ -376,6 +399,8 @@ export class Server extends ServerState {
 
   private readonly flushAll = (): void => {
     this.flushScheduled = false;
+    // Logged writes reach the AOF (and the disk, with appendfsync always) before their replies leave.
+    if (this.aof.state !== 'off') this.aof.flush();
     const q = this.flushQueue;
     this.flushQueue = this.flushSpare;
     this.flushSpare = q;
@@ -472,6 +497,7 @@ export class Server extends ServerState {
   /** Active expiry: like Redis, keep sampling while many sampled keys turn out expired. */
   private serverCron(): void {
     Persistence.of(this).cron();
+    this.aof.cron();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
     const start = perfNow();
@@ -485,6 +511,8 @@ export class Server extends ServerState {
       }
     }
     if (swept && this.latency.threshold !== 0) this.latency.addIfNeeded('expire-cycle', perfNow() - start);
+    // one cycle's deletions reach the AOF together, never as one transaction
+    if (this.propagator.pending !== 0) this.propagator.flush(true);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -493,6 +521,7 @@ export class Server extends ServerState {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.aof.close();
     if (this.cron) clearInterval(this.cron);
     this.cron = null;
     Persistence.of(this).killBgsave();

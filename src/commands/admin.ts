@@ -10,6 +10,7 @@ import { commands as infoCmds } from './info.ts';
 import { commands as clientCmds } from './client.ts';
 import { commands as introspectionCmds } from './introspection.ts';
 import { commands as debugCmds } from './debug.ts';
+import { Aof } from '../persistence/aof.ts';
 import { schotter, skyline } from './lolwut.ts';
 import { Persistence } from '../persistence/persistence.ts';
 import { setImmediate } from '../util/clock.ts';
@@ -45,9 +46,12 @@ function bgsave(c: Client, argv: string[], out: ReplySink): void {
   out.simple(r.ok);
 }
 
-// BGREWRITEAOF
-function bgrewriteaof(_c: Client, _argv: string[], out: ReplySink): void {
-  out.simple('Background append only file rewriting started');
+// BGREWRITEAOF: the rewrite runs at once (see src/persistence/aof.ts), or after EXEC.
+function bgrewriteaof(c: Client, _argv: string[], out: ReplySink): void {
+  const r = Aof.of(c.server).bgrewriteaof(c.inExecOrScript);
+  if (r === 'scheduled') out.simple('Background append only file rewriting scheduled');
+  else if (r === 'started') out.simple('Background append only file rewriting started');
+  else throw new ReplyError(ERR.aofRewriteFailed);
 }
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]

@@ -1,3 +1,4 @@
+import { rewriteCommand } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -34,6 +35,7 @@ function blockingPop(c: Client, keys: string[], left: boolean, timeoutArg: strin
   for (const key of keys) {
     const popped = listPop(c, key, left, count === -1 ? 1 : count);
     if (popped.length === 0) continue;
+    rewriteCommand(c, popArgv(key, left, count, popped.length));
     replyPopped(out, key, popped, count);
     return;
   }
@@ -47,11 +49,18 @@ function blockingPop(c: Client, keys: string[], left: boolean, timeoutArg: strin
     serve: (key) => {
       if (!hasData(c.db.get(key), 'list')) return false;
       const popped = listPop(c, key, left, count === -1 ? 1 : count);
+      // served later: the pop is logged on its own, after the push that made it possible
+      c.server.propagator.also(c.db.id, popArgv(key, left, count, popped.length));
       replyPopped(c.writer, key, popped, count);
       return true;
     },
     timeout: () => c.writer.nullArray(),
   });
+}
+
+/** The LPOP/RPOP a blocking pop is logged as (with COUNT for BLMPOP). */
+function popArgv(key: string, left: boolean, count: number, popped: number): string[] {
+  return count === -1 ? [left ? 'LPOP' : 'RPOP', key] : [left ? 'LPOP' : 'RPOP', key, String(popped)];
 }
 
 function replyPopped(out: ReplySink, key: string, popped: string[], count: number): void {
@@ -81,13 +90,15 @@ function blmpop(c: Client, argv: string[], out: ReplySink): void {
   blockingPop(c, argv.slice(3, 3 + p.numkeys), p.left, argv[1], p.count, out);
 }
 
-function blmoveGeneric(c: Client, src: string, dst: string, fromLeft: boolean, toLeft: boolean, timeoutArg: string, out: ReplySink): void {
+function blmoveGeneric(c: Client, argv: string[], src: string, dst: string, fromLeft: boolean, toLeft: boolean, timeoutArg: string, out: ReplySink): void {
+  const isRpoplpush = argv.length === 4;
   const deadline = parseTimeout(timeoutArg, c.server.clock.now());
   const v = c.db.get(src);
   if (v !== undefined && (typeof v === 'string' || v.type !== 'list')) throw new ReplyError(ERR.wrongType);
   if (v !== undefined) {
     const moved = listMove(c, src, dst, fromLeft, toLeft);
     if (moved !== null) {
+      rewriteCommand(c, isRpoplpush ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, argv[3], argv[4]]);
       out.bulk(moved);
       return;
     }
@@ -105,6 +116,10 @@ function blmoveGeneric(c: Client, src: string, dst: string, fromLeft: boolean, t
       // before touching anything); the blocking layer turns the throw into the reply.
       const moved = listMove(c, src, dst, fromLeft, toLeft);
       if (moved === null) return false;
+      c.server.propagator.also(
+        c.db.id,
+        isRpoplpush ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, fromLeft ? 'LEFT' : 'RIGHT', toLeft ? 'LEFT' : 'RIGHT'],
+      );
       c.writer.bulk(moved);
       return true;
     },
@@ -116,12 +131,12 @@ function blmoveGeneric(c: Client, src: string, dst: string, fromLeft: boolean, t
 function blmove(c: Client, argv: string[], out: ReplySink): void {
   const fromLeft = whereArg(argv[3]);
   const toLeft = whereArg(argv[4]);
-  blmoveGeneric(c, argv[1], argv[2], fromLeft, toLeft, argv[5], out);
+  blmoveGeneric(c, argv, argv[1], argv[2], fromLeft, toLeft, argv[5], out);
 }
 
 // BRPOPLPUSH source destination timeout
 function brpoplpush(c: Client, argv: string[], out: ReplySink): void {
-  blmoveGeneric(c, argv[1], argv[2], false, true, argv[3], out);
+  blmoveGeneric(c, argv, argv[1], argv[2], false, true, argv[3], out);
 }
 
 // ---- sorted sets ---------------------------------------------------------------------------
@@ -133,7 +148,9 @@ function blockingZpop(c: Client, keys: string[], max: boolean, timeoutArg: strin
     if (v === undefined) continue;
     if (typeof v === 'string' || v.type !== 'zset') throw new ReplyError(ERR.wrongType);
     if (!hasData(v, 'zset')) continue;
+    const n = (v as unknown as { size: number }).size;
     zpopGeneric(c, [key], max, true, count, nested, nested, out);
+    rewriteCommand(c, zpopArgv(key, max, count, n));
     return;
   }
   if (c.inExecOrScript) {
@@ -144,12 +161,20 @@ function blockingZpop(c: Client, keys: string[], max: boolean, timeoutArg: strin
     keys: distinct(keys),
     deadline,
     serve: (key) => {
-      if (!hasData(c.db.get(key), 'zset')) return false;
+      const v = c.db.get(key);
+      if (!hasData(v, 'zset')) return false;
+      c.server.propagator.also(c.db.id, zpopArgv(key, max, count, (v as unknown as { size: number }).size));
       zpopGeneric(c, [key], max, true, count, nested, nested, c.writer);
       return true;
     },
     timeout: () => c.writer.nullArray(),
   });
+}
+
+/** The ZPOPMIN/ZPOPMAX a blocking zset pop is logged as (COUNT clipped to the size, for BZMPOP). */
+function zpopArgv(key: string, max: boolean, count: number, size: number): string[] {
+  const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
+  return count === -1 ? [name, key] : [name, key, String(count > size ? size : count)];
 }
 
 // BZPOPMIN key [key ...] timeout

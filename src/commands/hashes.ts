@@ -1,3 +1,4 @@
+import { rewriteCommand } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -243,6 +244,7 @@ function hincrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   out.bulk(s);
   modified(c, key, 'hincrbyfloat');
   c.server.dirty++;
+  rewriteCommand(c, ['HSET', key, argv[2], s]);
 }
 
 /** HRANDFIELD count: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */

@@ -1,4 +1,5 @@
 import { memoryReport } from '../core/memory.ts';
+import { Aof } from '../persistence/aof.ts';
 import os from 'node:os';
 import { Persistence } from '../persistence/persistence.ts';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -191,6 +192,7 @@ function loadingFields(p: Persistence): string[] {
 function persistenceSection(server: ServerState): string[] {
   const p = Persistence.of(server);
   const bg = p.bgsave;
+  const aof = Aof.of(server).infoFields();
   return [
     `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',
@@ -211,18 +213,10 @@ function persistenceSection(server: ServerState): string[] {
     'rdb_last_cow_size:0',
     `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
     `rdb_last_load_keys_loaded:${p.lastLoadKeysLoaded}`,
-    `aof_enabled:${server.config.get('appendonly') === 'yes' ? 1 : 0}`,
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
+    ...aof.main,
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...aof.tail,
     ...loadingFields(p),
   ];
 }

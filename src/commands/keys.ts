@@ -1,3 +1,4 @@
+import { rewriteCommand, forcePropagation } from '../core/propagate.ts';
 import { ReplyError, ERR, cstr } from '../errors.ts';
 import { Persistence } from '../persistence/persistence.ts';
 import type { Client } from '../core/client.ts';
@@ -311,6 +312,8 @@ function flushdb(c: Client, argv: string[], out: ReplySink): void {
   c.server.dirty += n;
   // emptyDbAsync: every key's value is freed in the background
   if (flushIsAsync(c, argv)) c.server.stats.lazyfreedObjects += n;
+  // logged even when the database was already empty
+  forcePropagation(c);
   out.simple('OK');
 }
 
@@ -323,6 +326,7 @@ function flushall(c: Client, argv: string[], out: ReplySink): void {
   c.server.dirty += n;
   if (flushIsAsync(c, argv)) c.server.stats.lazyfreedObjects += n;
   persistence.afterFlushall();
+  forcePropagation(c);
   out.simple('OK');
 }
 
@@ -356,6 +360,7 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
   const now = c.server.clock.now();
   const base = relative ? now : 0;
   let when: number;
+  let exact: bigint | null = null;
   if (typeof parsed === 'number' && Math.abs(parsed) < 9e12) {
     // Exact in doubles: |parsed*1000 + base| stays below 2^53.
     when = (seconds ? parsed * 1000 : parsed) + base;
@@ -366,7 +371,8 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
       w *= 1000n;
     }
     if (w > LLONG_MAX_BIG - BigInt(base)) throw new ReplyError(ERR.invalidExpire(cmd));
-    when = Number(w + BigInt(base));
+    exact = w + BigInt(base);
+    when = Number(exact);
   }
   const db = c.db;
   if (db.get(key) === undefined) {
@@ -380,12 +386,18 @@ function expireGeneric(c: Client, argv: string[], out: ReplySink, relative: bool
     if (flags & EXPIRE_GT && (cur === undefined || when <= cur)) return out.integer(0);
     if (flags & EXPIRE_LT && cur !== undefined && when >= cur) return out.integer(0);
   }
-  if (when <= now) {
+  if (when <= now && !c.server.loading) {
     db.delete(key);
+    rewriteCommand(c, [c.server.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.server.dirty++;
     notify(c, 'del', key, db.id);
   } else {
     db.setExpire(key, when);
+    if (c.server.propagator.active && (relative || seconds)) {
+      // logged as PEXPIREAT with the absolute time in ms, options kept
+      const abs = exact !== null ? String(exact) : String(when);
+      rewriteCommand(c, ['PEXPIREAT', key, abs, ...argv.slice(3)]);
+    }
     notify(c, 'expire', key, db.id);
     c.server.dirty++;
   }
@@ -561,8 +573,9 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   if (v === null) throw new ReplyError(ERR.badDataFormat);
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += c.server.clock.now();
-  if (ttl !== 0 && ttl <= c.server.clock.now()) {
+  if (ttl !== 0 && ttl <= c.server.clock.now() && !c.server.loading) {
     if (deleted) {
+      rewriteCommand(c, ['DEL', key]);
       notify(c, 'del', key, db.id);
       c.server.dirty++;
     }
@@ -570,6 +583,8 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     return;
   }
   addWith(c, db, key, v, ttl !== 0 ? ttl : undefined, null);
+  // a relative TTL is logged as an absolute one
+  if (ttl !== 0 && !absttl) rewriteCommand(c, [argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL']);
   if (idle >= 0 && !isLfu(c)) {
     let at = db.lruClock() - idle;
     if (at < 0) at += 0xffffff;

@@ -1,3 +1,4 @@
+import { rewriteCommand } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -217,6 +218,7 @@ function lmpop(c: Client, argv: string[], out: ReplySink): void {
     const list = getList(c, key);
     if (list === undefined || list.length === 0) continue;
     const elems = listPop(c, key, parsed.left, parsed.count);
+    rewriteCommand(c, [parsed.left ? 'LPOP' : 'RPOP', key, String(elems.length)]);
     out.array(2);
     out.bulk(key);
     out.array(elems.length);

@@ -1,3 +1,4 @@
+import { rewriteCommand, preventPropagation } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -167,6 +168,8 @@ function spop(c: Client, argv: string[], out: ReplySink): void {
   const m = s.random();
   s.remove(m);
   notify(c, 'spop', key);
+  // random choice is logged as its outcome
+  rewriteCommand(c, ['SREM', key, m]);
   out.bulk(m);
   if (s.size === 0) {
     c.db.delete(key);
@@ -195,8 +198,13 @@ function spopCount(c: Client, argv: string[], out: ReplySink): void {
     replyMembers(out, buildSet(s.members(), maxIntset(c)));
     c.db.delete(key);
     notifyDel(c, key);
+    rewriteCommand(c, ['DEL', key]);
     return;
   }
+  // one SREM per popped member (alsoPropagate), the SPOP itself not at all
+  const prop = c.server.propagator;
+  const dbid = c.db.id;
+  preventPropagation(c);
   out.set(count);
   const remaining = size - count;
   if (remaining * 5 > count) {
@@ -204,6 +212,7 @@ function spopCount(c: Client, argv: string[], out: ReplySink): void {
       const m = s.random();
       s.remove(m);
       out.bulk(m);
+      prop.also(dbid, ['SREM', key, m]);
     }
     c.db.touch(key);
     return;
@@ -218,7 +227,10 @@ function spopCount(c: Client, argv: string[], out: ReplySink): void {
     keep.add(m, max);
     s.remove(m);
   }
-  for (const m of s.members()) out.bulk(m);
+  for (const m of s.members()) {
+    out.bulk(m);
+    prop.also(dbid, ['SREM', key, m]);
+  }
   c.db.set(key, keep as SetValue, true);
 }
 

@@ -1,3 +1,4 @@
+import { rewriteCommand } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import { constants as bufferConstants } from 'node:buffer';
 import type { Client } from '../core/client.ts';
@@ -155,6 +156,8 @@ function setGeneric(
   server.notifier.notify('$', 'set', key, db.id);
   if (expire !== null) {
     db.setExpire(key, when);
+    // relative or not, the expiry is logged as an absolute time
+    rewriteCommand(c, ['SET', key, val, 'PXAT', String(when)]);
     server.notifier.notify('g', 'expire', key, db.id);
   }
   if (!(flags & F_GET)) {
@@ -183,6 +186,10 @@ function set(c: Client, argv: string[], out: ReplySink): void {
   }
   const o = parseExtended(argv, true);
   setGeneric(c, o.flags, argv[1], argv[2], o.expire, 'set', REPLY_OK, out);
+  // logged without GET (a replay needs no reply); an expiry already rewrote the whole command
+  if (o.flags & F_GET && o.expire === null && c.server.propagator.active) {
+    rewriteCommand(c, argv.filter((a, j) => j < 3 || a.length !== 3 || a.toLowerCase() !== 'get'));
+  }
 }
 
 // SETNX key value
@@ -207,6 +214,7 @@ function getset(c: Client, argv: string[], out: ReplySink): void {
   c.db.set(key, argv[2]);
   c.server.notifier.notify('$', 'set', key, c.db.id);
   c.server.dirty++;
+  rewriteCommand(c, ['SET', key, argv[2]]);
 }
 
 // GETDEL key
@@ -214,6 +222,7 @@ function getdel(c: Client, argv: string[], out: ReplySink): void {
   const key = argv[1];
   const v = replyGet(c, key, out);
   if (v !== undefined && c.db.delete(key)) {
+    rewriteCommand(c, [c.server.config.get('lazyfree-lazy-user-del') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.server.notifier.notify('g', 'del', key, c.db.id);
     c.server.dirty++;
   }
@@ -233,16 +242,20 @@ function getex(c: Client, argv: string[], out: ReplySink): void {
   if (o.expire !== null) when = expireMillis(o.expire, o.flags, 'getex', c.server.clock.now());
   out.bulk(v);
   const server = c.server;
-  if (o.flags & (F_EXAT | F_PXAT) && when <= c.server.clock.now()) {
+  // GETEX is never logged as such: DEL/UNLINK, PEXPIREAT or PERSIST
+  if (o.flags & (F_EXAT | F_PXAT) && when <= c.server.clock.now() && !server.loading) {
     db.delete(key);
+    rewriteCommand(c, [server.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     server.notifier.notify('g', 'del', key, db.id);
     server.dirty++;
   } else if (o.expire !== null) {
     db.setExpire(key, when);
+    rewriteCommand(c, ['PEXPIREAT', key, String(when)]);
     server.notifier.notify('g', 'expire', key, db.id);
     server.dirty++;
   } else if (o.flags & F_PERSIST) {
     if (db.persist(key)) {
+      rewriteCommand(c, ['PERSIST', key]);
       server.notifier.notify('g', 'persist', key, db.id);
       server.dirty++;
     }
@@ -451,6 +464,8 @@ function incrbyfloat(c: Client, argv: string[], out: ReplySink): void {
   c.server.notifier.notify('$', 'incrbyfloat', key, db.id);
   c.server.dirty++;
   out.bulk(s);
+  // the result, not the increment: float formatting must not differ on replay
+  rewriteCommand(c, ['SET', key, s, 'KEEPTTL']);
 }
 
 /** One LCS match range (IDX output). */

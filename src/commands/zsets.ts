@@ -1,3 +1,4 @@
+import { rewriteCommand } from '../core/propagate.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -558,6 +559,7 @@ export function zpopGeneric(
   nested: boolean,
   nilWhenEmpty: boolean,
   out: ReplySink,
+  popped?: (key: string, n: number) => void,
 ): boolean {
   let key = '';
   let z: ZSet | undefined;
@@ -578,6 +580,7 @@ export function zpopGeneric(
   if (count === -1) count = 1;
   const pairs = zsetPop(c, key, max, count);
   const n = pairs.length;
+  if (popped !== undefined) popped(key, n);
   if (!nested && !emitKey) out.array(n * 2);
   else if (nested && !emitKey) out.array(n);
   else if (!nested && emitKey) {
@@ -621,7 +624,10 @@ export function parseZmpop(argv: string[], numkeysIdx: number): { numkeys: numbe
 
 function zmpop(c: Client, argv: string[], out: ReplySink): void {
   const p = parseZmpop(argv, 1);
-  zpopGeneric(c, argv.slice(2, 2 + p.numkeys), p.max, true, p.count, true, true, out);
+  // logged as ZPOPMIN/ZPOPMAX key count, count clipped to what was there
+  zpopGeneric(c, argv.slice(2, 2 + p.numkeys), p.max, true, p.count, true, true, out, (key, n) =>
+    rewriteCommand(c, [p.max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(n)]),
+  );
 }
 
 // ---- ZRANDMEMBER --------------------------------------------------------------------------

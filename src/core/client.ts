@@ -53,6 +53,15 @@ export class Client {
   watchExpired: Set<string> | null = null;
   /** True while commands run from EXEC or a script: blocking commands must not block. */
   inExecOrScript = false;
+  /**
+   * Propagation of the running command (Redis rewriteClientCommandVector and the
+   * CLIENT_PREVENT_PROP / CLIENT_FORCE_AOF flags): the argv to log instead of the one
+   * received, whether to log nothing of it (its effects were recorded one by one), and
+   * whether to log it even though it changed nothing. call() resets them around each command.
+   */
+  propArgv: string[] | null = null;
+  preventProp = false;
+  forceProp = false;
 
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();

@@ -175,6 +175,23 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   server.errorMark = server.stats.errorReplies;
   const uncounted = c.writer.uncountedErrors;
   const blockedBefore = c.blocked;
+  const prop = server.propagator;
+  const propagating = prop.active;
+  let dirtyBefore = 0;
+  let savedArgv: string[] | null = null;
+  let savedPrevent = false;
+  let savedForce = false;
+  if (propagating) {
+    // call() nests (EXEC, scripts on their own client): each level has its own rewrite.
+    dirtyBefore = server.dirty;
+    savedArgv = c.propArgv;
+    savedPrevent = c.preventProp;
+    savedForce = c.forceProp;
+    c.propArgv = null;
+    c.preventProp = false;
+    c.forceProp = false;
+    prop.depth++;
+  }
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
   } catch (e) {
@@ -190,6 +207,17 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
   stats.failed += c.writer.uncountedErrors - uncounted;
   if (server.stats.errorReplies > server.errorMark) stats.failed++;
   server.errorMark = server.stats.errorReplies;
+  if (propagating) {
+    prop.depth--;
+    // EXEC itself is never logged: its commands are, wrapped in MULTI/EXEC when several.
+    if ((server.dirty > dirtyBefore || c.forceProp) && !c.preventProp && cmd.name !== 'exec') {
+      prop.also(c.db.id, c.propArgv ?? argv);
+    }
+    c.propArgv = savedArgv;
+    c.preventProp = savedPrevent;
+    c.forceProp = savedForce;
+    if (prop.depth === 0 && prop.pending !== 0) prop.flush(cmd.name === 'scan' || cmd.name === 'randomkey');
+  }
   server.stats.commandsProcessed++;
   let usec = 0;
   // A command that blocked goes to the slowlog when it is unblocked, with the arguments it

@@ -29,7 +29,11 @@ export class Evictor {
       db.delete(key);
       this.evictedKeys++;
       this.server.notifier.notify('e', 'evicted', key, db.id);
+      const prop = this.server.propagator;
+      if (prop.active) prop.also(db.id, [this.server.config.get('lazyfree-lazy-eviction') === 'yes' ? 'UNLINK' : 'DEL', key]);
     }
+    // evictions are independent deletions: never one transaction (propagate_no_multi)
+    if (this.server.propagator.pending !== 0) this.server.propagator.flush(true);
     return true;
   }
 

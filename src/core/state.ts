@@ -23,6 +23,7 @@ import { HeapGuard } from './heap.ts';
 import { Faults } from './faults.ts';
 import { ServerClock } from '../util/server-clock.ts';
 import { dateNow } from '../util/clock.ts';
+import { Propagator } from './propagate.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -103,6 +104,11 @@ export abstract class ServerState implements KeyspaceEvents {
   /** This server's clock: every time the server reads comes from it (the `time` API moves it). */
   readonly clock = new ServerClock();
   readonly startTime = this.clock.now();
+  readonly startTime = Date.now();
+  /** Write effects on their way to the AOF (src/core/propagate.ts). */
+  readonly propagator = new Propagator();
+  /** lazyfree-lazy-expire: expired keys are propagated as UNLINK rather than DEL. */
+  private lazyExpire = false;
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;
   /**
@@ -137,7 +143,11 @@ export abstract class ServerState implements KeyspaceEvents {
    * points and stop-writes-on-bgsave-error): the MISCONF error write commands and PING get.
    */
   diskWriteError: string | null = null;
-  /** The dataset is being loaded at startup: commands without the `loading` flag get LOADING. */
+  /**
+   * The dataset is being loaded at startup: commands without the `loading` flag get LOADING,
+   * and keys do not expire (an AOF's later commands may still act on a key whose deadline
+   * passed), as in Redis.
+   */
   loading = false;
   /** Function libraries for RDB files; null until the network side wires the Lua layer in. */
   functionLibraries: FunctionLibraries | null = null;
@@ -187,7 +197,11 @@ export abstract class ServerState implements KeyspaceEvents {
     });
     const n = Math.max(1, this.config.getInt('databases'));
     this.dbs = [];
-    const clock = () => this.scriptTimeSnapshot ?? this.clock.now();
+    // While loading, time stands still at 0 so nothing expires.
+    const clock = () => (this.loading ? 0 : (this.scriptTimeSnapshot ?? this.clock.now()));
+    this.config.watch('lazyfree-lazy-expire', (v) => {
+      this.lazyExpire = v === 'yes';
+    });
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
     this.clock.onJump = () => this.clockJumped();
     let configured = false;
@@ -280,6 +294,8 @@ export abstract class ServerState implements KeyspaceEvents {
   expired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notifier.notify('x', 'expired', key, db.id);
+    // propagateDeletion: the AOF must drop the key too, whatever the command that found it
+    if (this.propagator.active) this.propagator.also(db.id, [this.lazyExpire ? 'UNLINK' : 'DEL', key]);
   }
 
   // ---- configuration helpers -------------------------------------------------------------
@@ -408,6 +424,8 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** A blocked client was served or unblocked: send its reply, then run its pipelined input. */
   afterServed(c: Client): void {
+    // a served client's pop or move is an execution unit of its own
+    if (this.propagator.pending !== 0 && this.propagator.depth === 0) this.propagator.flush();
     this.afterCommand(c);
     c.flush();
     this.resumeClient(c);

@@ -8,6 +8,7 @@
  * server.busyError), SCRIPT KILL / FUNCTION KILL / SHUTDOWN NOSAVE work, and the caller's
  * reply is written when the script ends.
  */
+import { preventPropagation } from '../core/propagate.ts';
 import { createHash } from 'node:crypto';
 import { splitArgs } from '../util/splitargs.ts';
 import { attachmentKey } from '../core/attachments.ts';
@@ -296,6 +297,8 @@ export class Scripting {
    */
   runScript(caller: Client, engine: LuaEngine, ref: number, keys: string[], args: string[], out: ReplySink, info: RunInfo): void {
     const sc = this.scriptClient;
+    // a script is logged by its effects (its commands, in MULTI/EXEC when several), never itself
+    preventPropagation(caller);
     sc.db = caller.db;
     sc.resp = 2;
     sc.aclUser = caller.aclUser;
@@ -342,6 +345,8 @@ export class Scripting {
   private becomeBusy(state: RunningScript): void {
     const server = this.server;
     state.busy = true;
+    // the script's effects stay one unit although its command returns before it ends
+    server.propagator.depth++;
     server.busyError = state.info.isEval ? BUSY_EVAL : BUSY_FUNCTION;
     server.log(
       'warning',
@@ -385,6 +390,7 @@ export class Scripting {
     if (this.running === state) this.running = null;
     server.scriptTimeSnapshot = null;
     server.busyError = null;
+    if (--server.propagator.depth === 0) server.propagator.flush();
     const caller = state.caller;
     if (caller.blocked !== null) caller.blocked = null;
     if (server.blocking.ready.size !== 0) server.blocking.handleReady();

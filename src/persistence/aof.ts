@@ -1,0 +1,605 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerState } from '../core/state.ts';
+import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
+import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } from './aof-rewrite.ts';
+import { loadAppendOnlyFiles, AofLoadResult, type RdbLoader } from './aof-load.ts';
+
+/** A persistence file made startup impossible; the reason was logged as Redis logs it. */
+export class PersistenceStartupError extends Error {}
+
+/** Writes a point-in-time RDB image of the server to a file descriptor (the RDB preamble). */
+export type RdbWriter = (server: ServerState, fd: number) => void;
+
+/** Optional collaborators: function sources for the base, and the RDB codec once available. */
+export interface AofHooks {
+  functions: FunctionSources;
+  writeRdb?: RdbWriter;
+  loadRdb?: RdbLoader;
+}
+
+type AofState = 'off' | 'on' | 'wait_rewrite';
+
+const TEMP_PREFIX = 'temp-';
+
+/**
+ * The multi-part append-only file of Redis 7.0 (aof.c): a manifest naming a base file and
+ * incremental files in `dir/appenddirname`. Propagated commands are buffered during a turn
+ * of the event loop and written before replies leave (so an acknowledged write is in the
+ * file), fsynced per appendfsync. BGREWRITEAOF starts a new incremental file and writes a
+ * new base at the same instant: the rewrite runs synchronously, so the base is a consistent
+ * point in time and every later write lands in the new incremental file.
+ */
+export class Aof {
+  static of(server: ServerState): Aof {
+    const holder = server as unknown as { aofInst?: Aof };
+    if (!holder.aofInst) holder.aofInst = new Aof(server, { functions: () => [] });
+    return holder.aofInst;
+  }
+
+  static install(server: ServerState, hooks: AofHooks): Aof {
+    const aof = new Aof(server, hooks);
+    (server as unknown as { aofInst?: Aof }).aofInst = aof;
+    return aof;
+  }
+
+  state: AofState = 'off';
+  private fd = -1;
+  private buf: string[] = [];
+  private bufLen = 0;
+  private selectedDb = -1;
+  private manifest: AofManifest | null = null;
+  private lastFsync = Date.now();
+  /** Bytes written since the last fsync was started. */
+  private unsynced = 0;
+  private fsyncInProgress = false;
+  private currentSize = 0;
+  private baseSize = 0;
+  private lastIncrSize = 0;
+  rewrites = 0;
+  rewriteScheduled = false;
+  private lastRewriteStatus: 'ok' | 'err' = 'ok';
+  private lastWriteStatus: 'ok' | 'err' = 'ok';
+  private lastRewriteTimeSec = -1;
+  private consecutiveFailures = 0;
+
+  constructor(
+    private readonly server: ServerState,
+    readonly hooks: AofHooks,
+  ) {}
+
+  // ---- paths -------------------------------------------------------------------------------
+
+  private get dir(): string {
+    return this.server.config.get('dir');
+  }
+
+  private get aofDir(): string {
+    return path.join(this.dir, this.server.config.get('appenddirname'));
+  }
+
+  private get prefix(): string {
+    return this.server.config.get('appendfilename');
+  }
+
+  private inAofDir(name: string): string {
+    return path.join(this.aofDir, name);
+  }
+
+  private log(level: 'notice' | 'warning' | 'verbose', msg: string): void {
+    this.server.log(level, msg);
+  }
+
+  // ---- startup -----------------------------------------------------------------------------
+
+  /**
+   * main() with appendonly yes: read the manifest, load the files (the RDB file is not
+   * consulted: with the AOF on it is the only source), then open the last incremental file
+   * for appending, creating a base first when starting from nothing.
+   */
+  loadAtStartup(): void {
+    this.manifest = this.readManifestFromDisk();
+    const start = performance.now();
+    const r = loadAppendOnlyFiles(this.server, {
+      manifest: this.manifest,
+      dir: this.dir,
+      aofDir: this.aofDir,
+      prefix: this.prefix,
+      loadRdb: this.hooks.loadRdb ?? null,
+      persist: (m) => this.persistManifest(m),
+    });
+    if (r.status === AofLoadResult.Failed || r.status === AofLoadResult.OpenError) throw new PersistenceStartupError('AOF loading failed');
+    if (r.status !== AofLoadResult.NotExist) {
+      this.log('notice', `DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+      this.currentSize = r.totalSize;
+      this.baseSize = r.baseSize;
+    }
+    this.openOnStart();
+    this.deleteHistoryFiles();
+  }
+
+  /** aofLoadManifestFromDisk: a missing directory or manifest is no error (an upgrade, or a first start). */
+  private readManifestFromDisk(): AofManifest {
+    const file = this.inAofDir(`${this.prefix}.manifest`);
+    if (!fs.existsSync(this.aofDir) || !fs.existsSync(file)) return new AofManifest();
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'latin1');
+    } catch (e) {
+      this.log('warning', `Fatal error: can't open the AOF manifest file ${file} for reading: ${errText(e)}`);
+      throw new PersistenceStartupError('manifest');
+    }
+    try {
+      return parseManifest(text);
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      this.log('warning', '\n*** FATAL AOF MANIFEST FILE ERROR ***\n');
+      if (e.line !== null) {
+        this.log('warning', `Reading the manifest file, at line ${e.lineNumber}\n`);
+        this.log('warning', `>>> '${e.line}'\n`);
+      }
+      this.log('warning', `${e.reason}\n`);
+      throw new PersistenceStartupError('manifest');
+    }
+  }
+
+  /** aofOpenIfNeededOnServerStart */
+  private openOnStart(): void {
+    const m = this.manifest as AofManifest;
+    if (!this.mkdirAofDir()) throw new PersistenceStartupError('aof dir');
+    const hadIncr = m.incr.length > 0;
+    if (m.base === null && !hadIncr) {
+      const base = m.newBase(this.prefix, this.useRdbPreamble());
+      const r = this.writeBaseFile(this.inAofDir(base.name));
+      if (r < 0) throw new PersistenceStartupError('base');
+      this.log('notice', `Creating AOF base file ${base.name} on server start`);
+    }
+    const incr = hadIncr ? m.incr[m.incr.length - 1] : m.newIncr(this.prefix);
+    try {
+      this.fd = fs.openSync(this.inAofDir(incr.name), 'a', 0o644);
+    } catch (e) {
+      this.log('warning', `Can't open the append-only file ${incr.name}: ${errText(e)}`);
+      throw new PersistenceStartupError('incr');
+    }
+    if (!this.persistManifest(m)) throw new PersistenceStartupError('manifest');
+    this.lastIncrSize = fs.fstatSync(this.fd).size;
+    this.log('notice', `${hadIncr ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`);
+    this.enable('on');
+  }
+
+  // ---- feeding and writing -----------------------------------------------------------------
+
+  private enable(state: AofState): void {
+    this.state = state;
+    this.server.propagator.setSink(this.feed);
+  }
+
+  /** feedAppendOnlyFile: a SELECT first whenever the database differs from the last one logged. */
+  private readonly feed = (dbid: number, argv: string[]): void => {
+    if (this.state === 'off') return;
+    let s = '';
+    if (dbid !== this.selectedDb) {
+      const id = String(dbid);
+      s = `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      this.selectedDb = dbid;
+    }
+    s += encodeCommand(argv);
+    this.buf.push(s);
+    this.bufLen += s.length;
+  };
+
+  /**
+   * flushAppendOnlyFile: writes what the last commands logged, before their replies are sent;
+   * with appendfsync always the data is on disk first, with everysec an fsync is started in
+   * the background at most once a second.
+   */
+  flush(): void {
+    if (this.fd === -1) return;
+    if (this.bufLen !== 0) {
+      const data = Buffer.from(this.buf.length === 1 ? this.buf[0] : this.buf.join(''), 'latin1');
+      this.buf = [];
+      this.bufLen = 0;
+      try {
+        let off = 0;
+        while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
+        if (this.lastWriteStatus === 'err') {
+          this.log('warning', 'AOF write error looks solved, Redis can write again.');
+          this.lastWriteStatus = 'ok';
+        }
+      } catch (e) {
+        this.log('warning', `Error writing to the AOF file: ${errText(e)}`);
+        this.lastWriteStatus = 'err';
+        return;
+      }
+      this.currentSize += data.length;
+      this.lastIncrSize += data.length;
+      this.unsynced += data.length;
+    }
+    if (this.unsynced === 0) return;
+    const policy = this.server.config.get('appendfsync');
+    if (policy === 'always') {
+      try {
+        fs.fdatasyncSync(this.fd);
+      } catch (e) {
+        this.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${errText(e)}. Exiting...`);
+        this.lastWriteStatus = 'err';
+        return;
+      }
+      this.unsynced = 0;
+      this.lastFsync = Date.now();
+    } else if (policy === 'everysec' && !this.fsyncInProgress && Date.now() - this.lastFsync >= 1000) {
+      this.backgroundFsync();
+    }
+  }
+
+  private backgroundFsync(): void {
+    const fd = this.fd;
+    this.fsyncInProgress = true;
+    this.unsynced = 0;
+    this.lastFsync = Date.now();
+    fs.fdatasync(fd, () => {
+      this.fsyncInProgress = false;
+    });
+  }
+
+  /** serverCron's share: pending output, the everysec fsync, scheduled and automatic rewrites. */
+  cron(): void {
+    if (this.state !== 'off') this.flush();
+    if (this.rewriteScheduled) {
+      this.rewriteScheduled = false;
+      this.rewrite();
+      return;
+    }
+    if (this.state !== 'on') return;
+    const perc = this.server.config.getInt('auto-aof-rewrite-percentage');
+    const minSize = this.server.config.getInt('auto-aof-rewrite-min-size');
+    if (perc > 0 && this.currentSize > minSize) {
+      const base = this.baseSize !== 0 ? this.baseSize : 1;
+      const growth = Math.floor((this.currentSize * 100) / base) - 100;
+      if (growth >= perc) {
+        this.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
+        this.rewrite();
+      }
+    }
+  }
+
+  /** Shutdown: everything logged reaches the disk. */
+  close(): void {
+    if (this.fd === -1) return;
+    this.flush();
+    try {
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+    } catch {
+      /* the process is going away */
+    }
+    this.fd = -1;
+    this.state = 'off';
+    this.server.propagator.setSink(null);
+  }
+
+  // ---- rewriting -------------------------------------------------------------------------
+
+  private useRdbPreamble(): boolean {
+    return this.server.config.get('aof-use-rdb-preamble') === 'yes' && this.hooks.writeRdb !== undefined;
+  }
+
+  private mkdirAofDir(): boolean {
+    try {
+      fs.mkdirSync(this.aofDir, { recursive: true });
+      return true;
+    } catch (e) {
+      this.log('warning', `Can't open or create append-only dir ${this.server.config.get('appenddirname')}: ${errText(e)}`);
+      return false;
+    }
+  }
+
+  /** rewriteAppendOnlyFile: the dataset (RDB or commands) into `file`, fsynced. Returns its size or -1. */
+  private writeBaseFile(file: string): number {
+    let fd = -1;
+    try {
+      fd = fs.openSync(file, 'w', 0o644);
+      if (this.useRdbPreamble()) {
+        (this.hooks.writeRdb as RdbWriter)(this.server, fd);
+      } else {
+        const w = new ChunkedFileWriter(fd);
+        writeAofBase(w, this.server.dbs, this.hooks.functions);
+        w.flush();
+      }
+      fs.fsyncSync(fd);
+      const size = fs.fstatSync(fd).size;
+      fs.closeSync(fd);
+      return size;
+    } catch (e) {
+      this.log('warning', `Write error writing append only file on disk: ${errText(e)}`);
+      if (fd !== -1) fs.closeSync(fd);
+      try {
+        fs.unlinkSync(file);
+      } catch {
+        /* nothing to remove */
+      }
+      return -1;
+    }
+  }
+
+  /** The manifest in use; read from disk on first need when the AOF was off at startup. */
+  private currentManifest(): AofManifest {
+    if (this.manifest === null) {
+      try {
+        this.manifest = this.readManifestFromDisk();
+      } catch {
+        this.manifest = new AofManifest();
+      }
+    }
+    return this.manifest;
+  }
+
+  /** BGREWRITEAOF's reply when it cannot run now, or null once done. */
+  bgrewriteaof(inExec: boolean): 'scheduled' | 'started' | 'error' {
+    if (inExec) {
+      this.rewriteScheduled = true;
+      this.consecutiveFailures = 0;
+      return 'scheduled';
+    }
+    return this.rewrite() ? 'started' : 'error';
+  }
+
+  /**
+   * rewriteAppendOnlyFileBackground and backgroundRewriteDoneHandler in one step: a new
+   * incremental file from now on, the dataset as it is now into a new base, then the
+   * manifest switches to them and the files they replace are deleted.
+   */
+  rewrite(): boolean {
+    const t0 = Date.now();
+    if (!this.mkdirAofDir()) {
+      this.lastRewriteStatus = 'err';
+      return false;
+    }
+    const m = this.currentManifest();
+    this.selectedDb = -1;
+    this.flush();
+    const tempIncr = `${TEMP_PREFIX}${this.prefix}.incr`;
+    if (!this.openNewIncrForAppend(m, tempIncr)) {
+      this.lastRewriteStatus = 'err';
+      return false;
+    }
+    this.rewrites++;
+    this.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
+    const tmpName = `temp-rewriteaof-bg-${process.pid}.aof`;
+    const tmpFile = path.join(this.dir, tmpName);
+    const ok = this.writeBaseFile(tmpFile) >= 0;
+    if (ok) this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
+    const done = ok && this.rewriteDone(tmpName, tmpFile, tempIncr);
+    if (!ok) {
+      this.lastRewriteStatus = 'err';
+      this.consecutiveFailures++;
+      this.log('warning', 'Background AOF rewrite terminated with error');
+    }
+    if (!done && this.state === 'wait_rewrite') this.removeQuietly(this.inAofDir(tempIncr));
+    this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
+    return done;
+  }
+
+  /** openNewIncrAofForAppend */
+  private openNewIncrForAppend(m: AofManifest, tempIncr: string): boolean {
+    if (this.state === 'off') return true;
+    let temp: AofManifest | null = null;
+    let name: string;
+    if (this.state === 'wait_rewrite') {
+      name = tempIncr;
+    } else {
+      temp = m.clone();
+      name = temp.newIncr(this.prefix).name;
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(this.inAofDir(name), 'w', 0o644);
+    } catch (e) {
+      this.log('warning', `Can't open the append-only file ${name}: ${errText(e)}`);
+      return false;
+    }
+    if (temp !== null && !this.persistManifest(temp)) {
+      fs.closeSync(fd);
+      return false;
+    }
+    this.log('notice', `Creating AOF incr file ${name} on background rewrite`);
+    if (this.fd !== -1) {
+      const old = this.fd;
+      fs.fdatasync(old, () => fs.close(old, () => {}));
+    }
+    this.fd = fd;
+    this.lastIncrSize = 0;
+    this.unsynced = 0;
+    if (temp !== null) this.manifest = temp;
+    return true;
+  }
+
+  /** backgroundRewriteDoneHandler (success path) */
+  private rewriteDone(tmpName: string, tmpFile: string, tempIncr: string): boolean {
+    this.log('notice', 'Background AOF rewrite terminated with success');
+    const temp = this.currentManifest().clone();
+    const base = temp.newBase(this.prefix, this.useRdbPreamble());
+    const basePath = this.inAofDir(base.name);
+    try {
+      fs.renameSync(tmpFile, basePath);
+    } catch (e) {
+      this.log('warning', `Error trying to rename the temporary AOF base file ${tmpName} into ${basePath}: ${errText(e)}`);
+      this.lastRewriteStatus = 'err';
+      this.consecutiveFailures++;
+      this.removeQuietly(tmpFile);
+      return false;
+    }
+    this.log('notice', `Successfully renamed the temporary AOF base file ${tmpName} into ${base.name}`);
+    let newIncrPath: string | null = null;
+    if (this.state === 'wait_rewrite') {
+      const incr = temp.newIncr(this.prefix);
+      newIncrPath = this.inAofDir(incr.name);
+      try {
+        fs.renameSync(this.inAofDir(tempIncr), newIncrPath);
+      } catch (e) {
+        this.log('warning', `Error trying to rename the temporary AOF incr file ${this.inAofDir(tempIncr)} into ${newIncrPath}: ${errText(e)}`);
+        this.removeQuietly(basePath);
+        this.lastRewriteStatus = 'err';
+        this.consecutiveFailures++;
+        return false;
+      }
+      this.log('notice', `Successfully renamed the temporary AOF incr file ${tempIncr} into ${incr.name}`);
+    }
+    temp.markRewrittenIncrAsHistory(this.fd !== -1);
+    if (!this.persistManifest(temp)) {
+      this.removeQuietly(basePath);
+      if (newIncrPath !== null) this.removeQuietly(newIncrPath);
+      this.lastRewriteStatus = 'err';
+      this.consecutiveFailures++;
+      return false;
+    }
+    this.manifest = temp;
+    if (this.state !== 'off') {
+      this.currentSize = fs.statSync(basePath).size + this.lastIncrSize;
+      this.baseSize = this.currentSize;
+    }
+    this.deleteHistoryFiles();
+    this.lastRewriteStatus = 'ok';
+    this.consecutiveFailures = 0;
+    this.log('notice', 'Background AOF rewrite finished successfully');
+    if (this.state === 'wait_rewrite') this.state = 'on';
+    return true;
+  }
+
+  /** aofDelHistoryFiles */
+  private deleteHistoryFiles(): void {
+    const m = this.manifest;
+    if (m === null || m.history.length === 0 || this.server.config.get('aof-disable-auto-gc') === 'yes') return;
+    for (const f of m.history) {
+      this.log('notice', `Removing the history file ${f.name} in the background`);
+      this.removeQuietly(this.inAofDir(f.name));
+    }
+    m.history = [];
+    this.persistManifest(m);
+  }
+
+  private removeQuietly(file: string): void {
+    fs.unlink(file, () => {});
+  }
+
+  /** writeAofManifestFile: temp file, fsync, rename, then the directory is fsynced. */
+  private persistManifest(m: AofManifest): boolean {
+    const name = `${this.prefix}.manifest`;
+    const tmp = this.inAofDir(`${TEMP_PREFIX}${name}`);
+    let fd = -1;
+    try {
+      fd = fs.openSync(tmp, 'w', 0o644);
+      fs.writeSync(fd, m.format(), null, 'latin1');
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fd = -1;
+      fs.renameSync(tmp, this.inAofDir(name));
+      const dfd = fs.openSync(this.aofDir, 'r');
+      try {
+        fs.fsyncSync(dfd);
+      } finally {
+        fs.closeSync(dfd);
+      }
+      return true;
+    } catch (e) {
+      this.log('warning', `Can't persist the AOF manifest file ${name}: ${errText(e)}`);
+      if (fd !== -1) fs.closeSync(fd);
+      return false;
+    }
+  }
+
+  // ---- run-time switching -----------------------------------------------------------------
+
+  /** CONFIG SET appendonly yes (startAppendOnly): logging starts with a rewrite that makes the base. */
+  start(inExec: boolean): boolean {
+    if (this.state !== 'off') return true;
+    this.currentManifest();
+    this.enable('wait_rewrite');
+    if (inExec) {
+      this.rewriteScheduled = true;
+      this.log('warning', 'AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
+    } else if (!this.rewrite()) {
+      this.state = 'off';
+      this.server.propagator.setSink(null);
+      this.log('warning', "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      return false;
+    }
+    this.lastFsync = Date.now();
+    if (this.lastWriteStatus === 'err') {
+      this.log('warning', 'AOF reopen, just ignore the last error.');
+      this.lastWriteStatus = 'ok';
+    }
+    return true;
+  }
+
+  /** CONFIG SET appendonly no (stopAppendOnly) */
+  stop(): void {
+    if (this.state === 'off') return;
+    this.flush();
+    if (this.fd !== -1) {
+      try {
+        fs.fsyncSync(this.fd);
+        this.lastFsync = Date.now();
+      } catch (e) {
+        this.log('warning', `Fail to fsync the AOF file: ${errText(e)}`);
+      }
+      fs.closeSync(this.fd);
+    }
+    this.fd = -1;
+    this.selectedDb = -1;
+    this.state = 'off';
+    this.rewriteScheduled = false;
+    this.lastIncrSize = 0;
+    this.unsynced = 0;
+    this.buf = [];
+    this.bufLen = 0;
+    this.server.propagator.setSink(null);
+  }
+
+  // ---- INFO persistence -------------------------------------------------------------------
+
+  /** The aof_* fields of INFO persistence, before and after the module_fork ones. */
+  infoFields(): { main: string[]; tail: string[] } {
+    const main = [
+      `aof_enabled:${this.state !== 'off' ? 1 : 0}`,
+      'aof_rewrite_in_progress:0',
+      `aof_rewrite_scheduled:${this.rewriteScheduled ? 1 : 0}`,
+      `aof_last_rewrite_time_sec:${this.lastRewriteTimeSec}`,
+      'aof_current_rewrite_time_sec:-1',
+      `aof_last_bgrewrite_status:${this.lastRewriteStatus}`,
+      `aof_rewrites:${this.rewrites}`,
+      `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
+      `aof_last_write_status:${this.lastWriteStatus}`,
+      'aof_last_cow_size:0',
+    ];
+    const tail =
+      this.state === 'off'
+        ? []
+        : [
+            `aof_current_size:${this.currentSize}`,
+            `aof_base_size:${this.baseSize}`,
+            `aof_pending_rewrite:${this.rewriteScheduled ? 1 : 0}`,
+            `aof_buffer_length:${this.bufLen}`,
+            `aof_pending_bio_fsync:${this.fsyncInProgress ? 1 : 0}`,
+            'aof_delayed_fsync:0',
+          ];
+    return { main, tail };
+  }
+}
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return ERRNO_TEXT[err?.code ?? ''] ?? err?.message ?? String(e);
+}
+
+/** strerror() for the errors file operations meet. */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  ENOSPC: 'No space left on device',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EEXIST: 'File exists',
+  EROFS: 'Read-only file system',
+  EIO: 'Input/output error',
+};

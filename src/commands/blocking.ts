@@ -116,9 +116,10 @@ function blmoveGeneric(c: Client, argv: string[], src: string, dst: string, from
       // before touching anything); the blocking layer turns the throw into the reply.
       const moved = listMove(c, src, dst, fromLeft, toLeft);
       if (moved === null) return false;
+      // (Redis's shared "left"/"right" objects are lower case)
       c.server.propagator.also(
         c.db.id,
-        isRpoplpush ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, fromLeft ? 'LEFT' : 'RIGHT', toLeft ? 'LEFT' : 'RIGHT'],
+        isRpoplpush ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, fromLeft ? 'left' : 'right', toLeft ? 'left' : 'right'],
       );
       c.writer.bulk(moved);
       return true;

@@ -259,6 +259,8 @@ export class Database {
 
   /** Sets a value, dropping any TTL unless keepTtl. Signals the modification. */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    // lookupKeyWrite: an expired key is removed (and its deletion reported) before the write
+    if (this.expires.size !== 0 && this.expires.has(key)) this.expireIfNeeded(key);
     if (this.saveHook !== null) this.saveHook(this, key);
     const old = this.data.get(key);
     if (old === undefined) {

@@ -2,6 +2,7 @@
  * Stream commands: XADD XLEN XRANGE XREVRANGE XDEL XTRIM XREAD XREADGROUP XSETID XINFO XGROUP
  * XACK XPENDING XCLAIM XAUTOCLAIM, with Redis 7.0.15's argument order, errors and replies.
  */
+import { rewriteCommand, preventPropagation } from '../core/propagate.ts';
 import { totalmem } from 'node:os';
 import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
@@ -139,7 +140,8 @@ interface AddTrimArgs extends TrimArgs {
 }
 
 /** streamParseAddOrTrimArgsOrReply; returns the parsed args and the ID position (XADD). */
-function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrimArgs; idpos: number } {
+function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrimArgs; idpos: number; thresholdIdx: number } {
+  let thresholdIdx = 0;
   const args: AddTrimArgs = {
     strategy: null,
     approx: false,
@@ -171,6 +173,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
       } else if (more >= 2 && next === '=') {
         i++;
       }
+      thresholdIdx = i + 1;
       if (isMaxlen) {
         const n = llArg(argv[i + 1]);
         if (n < 0) throw new ReplyError(ERR.maxlenArgument);
@@ -206,7 +209,10 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
   if (!xadd && args.strategy === null) {
     throw new ReplyError(ERR.syntaxErrorXtrim);
   }
-  if (limitGiven) {
+  if (c.server.loading) {
+    // replaying the AOF: the threshold was rewritten to what trimming achieved, so no cap
+    args.limit = 0;
+  } else if (limitGiven) {
     if (!args.approx) throw new ReplyError(ERR.syntaxErrorLimitCannot);
   } else if (args.approx) {
     let l = 100 * c.server.config.getInt('stream-node-max-entries');
@@ -216,12 +222,30 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): { args: AddTrim
   } else {
     args.limit = 0;
   }
-  return { args, idpos: i };
+  return { args, idpos: i, thresholdIdx };
+}
+
+/**
+ * What XADD/XTRIM are logged as: an approximate trim (~, or capped by LIMIT) becomes an
+ * exact one to what it achieved (the resulting length, or the first ID left), so a replay
+ * trims the same entries; XADD's generated ID is written out.
+ */
+function rewriteAddTrim(c: Client, argv: string[], s: Stream, args: AddTrimArgs, thresholdIdx: number, idpos: number, id: StreamID | null): void {
+  if (!c.server.propagator.active) return;
+  const approx = args.strategy !== null && args.approx;
+  if (!approx && id === null) return;
+  const v = argv.slice();
+  if (approx) {
+    v[thresholdIdx - 1] = '=';
+    v[thresholdIdx] = args.strategy === 'maxlen' ? String(s.length) : formatID(s.firstIncludingTombstones());
+  }
+  if (id !== null) v[idpos] = formatID(id);
+  rewriteCommand(c, v);
 }
 
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
 function xadd(c: Client, argv: string[], out: ReplySink): void {
-  const { args, idpos } = parseAddTrim(c, argv, true);
+  const { args, idpos, thresholdIdx } = parseAddTrim(c, argv, true);
   const fieldPos = idpos + 1;
   const nf = argv.length - fieldPos;
   if (nf < 2 || nf % 2 === 1) throw new ReplyError(ERR.wrongArgs('xadd'));
@@ -268,18 +292,20 @@ function xadd(c: Client, argv: string[], out: ReplySink): void {
   if (args.strategy !== null) {
     if (s.trim(args)) notify(c, 'xtrim', key);
   }
+  rewriteAddTrim(c, argv, s, args, thresholdIdx, idpos, !args.idGiven || !args.seqGiven ? id : null);
   signalStreamReady(c, key);
 }
 
 // XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
 function xtrim(c: Client, argv: string[], out: ReplySink): void {
-  const { args } = parseAddTrim(c, argv, false);
+  const { args, thresholdIdx } = parseAddTrim(c, argv, false);
   const s = getStream(c, argv[1]);
   if (!s) {
     out.integer(0);
     return;
   }
   const deleted = s.trim(args);
+  rewriteAddTrim(c, argv, s, args, thresholdIdx, 0, null);
   if (deleted) {
     notify(c, 'xtrim', argv[1]);
     c.db.touch(argv[1]);
@@ -513,8 +539,27 @@ interface Served {
   entries: { id: StreamID; pairs: string[] | null }[];
 }
 
+/**
+ * streamPropagateXCLAIM: a delivery or claim is logged as an idempotent XCLAIM that sets the
+ * pending entry's owner, time and count, and the group's last ID.
+ */
+function propagateXclaim(c: Client, key: string, g: ConsumerGroup, id: string, nack: Nack): void {
+  const prop = c.server.propagator;
+  if (!prop.active) return;
+  prop.also(c.db.id, [
+    'XCLAIM', key, g.name, nack.consumer?.name ?? '', '0', id, 'TIME', String(nack.deliveryTime),
+    'RETRYCOUNT', String(nack.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatID(g.lastId),
+  ]);
+}
+
+/** streamPropagateGroupID: the group's last ID when no XCLAIM carries it (NOACK reads). */
+function propagateGroupId(c: Client, key: string, g: ConsumerGroup): void {
+  const prop = c.server.propagator;
+  if (prop.active) prop.also(c.db.id, ['XGROUP', 'SETID', key, g.name, formatID(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+}
+
 /** Finds or creates the consumer (refreshing its seen time), like XREADGROUP/XCLAIM do. */
-function lookupOrCreateConsumer(c: Client, g: ConsumerGroup, name: string, key: string): Consumer {
+function lookupOrCreateConsumer(c: Client, g: ConsumerGroup, name: string, key: string, noack = false): Consumer {
   const now = c.server.clock.now();
   let cons = g.consumers.get(name);
   if (cons) {
@@ -523,6 +568,8 @@ function lookupOrCreateConsumer(c: Client, g: ConsumerGroup, name: string, key: 
   }
   cons = new Consumer(name, now);
   g.consumers.set(name, cons);
+  // a NOACK reader is created by no XCLAIM: it is logged on its own
+  if (noack && c.server.propagator.active) c.server.propagator.also(c.db.id, ['XGROUP', 'CREATECONSUMER', key, g.name, name]);
   c.server.dirty++;
   notify(c, 'xgroup-createconsumer', key);
   return cons;
@@ -530,6 +577,8 @@ function lookupOrCreateConsumer(c: Client, g: ConsumerGroup, name: string, key: 
 
 /** Group delivery of new entries (streamReplyWithRange with a group). */
 function deliverToGroup(
+  c: Client,
+  key: string,
   s: Stream,
   g: ConsumerGroup,
   cons: Consumer,
@@ -539,6 +588,7 @@ function deliverToGroup(
   now: number,
 ): { id: StreamID; pairs: string[] }[] {
   const entries = s.range(start, ID_MAX, false, count);
+  let lastIdMoved = false;
   for (const e of entries) {
     const id = e.id;
     if (cmpID(id, g.lastId) > 0) {
@@ -548,23 +598,26 @@ function deliverToGroup(
         g.entriesRead = s.estimateDistance(id);
       }
       g.lastId = id;
+      lastIdMoved = true;
     }
     if (!noack) {
-      const key = formatID(id);
-      const existing = g.pel.get(key);
-      if (!existing) {
-        const nack = new Nack(id, key, cons, now, 1);
+      const idKey = formatID(id);
+      let nack = g.pel.get(idKey);
+      if (!nack) {
+        nack = new Nack(id, idKey, cons, now, 1);
         g.pel.add(nack);
         cons.pel.add(nack);
       } else {
-        existing.consumer?.pel.delete(key);
-        existing.consumer = cons;
-        existing.deliveryTime = now;
-        existing.deliveryCount = 1;
-        cons.pel.add(existing);
+        nack.consumer?.pel.delete(idKey);
+        nack.consumer = cons;
+        nack.deliveryTime = now;
+        nack.deliveryCount = 1;
+        cons.pel.add(nack);
       }
+      propagateXclaim(c, key, g, idKey, nack);
     }
   }
+  if (noack && lastIdMoved) propagateGroupId(c, key, g);
   return entries;
 }
 
@@ -621,10 +674,10 @@ export function tryServeXRead(c: Client, req: XReadRequest, out: ReplySink): boo
     if (!serve) continue;
     const start = incrID(gt) ?? ID_ZERO;
     if (g) {
-      const cons = lookupOrCreateConsumer(c, g, req.consumer!, key);
+      const cons = lookupOrCreateConsumer(c, g, req.consumer!, key, req.noack);
       const entries = history
         ? deliverHistory(s, cons, start, req.count, c.server.clock.now())
-        : deliverToGroup(s, g, cons, start, req.count, req.noack, c.server.clock.now());
+        : deliverToGroup(c, key, s, g, cons, start, req.count, req.noack, c.server.clock.now());
       served.push({ key, entries });
       c.server.dirty++;
     } else {
@@ -643,6 +696,8 @@ export function tryServeXRead(c: Client, req: XReadRequest, out: ReplySink): boo
 }
 
 function xread(c: Client, argv: string[], out: ReplySink): void {
+  // XREADGROUP is logged by its effects (XCLAIM, XGROUP SETID / CREATECONSUMER), never itself
+  preventPropagation(c);
   const req = parseXRead(c, argv);
   if (tryServeXRead(c, req, out)) return;
   if (req.timeout !== -1) {
@@ -692,8 +747,8 @@ function serveBlockedStream(c: Client, req: XReadRequest, key: string): boolean 
   const out = c.writer;
   let entries: Served['entries'];
   if (g) {
-    const cons = lookupOrCreateConsumer(c, g, req.consumer!, key);
-    entries = deliverToGroup(s, g, cons, start, count, req.noack, c.server.clock.now());
+    const cons = lookupOrCreateConsumer(c, g, req.consumer!, key, req.noack);
+    entries = deliverToGroup(c, key, s, g, cons, start, count, req.noack, c.server.clock.now());
   } else {
     entries = s.range(start, ID_MAX, false, count);
   }
@@ -983,7 +1038,13 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
       throw fmtErr(ERR.unrecognizedXclaimOption(opt));
     }
   }
-  if (cmpID(lastId, g.lastId) > 0) g.lastId = lastId;
+  let propagateLastId = false;
+  if (cmpID(lastId, g.lastId) > 0) {
+    g.lastId = lastId;
+    propagateLastId = true;
+  }
+  // logged as one normalized XCLAIM per entry it changed (or the group's new last ID alone)
+  preventPropagation(c);
   if (deliveryTime !== -1) {
     if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
   } else {
@@ -992,11 +1053,14 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
   const name = argv[3];
   let cons: Consumer | null = null;
   const claimed: StreamID[] = [];
-  for (const id of ids) {
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
     const key = formatID(id);
     let nack = g.pel.get(key);
     if (!s.exists(id)) {
       if (nack) {
+        propagateXclaim(c, argv[1], g, argv[5 + k], nack);
+        propagateLastId = false;
         c.server.dirty++;
         g.pel.delete(key);
         nack.consumer?.pel.delete(key);
@@ -1019,6 +1083,12 @@ function xclaim(c: Client, argv: string[], out: ReplySink): void {
       nack.consumer = cons;
     }
     claimed.push(nack.id);
+    propagateXclaim(c, argv[1], g, argv[5 + k], nack);
+    propagateLastId = false;
+    c.server.dirty++;
+  }
+  if (propagateLastId) {
+    propagateGroupId(c, argv[1], g);
     c.server.dirty++;
   }
   out.array(claimed.length);
@@ -1063,9 +1133,11 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
   const claimed: StreamID[] = [];
   const deletedIds: StreamID[] = [];
   let i = 0;
+  preventPropagation(c);
   while (attempts-- && count && i < snap.length) {
     const nack = snap[i++];
     if (!s.exists(nack.id)) {
+      propagateXclaim(c, argv[1], g, formatID(nack.id), nack);
       c.server.dirty++;
       g.pel.delete(nack.key);
       nack.consumer?.pel.delete(nack.key);
@@ -1084,6 +1156,7 @@ function xautoclaim(c: Client, argv: string[], out: ReplySink): void {
     }
     claimed.push(nack.id);
     count--;
+    propagateXclaim(c, argv[1], g, formatID(nack.id), nack);
     c.server.dirty++;
   }
   const cursor = i < snap.length ? snap[i].id : ID_ZERO;

@@ -114,7 +114,14 @@ export function incrCommands(aofDir: string): string[][] {
 /** Millisecond timestamps near now become `<ms>`, so two servers' logs compare. */
 export function normalizeTimes(cmds: string[][]): string[][] {
   const now = Date.now();
-  return cmds.map((argv) => argv.map((a) => (/^\d{13}$/.test(a) && Math.abs(Number(a) - now) < 86400000 * 400 ? '<ms>' : a)));
+  const near = (a: string) => Math.abs(Number(a) - now) < 86400000 * 400;
+  return cmds.map((argv) =>
+    argv.map((a) => {
+      if (/^\d{13}$/.test(a) && near(a)) return '<ms>';
+      const m = /^(\d{13})-(\d+)$/.exec(a);
+      return m !== null && near(m[1]) ? `<ms>-${m[2]}` : a;
+    }),
+  );
 }
 
 function sortedPairs(flat: Reply[]): string[] {

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import fs from 'node:fs';
+import { writeRdb } from './persistence/rdb-writer.ts';
+import { loadRdb } from './persistence/rdb-loader.ts';
 import type { Client } from './core/client.ts';
 import { Config } from './core/config.ts';
 import { normalizeStartupConfig } from './commands/config.ts';
@@ -99,6 +102,13 @@ export class Server extends ServerState {
     });
     this.aof = Aof.install(this, {
       functions: () => [...Scripting.of(this).functions.libraries.values()].map((l) => l.code),
+      // aof-use-rdb-preamble yes: the base is an RDB file marked aof-base
+      writeRdb: (state, fd) => {
+        const data = writeRdb(state, { aofBase: true });
+        let off = 0;
+        while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      },
+      loadRdb: (state, data) => loadRdb(state, data, { aofPreamble: true }).end,
     });
     this.config.watch('hz', () => {
       // CONFIG SET hz: re-arm the cron at the new frequency (if it is running).

@@ -144,7 +144,8 @@ function loadSingleFile(server: ServerState, file: string, name: string, oldStyl
     try {
       if (loadRdb === null) throw new Error('no RDB loader');
       pos = loadRdb(server, data);
-    } catch {
+    } catch (e) {
+      for (const line of (e as { lines?: string[] }).lines ?? []) server.log('warning', line);
       server.log(
         'warning',
         oldStyle

@@ -53,7 +53,9 @@ export async function startReal(dir: string, extra: string[]): Promise<RealServe
 export function runRealToExit(dir: string, extra: string[]): Promise<{ code: number | null; log: string }> {
   const bin = redisServerPath() as string;
   const logFile = path.join(dir, 'redis.log');
-  const child = spawn(bin, ['--port', '0', '--save', '', '--dir', dir, '--logfile', logFile, ...extra], { stdio: 'ignore' });
+  const child = spawn(bin, ['--port', '0', '--unixsocket', path.join(dir, 'exit.sock'), '--save', '', '--dir', dir, '--logfile', logFile, ...extra], {
+    stdio: 'ignore',
+  });
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), 20000);
     child.once('exit', (code) => {

@@ -1,3 +1,4 @@
+import { Aof } from '../persistence/aof.ts';
 import { ReplyError, ERR } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -24,7 +25,7 @@ function sleepMs(ms: number): void {
 
 /** Redis DEBUG subcommands redmoon has no equivalent for (crashes, allocator, encodings). */
 const UNSUPPORTED = new Set([
-  'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'loadaof', 'drop-cluster-packet-filter',
+  'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'drop-cluster-packet-filter',
   'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'stringmatch-test',
   'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
 ]);
@@ -172,6 +173,10 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       return debugObject(c, argv[2], out);
     case 'change-repl-id':
       if (n !== 2) break;
+      return out.simple('OK');
+    case 'loadaof':
+      // (Redis exits when the files cannot be loaded; redmoon answers with an error instead)
+      if (!Aof.of(c.server).debugLoadAof()) throw new ReplyError(ERR.aofLoadFailed);
       return out.simple('OK');
     case 'reload': {
       let save = true;

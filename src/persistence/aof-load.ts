@@ -56,6 +56,10 @@ export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): {
   let status = AofLoadResult.Ok;
   let baseSize = 0;
   server.loading = true;
+  // a replay is no new write: nothing it does is propagated (the AOF may be on: DEBUG LOADAOF)
+  const prop = server.propagator;
+  const wasActive = prop.active;
+  prop.active = false;
   try {
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
@@ -79,6 +83,7 @@ export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): {
     }
   } finally {
     server.loading = false;
+    prop.active = wasActive;
   }
   return { status, totalSize: total, baseSize };
 }

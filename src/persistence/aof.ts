@@ -245,7 +245,7 @@ export class Aof {
   /** serverCron's share: pending output, the everysec fsync, scheduled and automatic rewrites. */
   cron(): void {
     if (this.state !== 'off') this.flush();
-    if (this.rewriteScheduled) {
+    if (this.rewriteScheduled && this.server.backgroundJob === null) {
       this.rewriteScheduled = false;
       this.rewrite();
       return;
@@ -334,9 +334,9 @@ export class Aof {
     return this.manifest;
   }
 
-  /** BGREWRITEAOF's reply when it cannot run now, or null once done. */
+  /** BGREWRITEAOF: done now, or scheduled while a background save runs or inside EXEC. */
   bgrewriteaof(inExec: boolean): 'scheduled' | 'started' | 'error' {
-    if (inExec) {
+    if (inExec || this.server.backgroundJob !== null) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
       return 'scheduled';
@@ -508,6 +508,34 @@ export class Aof {
     }
   }
 
+  /**
+   * DEBUG LOADAOF: everything (keys and functions) replaced by what the AOF directory holds.
+   * False when it cannot be loaded (Redis exits then; the reason was logged).
+   */
+  debugLoadAof(): boolean {
+    if (this.state !== 'off') this.flush();
+    this.server.flushall();
+    this.server.functionLibraries?.flush();
+    try {
+      this.manifest = this.readManifestFromDisk();
+    } catch {
+      return false;
+    }
+    this.deleteHistoryFiles();
+    const r = loadAppendOnlyFiles(this.server, {
+      manifest: this.manifest,
+      dir: this.dir,
+      aofDir: this.aofDir,
+      prefix: this.prefix,
+      loadRdb: this.hooks.loadRdb ?? null,
+      persist: (m) => this.persistManifest(m),
+    });
+    if (r.status !== AofLoadResult.Ok && r.status !== AofLoadResult.Empty) return false;
+    this.server.dirty = 0;
+    this.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
+    return true;
+  }
+
   // ---- run-time switching -----------------------------------------------------------------
 
   /** CONFIG SET appendonly yes (startAppendOnly): logging starts with a rewrite that makes the base. */
@@ -515,7 +543,10 @@ export class Aof {
     if (this.state !== 'off') return true;
     this.currentManifest();
     this.enable('wait_rewrite');
-    if (inExec) {
+    if (this.server.backgroundJob !== null) {
+      this.rewriteScheduled = true;
+      this.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+    } else if (inExec) {
       this.rewriteScheduled = true;
       this.log('warning', 'AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
     } else if (!this.rewrite()) {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import fs from 'node:fs';
 import { writeRdb } from './persistence/rdb-writer.ts';
 import { loadRdb } from './persistence/rdb-loader.ts';
 import type { Client } from './core/client.ts';

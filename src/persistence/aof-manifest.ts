@@ -1,4 +1,4 @@
-import { splitArgs } from '../resp/parser.ts';
+import { splitArgs } from '../util/splitargs.ts';
 import { reprBytes } from '../core/monitor.ts';
 
 /** One file of the multi-part AOF: base (b), incremental (i) or history awaiting deletion (h). */

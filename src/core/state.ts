@@ -104,7 +104,6 @@ export abstract class ServerState implements KeyspaceEvents {
   /** This server's clock: every time the server reads comes from it (the `time` API moves it). */
   readonly clock = new ServerClock();
   readonly startTime = this.clock.now();
-  readonly startTime = Date.now();
   /** Write effects on their way to the AOF (src/core/propagate.ts). */
   readonly propagator = new Propagator();
   /** lazyfree-lazy-expire: expired keys are propagated as UNLINK rather than DEL. */

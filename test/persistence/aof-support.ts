@@ -36,6 +36,10 @@ export async function startReal(dir: string, extra: string[]): Promise<RealServe
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+  // Redis answers -LOADING while it loads its files: wait for the dataset
+  const probe = await RawClient.connect(socket);
+  for (let i = 0; i < 1000 && (await probe.call('PING')).startsWith('-LOADING'); i++) await new Promise((r) => setTimeout(r, 20));
+  probe.close();
   return {
     socket,
     child,
@@ -138,7 +142,9 @@ export async function keyspace(c: RawClient, dbs = 16): Promise<Record<string, u
   const out: Record<string, unknown> = {};
   for (let db = 0; db < dbs; db++) {
     await c.command('SELECT', String(db));
-    const keys = ((await c.command('KEYS', '*')) as string[]).sort();
+    const listed = await c.command('KEYS', '*');
+    if (!Array.isArray(listed)) throw new Error(`KEYS in db ${db}: ${JSON.stringify(listed)}`);
+    const keys = (listed as string[]).sort();
     for (const k of keys) {
       const type = ((await c.command('TYPE', k)) as { simple: string }).simple;
       let value: unknown;

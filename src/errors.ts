@@ -199,7 +199,8 @@ export const ERR = {
   numberKeysCant: "ERR Number of keys can't be greater than number of args",
   numberKeysCantNegative: "ERR Number of keys can't be negative",
   scriptFlushOnly: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
-  scriptDebugLua: 'ERR SCRIPT DEBUG (the Lua debugger) is not supported by this server',
+  scriptDebugEvalsha: 'ERR Please use EVAL instead of EVALSHA for debugging',
+  scriptDebugPipeline: 'ERR SCRIPT DEBUG must be called outside a pipeline',
   scriptDebugYes: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
   subcommandOrArityFunction: (a: string | number | bigint) => `ERR unknown subcommand or wrong number of arguments for '${a}'. Try FUNCTION HELP.`,
   functionFlushOnly: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
@@ -336,6 +337,13 @@ export const ERR = {
   libraryNameArgument: 'ERR library name argument was not given',
   unknownArgument: (a: string | number | bigint) => `ERR Unknown argument ${a}`,
   wrongRestorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
+
+  // lua/ldb.ts (the debugger's errors, raised in the script: the reply adds ERR and where)
+  ldbProtocol: 'protocol error',
+  ldbMaxBuffer: 'max client buffer reached',
+  ldbAborted: 'script aborted for user request',
+  ldbTimeoutClosed: 'timeout during Lua debugging with client closing connection',
+  ldbUnknownCommand: '<error> Unknown Redis Lua debugger command or wrong number of arguments.',
 
   // lua/scripting.ts
   busyFunction: 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',

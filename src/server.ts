@@ -272,6 +272,10 @@ export class Server extends ServerState {
       if (c.closeAfterReply) return;
       this.stats.netInputBytes += chunk.length;
       this.stats.readsProcessed++;
+      if (c.rawInput !== null) {
+        c.rawInput(chunk);
+        return;
+      }
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -288,7 +292,11 @@ export class Server extends ServerState {
   /** Runs every complete command buffered for a client, unless it is blocked. */
   processInput(c: Client): void {
     const parser = c.parser;
-    if (!parser) return;
+    if (!parser || c.rawInput !== null) return;
+    if (this.exclusiveClient !== null && c !== this.exclusiveClient) {
+      this.heldClients.add(c);
+      return;
+    }
     const t0 = perfNow();
     // (idle time in CLIENT LIST only needs seconds: no second clock read)
     c.lastInteraction = this.clock.atPerf(t0);
@@ -428,7 +436,8 @@ export class Server extends ServerState {
 
   private writeOut(c: Client): void {
     const sock = c.sock;
-    if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld !== 0) return;
+    // (a client in a Lua debugging session is written to by the session alone)
+    if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld !== 0 || c.rawInput !== null) return;
     if (c.writer.hasPending) {
       this.stats.writesProcessed++;
       const pieces = c.writer.take();
@@ -508,7 +517,7 @@ export class Server extends ServerState {
     Persistence.of(this).cron();
     this.aof.cron();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
-    if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null) return;
+    if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;
     const start = perfNow();
     const deadline = start + 25;
     let swept = false;

@@ -11,6 +11,7 @@ import { parseInt64 } from '../util/numbers.ts';
 import { type EvalScript, Scripting, scriptFlagsToGate, parseNumkeys } from '../lua/scripting.ts';
 import type { ServerState } from '../core/state.ts';
 import type { Command } from '../core/types.ts';
+import { startDebugSession, FLAG_LUA_DEBUG, FLAG_LUA_DEBUG_SYNC } from '../lua/debug-session.ts';
 
 /** EVAL and FCALL skip dispatch's MONITOR feed: they show up before the commands they run. */
 function feedMonitors(c: Client, argv: string[]): void {
@@ -19,6 +20,12 @@ function feedMonitors(c: Client, argv: string[]): void {
 
 function evalGeneric(c: Client, argv: string[], out: ReplySink, isSha: boolean, ro: boolean): void {
   feedMonitors(c, argv);
+  if (c.flags.size !== 0 && c.flags.has(FLAG_LUA_DEBUG) && c.sock !== null) {
+    if (!isSha) startDebugSession(Scripting.of(c.server), c, argv, ro);
+    else if (argv[1].length !== 40) out.error(ERR.noScript);
+    else out.error(ERR.scriptDebugEvalsha);
+    return;
+  }
   const numkeys = parseNumkeys(argv, ERR.notInteger);
   if (typeof numkeys === 'string') {
     out.error(numkeys);
@@ -177,11 +184,28 @@ export const commands: HandlerTable = {
     else out.error(err);
   },
 
-  'script|debug': (_c, argv, out) => {
+  'script|debug': (c, argv, out) => {
+    // replies not yet written (a pipeline, or the transaction SCRIPT DEBUG is part of)
+    // would end up behind the debugger's output
+    if (c.writer.hasPending) {
+      out.error(ERR.scriptDebugPipeline);
+      return;
+    }
     const mode = argv[2].toLowerCase();
-    if (mode === 'no') out.simple('OK');
-    else if (mode === 'yes' || mode === 'sync') out.error(ERR.scriptDebugLua);
-    else out.error(ERR.scriptDebugYes);
+    if (mode === 'no') {
+      c.flags.delete(FLAG_LUA_DEBUG);
+      c.flags.delete(FLAG_LUA_DEBUG_SYNC);
+    } else if (mode === 'yes') {
+      // as Redis's ldbEnable: a SYNC chosen before stays in force
+      c.flags.add(FLAG_LUA_DEBUG);
+    } else if (mode === 'sync') {
+      c.flags.add(FLAG_LUA_DEBUG);
+      c.flags.add(FLAG_LUA_DEBUG_SYNC);
+    } else {
+      out.error(ERR.scriptDebugYes);
+      return;
+    }
+    out.simple('OK');
   },
 
   fcall: (c, argv, out) => {

@@ -84,6 +84,11 @@ export class Client {
   readonly flags = new Set<string>();
   /** The request parser of a network client. */
   parser: RequestParser | null = null;
+  /**
+   * When set, the connection's bytes go here instead of the request parser: a Lua
+   * debugging session reads the client's debugger commands itself, as Redis's ldbRepl does.
+   */
+  rawInput: ((chunk: Buffer) => void) | null = null;
   /** Client tracking state; owned by the tracking layer. */
   tracking: TrackingState | null = null;
 

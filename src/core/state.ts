@@ -169,6 +169,12 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly faults = new Faults((msg) => this.log('warning', msg));
   /** The client whose command is executing (or being served after blocking); null between. */
   currentClient: Client | null = null;
+  /**
+   * While set, only this client is served (a SCRIPT DEBUG SYNC session: Redis is blocked
+   * in the debugger); the input of every other client waits in `heldClients`.
+   */
+  exclusiveClient: Client | null = null;
+  readonly heldClients = new Set<Client>();
   private flushDepth = 0;
 
   constructor(config: Config, table: CommandTable, private readonly logSink: (line: string) => void) {
@@ -401,6 +407,22 @@ export abstract class ServerState implements KeyspaceEvents {
     this.afterCommand(c);
     if (this.blocking.ready.size !== 0) this.blocking.handleReady();
     this.currentClient = null;
+  }
+
+  /** Ends exclusiveClient's hold: the clients that waited run their input. */
+  releaseExclusive(): void {
+    this.exclusiveClient = null;
+    const held = [...this.heldClients];
+    this.heldClients.clear();
+    for (const c of held) if (this.clients.has(c.id)) this.resumeClient(c);
+  }
+
+  /**
+   * Forgets a client as if it had disconnected, leaving its connection to its new owner
+   * (a forked debugging session: Redis's parent frees the client, its child keeps the socket).
+   */
+  detachClient(c: Client): void {
+    this.unlinkClient(c);
   }
 
   protected unlinkClient(c: Client): void {

@@ -112,6 +112,8 @@ export class LuaReplySink implements ReplySink {
   private remaining: number[] = [];
   private next: number[] = [];
   private pendingKey: boolean[] = [];
+  /** Told every error reply converted (the Lua debugger logs them while stepping). */
+  onErrorLog: ((text: string) => void) | null = null;
 
   begin(L: LuaState, resp: 2 | 3): void {
     this.L = L;
@@ -174,6 +176,7 @@ export class LuaReplySink implements ReplySink {
   error(s: string): void {
     if (this.onError !== null) this.onError(s);
     this.check(3);
+    if (this.onErrorLog !== null) this.onErrorLog('-' + s);
     if (this.kinds.length === 0) this.topError = true;
     pushErrorTable(this.L, '-' + s, true);
     this.commit();

@@ -393,6 +393,17 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
       },
     ],
   },
+  'lapi.js': {
+    patches: [
+      {
+        // setoah: a pcall resumed after a yield restores allowhook from this bit when it
+        // catches an error; fengari's version never set the bit, so the hooks (BUSY,
+        // SCRIPT KILL, the debugger) went silent for the rest of the run
+        find: 'ci.callstatus &= ~lstate.CIST_OAH | L.allowhook;',
+        replace: 'ci.callstatus = (ci.callstatus & ~lstate.CIST_OAH) | L.allowhook;',
+      },
+    ],
+  },
   'lstate.js': {
     patches: [
       {

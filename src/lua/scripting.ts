@@ -163,7 +163,9 @@ export class Scripting {
 
   /** What a running script reaches the server through (one script runs at a time). */
   private readonly host: ScriptHost = {
-    call: (argv, sink) => this.scriptCall(this.running!, argv, sink),
+    call: (argv, sink) => {
+      this.scriptCall(this.running!, this.scriptClient, argv, sink);
+    },
     log: (level, message) => this.log(level, message),
     setRepl: () => {},
     aclCheck: (argv) => this.aclCheckCmd(this.running!.caller, argv),
@@ -437,40 +439,29 @@ export class Scripting {
    * A command refused inside a script: its error is counted (errorstats) and belongs to the
    * command's rejected_calls, not to the script's failed_calls.
    */
-  private refuse(cmd: Command | null, sink: ReplySink, text: string): void {
+  private refuse(cmd: Command | null, sink: ReplySink, text: string): true {
     if (cmd !== null) cmd.stats.rejected++;
     sink.error(text);
     this.server.errorMark = this.server.stats.errorReplies;
+    return true;
   }
 
-  /** scriptCall: one redis.call / redis.pcall, through the server's dispatch. */
-  private scriptCall(state: RunningScript, argv: string[], sink: ReplySink): void {
-    const server = this.server;
+  /**
+   * scriptCall: one redis.call / redis.pcall, run by the script client `sc` (whose server
+   * may be a debugging session's copy) through the server's dispatch. Returns true when the
+   * script may not run the command: the refusal was written to `sink` as an error.
+   */
+  scriptCall(state: Pick<RunningScript, 'info' | 'writeDirty'>, sc: Client, argv: string[], sink: ReplySink): boolean {
+    const server = sc.server;
     const cmd = server.table.find(argv);
-    if (!cmd) {
-      this.refuse(null, sink, ERR.unknownRedisCommand);
-      return;
-    }
-    if (!arityAccepts(cmd, argv.length)) {
-      this.refuse(cmd, sink, ERR.wrongNumberArgs);
-      return;
-    }
-    if (cmd.noScript && !this.server.scriptDenyDisabled) {
-      this.refuse(cmd, sink, ERR.redisCommandNot);
-      return;
-    }
+    if (!cmd) return this.refuse(null, sink, ERR.unknownRedisCommand);
+    if (!arityAccepts(cmd, argv.length)) return this.refuse(cmd, sink, ERR.wrongNumberArgs);
+    if (cmd.noScript && !this.server.scriptDenyDisabled) return this.refuse(cmd, sink, ERR.redisCommandNot);
     // scriptVerifyACL: the caller's user, logged with context 'lua'
-    const sc = this.scriptClient;
     const denied = aclVerify(sc, cmd, argv, 'lua');
-    if (denied !== null) {
-      this.refuse(cmd, sink, aclDenialText(denied, 'lua', cmd.name));
-      return;
-    }
+    if (denied !== null) return this.refuse(cmd, sink, aclDenialText(denied, 'lua', cmd.name));
     const refused = scriptVerifyWrite(server, state, cmd);
-    if (refused !== null) {
-      this.refuse(cmd, sink, refused);
-      return;
-    }
+    if (refused !== null) return this.refuse(cmd, sink, refused);
     if (cmd.isWrite) state.writeDirty = true;
     sc.resp = sink.resp;
     // (client tracking remembers the keys the script declared when it reads)
@@ -481,6 +472,7 @@ export class Scripting {
     } finally {
       server.scriptCallerArgv = prevArgv;
     }
+    return false;
   }
 }
 
@@ -489,7 +481,7 @@ export class Scripting {
  * may-replicate command; the server's state (replicas, memory) can refuse only a script's
  * first write, never one after it already changed the dataset.
  */
-function scriptVerifyWrite(server: ServerState, state: RunningScript, cmd: Command): string | null {
+function scriptVerifyWrite(server: ServerState, state: Pick<RunningScript, 'info' | 'writeDirty'>, cmd: Command): string | null {
   if (state.info.readOnly && (cmd.gateFlags & (GATE_WRITE | GATE_MAY_REPLICATE)) !== 0) return ERR.readOnlyScript;
   if (!cmd.isWrite || state.writeDirty) return null;
   if (server.writesNeedReplicas) return ERR.noReplicas;

@@ -38,6 +38,8 @@ const {
   LUA_TFUNCTION,
   LUA_REGISTRYINDEX,
   LUA_MASKCOUNT,
+  LUA_MASKLINE,
+  LUA_HOOKCOUNT,
   lua_upvalueindex,
 } = lua;
 
@@ -89,6 +91,25 @@ interface Location {
   line: number;
 }
 
+/**
+ * The Lua debugger's side of a run (src/lua/ldb.ts), for engines made with `debug: true`.
+ * Only such engines call it, so scripts run without a session pay nothing for it.
+ */
+export interface DebugController {
+  /**
+   * A hook event in the running thread L: a new line (`line` set) and/or the instruction
+   * count (`count`). Returns true to suspend the run there (a stop, or a turn for the event
+   * loop); `canYield` says whether suspending is possible at this point.
+   */
+  onHook(L: LuaState, line: number | null, count: boolean, canYield: boolean): boolean;
+  /** redis.breakpoint(): true when a session is active. */
+  breakpoint(): boolean;
+  /** redis.debug(...) with its arguments at 1..argc of L. */
+  debug(L: LuaState, argc: number): void;
+  /** An error Redis's luaPushErrorBuff would log while stepping. */
+  logError(text: string): void;
+}
+
 class RunContext {
   host: ScriptHost;
   resp: 2 | 3 = 2;
@@ -105,6 +126,10 @@ class RunContext {
   started = false;
   nargs: number;
   lastLocation: Location | null = null;
+  /** the debugging session of this run (debug engines only) */
+  ldb: DebugController | null = null;
+  /** a count event came with an instruction that also starts a line: handled with that line */
+  countPending = false;
   constructor(
     host: ScriptHost,
     /** the coroutine it runs in, anchored in the registry (reused by the next run) */
@@ -160,6 +185,21 @@ export class ScriptRun {
   get location(): Location | null {
     return this.ctx.lastLocation;
   }
+
+  /** Attach a debugging session (the engine must have been made with `debug: true`). */
+  set debugger(ldb: DebugController) {
+    this.ctx.ldb = ldb;
+  }
+
+  /** End a suspended run with an error raised where it stopped (the debugger's abort). */
+  fail(message: string): void {
+    this.engine._fail(this.ctx, message);
+  }
+
+  /** Run fn with this run as the engine's current one (redis.call works inside it). */
+  within<T>(fn: () => T): T {
+    return this.engine._within(this.ctx, fn);
+  }
 }
 
 export interface EngineOptions {
@@ -175,6 +215,11 @@ export interface EngineOptions {
    * the nominal limit, and a table resize allocates a lot at once).
    */
   memoryExhausted?: () => boolean;
+  /**
+   * A Lua debugger engine (SCRIPT DEBUG): a line and count hook that asks the run's
+   * DebugController, and a working redis.breakpoint/redis.debug. Never used for ordinary runs.
+   */
+  debug?: boolean;
 }
 
 /** The default memory check: V8's heap close to its limit. */
@@ -195,6 +240,9 @@ export class LuaEngine {
   private resumers: LuaState[] = [];
   private spareThread: { co: LuaState; ref: number } | null = null;
   private readonly hook: (L: LuaState, ar: any) => void;
+  private readonly hookMask: number;
+  /** a debug engine: errors pushed by the redis.* API are shown to the debugger */
+  private readonly debugging: boolean;
 
   private readonly defaultLog: ((level: number, message: string) => void) | undefined;
 
@@ -213,7 +261,10 @@ export class LuaEngine {
       else pushLatin1(LL, 'internal error: ' + String(e && e.message ? e.message : e));
       return 1;
     });
-    this.hook = (LL: LuaState) => this.onHook(LL);
+    this.debugging = opts.debug === true;
+    this.hook = this.debugging ? (LL: LuaState, ar: any) => this.onDebugHook(LL, ar) : (LL: LuaState) => this.onHook(LL);
+    this.hookMask = this.debugging ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT;
+    if (this.debugging) this.callSink.onErrorLog = (text) => this.logError(text);
     this.openLibs();
     this.installRedisApi();
     if (this.mode === 'eval') {
@@ -427,8 +478,14 @@ export class LuaEngine {
     const sink = this.callSink;
 
     const raise = (L: LuaState, text: string): number => {
+      if (engine.debugging) engine.logError(text);
       pushErrorTable(L, text);
       return lua.lua_error(L);
+    };
+    /** pushErrorTable for the errors Redis's debugger logs */
+    const pushError = (L: LuaState, text: string, ignoreStats = false): void => {
+      if (engine.debugging) engine.logError(text);
+      pushErrorTable(L, text, ignoreStats);
     };
 
     const needCtx = (L: LuaState, what: string): RunContext => {
@@ -458,13 +515,13 @@ export class LuaEngine {
       if (!ctx) return raise(L, 'redis.call/pcall can only be called inside a script invocation');
       const argc = lua.lua_gettop(L);
       if (argc === 0) {
-        pushErrorTable(L, 'Please specify at least one argument for this redis lib call');
+        pushError(L, 'Please specify at least one argument for this redis lib call');
         return raiseError ? lua.lua_error(L) : 1;
       }
       const argv = argsToArgv(L, argc);
       lua.lua_settop(L, 0);
       if (argv === null) {
-        pushErrorTable(L, 'Lua redis lib command arguments must be strings or integers');
+        pushError(L, 'Lua redis lib command arguments must be strings or integers');
         return raiseError ? lua.lua_error(L) : 1;
       }
       sink.begin(L, ctx.resp);
@@ -514,17 +571,17 @@ export class LuaEngine {
 
     const redis_error_reply: CFn = (L) => {
       if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== LUA_TSTRING) {
-        pushErrorTable(L, 'wrong number or type of arguments');
+        pushError(L, 'wrong number or type of arguments');
         return 1;
       }
       const s = bytesToLatin1(lua.lua_tolstring(L, -1));
-      pushErrorTable(L, s.charCodeAt(0) === 45 ? s : '-' + s);
+      pushError(L, s.charCodeAt(0) === 45 ? s : '-' + s);
       return 1;
     };
 
     const redis_status_reply: CFn = (L) => {
       if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== LUA_TSTRING) {
-        pushErrorTable(L, 'wrong number or type of arguments');
+        pushError(L, 'wrong number or type of arguments');
         return 1;
       }
       lua.lua_createtable(L, 0, 0);
@@ -570,17 +627,22 @@ export class LuaEngine {
       acl_check_cmd: redis_acl_check_cmd,
     });
     if (this.mode === 'eval') {
-      // only EVAL scripts have these (no debugger here: breakpoint is always false)
+      // only EVAL scripts have these; breakpoint and debug act only in a debugging session
       setfuncs(L, {
         replicate_commands: (L) => {
           lua.lua_pushboolean(L, 1);
           return 1;
         },
         breakpoint: (L) => {
-          lua.lua_pushboolean(L, 0);
+          const ldb = engine.current?.ldb;
+          lua.lua_pushboolean(L, ldb && ldb.breakpoint() ? 1 : 0);
           return 1;
         },
-        debug: () => 0,
+        debug: (L) => {
+          const ldb = engine.current?.ldb;
+          if (ldb) ldb.debug(L, lua.lua_gettop(L));
+          return 0;
+        },
       });
     }
     const nums: Record<string, number> = {
@@ -1019,7 +1081,8 @@ export class LuaEngine {
     if (this.resumers.length !== 0) this.resumers.length = 0;
     let status: number;
     try {
-      lua.lua_sethook(co, this.hook, LUA_MASKCOUNT, HOOK_COUNT);
+      // (setting a hook also resets the thread's last-line mark: a debug run keeps its own)
+      if (!this.debugging || !ctx.started) lua.lua_sethook(co, this.hook, this.hookMask, HOOK_COUNT);
       const n = ctx.started ? 0 : ctx.nargs;
       ctx.started = true;
       status = lua.lua_resume(co, null, n);
@@ -1072,6 +1135,28 @@ export class LuaEngine {
     // where the script's main thread was when it gave way: Redis raises the kill error there
     const loc = ctx.lastLocation;
     this.finishWithError(ctx, this.formatRunError(ctx, KILL_MESSAGE, null, loc), false);
+  }
+
+  /** @internal */
+  _fail(ctx: RunContext, message: string): void {
+    if (ctx.done) return;
+    this.finishWithError(ctx, this.formatRunError(ctx, null, message, ctx.lastLocation), false);
+  }
+
+  /** @internal */
+  _within<T>(ctx: RunContext, fn: () => T): T {
+    const prev = this.current;
+    this.current = ctx;
+    try {
+      return fn();
+    } finally {
+      this.current = prev;
+    }
+  }
+
+  private logError(text: string): void {
+    const ldb = this.current?.ldb;
+    if (ldb) ldb.logError(text);
   }
 
   /** errorReplyText's error object came from a command whose error was counted already. */
@@ -1149,6 +1234,35 @@ export class LuaEngine {
     lua.lua_yield(L, 0);
   }
 
+  /** The hook of a debug engine: the debugger sees every line and count event. */
+  private onDebugHook(L: LuaState, ar: any): void {
+    const ctx = this.current;
+    if (!ctx || ctx.hookYielding) return;
+    if (this.memoryExhausted()) lauxlib.luaL_error(L, 'not enough memory');
+    const ldb = ctx.ldb;
+    if (!ldb) return;
+    let line: number | null = null;
+    let count = false;
+    if (ar.event === LUA_HOOKCOUNT) {
+      // fengari calls the line hook right after for the same instruction; a yield here
+      // would make it skip that line event when the run resumes
+      if (lineEventFollows(L)) {
+        ctx.countPending = true;
+        return;
+      }
+      count = true;
+    } else {
+      line = ar.currentline;
+      count = ctx.countPending;
+      ctx.countPending = false;
+    }
+    const canYield = this.canYieldAll(L);
+    if (!ldb.onHook(L, line, count, canYield) || !canYield) return;
+    ctx.lastLocation = locationOf(L, 0);
+    ctx.hookYielding = true;
+    lua.lua_yield(L, 0);
+  }
+
   private canYieldAll(L: LuaState): boolean {
     if (!lua.lua_isyieldable(L)) return false;
     for (const r of this.resumers) if (!lua.lua_isyieldable(r)) return false;
@@ -1204,6 +1318,17 @@ function readFunctionFlags(L: LuaState): number | null {
     if (!def) return null;
     flags |= def[1];
   }
+}
+
+/** Whether fengari's luaG_traceexec calls the line hook for the instruction being fetched. */
+function lineEventFollows(L: LuaState): boolean {
+  const ci = L.ci;
+  if ((ci.callstatus & CIST_LUA) === 0) return false;
+  const p = ci.func.value.p;
+  const lineinfo = p.lineinfo;
+  if (lineinfo.length === 0) return false;
+  const npc = ci.l_savedpc - 1;
+  return npc === 0 || ci.l_savedpc <= L.oldpc || lineinfo[npc] !== lineinfo[L.oldpc - 1];
 }
 
 

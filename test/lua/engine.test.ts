@@ -37,6 +37,16 @@ describe('running in slices', () => {
     expect(slices).toBeGreaterThan(2);
   });
 
+  it('keeps giving way after a pcall that was suspended catches an error', () => {
+    // fengari's lua_pcallk lost the saved allowhook bit: after such an error the hook
+    // never ran again, and the script could no longer give way (BUSY, SCRIPT KILL)
+    const body =
+      "local ok = pcall(function() for i = 1, 300000 do end error('x') end) local s = 0 for i = 1, 1000000 do s = s + i end return {tostring(ok), s}";
+    const { reply, slices } = runSliced(engine, body);
+    expect(reply).toEqual(['false', 500000500000]);
+    expect(slices).toBeGreaterThan(9);
+  });
+
   it("keeps the script's own coroutines correct while the hook suspends them", () => {
     const body = `
       local co = coroutine.create(function(a)

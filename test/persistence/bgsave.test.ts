@@ -9,7 +9,7 @@ import path from 'node:path';
 import { redisServerPath, startOracle } from '../support/oracle.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, Server } from '../../src/index.ts';
-import { datasetCommands, run } from './dataset.ts';
+import { call, datasetCommands, run } from './dataset.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,7 +19,7 @@ function infoField(info: string, field: string): string | undefined {
 
 async function waitBgsaveDone(c: RawClient): Promise<string> {
   for (let i = 0; i < 600; i++) {
-    const info = await c.call('INFO', 'persistence');
+    const info = await call(c, 'INFO', 'persistence');
     if (infoField(info, 'rdb_bgsave_in_progress') === '0') return info;
     await sleep(50);
   }
@@ -34,16 +34,16 @@ describe('BGSAVE', () => {
     try {
       await run(c, datasetCommands());
       await run(c, [['DEBUG', 'POPULATE', '3000'], ['SELECT', '1'], ['DEBUG', 'POPULATE', '500', 'one'], ['SELECT', '0']]);
-      const before = await c.call('DEBUG', 'DIGEST');
+      const before = await call(c, 'DEBUG', 'DIGEST');
       // about 200 us per key: the save stays in progress for a while
       await run(c, [['CONFIG', 'SET', 'rdb-key-save-delay', '200']]);
-      expect(await c.call('BGSAVE')).toBe('+Background saving started\r\n');
-      const during = await c.call('INFO', 'persistence');
+      expect(await call(c, 'BGSAVE')).toBe('+Background saving started\r\n');
+      const during = await call(c, 'INFO', 'persistence');
       expect(infoField(during, 'rdb_bgsave_in_progress')).toBe('1');
       expect(Number(infoField(during, 'current_save_keys_total'))).toBeGreaterThan(3500);
-      expect(await c.call('BGSAVE')).toBe('-ERR Background save already in progress\r\n');
-      expect(await c.call('BGSAVE', 'SCHEDULE')).toBe('-ERR Background save already in progress\r\n');
-      expect(await c.call('SAVE')).toBe('-ERR Background save already in progress\r\n');
+      expect(await call(c, 'BGSAVE')).toBe('-ERR Background save already in progress\r\n');
+      expect(await call(c, 'BGSAVE', 'SCHEDULE')).toBe('-ERR Background save already in progress\r\n');
+      expect(await call(c, 'SAVE')).toBe('-ERR Background save already in progress\r\n');
       // changes of every kind, early and late in the walk
       await run(c, [
         ['SET', 'key:1', 'changed'],
@@ -69,15 +69,15 @@ describe('BGSAVE', () => {
         ['SWAPDB', '0', '1'],
         ['FUNCTION', 'FLUSH'],
       ]);
-      const after = await c.call('DEBUG', 'DIGEST');
+      const after = await call(c, 'DEBUG', 'DIGEST');
       expect(after).not.toBe(before);
       const info = await waitBgsaveDone(c);
       expect(infoField(info, 'rdb_last_bgsave_status')).toBe('ok');
       expect(infoField(info, 'rdb_saves')).toBe('1');
       const loaded = await startServer({ rdb: path.join(dir, 'dump.rdb'), log: () => {}, config: { 'enable-debug-command': 'yes' } });
       const lc = await RawClient.connect(loaded.port);
-      expect(await lc.call('DEBUG', 'DIGEST')).toBe(before);
-      expect(await lc.call('FCALL', 'persisted_fn', '0')).toBe('$2\r\nok\r\n');
+      expect(await call(lc, 'DEBUG', 'DIGEST')).toBe(before);
+      expect(await call(lc, 'FCALL', 'persisted_fn', '0')).toBe('$2\r\nok\r\n');
       lc.close();
       await loaded.close();
       expect(fs.readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
@@ -97,12 +97,12 @@ describe('BGSAVE', () => {
     const ours = await RawClient.connect(s.port);
     const fields = ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'rdb_last_bgsave_status', 'rdb_saves', 'rdb_current_bgsave_time_sec'];
     const both = async (...argv: string[]) => {
-      const [a, b] = await Promise.all([real.call(...argv), ours.call(...argv)]);
+      const [a, b] = await Promise.all([call(real, ...argv), call(ours, ...argv)]);
       expect(b, JSON.stringify(argv)).toBe(a);
       return a;
     };
     const sameInfo = async () => {
-      const [a, b] = await Promise.all([real.call('INFO', 'persistence'), ours.call('INFO', 'persistence')]);
+      const [a, b] = await Promise.all([call(real, 'INFO', 'persistence'), call(ours, 'INFO', 'persistence')]);
       for (const f of fields) expect(infoField(b, f), f).toBe(infoField(a, f));
       // whole seconds elapsed, as time(NULL) differences: -1 before any BGSAVE, then 0 or 1
       expect(Number(infoField(b, 'rdb_last_bgsave_time_sec')) < 0).toBe(Number(infoField(a, 'rdb_last_bgsave_time_sec')) < 0);
@@ -116,11 +116,11 @@ describe('BGSAVE', () => {
       await both('INCR', 'a');
       await both('MSET', 'x', '1', 'y', '2');
       await sameInfo();
-      const last = Number((await ours.call('LASTSAVE')).slice(1));
+      const last = Number((await call(ours, 'LASTSAVE')).slice(1));
       await sleep(1100);
       await both('SAVE');
       await sameInfo();
-      expect(Number((await ours.call('LASTSAVE')).slice(1))).toBeGreaterThan(last);
+      expect(Number((await call(ours, 'LASTSAVE')).slice(1))).toBeGreaterThan(last);
       await both('SET', 'b', '2');
       await both('BGSAVE', 'SCHEDULE');
       await Promise.all([waitBgsaveDone(real), waitBgsaveDone(ours)]);
@@ -160,7 +160,7 @@ describe('BGSAVE', () => {
     const real = await RawClient.connect(o.socket);
     const ours = await RawClient.connect(s.port);
     const both = async (...argv: string[]) => {
-      const [a, b] = await Promise.all([real.call(...argv), ours.call(...argv)]);
+      const [a, b] = await Promise.all([call(real, ...argv), call(ours, ...argv)]);
       expect(b, JSON.stringify(argv)).toBe(a);
       return a;
     };
@@ -199,7 +199,7 @@ describe('BGSAVE', () => {
     const real = await RawClient.connect(o.socket);
     const ours = await RawClient.connect(s.port);
     const both = async (...argv: string[]) => {
-      const [a, b] = await Promise.all([real.call(...argv), ours.call(...argv)]);
+      const [a, b] = await Promise.all([call(real, ...argv), call(ours, ...argv)]);
       expect(b, JSON.stringify(argv)).toBe(a);
       return a;
     };
@@ -237,8 +237,8 @@ describe('loading at startup', () => {
     try {
       const a = await startServer({ dir, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
       const ca = await RawClient.connect(a.port);
-      await ca.call('DEBUG', 'POPULATE', '20000');
-      await ca.call('SAVE');
+      await call(ca, 'DEBUG', 'POPULATE', '20000');
+      await call(ca, 'SAVE');
       ca.close();
       await a.close();
       const sock = path.join(dir, 'redmoon.sock');
@@ -251,18 +251,18 @@ describe('loading at startup', () => {
         if (c === null) await sleep(10);
       }
       expect(c).not.toBeNull();
-      expect(await c!.call('GET', 'key:1')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
-      let info = await c!.call('INFO', 'persistence');
+      expect(await call(c!, 'GET', 'key:1')).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+      let info = await call(c!, 'INFO', 'persistence');
       expect(infoField(info, 'loading')).toBe('1');
       // (the file itself is still being read at first)
       for (let i = 0; i < 200 && infoField(info, 'loading_total_bytes') === undefined; i++) {
         await sleep(10);
-        info = await c!.call('INFO', 'persistence');
+        info = await call(c!, 'INFO', 'persistence');
       }
       expect(Number(infoField(info, 'loading_total_bytes'))).toBe(fs.statSync(path.join(dir, 'dump.rdb')).size);
       await listening;
-      expect(await c!.call('GET', 'key:1')).toBe('$7\r\nvalue:1\r\n');
-      expect(infoField(await c!.call('INFO', 'persistence'), 'rdb_last_load_keys_loaded')).toBe('20000');
+      expect(await call(c!, 'GET', 'key:1')).toBe('$7\r\nvalue:1\r\n');
+      expect(infoField(await call(c!, 'INFO', 'persistence'), 'rdb_last_load_keys_loaded')).toBe('20000');
       c!.close();
       await server.close();
     } finally {

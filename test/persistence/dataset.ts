@@ -2,7 +2,7 @@
  * A dataset with every type in every encoding Redis 7.0 has (and the edge cases of its RDB
  * encodings), as commands to run on a server, plus helpers to compare two servers' data.
  */
-import type { RawClient } from '../support/raw-client.ts';
+import { encodeCommand, type RawClient } from '../support/raw-client.ts';
 import { decode } from '../support/resp-reader.ts';
 
 export function datasetCommands(): string[][] {
@@ -80,16 +80,24 @@ export function datasetCommands(): string[][] {
   return cmds;
 }
 
+/**
+ * One command's raw reply, waiting up to 30 s (RawClient.call gives up after 2 s, which a
+ * loaded CI machine can exceed while a server saves or loads).
+ */
+export function call(c: RawClient, ...argv: string[]): Promise<string> {
+  return c.sendRaw(encodeCommand(argv), 1, 30_000);
+}
+
 /** Runs commands on a client, failing on error replies. */
 export async function run(c: RawClient, cmds: string[][]): Promise<void> {
   for (const argv of cmds) {
-    const r = await c.call(...argv);
+    const r = await call(c, ...argv);
     if (r.startsWith('-')) throw new Error(`${JSON.stringify(argv).slice(0, 80)} -> ${r}`);
   }
 }
 
 async function strings(c: RawClient, ...argv: string[]): Promise<string[]> {
-  const raw = await c.call(...argv);
+  const raw = await call(c, ...argv);
   const v = decode(Buffer.from(raw, 'latin1'), 0)!.value as unknown;
   if (Array.isArray(v)) return v.map((x) => String(x));
   return [String(v)];
@@ -102,21 +110,21 @@ async function strings(c: RawClient, ...argv: string[]): Promise<string[]> {
  */
 export async function describeData(c: RawClient, dbs = [0, 1, 9]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  out['digest'] = (await c.call('DEBUG', 'DIGEST')).trim();
+  out['digest'] = (await call(c, 'DEBUG', 'DIGEST')).trim();
   for (const db of dbs) {
-    await c.call('SELECT', String(db));
+    await call(c, 'SELECT', String(db));
     const keys = (await strings(c, 'KEYS', '*')).sort();
     for (const k of keys) {
-      const enc = (await c.call('OBJECT', 'ENCODING', k)).trim();
-      const ttl = Number((await c.call('PTTL', k)).slice(1));
+      const enc = (await call(c, 'OBJECT', 'ENCODING', k)).trim();
+      const ttl = Number((await call(c, 'PTTL', k)).slice(1));
       out[`${db}:${JSON.stringify(k)}`] = `${enc} ttl~${ttl < 0 ? ttl : Math.round(ttl / 100000)}`;
-      if ((await c.call('TYPE', k)).trim() === '+stream') {
-        out[`${db}:${k}:groups`] = await c.call('XINFO', 'GROUPS', k);
-        out[`${db}:${k}:stream`] = (await c.call('XINFO', 'STREAM', k, 'FULL')).replace(/seen-time\r\n:\d+/g, 'seen').replace(/:1[7-9]\d{11}\r\n/g, ':T\r\n');
+      if ((await call(c, 'TYPE', k)).trim() === '+stream') {
+        out[`${db}:${k}:groups`] = await call(c, 'XINFO', 'GROUPS', k);
+        out[`${db}:${k}:stream`] = (await call(c, 'XINFO', 'STREAM', k, 'FULL')).replace(/seen-time\r\n:\d+/g, 'seen').replace(/:1[7-9]\d{11}\r\n/g, ':T\r\n');
       }
     }
   }
-  await c.call('SELECT', '0');
-  out['functions'] = await c.call('FUNCTION', 'LIST', 'WITHCODE');
+  await call(c, 'SELECT', '0');
+  out['functions'] = await call(c, 'FUNCTION', 'LIST', 'WITHCODE');
   return out;
 }

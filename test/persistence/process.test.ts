@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RawClient } from '../support/raw-client.ts';
+import { call } from './dataset.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // `--import tsx` would resolve from the child's working directory, a temp dir
@@ -62,8 +63,8 @@ describe('redmoon as a process', () => {
     try {
       const a = ready(await startCli(dir, []));
       const c = await RawClient.connect(a.port);
-      expect(await c.call('CONFIG', 'GET', 'save')).toBe('*2\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n');
-      expect(await c.call('RPUSH', 'l', 'a', 'b')).toBe(':2\r\n');
+      expect(await call(c, 'CONFIG', 'GET', 'save')).toBe('*2\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n');
+      expect(await call(c, 'RPUSH', 'l', 'a', 'b')).toBe(':2\r\n');
       c.close();
       a.child.kill('SIGTERM');
       expect(await a.exit).toBe(0);
@@ -74,7 +75,7 @@ describe('redmoon as a process', () => {
       const b = ready(await startCli(dir, []));
       expect(b.log()).toMatch(/Done loading RDB, keys loaded: 1, keys expired: 0\./);
       const c2 = await RawClient.connect(b.port);
-      expect(await c2.call('LRANGE', 'l', '0', '-1')).toBe('*2\r\n$1\r\na\r\n$1\r\nb\r\n');
+      expect(await call(c2, 'LRANGE', 'l', '0', '-1')).toBe('*2\r\n$1\r\na\r\n$1\r\nb\r\n');
       c2.close();
       b.child.kill('SIGKILL');
       await b.exit;
@@ -94,19 +95,19 @@ describe('redmoon as a process', () => {
     try {
       const p = ready(await startCli(dir, ['--save', '', '--enable-debug-command', 'yes']));
       const c = await RawClient.connect(p.port);
-      expect(await c.call('DEBUG', 'POPULATE', '1000')).toBe('+OK\r\n');
-      expect(await c.call('SAVE')).toBe('+OK\r\n');
+      expect(await call(c, 'DEBUG', 'POPULATE', '1000')).toBe('+OK\r\n');
+      expect(await call(c, 'SAVE')).toBe('+OK\r\n');
       const before = fs.readFileSync(path.join(dir, 'dump.rdb'));
-      expect(await c.call('DEBUG', 'POPULATE', '1000', 'more')).toBe('+OK\r\n');
-      expect(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '10000')).toBe('+OK\r\n');
-      expect(await c.call('BGSAVE')).toBe('+Background saving started\r\n');
+      expect(await call(c, 'DEBUG', 'POPULATE', '1000', 'more')).toBe('+OK\r\n');
+      expect(await call(c, 'CONFIG', 'SET', 'rdb-key-save-delay', '10000')).toBe('+OK\r\n');
+      expect(await call(c, 'BGSAVE')).toBe('+Background saving started\r\n');
       // wait until the save has written part of its temp file
       for (let i = 0; i < 200; i++) {
         const temp = fs.readdirSync(dir).filter((f) => f.startsWith('temp-'));
         if (temp.length === 1 && fs.statSync(path.join(dir, temp[0])).size > 0) break;
         await sleep(50);
       }
-      expect((await c.call('INFO', 'persistence')).includes('rdb_bgsave_in_progress:1')).toBe(true);
+      expect((await call(c, 'INFO', 'persistence')).includes('rdb_bgsave_in_progress:1')).toBe(true);
       c.close();
       p.child.kill('SIGKILL');
       await p.exit;

@@ -13,7 +13,7 @@ import { redisServerPath, startOracle, type Oracle } from '../support/oracle.ts'
 import { RawClient } from '../support/raw-client.ts';
 import { startServer, type RunningServer } from '../../src/index.ts';
 import { RdbLoadError } from '../../src/persistence/rdb-loader.ts';
-import { datasetCommands, describeData, run } from './dataset.ts';
+import { call, datasetCommands, describeData, run } from './dataset.ts';
 
 const hasRedis = redisServerPath() !== null;
 const d = hasRedis ? describe : describe.skip;
@@ -89,7 +89,7 @@ d('RDB files, both ways with redis-server', () => {
       const sub = fs.mkdtempSync(path.join(dir, 'ours-'));
       await withRedmoon({ dir: sub, save: '', config }, async (c) => {
         await run(c, datasetCommands());
-        expect(await c.call('SAVE')).toBe('+OK\r\n');
+        expect(await call(c, 'SAVE')).toBe('+OK\r\n');
       });
       const file = path.join(sub, 'dump.rdb');
       expect(checkRdb(file)).toContain('RDB looks OK');
@@ -100,14 +100,14 @@ d('RDB files, both ways with redis-server', () => {
 
   it("we load Redis's file and see the same keyspace, then save it back for Redis", async () => {
     const sub = fs.mkdtempSync(path.join(dir, 'theirs-'));
-    expect(await real.call('CONFIG', 'SET', 'dir', sub)).toBe('+OK\r\n');
-    expect(await real.call('SAVE')).toBe('+OK\r\n');
+    expect(await call(real, 'CONFIG', 'SET', 'dir', sub)).toBe('+OK\r\n');
+    expect(await call(real, 'SAVE')).toBe('+OK\r\n');
     const copy = path.join(sub, 'fixture.rdb');
     fs.copyFileSync(path.join(sub, 'dump.rdb'), copy);
     fs.rmSync(path.join(sub, 'dump.rdb'));
     await withRedmoon({ rdb: copy, dir: sub, save: '' }, async (c) => {
       expect(await describeData(c)).toEqual(expected);
-      expect(await c.call('DEBUG', 'RELOAD')).toBe('+OK\r\n');
+      expect(await call(c, 'DEBUG', 'RELOAD')).toBe('+OK\r\n');
       expect(await describeData(c)).toEqual(expected);
     });
     expect(checkRdb(path.join(sub, 'dump.rdb'))).toContain('RDB looks OK');
@@ -175,11 +175,11 @@ d('older RDB files (Redis 6: ziplist, zipmap, quicklist of ziplists)', () => {
     try {
       fs.writeFileSync(path.join(dir, 'dump.rdb'), oldFormatFile());
       const dbs = [0];
-      const theirs = await withOracle(['--dir', dir], async (c) => ({ data: await describeData(c, dbs), info: await c.call('INFO', 'persistence') }));
+      const theirs = await withOracle(['--dir', dir], async (c) => ({ data: await describeData(c, dbs), info: await call(c, 'INFO', 'persistence') }));
       expect(theirs.data['digest']).not.toBe('0'.repeat(40));
       await withRedmoon({ dir, save: '' }, async (c) => {
         expect(await describeData(c, dbs)).toEqual(theirs.data);
-        const info = await c.call('INFO', 'persistence');
+        const info = await call(c, 'INFO', 'persistence');
         for (const field of ['rdb_last_load_keys_expired', 'rdb_last_load_keys_loaded']) {
           expect(info.match(new RegExp(`${field}:\\d+`))?.[0]).toBe(theirs.info.match(new RegExp(`${field}:\\d+`))?.[0]);
         }
@@ -198,7 +198,7 @@ describe('corrupt and truncated files', () => {
     dir = tmpdir();
     await withRedmoon({ dir, save: '' }, async (c) => {
       await run(c, datasetCommands());
-      await c.call('SAVE');
+      await call(c, 'SAVE');
     });
     good = fs.readFileSync(path.join(dir, 'dump.rdb'));
   }, 60_000);

@@ -191,3 +191,22 @@ describe('call() and callIn()', () => {
     expect(s.call<string>('CLIENT', 'LIST')).not.toContain('addr= ');
   });
 });
+
+describe('call() bookkeeping', () => {
+  test('in-process commands count in INFO commandstats; fast ones are not timed', async () => {
+    const s = await startServer({ port: 0, log: () => {} });
+    try {
+      for (let i = 0; i < 3; i++) s.call('GET', 'k');
+      s.call('SET', 'k', 'v');
+      const stats = s.call<string>('INFO', 'commandstats');
+      expect(stats).toMatch(/cmdstat_get:calls=3,usec=0,/);
+      expect(stats).toMatch(/cmdstat_set:calls=1,/);
+      // With a slowlog threshold under 1 ms every command is timed and can be logged.
+      s.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+      s.call('GET', 'k');
+      expect(s.call<unknown[][]>('SLOWLOG', 'GET', 1)[0][3]).toEqual(['GET', 'k']);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -276,6 +276,7 @@ export class Server extends ServerState {
         c.rawInput(chunk);
         return;
       }
+      c.qb.read(parser.buffered, chunk.length);
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -311,6 +312,7 @@ export class Server extends ServerState {
     } finally {
       this.batchFast = null;
     }
+    c.qb.trimmed(parser.buffered);
     if (fast.length !== 0) {
       const share = Math.max(0, (perfNow() - t0) * 1000 - this.batchTimedUsec) / fast.length;
       for (const cmd of fast) cmd.stats.usec += share;
@@ -516,6 +518,9 @@ export class Server extends ServerState {
   private serverCron(): void {
     Persistence.of(this).cron();
     this.aof.cron();
+    // clientsCronResizeQueryBuffer
+    const nowSec = Math.floor(this.clock.now() / 1000);
+    for (const c of this.clients.values()) c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;
     const start = perfNow();

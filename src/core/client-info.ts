@@ -45,7 +45,7 @@ export function clientInfoLine(c: Client): string {
   const now = Math.floor(c.server.clock.now() / 1000);
   const age = now - Math.floor(c.createdAt / 1000);
   const idle = now - Math.floor(c.lastInteraction / 1000);
-  const qbuf = c.parser?.buffered ?? 0;
+  const qb = c.qb;
   const omem = c.outputBytes;
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
@@ -53,8 +53,9 @@ export function clientInfoLine(c: Client): string {
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.sock ? 8 : -1} name=${c.name} age=${age} idle=${idle}` +
     ` flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
-    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qbuf} qbuf-free=${qbuf === 0 ? 0 : 20474}` +
-    ` argv-mem=0 multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${22426 + qbuf + omem + multiMem}` +
+    ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qb.len} qbuf-free=${qb.alloc - qb.len}` +
+    ` argv-mem=${c.argvMem} multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem}` +
+    ` tot-mem=${22426 + qb.allocated + c.argvMem + omem + multiMem}` +
     ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? tracking.redirect : -1} resp=${c.resp}`
   );
 }

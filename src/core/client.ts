@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { QueryBuffer } from './querybuf.ts';
 import { RespWriter } from '../resp/writer.ts';
 import type { ClientOutput, ReplySink } from '../resp/sink.ts';
 import type { Database } from '../keyspace/db.ts';
@@ -89,6 +90,10 @@ export class Client {
    * debugging session reads the client's debugger commands itself, as Redis's ldbRepl does.
    */
   rawInput: ((chunk: Buffer) => void) | null = null;
+  /** Redis's query buffer figures for CLIENT LIST (qbuf, qbuf-free). */
+  readonly qb = new QueryBuffer();
+  /** argv-mem: the bytes of the arguments of the command running (or blocked). */
+  argvMem = 0;
   /** Client tracking state; owned by the tracking layer. */
   tracking: TrackingState | null = null;
 

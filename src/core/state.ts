@@ -403,7 +403,12 @@ export abstract class ServerState implements KeyspaceEvents {
    */
   execute(c: Client, argv: string[]): void {
     this.currentClient = c;
+    let argvMem = 0;
+    for (let i = 0; i < argv.length; i++) argvMem += argv[i].length;
+    c.argvMem = argvMem;
     processCommand(c, argv, c.writer);
+    // (a blocked command keeps its arguments)
+    if (c.blocked === null) c.argvMem = 0;
     this.afterCommand(c);
     if (this.blocking.ready.size !== 0) this.blocking.handleReady();
     this.currentClient = null;

@@ -5,6 +5,7 @@
  * pidfile, unixsocket and daemonize. Serves on 127.0.0.1:6379 by default.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { commandLineConfig, ConfigFileError, VERSION_BANNER } from './cli/args.ts';
 import { loadConfigLines } from './cli/config-file.ts';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   } catch (e) {
     fatal(`\n*** FATAL CONFIG ERROR (Redis 7.0.15) ***\n${(e as Error & { text?: string }).text ?? (e as Error).message}\n`);
   }
+  if (configFile !== null) server.configFile = path.resolve(configFile);
   try {
     process.chdir(server.config.get('dir'));
   } catch (e) {

@@ -6,6 +6,7 @@ import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import type { Config } from '../core/config.ts';
 import { globMatch } from '../util/glob.ts';
+import { rewriteConfigFile, type RewriteParam } from './config-rewrite.ts';
 import { parseInt64, parseDouble } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
 import { resetStats } from './info.ts';
@@ -436,9 +437,22 @@ function configResetstat(c: Client, _argv: string[], out: ReplySink): void {
   out.simple('OK');
 }
 
-// CONFIG REWRITE: redmoon never runs from a config file.
-function configRewrite(_c: Client, _argv: string[], _out: ReplySink): void {
-  throw new ReplyError(ERR.serverRunningWithout);
+// CONFIG REWRITE
+function configRewrite(c: Client, _argv: string[], out: ReplySink): void {
+  rewriteConfig(c, false);
+  out.simple('OK');
+}
+
+/** CONFIG REWRITE's work; `force` writes every parameter (DEBUG CONFIG-REWRITE-FORCE-ALL). */
+export function rewriteConfig(c: Client, force: boolean): void {
+  const params: RewriteParam[] = Object.entries(SCHEMA).map(([name, p]) => ({
+    name,
+    alias: p.alias,
+    multiArg: p.flags.includes('multi_arg'),
+    hidden: p.flags.includes('hidden'),
+  }));
+  const config = c.server.config;
+  rewriteConfigFile(c.server.configFile, config, params, (name) => shownValue(config, name), force);
 }
 
 const HELP = [

@@ -5,7 +5,7 @@ import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
-import { parseMemory } from './config.ts';
+import { parseMemory, rewriteConfig } from './config.ts';
 import { replyHelp } from './help.ts';
 import { encodingOf, idleSeconds } from './keys.ts';
 import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
@@ -27,7 +27,7 @@ function sleepMs(ms: number): void {
 const UNSUPPORTED = new Set([
   'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'drop-cluster-packet-filter',
   'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'stringmatch-test',
-  'config-rewrite-force-all', 'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
+  'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
 ]);
 
 /** getPositiveLongFromObjectOrReply */
@@ -160,6 +160,15 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
     case 'set-active-expire':
       if (n !== 3) break;
       c.server.activeExpireEnabled = (parseInt(argv[2], 10) || 0) !== 0; // atoi
+      return out.simple('OK');
+    case 'config-rewrite-force-all':
+      if (n !== 2) break;
+      try {
+        rewriteConfig(c, true);
+      } catch (e) {
+        if (e instanceof ReplyError) throw new ReplyError(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${e.text.replace(/^ERR /, '')}`);
+        throw e;
+      }
       return out.simple('OK');
     case 'htstats-key':
       if (n !== 3) break;

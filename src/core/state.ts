@@ -486,6 +486,8 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */
   activeExpireEnabled = true;
+  /** The config file the server started from (absolute), for CONFIG REWRITE; null when none. */
+  configFile: string | null = null;
   /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
   scriptDenyDisabled = false;
 

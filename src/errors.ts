@@ -11,6 +11,7 @@ export class ReplyError extends Error {
 
 export const ERR = {
   syntax: 'ERR syntax error',
+  aofRewriteInProgress: 'ERR Background append only file rewriting already in progress',
   aofLoadFailed: 'ERR Error loading the append only file (see the server log)',
   aofRewriteFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',

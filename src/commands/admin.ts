@@ -51,6 +51,7 @@ function bgrewriteaof(c: Client, _argv: string[], out: ReplySink): void {
   const r = Aof.of(c.server).bgrewriteaof(c.inExecOrScript);
   if (r === 'scheduled') out.simple('Background append only file rewriting scheduled');
   else if (r === 'started') out.simple('Background append only file rewriting started');
+  else if (r === 'in-progress') throw new ReplyError(ERR.aofRewriteInProgress);
   else throw new ReplyError(ERR.aofRewriteFailed);
 }
 

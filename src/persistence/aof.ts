@@ -4,6 +4,7 @@ import type { ServerState } from '../core/state.ts';
 import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
 import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } from './aof-rewrite.ts';
 import { loadAppendOnlyFiles, AofLoadResult, type RdbLoader } from './aof-load.ts';
+import { BackgroundSave } from './bgsave.ts';
 
 /** A persistence file made startup impossible; the reason was logged as Redis logs it. */
 export class PersistenceStartupError extends Error {}
@@ -61,6 +62,9 @@ export class Aof {
   private lastRewriteStatus: 'ok' | 'err' = 'ok';
   private lastWriteStatus: 'ok' | 'err' = 'ok';
   private lastRewriteTimeSec = -1;
+  /** The RDB base being written between event-loop turns (aof-use-rdb-preamble yes), or null. */
+  private job: BackgroundSave | null = null;
+  private jobStartedAt = 0;
   private consecutiveFailures = 0;
 
   constructor(
@@ -265,6 +269,7 @@ export class Aof {
 
   /** Shutdown: everything logged reaches the disk. */
   close(): void {
+    this.killRewrite();
     if (this.fd === -1) return;
     this.flush();
     try {
@@ -335,7 +340,8 @@ export class Aof {
   }
 
   /** BGREWRITEAOF: done now, or scheduled while a background save runs or inside EXEC. */
-  bgrewriteaof(inExec: boolean): 'scheduled' | 'started' | 'error' {
+  bgrewriteaof(inExec: boolean): 'scheduled' | 'started' | 'error' | 'in-progress' {
+    if (this.job !== null) return 'in-progress';
     if (inExec || this.server.backgroundJob !== null) {
       this.rewriteScheduled = true;
       this.consecutiveFailures = 0;
@@ -351,6 +357,7 @@ export class Aof {
    */
   rewrite(): boolean {
     const t0 = Date.now();
+    if (this.job !== null || this.server.backgroundJob !== null) return false;
     if (!this.mkdirAofDir()) {
       this.lastRewriteStatus = 'err';
       return false;
@@ -367,6 +374,10 @@ export class Aof {
     this.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
     const tmpName = `temp-rewriteaof-bg-${process.pid}.aof`;
     const tmpFile = path.join(this.dir, tmpName);
+    if (this.useRdbPreamble()) {
+      this.startBackgroundBase(tmpName, tmpFile, tempIncr, t0);
+      return true;
+    }
     const ok = this.writeBaseFile(tmpFile) >= 0;
     if (ok) this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
     const done = ok && this.rewriteDone(tmpName, tmpFile, tempIncr);
@@ -378,6 +389,50 @@ export class Aof {
     if (!done && this.state === 'wait_rewrite') this.removeQuietly(this.inAofDir(tempIncr));
     this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
     return done;
+  }
+
+  /**
+   * The RDB base written between event-loop turns, as BGSAVE writes (src/persistence/bgsave.ts):
+   * the file holds the dataset as it is now, the instant the new incremental file opened,
+   * while clients go on being served and their writes go to that incremental file.
+   */
+  private startBackgroundBase(tmpName: string, tmpFile: string, tempIncr: string, t0: number): void {
+    const job = new BackgroundSave(this.server, tmpFile, `${tmpFile}.part`, { aofBase: true });
+    this.job = job;
+    this.jobStartedAt = t0;
+    this.server.backgroundJob = 'aof';
+    void job.done.then((ok) => {
+      if (this.job !== job) return;
+      this.job = null;
+      if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
+      let done = false;
+      if (ok) {
+        this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
+        done = this.rewriteDone(tmpName, tmpFile, tempIncr);
+      } else if (job.error === 'aborted') {
+        this.log('warning', 'Background AOF rewrite terminated by signal 10');
+      } else {
+        this.lastRewriteStatus = 'err';
+        this.consecutiveFailures++;
+        this.log('warning', 'Background AOF rewrite terminated with error');
+      }
+      if (!done && this.state === 'wait_rewrite') {
+        // Redis drops what was logged for the failed rewrite and tries again from the cron
+        this.removeQuietly(this.inAofDir(tempIncr));
+      }
+      this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
+    });
+  }
+
+  /** killAppendOnlyChild: a rewrite in progress is abandoned (appendonly no, shutdown). */
+  private killRewrite(): void {
+    const job = this.job;
+    if (job === null) return;
+    this.log('notice', `Killing running AOF rewrite child: ${process.pid}`);
+    job.abort();
+    this.job = null;
+    if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
+    this.lastRewriteTimeSec = Math.floor((Date.now() - this.jobStartedAt) / 1000);
   }
 
   /** openNewIncrAofForAppend */
@@ -513,6 +568,7 @@ export class Aof {
    * False when it cannot be loaded (Redis exits then; the reason was logged).
    */
   debugLoadAof(): boolean {
+    this.killRewrite();
     if (this.state !== 'off') this.flush();
     this.server.flushall();
     this.server.functionLibraries?.flush();
@@ -566,6 +622,7 @@ export class Aof {
   /** CONFIG SET appendonly no (stopAppendOnly) */
   stop(): void {
     if (this.state === 'off') return;
+    this.killRewrite();
     this.flush();
     if (this.fd !== -1) {
       try {
@@ -593,10 +650,10 @@ export class Aof {
   infoFields(): { main: string[]; tail: string[] } {
     const main = [
       `aof_enabled:${this.state !== 'off' ? 1 : 0}`,
-      'aof_rewrite_in_progress:0',
+      `aof_rewrite_in_progress:${this.job !== null ? 1 : 0}`,
       `aof_rewrite_scheduled:${this.rewriteScheduled ? 1 : 0}`,
       `aof_last_rewrite_time_sec:${this.lastRewriteTimeSec}`,
-      'aof_current_rewrite_time_sec:-1',
+      `aof_current_rewrite_time_sec:${this.job !== null ? Math.floor((Date.now() - this.jobStartedAt) / 1000) : -1}`,
       `aof_last_bgrewrite_status:${this.lastRewriteStatus}`,
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,

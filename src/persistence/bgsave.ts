@@ -15,7 +15,7 @@
 import fsp from 'node:fs/promises';
 import type { ServerState } from '../core/state.ts';
 import type { Database } from '../keyspace/db.ts';
-import { RdbEncoder, RdbOutput } from './rdb-writer.ts';
+import { RdbEncoder, RdbOutput, type RdbWriteOptions } from './rdb-writer.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 
 /** How long one slice of serialization may hold the event loop. */
@@ -52,10 +52,11 @@ export class BackgroundSave {
     private readonly state: ServerState,
     private readonly path: string,
     private readonly tempPath: string,
+    opts: RdbWriteOptions = {},
   ) {
     this.enc = new RdbEncoder(state);
     this.out = new RdbOutput(this.enc.checksum);
-    this.out.push(this.enc.preamble());
+    this.out.push(this.enc.preamble(opts));
     this.progress = state.dbs.map((db) => {
       if (db.data.size === 0) return null;
       this.keysTotal += db.data.size;

@@ -62,6 +62,16 @@ async function picture(c: RawClient): Promise<string> {
   return JSON.stringify(ks, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).replace(/\d{13}/g, '<ms>');
 }
 
+/** Until no AOF rewrite is running or scheduled (bounded). */
+async function waitRewrite(c: RawClient): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const info = await c.call('INFO', 'persistence');
+    if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the AOF rewrite did not end');
+}
+
 function checkAof(manifest: string): { code: number | null; out: string } {
   const r = spawnSync('redis-check-aof', [manifest], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout + r.stderr };
@@ -80,7 +90,9 @@ describe.skipIf(!HAVE_REDIS)('AOF files: redmoon and redis-server read each othe
       const c = await RawClient.connect(ours.port);
       await run(c, POPULATE);
       expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+      // writes while the base is written go to the new incremental file
       await run(c, MORE);
+      await waitRewrite(c);
       const expected = await picture(c);
       c.close();
       await ours.close();
@@ -114,11 +126,7 @@ describe.skipIf(!HAVE_REDIS)('AOF files: redmoon and redis-server read each othe
       const rc = await RawClient.connect(real.socket);
       await run(rc, POPULATE);
       await rc.call('BGREWRITEAOF');
-      for (let i = 0; i < 200; i++) {
-        const info = await rc.call('INFO', 'persistence');
-        if (info.includes('aof_rewrite_in_progress:0') && !info.includes('aof_rewrite_scheduled:1')) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitRewrite(rc);
       await run(rc, MORE);
       const expected = await picture(rc);
       rc.close();
@@ -135,6 +143,38 @@ describe.skipIf(!HAVE_REDIS)('AOF files: redmoon and redis-server read each othe
       fs.rmSync(dir, { recursive: true, force: true });
     }, 60000);
   }
+
+  test('BGREWRITEAOF with an RDB base runs between event-loop turns: writes meanwhile land once, in the new incremental file', async () => {
+    const dir = tempDir('aof-bg');
+    const s = await startServer({ port: 0, config: { dir, appendonly: 'yes', appendfsync: 'always' }, log: () => {} });
+    const c = await RawClient.connect(s.port);
+    await run(c, Array.from({ length: 300 }, (_, i) => ['SET', `k${i}`, String(i)]));
+    await run(c, [['SET', 'counter', '0'], ['CONFIG', 'SET', 'rdb-key-save-delay', '2000']]);
+    expect(await c.call('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+    expect(await c.call('INFO', 'persistence')).toContain('aof_rewrite_in_progress:1');
+    expect(await c.call('BGREWRITEAOF')).toBe('-ERR Background append only file rewriting already in progress\r\n');
+    for (let i = 0; i < 50; i++) await run(c, [['INCR', 'counter'], ['SET', `k${i}`, 'changed'], ['DEL', `k${299 - i}`]]);
+    await run(c, [['CONFIG', 'SET', 'rdb-key-save-delay', '0']]);
+    await waitRewrite(c);
+    const expected = await picture(c);
+    expect(await c.call('GET', 'counter')).toBe('$2\r\n50\r\n');
+    c.close();
+    await s.close();
+    expect(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1')).toBe(
+      'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n',
+    );
+    const again = await startServer({ port: 0, config: { dir, appendonly: 'yes' }, log: () => {} });
+    const c2 = await RawClient.connect(again.port);
+    expect(await picture(c2)).toBe(expected);
+    c2.close();
+    await again.close();
+    const real = await startReal(dir, ['--appendonly', 'yes']);
+    const rc = await RawClient.connect(real.socket);
+    expect(await picture(rc)).toBe(expected);
+    rc.close();
+    await real.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60000);
 
   test('a truncated last command: loaded and cut with aof-load-truncated yes, fatal with no, as redis-server does', async () => {
     for (const truncatedOk of ['yes', 'no']) {

@@ -1,0 +1,172 @@
+/**
+ * `npx tsx bench/aof.ts [--keys N]`: the append-only file beside redis-server, both as
+ * processes on this machine: write throughput with appendonly yes (redis-benchmark SET -c 50)
+ * under appendfsync everysec and always, then for N keys (DEBUG POPULATE) the BGREWRITEAOF
+ * time and the longest PING round trip while it runs (redmoon rewrites in one step: that is
+ * its pause), and the load time at startup, with and without the RDB preamble.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const KEYS = args.includes('--keys') ? Number(args[args.indexOf('--keys') + 1]) : 1_000_000;
+
+interface Proc {
+  child: ChildProcess;
+  port: number;
+  log: () => string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function start(kind: 'redis' | 'redmoon', dir: string, bundle: string, extra: string[]): Promise<Proc> {
+  const port = await freePort();
+  const conf = ['--port', String(port), '--dir', dir, '--save', '', '--enable-debug-command', 'yes', '--loglevel', 'notice', '--appendonly', 'yes', ...extra];
+  const child =
+    kind === 'redis' ? spawn('redis-server', conf, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [bundle, ...conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  for (let i = 0; i < 60000; i++) {
+    if (/Ready to accept connections|ready to accept connections/.test(log)) break;
+    if (child.exitCode !== null) throw new Error(`${kind} exited: ${log}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { child, port, log: () => log };
+}
+
+async function stop(p: Proc): Promise<void> {
+  await new Promise<void>((r) => {
+    p.child.once('exit', () => r());
+    p.child.kill('SIGKILL');
+  });
+}
+
+/** One connection sending commands one at a time. */
+class Conn {
+  private buf = '';
+  private waiting: (() => void) | null = null;
+  private constructor(private readonly sock: net.Socket) {
+    sock.setNoDelay(true);
+    sock.on('data', (d) => {
+      this.buf += d.toString('latin1');
+      this.waiting?.();
+    });
+  }
+  static open(port: number): Promise<Conn> {
+    return new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(new Conn(s)));
+    });
+  }
+  async call(...argv: string[]): Promise<string> {
+    this.buf = '';
+    this.sock.write(`*${argv.length}\r\n` + argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(''));
+    for (;;) {
+      const m = /^\$(\d+)\r\n/.exec(this.buf);
+      if (m ? this.buf.length >= m[0].length + Number(m[1]) + 2 : this.buf.endsWith('\r\n')) return this.buf;
+      await new Promise<void>((r) => (this.waiting = r));
+    }
+  }
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+function benchSet(port: number): number {
+  const r = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-n', '100000', '-c', '50', '-r', '100000', '-q', '--csv'], { encoding: 'utf8' });
+  const m = /"SET","([\d.]+)"/.exec(r.stdout);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function throughput(kind: 'redis' | 'redmoon', bundle: string, fsync: string): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-aof-${kind}-`));
+  try {
+    const p = await start(kind, dir, bundle, ['--appendfsync', fsync]);
+    const rps = benchSet(p.port);
+    await stop(p);
+    return rps;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Rewrite {
+  rewrite: number;
+  maxPing: number;
+  load: number;
+}
+
+async function rewriteAndLoad(kind: 'redis' | 'redmoon', bundle: string, preamble: string): Promise<Rewrite> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-aof-${kind}-`));
+  try {
+    let p = await start(kind, dir, bundle, ['--aof-use-rdb-preamble', preamble]);
+    const c = await Conn.open(p.port);
+    await c.call('DEBUG', 'POPULATE', String(KEYS));
+    const pinger = await Conn.open(p.port);
+    let maxPing = 0;
+    let done = false;
+    const pings = (async () => {
+      while (!done) {
+        const t = performance.now();
+        await pinger.call('PING');
+        maxPing = Math.max(maxPing, performance.now() - t);
+      }
+    })();
+    const t0 = performance.now();
+    await c.call('BGREWRITEAOF');
+    for (;;) {
+      const info = await c.call('INFO', 'persistence');
+      if (info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0')) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const rewrite = performance.now() - t0;
+    done = true;
+    await pings;
+    pinger.close();
+    c.close();
+    await stop(p);
+    p = await start(kind, dir, bundle, ['--aof-use-rdb-preamble', preamble]);
+    const m = /DB loaded from append only file: ([\d.]+) seconds/.exec(p.log());
+    const load = m ? Number(m[1]) * 1000 : NaN;
+    await stop(p);
+    return { rewrite, maxPing, load };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')), 'redmoon.mjs');
+  const b = spawnSync(path.join(ROOT, 'node_modules/.bin/esbuild'), ['src/cli.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${out}`, '--log-level=warning'], { cwd: ROOT, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(b.stderr);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(path.dirname(out), 'node_modules'));
+  console.log(`redmoon AOF bench: ${KEYS.toLocaleString('en-US')} keys, ${os.cpus().length} cores, node ${process.version}\n`);
+  console.log('| measure | redis-server | redmoon | ratio |\n|---|---:|---:|---:|');
+  const row = (name: string, a: number, m: number, unit: string) => console.log(`| ${name} | ${a.toFixed(0)} ${unit} | ${m.toFixed(0)} ${unit} | ${(m / a).toFixed(2)}x |`);
+  for (const fsync of ['everysec', 'always']) {
+    const r = await throughput('redis', out, fsync);
+    const m = await throughput('redmoon', out, fsync);
+    row(`SET -c 50, appendfsync ${fsync}`, r, m, 'rps');
+  }
+  for (const preamble of ['no', 'yes']) {
+    const r = await rewriteAndLoad('redis', out, preamble);
+    const m = await rewriteAndLoad('redmoon', out, preamble);
+    row(`BGREWRITEAOF start to done (preamble ${preamble})`, r.rewrite, m.rewrite, 'ms');
+    row(`longest PING during it (preamble ${preamble})`, r.maxPing, m.maxPing, 'ms');
+    row(`load at startup (preamble ${preamble})`, r.load, m.load, 'ms');
+  }
+}
+
+await main();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { perfNow } from '../util/clock.ts';
 import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
@@ -65,12 +66,12 @@ export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): {
       const f = files[i];
       const isBase = f === m.base;
       const last = i === files.length - 1;
-      const t0 = performance.now();
+      const t0 = perfNow();
       const file = path.join(ctx.aofDir, f.name);
       if (isBase) baseSize = fileSize(file);
       let r = loadSingleFile(server, file, f.name, f.name === ctx.prefix, ctx.loadRdb);
       if (r === AofLoadResult.Ok || (r === AofLoadResult.Truncated && last)) {
-        server.log('notice', `DB loaded from ${isBase ? 'base' : 'incr'} file ${f.name}: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+        server.log('notice', `DB loaded from ${isBase ? 'base' : 'incr'} file ${f.name}: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
       }
       // an empty incremental file is fine: the total had data
       if (r === AofLoadResult.Empty) r = AofLoadResult.Ok;

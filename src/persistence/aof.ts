@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { dateNow, perfNow } from '../util/clock.ts';
 import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
@@ -50,7 +51,7 @@ export class Aof {
   private bufLen = 0;
   private selectedDb = -1;
   private manifest: AofManifest | null = null;
-  private lastFsync = Date.now();
+  private lastFsync = dateNow();
   /** Bytes written since the last fsync was started. */
   private unsynced = 0;
   private fsyncInProgress = false;
@@ -103,7 +104,7 @@ export class Aof {
    */
   loadAtStartup(): void {
     this.manifest = this.readManifestFromDisk();
-    const start = performance.now();
+    const start = perfNow();
     const r = loadAppendOnlyFiles(this.server, {
       manifest: this.manifest,
       dir: this.dir,
@@ -114,7 +115,7 @@ export class Aof {
     });
     if (r.status === AofLoadResult.Failed || r.status === AofLoadResult.OpenError) throw new PersistenceStartupError('AOF loading failed');
     if (r.status !== AofLoadResult.NotExist) {
-      this.log('notice', `DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+      this.log('notice', `DB loaded from append only file: ${((perfNow() - start) / 1000).toFixed(3)} seconds`);
       this.currentSize = r.totalSize;
       this.baseSize = r.baseSize;
     }
@@ -230,8 +231,8 @@ export class Aof {
         return;
       }
       this.unsynced = 0;
-      this.lastFsync = Date.now();
-    } else if (policy === 'everysec' && !this.fsyncInProgress && Date.now() - this.lastFsync >= 1000) {
+      this.lastFsync = dateNow();
+    } else if (policy === 'everysec' && !this.fsyncInProgress && dateNow() - this.lastFsync >= 1000) {
       this.backgroundFsync();
     }
   }
@@ -240,7 +241,7 @@ export class Aof {
     const fd = this.fd;
     this.fsyncInProgress = true;
     this.unsynced = 0;
-    this.lastFsync = Date.now();
+    this.lastFsync = dateNow();
     fs.fdatasync(fd, () => {
       this.fsyncInProgress = false;
     });
@@ -356,7 +357,7 @@ export class Aof {
    * manifest switches to them and the files they replace are deleted.
    */
   rewrite(): boolean {
-    const t0 = Date.now();
+    const t0 = dateNow();
     if (this.job !== null || this.server.backgroundJob !== null) return false;
     if (!this.mkdirAofDir()) {
       this.lastRewriteStatus = 'err';
@@ -387,7 +388,7 @@ export class Aof {
       this.log('warning', 'Background AOF rewrite terminated with error');
     }
     if (!done && this.state === 'wait_rewrite') this.removeQuietly(this.inAofDir(tempIncr));
-    this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
+    this.lastRewriteTimeSec = Math.floor((dateNow() - t0) / 1000);
     return done;
   }
 
@@ -420,7 +421,7 @@ export class Aof {
         // Redis drops what was logged for the failed rewrite and tries again from the cron
         this.removeQuietly(this.inAofDir(tempIncr));
       }
-      this.lastRewriteTimeSec = Math.floor((Date.now() - t0) / 1000);
+      this.lastRewriteTimeSec = Math.floor((dateNow() - t0) / 1000);
     });
   }
 
@@ -432,7 +433,7 @@ export class Aof {
     job.abort();
     this.job = null;
     if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
-    this.lastRewriteTimeSec = Math.floor((Date.now() - this.jobStartedAt) / 1000);
+    this.lastRewriteTimeSec = Math.floor((dateNow() - this.jobStartedAt) / 1000);
   }
 
   /** openNewIncrAofForAppend */
@@ -611,7 +612,7 @@ export class Aof {
       this.log('warning', "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
       return false;
     }
-    this.lastFsync = Date.now();
+    this.lastFsync = dateNow();
     if (this.lastWriteStatus === 'err') {
       this.log('warning', 'AOF reopen, just ignore the last error.');
       this.lastWriteStatus = 'ok';
@@ -627,7 +628,7 @@ export class Aof {
     if (this.fd !== -1) {
       try {
         fs.fsyncSync(this.fd);
-        this.lastFsync = Date.now();
+        this.lastFsync = dateNow();
       } catch (e) {
         this.log('warning', `Fail to fsync the AOF file: ${errText(e)}`);
       }
@@ -653,7 +654,7 @@ export class Aof {
       `aof_rewrite_in_progress:${this.job !== null ? 1 : 0}`,
       `aof_rewrite_scheduled:${this.rewriteScheduled ? 1 : 0}`,
       `aof_last_rewrite_time_sec:${this.lastRewriteTimeSec}`,
-      `aof_current_rewrite_time_sec:${this.job !== null ? Math.floor((Date.now() - this.jobStartedAt) / 1000) : -1}`,
+      `aof_current_rewrite_time_sec:${this.job !== null ? Math.floor((dateNow() - this.jobStartedAt) / 1000) : -1}`,
       `aof_last_bgrewrite_status:${this.lastRewriteStatus}`,
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,

@@ -65,6 +65,7 @@ export class Server extends ServerState {
   private queryBufferLimit = 0;
   private netServer: net.Server | null = null;
   private unixServer: net.Server | null = null;
+  private readonly listenersClosing: Promise<void>[] = [];
   private cron: NodeJS.Timeout | null = null;
   private flushQueue: Client[] = [];
   private flushSpare: Client[] = [];
@@ -549,12 +550,17 @@ export class Server extends ServerState {
     this.cron = null;
     Persistence.of(this).killBgsave();
     for (const c of [...this.clients.values()]) this.killClient(c);
-    const srv = this.netServer;
-    this.netServer = null;
-    if (srv) await new Promise<void>((r) => srv.close(() => r()));
-    const unix = this.unixServer;
-    this.unixServer = null;
+    this.stopAccepting();
+    await Promise.all(this.listenersClosing);
+  }
+
+  /** Refuses new connections from now on (SHUTDOWN does this before its last reply goes out). */
+  stopAccepting(): void {
     // (closing a unix listener removes its socket file)
-    if (unix) await new Promise<void>((r) => unix.close(() => r()));
+    for (const srv of [this.netServer, this.unixServer]) {
+      if (srv) this.listenersClosing.push(new Promise<void>((r) => srv.close(() => r())));
+    }
+    this.netServer = null;
+    this.unixServer = null;
   }
 }

@@ -79,6 +79,8 @@ function shutdown(c: Client, argv: string[], _out: ReplySink): void {
   }
   server.log('warning', 'redmoon is now ready to exit, bye bye...');
   c.closeAfterReply = true;
+  // A client that sees this connection close must find the port closed too.
+  server.stopAccepting();
   setImmediate(() => {
     void server.close().then(() => server.onShutdown?.());
   });

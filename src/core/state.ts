@@ -510,6 +510,8 @@ export abstract class ServerState implements KeyspaceEvents {
   }
   /** Stops listening, disconnects every client and clears timers (SHUTDOWN). */
   abstract close(): Promise<void>;
+  /** Refuses new connections from now on (SHUTDOWN, before its connection closes). */
+  abstract stopAccepting(): void;
   /** What SHUTDOWN does once the server is closed; the CLI exits the process. */
   onShutdown: (() => void) | null = null;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../src/index.ts';
 import { apiBench } from './api.ts';
+import { cliStartBench } from './cli-start.ts';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -228,6 +229,11 @@ async function main(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     console.log(`\nEmbedded start-to-ready (startServer({ port: 0 })): first ${times[0].toFixed(1)} ms best, median ${times[10].toFixed(1)} ms (target ≤ 50 ms)`);
+  }
+
+  if (!ONLY || 'cli'.includes(ONLY)) {
+    console.log('\nCLI start (bench/cli-start.ts)\n');
+    for (const line of await cliStartBench()) console.log(line);
   }
 
   if (!ONLY || 'api'.includes(ONLY)) {

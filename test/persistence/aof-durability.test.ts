@@ -3,12 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RawClient } from '../support/raw-client.ts';
 import { tempDir } from './aof-support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -20,11 +20,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** redmoon's CLI as its own process, so it can be killed with SIGKILL. */
+/**
+ * redmoon's CLI as its own process, so it can be killed with SIGKILL. node runs the server
+ * itself (no tsx wrapper, and a heap size given, so the CLI does not run itself again):
+ * the SIGKILL must reach the process that serves, or it would outlive the test.
+ */
 async function startCli(dir: string, port: number, fsync: string): Promise<ChildProcess> {
   const child = spawn(
-    TSX,
-    [path.join(ROOT, 'src/cli.ts'), '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', ''],
+    process.execPath,
+    ['--max-old-space-size=1024', '--import', TSX_LOADER, path.join(ROOT, 'src/cli.ts'), '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', fsync, '--save', ''],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 60000;

@@ -26,7 +26,9 @@ interface Proc {
 
 /** Starts `redmoon args...` in `cwd`; resolves once it is ready, or with its exit code. */
 function startCli(cwd: string, args: string[]): Promise<Proc | { code: number | null; log: string }> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'src/cli.ts'), '--port', '0', ...args], {
+  // A heap size given, so the CLI serves in this process instead of running itself again
+  // (a SIGKILL must reach the server).
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', '--import', TSX_LOADER, path.join(ROOT, 'src/cli.ts'), '--port', '0', ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' },

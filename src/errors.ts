@@ -363,6 +363,15 @@ export const ERR = {
 
   // server.ts
   withText: (a: string | number | bigint) => `ERR ${a}`,
+  // commands/config-rewrite.ts
+  rewritingConfigFile: (a: string | number | bigint) => `ERR Rewriting config file: ${a}`,
+
+  // commands/config.ts
+  configSetFailedPossibly: (a: string | number | bigint) => `ERR CONFIG SET failed (possibly related to argument 'port') - ${a}`,
+
+  // commands/debug.ts
+  valueStoredSpecified: 'ERR The value stored at the specified key is not represented using an hash table',
+  configRewriteForce: (a: string | number | bigint) => `ERR CONFIG-REWRITE-FORCE-ALL failed: ${a}`,
 } as const;
 
 /** `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` (trailing space as Redis). */

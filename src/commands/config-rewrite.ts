@@ -93,6 +93,6 @@ export function rewriteConfigFile(file: string | null, config: Config, params: R
     } catch {
       /* never written */
     }
-    throw new ReplyError(`ERR Rewriting config file: ${(e as Error).message}`);
+    throw new ReplyError(ERR.rewritingConfigFile((e as Error).message));
   }
 }

@@ -352,7 +352,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       out.simple('OK');
     } else {
       for (let k = names.length - 1; k >= 0; k--) if (config.get(names[k]) !== previous[k]) config.setRaw(names[k], previous[k]);
-      out.error(`ERR CONFIG SET failed (possibly related to argument 'port') - ${error}`);
+      out.error(ERR.configSetFailedPossibly(error));
     }
     c.blocked = null;
     if (server.clients.has(c.id)) server.afterServed(c);

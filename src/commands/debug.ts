@@ -66,10 +66,10 @@ function debugObject(c: Client, key: string, out: ReplySink): void {
  */
 function debugHtstatsKey(c: Client, key: string, out: ReplySink): void {
   const v = c.db.peek(key);
-  if (v === undefined) throw new ReplyError('ERR no such key');
+  if (v === undefined) throw new ReplyError(ERR.noSuchKey);
   const enc = encodingOf(c.db, key, v);
   if (enc !== 'hashtable' && enc !== 'skiplist' || typeof v === 'string') {
-    throw new ReplyError('ERR The value stored at the specified key is not represented using an hash table');
+    throw new ReplyError(ERR.valueStoredSpecified);
   }
   const n = (v as unknown as { size: number }).size;
   let size = 4;
@@ -166,7 +166,7 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       try {
         rewriteConfig(c, true);
       } catch (e) {
-        if (e instanceof ReplyError) throw new ReplyError(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${e.text.replace(/^ERR /, '')}`);
+        if (e instanceof ReplyError) throw new ReplyError(ERR.configRewriteForce(e.text.replace(/^ERR /, '')));
         throw e;
       }
       return out.simple('OK');

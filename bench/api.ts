@@ -12,18 +12,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startServer } from '../src/index.ts';
 import { snapshotRows } from './snapshot.ts';
+import { freePort } from './support.ts';
 
 const KEYS = 100_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function startRedis(): Promise<{ port: number; stop: () => void }> {
   const port = await freePort();

@@ -4,84 +4,19 @@
  * it runs (the pause it causes), file size, and load time at startup, for 1M keys
  * (DEBUG POPULATE) plus, in a second round, 1M keys of mixed types.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
+import { buildBundle, Conn, startServerProcess, stopServerProcess as stop, type ServerProcess } from './support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const KEYS = args.includes('--keys') ? Number(args[args.indexOf('--keys') + 1]) : 1_000_000;
 
-interface Proc {
-  child: ChildProcess;
-  port: number;
-  log: () => string;
-}
+type Proc = ServerProcess;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function start(kind: 'redis' | 'redmoon', dir: string, bundle: string): Promise<Proc> {
-  const port = await freePort();
-  const conf = ['--port', String(port), '--dir', dir, '--save', '', '--enable-debug-command', 'yes', '--loglevel', 'notice'];
-  const child =
-    kind === 'redis' ? spawn('redis-server', conf, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [bundle, ...conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  for (let i = 0; i < 6000; i++) {
-    if (/Ready to accept connections|ready to accept connections/.test(log)) break;
-    if (child.exitCode !== null) throw new Error(`${kind} exited: ${log}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { child, port, log: () => log };
-}
-
-async function stop(p: Proc): Promise<void> {
-  await new Promise<void>((r) => {
-    p.child.once('exit', () => r());
-    p.child.kill('SIGKILL');
-  });
-}
-
-/** One connection sending commands one at a time. */
-class Conn {
-  private buf = '';
-  private waiting: (() => void) | null = null;
-  private constructor(private readonly sock: net.Socket) {
-    sock.setNoDelay(true);
-    sock.on('data', (d) => {
-      this.buf += d.toString('latin1');
-      this.waiting?.();
-    });
-  }
-  static open(port: number): Promise<Conn> {
-    return new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new Conn(s)));
-    });
-  }
-  async call(...argv: string[]): Promise<string> {
-    this.buf = '';
-    this.sock.write(`*${argv.length}\r\n` + argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(''));
-    for (;;) {
-      // enough for the replies used here: simple, integer, error, or a complete bulk
-      const m = /^\$(\d+)\r\n/.exec(this.buf);
-      if (m ? this.buf.length >= m[0].length + Number(m[1]) + 2 : this.buf.endsWith('\r\n')) return this.buf;
-      await new Promise<void>((r) => (this.waiting = r));
-    }
-  }
-  close(): void {
-    this.sock.destroy();
-  }
+function start(kind: 'redis' | 'redmoon', dir: string, bundle: string): Promise<Proc> {
+  return startServerProcess(kind, bundle, ['--dir', dir, '--save', '', '--enable-debug-command', 'yes', '--loglevel', 'notice'], 60_000);
 }
 
 async function fillMixed(c: Conn): Promise<void> {
@@ -143,10 +78,7 @@ async function measure(kind: 'redis' | 'redmoon', bundle: string, mixed: boolean
 }
 
 async function main(): Promise<void> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')), 'redmoon.mjs');
-  const b = spawnSync(path.join(ROOT, 'node_modules/.bin/esbuild'), ['src/cli.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${out}`, '--log-level=warning'], { cwd: ROOT, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(b.stderr);
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(path.dirname(out), 'node_modules'));
+  const out = buildBundle();
   console.log(`redmoon persistence bench: ${KEYS.toLocaleString('en-US')} keys, ${os.cpus().length} cores, node ${process.version}\n`);
   for (const mixed of [false, true]) {
     const r = await measure('redis', out, mixed);

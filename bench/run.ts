@@ -13,6 +13,7 @@ import { startServer } from '../src/index.ts';
 import { apiBench } from './api.ts';
 import { cliStartBench } from './cli-start.ts';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
+import { freePort } from './support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -22,16 +23,6 @@ const N = QUICK ? 20_000 : 100_000;
 
 function have(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 async function waitPort(port: number): Promise<void> {
@@ -217,7 +208,6 @@ async function main(): Promise<void> {
     redis.proc.kill('SIGKILL');
     moon.proc.kill('SIGKILL');
   }
-
 
   if (!ONLY || 'startup'.includes(ONLY)) {
     const times: number[] = [];

@@ -8,11 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
+import { freePort } from './support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -21,16 +21,6 @@ const KEYS = opt('--keys', 10_000_000);
 const BEYOND = opt('--beyond', 20_000_000);
 const HASH = opt('--hash', 17_000_000);
 const HEAP_MB = opt('--heap-mb', 7000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function connectWhenUp(port: number): Promise<RawClient> {
   for (let i = 0; i < 300; i++) {

@@ -97,22 +97,27 @@ export class Aof {
 
   // ---- startup -----------------------------------------------------------------------------
 
-  /**
-   * main() with appendonly yes: read the manifest, load the files (the RDB file is not
-   * consulted: with the AOF on it is the only source), then open the last incremental file
-   * for appending, creating a base first when starting from nothing.
-   */
-  loadAtStartup(): void {
-    this.manifest = this.readManifestFromDisk();
-    const start = perfNow();
-    const r = loadAppendOnlyFiles(this.server, {
-      manifest: this.manifest,
+  /** Loads the files a manifest names into the server. */
+  private loadFiles(manifest: AofManifest): ReturnType<typeof loadAppendOnlyFiles> {
+    return loadAppendOnlyFiles(this.server, {
+      manifest,
       dir: this.dir,
       aofDir: this.aofDir,
       prefix: this.prefix,
       loadRdb: this.hooks.loadRdb ?? null,
       persist: (m) => this.persistManifest(m),
     });
+  }
+
+  /**
+   * main() with appendonly yes: read the manifest, load the files (the RDB file is not
+   * consulted: with the AOF on it is the only source), then open the last incremental file
+   * for appending, creating a base first when starting from nothing.
+   */
+  loadAtStartup(): void {
+    const manifest = (this.manifest = this.readManifestFromDisk());
+    const start = perfNow();
+    const r = this.loadFiles(manifest);
     if (r.status === AofLoadResult.Failed || r.status === AofLoadResult.OpenError) throw new PersistenceStartupError('AOF loading failed');
     if (r.status !== AofLoadResult.NotExist) {
       this.log('notice', `DB loaded from append only file: ${((perfNow() - start) / 1000).toFixed(3)} seconds`);
@@ -579,14 +584,7 @@ export class Aof {
       return false;
     }
     this.deleteHistoryFiles();
-    const r = loadAppendOnlyFiles(this.server, {
-      manifest: this.manifest,
-      dir: this.dir,
-      aofDir: this.aofDir,
-      prefix: this.prefix,
-      loadRdb: this.hooks.loadRdb ?? null,
-      persist: (m) => this.persistManifest(m),
-    });
+    const r = this.loadFiles(this.manifest);
     if (r.status !== AofLoadResult.Ok && r.status !== AofLoadResult.Empty) return false;
     this.server.dirty = 0;
     this.log('warning', 'Append Only File loaded by DEBUG LOADAOF');

@@ -57,8 +57,9 @@ async function startRedis(): Promise<Target> {
 
 async function startRedmoon(): Promise<Target> {
   const port = await freePort();
-  // The production entry (`npm start`): the esbuild bundle `npm run build` writes.
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
+  // The production entry (`npm start`): the bundle `npm run build` writes. A heap size is
+  // given so the CLI serves in this process (no relaunch), whose RSS is the one measured.
+  const proc = spawn(process.execPath, ['--max-old-space-size=4096', path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
     stdio: 'ignore',
     cwd: ROOT,
   });

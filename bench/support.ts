@@ -28,12 +28,13 @@ export interface ServerProcess {
 
 /**
  * Starts redis-server, or node on the redmoon bundle, with `conf` after `--port`; resolves
- * once its log says it accepts connections (within `waitMs`).
+ * once its log says it accepts connections (within `waitMs`). redmoon gets a heap size, so
+ * it serves in the process started here (no relaunch): the one measured and killed.
  */
 export async function startServerProcess(kind: 'redis' | 'redmoon', bundle: string, conf: string[], waitMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const argv = ['--port', String(port), ...conf];
-  const child = kind === 'redis' ? spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [bundle, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = kind === 'redis' ? spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, ['--max-old-space-size=4096', bundle, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

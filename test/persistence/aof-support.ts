@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { redisServerPath } from '../support/oracle.ts';
 import { RawClient } from '../support/raw-client.ts';
 import type { Reply } from '../support/resp-reader.ts';
+import { canConnect } from '../support/oracle.ts';
 
 export function tempDir(tag: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `redmoon-${tag}-`));
@@ -66,17 +66,6 @@ export function runRealToExit(dir: string, extra: string[]): Promise<{ code: num
       clearTimeout(t);
       resolve({ code, log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '' });
     });
-  });
-}
-
-function canConnect(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(socket);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
   });
 }
 

@@ -54,7 +54,8 @@ export async function startOracle(extra: string[] = []): Promise<Oracle> {
   };
 }
 
-function canConnect(socket: string): Promise<boolean> {
+/** True when something accepts connections on the unix socket. */
+export function canConnect(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(socket);
     s.once('connect', () => {

@@ -246,10 +246,13 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       const db = c.db;
       for (let j = 0; j < count; j++) {
         const key = `${prefix}:${j}`;
-        if (db.has(key)) continue;
         let val = `value:${j}`;
         if (size !== 0) val = val.length >= size ? val.slice(0, size) : val + '\0'.repeat(size - val.length);
-        db.set(key, val);
+        // Reading the last character flattens a concatenation (a rope past 12 characters
+        // in V8) into one string, about half the memory of the rope's parts.
+        key.charCodeAt(key.length - 1);
+        val.charCodeAt(val.length - 1);
+        db.addIfAbsent(key, val);
       }
       return out.simple('OK');
     }

@@ -15,6 +15,8 @@ import { PersistenceStartupError } from './persistence/aof.ts';
 import { RdbLoadError } from './persistence/rdb-loader.ts';
 import { Persistence } from './persistence/persistence.ts';
 import { relaunchWithSizedHeap } from './cli/heap-size.ts';
+import { loadAclFile } from './commands/acl-file.ts';
+import { hasSpaces } from './core/acl.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
        redmoon - (read config from stdin)
@@ -87,6 +89,11 @@ async function main(): Promise<void> {
   try {
     server = new Server({ config, log: sink });
     for (const [name, ...rules] of users) {
+      if (hasSpaces(name)) {
+        server.log('warning', 'Spaces not allowed in ACL usernames');
+        server.log('warning', 'Critical error while loading ACLs. Exiting.');
+        process.exit(1);
+      }
       const err = server.acl.defineUser(name, rules);
       if (err !== null) throw new Error(`Error in user declaration '${name}': ${err}`);
     }
@@ -108,6 +115,17 @@ async function main(): Promise<void> {
   const showLogo = server.config.getBool('always-show-logo') || (!daemon && logfile === '' && process.stdout.isTTY === true);
   for (const line of startBanner(showLogo, port, process.pid)) server.logRaw('notice', line);
   server.log('warning', 'Server initialized');
+  if (server.config.get('aclfile') !== '') {
+    if (users.length !== 0) {
+      server.log('warning', 'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.');
+      process.exit(1);
+    }
+    const errors = loadAclFile(server);
+    if (errors !== null) {
+      server.log('warning', `Aborting Redis startup because of ACL errors: ${errors}`);
+      process.exit(1);
+    }
+  }
 
   let addr: { port: number; host: string };
   try {

@@ -464,6 +464,8 @@ export class Server extends ServerState {
       return;
     }
     if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, this.clock.now())) this.closeForOutputLimit(c);
+    // A client that has not authenticated may not pile up replies it does not read.
+    else if (!c.authenticated && c.outputBytes > 1024 && this.requiresAuth()) this.closeForOutputLimit(c);
   }
 
   /** Redis's closeClientOnOutputBufferLimitReached: logged with the client's CLIENT LIST line. */

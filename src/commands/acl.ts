@@ -6,6 +6,7 @@ import type { HandlerTable } from '../core/types.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { replyHelp } from './help.ts';
+import { loadAclFile, saveAclFile, requireAclFile } from './acl-file.ts';
 import { globMatch } from '../util/glob.ts';
 import { ACL_CATEGORIES } from '../core/meta.ts';
 import { arityAccepts } from '../core/table.ts';
@@ -18,6 +19,7 @@ import {
   aclLookupArgv,
   commandsInCategory,
   hasSpaces,
+  mergeSelectorArgs,
   type Selector,
 } from '../core/acl.ts';
 
@@ -32,35 +34,6 @@ function longArg(s: string): number {
   const n = parseInt64(s);
   if (n === null) throw new ReplyError(ERR.notInteger);
   return Number(n);
-}
-
-/**
- * ACLMergeSelectorArguments: a selector `(...)` may be spread over several arguments.
- * Returns the merged rules, or the argument an unclosed `(` starts at.
- */
-function mergeSelectorArgs(args: string[]): string[] | { unmatched: string } {
-  const out: string[] = [];
-  let open = -1;
-  let sel = '';
-  for (let j = 0; j < args.length; j++) {
-    const op = args[j];
-    if (op[0] === '(' && op[op.length - 1] !== ')') {
-      sel = op;
-      open = j;
-      continue;
-    }
-    if (open !== -1) {
-      sel += ' ' + op;
-      if (op[op.length - 1] === ')') {
-        open = -1;
-        out.push(sel);
-      }
-      continue;
-    }
-    out.push(op);
-  }
-  if (open !== -1) return { unmatched: args[open] };
-  return out;
 }
 
 // ACL SETUSER username [rule ...]
@@ -219,12 +192,19 @@ function whoami(c: Client, _argv: string[], out: ReplySink): void {
   out.bulk(c.user);
 }
 
-const NO_ACLFILE =
-  ERR.redisInstanceNot;
+// ACL LOAD
+function load(c: Client, _argv: string[], out: ReplySink): void {
+  requireAclFile(c.server);
+  const errors = loadAclFile(c.server);
+  if (errors !== null) throw new ReplyError(`ERR ${errors}`);
+  out.simple('OK');
+}
 
-// ACL LOAD / ACL SAVE: redmoon never has an aclfile (it is an immutable config left empty).
-function loadOrSave(_c: Client, _argv: string[], _out: ReplySink): void {
-  throw new ReplyError(NO_ACLFILE);
+// ACL SAVE
+function save(c: Client, _argv: string[], out: ReplySink): void {
+  requireAclFile(c.server);
+  if (!saveAclFile(c.server)) throw new ReplyError(ERR.aclSaveFailed);
+  out.simple('OK');
 }
 
 // ACL CAT [category]
@@ -349,8 +329,8 @@ export const commands: HandlerTable = {
   'acl|list': list,
   'acl|users': users,
   'acl|whoami': whoami,
-  'acl|load': loadOrSave,
-  'acl|save': loadOrSave,
+  'acl|load': load,
+  'acl|save': save,
   'acl|cat': cat,
   'acl|genpass': genpass,
   'acl|log': log,

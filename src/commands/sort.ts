@@ -1,3 +1,4 @@
+import { aclCanReadAnyKey } from '../core/acl.ts';
 import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -70,6 +71,8 @@ function sortGeneric(c: Client, argv: string[], out: ReplySink, readonly: boolea
   let sortBy: string | null = null;
   let dontSort = false;
   const gets: string[] = [];
+  let fullKeyRead: boolean | null = null;
+  const mayReadAnyKey = (): boolean => (fullKeyRead ??= aclCanReadAnyKey(c, argv[0].toLowerCase(), argv));
   for (let j = 2; j < argv.length; j++) {
     const a = argv[j];
     const left = argv.length - j - 1;
@@ -85,7 +88,9 @@ function sortGeneric(c: Client, argv: string[], out: ReplySink, readonly: boolea
     } else if (is(a, 'by') && left >= 1) {
       sortBy = argv[++j];
       if (cstr(sortBy).indexOf('*') < 0) dontSort = true;
+      else if (!mayReadAnyKey()) throw new ReplyError(ERR.sortByDenied);
     } else if (is(a, 'get') && left >= 1) {
+      if (!mayReadAnyKey()) throw new ReplyError(ERR.sortGetDenied);
       gets.push(argv[++j]);
     } else {
       throw new ReplyError(ERR.syntax);

@@ -238,6 +238,7 @@ export class Selector {
             break;
           } else return 'EINVAL';
         }
+        if (flags === 0) return 'EINVAL';
       } else {
         flags = PERM_ALL;
       }
@@ -600,6 +601,52 @@ export interface AclLogEntry {
   cinfo: string;
 }
 
+/**
+ * ACLMergeSelectorArguments: a selector `(...)` may be spread over several arguments.
+ * Returns the merged rules, or the argument an unclosed `(` starts at.
+ */
+export function mergeSelectorArgs(args: string[]): string[] | { unmatched: string } {
+  const out: string[] = [];
+  let open = -1;
+  let sel = '';
+  for (let j = 0; j < args.length; j++) {
+    const op = args[j];
+    if (op[0] === '(' && op[op.length - 1] !== ')') {
+      sel = op;
+      open = j;
+      continue;
+    }
+    if (open !== -1) {
+      sel += ' ' + op;
+      if (op[op.length - 1] === ')') {
+        open = -1;
+        out.push(sel);
+      }
+      continue;
+    }
+    out.push(op);
+  }
+  if (open !== -1) return { unmatched: args[open] };
+  return out;
+}
+
+/** ACLCreateDefaultUser: everything allowed, no password. */
+function newDefaultUser(): AclUser {
+  const d = new AclUser('default', false);
+  for (const op of ['+@all', '~*', '&*', 'on', 'nopass']) d.apply(op, false);
+  d.refresh();
+  return d;
+}
+
+/** sdstrim: drops the given characters from both ends. */
+function trimChars(s: string, chars: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && chars.includes(s[a])) a++;
+  while (b > a && chars.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
 /** The per-server ACL state: users, the default user, the ACL LOG. */
 export class Acl {
   readonly users = new Map<string, AclUser>();
@@ -608,13 +655,7 @@ export class Acl {
   log: AclLogEntry[] = [];
 
   constructor(readonly config: Config) {
-    const d = new AclUser('default', false);
-    d.apply('+@all', false);
-    d.apply('~*', false);
-    d.apply('&*', false);
-    d.apply('on', false);
-    d.apply('nopass', false);
-    d.refresh();
+    const d = newDefaultUser();
     this.defaultUser = d;
     this.users.set('default', d);
     // requirepass is the default user's password (ACLUpdateDefaultUserPassword).
@@ -627,10 +668,12 @@ export class Acl {
 
   /**
    * A `user` line of a config file: the user gets the rules on top of a fresh user (the
-   * default user on top of its current state); returns the reason of the first bad rule.
+   * default user, already there, is reset first); returns the reason of the first bad rule.
    */
   defineUser(name: string, rules: string[]): string | null {
-    const u = this.users.get(name) ?? new AclUser(name, this.pubsubAll);
+    let u = this.users.get(name);
+    if (u) u.apply('reset', this.pubsubAll);
+    else u = new AclUser(name, this.pubsubAll);
     for (const op of rules) {
       const err = u.apply(op, this.pubsubAll);
       if (err !== null) return `Error in applying operation '${op}': ${ACL_RULE_ERRORS[err]}`;
@@ -638,6 +681,75 @@ export class Acl {
     u.refresh();
     this.users.set(name, u);
     return null;
+  }
+
+  /**
+   * ACLLoadFromFile on the text of the ACL file `filename`: the users it defines replace
+   * every current one (the default user object stays, taking the file's rules), or nothing
+   * changes and the errors come back, worded as Redis's. On success, returns the users
+   * dropped: their connections must be closed.
+   */
+  loadFile(filename: string, text: string): { errors: string } | { dropped: AclUser[] } {
+    let errors = '';
+    const loaded = new Map<string, AclUser>();
+    const pubsubAll = this.pubsubAll;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const lineNo = i + 1;
+      const line = trimChars(lines[i], ' \t\r\n');
+      if (line === '') continue;
+      const argv = line.split(' ');
+      if (argv[0] !== 'user' || argv.length < 2) {
+        errors += `${filename}:${lineNo} should start with user keyword followed by the username. `;
+        continue;
+      }
+      const name = argv[1];
+      if (hasSpaces(name)) {
+        errors += `'${filename}:${lineNo}: username '${cstr(name)}' contains invalid characters. `;
+        continue;
+      }
+      if (loaded.has(name)) {
+        errors += `WARNING: Duplicate user '${cstr(name)}' found on line ${lineNo}. `;
+        continue;
+      }
+      const u = new AclUser(name, pubsubAll);
+      loaded.set(name, u);
+      const merged = mergeSelectorArgs(argv.slice(2));
+      if (!Array.isArray(merged)) {
+        errors += `${filename}:${lineNo}: Unmatched parenthesis in selector definition.`;
+        continue;
+      }
+      let syntaxError = false;
+      for (const raw of merged) {
+        const op = trimChars(raw, '\t\r\n');
+        const err = u.apply(op, pubsubAll);
+        if (err === null) continue;
+        // Unknown commands are named; any other error only once, as it may explain the rest.
+        if (err === 'ENOENT') {
+          errors += `${filename}:${lineNo}: Error in applying operation '${cstr(op)}': ${ACL_RULE_ERRORS[err]}. `;
+        } else if (!syntaxError) {
+          errors += `${filename}:${lineNo}: ${ACL_RULE_ERRORS[err]}. `;
+          syntaxError = true;
+        }
+      }
+      u.refresh();
+    }
+    if (errors !== '') {
+      return { errors: errors + 'WARNING: ACL errors detected, no change to the previously active ACL rules was performed' };
+    }
+    const dropped = [...this.users.values()].filter((u) => u !== this.defaultUser);
+    this.defaultUser.copyFrom(loaded.get('default') ?? newDefaultUser());
+    loaded.set('default', this.defaultUser);
+    this.users.clear();
+    for (const [name, u] of loaded) this.users.set(name, u);
+    return { dropped };
+  }
+
+  /** ACLSaveToFile's content: one `user` line per user, in name order. */
+  fileText(): string {
+    let out = '';
+    for (const u of this.sortedUsers()) out += `user ${u.name} ${u.describe()}\n`;
+    return out;
   }
 
   get pubsubAll(): boolean {
@@ -695,6 +807,24 @@ export function aclCheck(c: Client, cmd: Command, argv: string[]): { reason: num
   const ac = BY_FULLNAME.get(cmd.name);
   if (!ac) return null;
   return c.aclUser.check(ac, argv);
+}
+
+/**
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess for reading: whether a selector that allows the
+ * command may read every key (SORT's BY and GET patterns need it).
+ */
+export function aclCanReadAnyKey(c: Client, cmdName: string, argv: string[]): boolean {
+  const u = c.aclUser;
+  if (u.unrestricted) return true;
+  const ac = BY_FULLNAME.get(cmdName);
+  if (!ac) return true;
+  let cache: KeyRef[] | null = null;
+  const keys = (): KeyRef[] => (cache ??= commandKeys(ac, argv));
+  for (const s of u.selectors) {
+    if (s.check(ac, argv, keys, { idx: 0 }) !== ACL_OK) continue;
+    if (s.allKeys || s.patterns.some((p) => p.pattern === '*' && (p.flags & PERM_READ) !== 0)) return true;
+  }
+  return false;
 }
 
 /** Same check for a command looked up in the ACL universe (ACL DRYRUN). */

@@ -136,6 +136,25 @@ export function keysFromProc(cmd: Command, argv: string[]): KeyRef[] {
     if (store >= 0) keys.push({ pos: store, flags: flagSet('OW', 'update') });
     return keys;
   }
+  if (name === 'migrate') {
+    // migrateGetKeys: the key argument, or everything after KEYS when that is empty.
+    let first = 3;
+    let num = 1;
+    const skip: Record<string, number> = { copy: 0, replace: 0, auth: 1, auth2: 2 };
+    for (let i = 6; i < argv.length; i++) {
+      const a = argv[i].toLowerCase();
+      if (a === 'keys') {
+        if (argv[3] !== '') return [];
+        first = i + 1;
+        num = argv.length - first;
+        break;
+      }
+      if (a in skip) i += skip[a];
+    }
+    const keys: KeyRef[] = [];
+    for (let i = 0; i < num; i++) keys.push({ pos: first + i, flags: flagSet('RW', 'access', 'delete') });
+    return keys;
+  }
   // The numkeys-style commands: invalid counts give no keys, as in Redis.
   return [];
 }

@@ -95,8 +95,9 @@ export class RequestParser {
         }
         if (nl + 1 >= buf.length) return null; // need the byte after CR
         const count = parseCount(buf, this.pos + 1, nl);
-        if (count === null || count > 2147483647 || (count > 10 && this.limits.authRequired())) {
-          return new ProtocolError('Protocol error: invalid multibulk length');
+        if (count === null || count > 2147483647) return new ProtocolError('Protocol error: invalid multibulk length');
+        if (count > 10 && this.limits.authRequired()) {
+          return new ProtocolError('Protocol error: unauthenticated multibulk length');
         }
         this.pos = nl + 2;
         if (count <= 0) continue;
@@ -179,9 +180,10 @@ export class RequestParser {
           return new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
         }
         const len = nl - this.pos <= 10 ? smallCount(buf, this.pos + 1, nl) : parseCount(buf, this.pos + 1, nl);
-        if (len === null || len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG || (len > 16384 && this.limits.authRequired())) {
+        if (len === null || len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG) {
           return new ProtocolError('Protocol error: invalid bulk length');
         }
+        if (len > 16384 && this.limits.authRequired()) return new ProtocolError('Protocol error: unauthenticated bulk length');
         this.pos = nl + 2;
         this.bulkLen = len;
       }

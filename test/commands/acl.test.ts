@@ -294,3 +294,54 @@ describeDifferential('ACL re-checked at EXEC', (d) => {
     await d().same('ACL', 'DELUSER', 'bob');
   });
 });
+
+describeDifferential('ACL key access of options', (d) => {
+  test('key patterns need a permission; MIGRATE KEYS names its keys; SORT BY/GET need every key readable', async () => {
+    await d().seq([
+      ['ACL', 'SETUSER', 'k', '%~'],
+      ['ACL', 'SETUSER', 'k', '%'],
+      ['ACL', 'SETUSER', 'k', '%RW~'],
+      ['ACL', 'SETUSER', 'k', '%R'],
+      ['ACL', 'SETUSER', 'mig', '+@all', '%R~read*', '%W~write*', '%RW~rw*'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', 'read', '0', '500'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', '', '0', '5000', 'KEYS', 'rw'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', '', '0', '5000', 'KEYS', 'read'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', '', '0', '5000', 'AUTH', 'KEYS', 'KEYS', 'write'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', '', '0', '5000', 'AUTH2', 'USER', 'KEYS', 'KEYS', 'read'],
+      ['ACL', 'DRYRUN', 'mig', 'MIGRATE', 'h', 'p', 'rw', '0', '5000', 'KEYS', 'read'],
+      ['COMMAND', 'GETKEYS', 'MIGRATE', 'h', 'p', '', '0', '5000', 'COPY', 'KEYS', 'a', 'b'],
+      ['RPUSH', 'mylist', '1'],
+      ['SET', 'v1', '1'],
+    ]);
+    const p = await d().pair();
+    try {
+      const run = async (...argv: string[]) => {
+        const [real, ours] = await Promise.all([p.real.call(...argv), p.ours.call(...argv)]);
+        expect(ours, JSON.stringify(argv)).toBe(real);
+      };
+      await d().same('ACL', 'SETUSER', 's', 'on', 'nopass', '(+sort ~mylist)');
+      await run('AUTH', 's', 'x');
+      for (const sel of [[], ['(+sort ~mylist ~v*)'], ['(+sort ~mylist %W~*)'], ['(+sort ~mylist %R~*)']]) {
+        if (sel.length) await d().same('ACL', 'SETUSER', 's', ...sel);
+        await run('SORT', 'mylist', 'BY', 'v*');
+        await run('SORT', 'mylist', 'GET', 'v*');
+        await run('SORT', 'mylist', 'BY', 'nostar');
+      }
+    } finally {
+      p.real.close();
+      p.ours.close();
+    }
+    for (const u of ['k', 'mig', 's']) await d().same('ACL', 'DELUSER', u);
+  });
+
+  test('big requests before AUTH get the unauthenticated protocol errors', async () => {
+    await d().same('CONFIG', 'SET', 'requirepass', 'pw');
+    try {
+      await d().sameRaw('*100\r\n');
+      await d().sameRaw('*1\r\n$100000000\r\n');
+    } finally {
+      await d().same('AUTH', 'pw');
+      await d().same('CONFIG', 'SET', 'requirepass', '');
+    }
+  });
+});

@@ -77,8 +77,8 @@ describe('RequestParser', () => {
 
   test('unauthenticated clients get small limits, as in Redis', () => {
     const lim = { maxBulkLen: 1 << 29, authRequired: () => true };
-    expect(parseChunks([b('*11\r\n')], lim)).toEqual(['Protocol error: invalid multibulk length']);
-    expect(parseChunks([b('*1\r\n$16385\r\n')], lim)).toEqual(['Protocol error: invalid bulk length']);
+    expect(parseChunks([b('*11\r\n')], lim)).toEqual(['Protocol error: unauthenticated multibulk length']);
+    expect(parseChunks([b('*1\r\n$16385\r\n')], lim)).toEqual(['Protocol error: unauthenticated bulk length']);
   });
 
   test('malformed input never throws', () => {

@@ -113,23 +113,27 @@ async function main(): Promise<void> {
 
   const port = server.config.getInt('port');
   const showLogo = server.config.getBool('always-show-logo') || (!daemon && logfile === '' && process.stdout.isTTY === true);
-  for (const line of startBanner(showLogo, port, process.pid)) server.logRaw('notice', line);
-  server.log('warning', 'Server initialized');
-  if (server.config.get('aclfile') !== '') {
-    if (users.length !== 0) {
-      server.log('warning', 'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.');
-      process.exit(1);
+  // As Redis prints it: once the port is bound (tools take the PID line as "accepting
+  // connections", LOADING replies included), before the dataset loads.
+  const announce = () => {
+    for (const line of startBanner(showLogo, port, process.pid)) server.logRaw('notice', line);
+    server.log('warning', 'Server initialized');
+    if (server.config.get('aclfile') !== '') {
+      if (users.length !== 0) {
+        server.log('warning', 'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.');
+        process.exit(1);
+      }
+      const errors = loadAclFile(server);
+      if (errors !== null) {
+        server.log('warning', `Aborting Redis startup because of ACL errors: ${errors}`);
+        process.exit(1);
+      }
     }
-    const errors = loadAclFile(server);
-    if (errors !== null) {
-      server.log('warning', `Aborting Redis startup because of ACL errors: ${errors}`);
-      process.exit(1);
-    }
-  }
+  };
 
   let addr: { port: number; host: string };
   try {
-    addr = await server.listen();
+    addr = await server.listen(announce);
   } catch (e) {
     if (e instanceof RdbLoadError) {
       for (const line of e.lines) server.log('warning', line);

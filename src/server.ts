@@ -122,19 +122,20 @@ export class Server extends ServerState {
   // ---- network ---------------------------------------------------------------------------
 
   /**
-   * Loads the dataset, then starts listening; resolves with the bound address. With
+   * Starts listening (then calls `onBound`), then loads the dataset; resolves with the bound address. With
    * appendonly yes the AOF is the dataset (dir/dbfilename is not read, as in Redis 7.0);
    * otherwise the `rdb` fixture, or dir/dbfilename when loadOnStart. Rejects with an
    * RdbLoadError (its `lines` are Redis's log lines) or a PersistenceStartupError (logged
    * already) when a file cannot be loaded.
    */
-  async listen(): Promise<{ port: number; host: string }> {
+  async listen(onBound?: () => void): Promise<{ port: number; host: string }> {
     const persistence = Persistence.of(this);
     // appendonly yes: the AOF is the dataset (dir/dbfilename is not read, as in Redis 7.0)
     const useAof = this.options.rdb === undefined && this.options.loadOnStart !== false && this.config.get('appendonly') === 'yes';
     const file = useAof ? null : (this.options.rdb ?? (this.options.loadOnStart !== false ? persistence.rdbPath() : null));
     // As Redis: listening first, so clients get LOADING (not a refused connection) meanwhile.
     const addr = await this.bind();
+    onBound?.();
     try {
       if (useAof) this.aof.loadAtStartup();
       else if (file !== null) await persistence.loadAtStartup(file, this.options.rdb !== undefined);

@@ -192,17 +192,20 @@ function loadingFields(p: Persistence): string[] {
 function persistenceSection(server: ServerState): string[] {
   const p = Persistence.of(server);
   const bg = p.bgsave;
-  const aof = Aof.of(server).infoFields();
+  const aofState = Aof.of(server);
+  const aof = aofState.infoFields();
+  const bgJob = bg ?? aofState.runningJob;
   return [
     `loading:${server.loading ? 1 : 0}`,
     'async_loading:0',
-    'current_cow_peak:0',
-    'current_cow_size:0',
+    // what a fork would have copied on write: the memory of the keys changed during the save
+    `current_cow_peak:${bgJob?.cowBytes ?? 0}`,
+    `current_cow_size:${bgJob?.cowBytes ?? 0}`,
     'current_cow_size_age:0',
     // the share of keys written (Redis: of the fork's keys), the save's progress
-    `current_fork_perc:${bg !== null && bg.keysTotal !== 0 ? ((bg.keysProcessed / bg.keysTotal) * 100).toFixed(2) : '0.00'}`,
-    `current_save_keys_processed:${bg !== null ? bg.keysProcessed : 0}`,
-    `current_save_keys_total:${bg !== null ? bg.keysTotal : 0}`,
+    `current_fork_perc:${bgJob !== null && bgJob.keysTotal !== 0 ? ((bgJob.keysProcessed / bgJob.keysTotal) * 100).toFixed(2) : '0.00'}`,
+    `current_save_keys_processed:${bgJob !== null ? bgJob.keysProcessed : 0}`,
+    `current_save_keys_total:${bgJob !== null ? bgJob.keysTotal : 0}`,
     `rdb_changes_since_last_save:${server.dirty}`,
     `rdb_bgsave_in_progress:${bg !== null ? 1 : 0}`,
     `rdb_last_save_time:${server.lastSave}`,
@@ -210,7 +213,7 @@ function persistenceSection(server: ServerState): string[] {
     `rdb_last_bgsave_time_sec:${p.lastBgsaveSeconds}`,
     `rdb_current_bgsave_time_sec:${bg !== null ? Math.floor(dateNow() / 1000) - Math.floor(bg.startedAt / 1000) : -1}`,
     `rdb_saves:${p.saves}`,
-    'rdb_last_cow_size:0',
+    `rdb_last_cow_size:${p.lastCowBytes}`,
     `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
     `rdb_last_load_keys_loaded:${p.lastLoadKeysLoaded}`,
     ...aof.main,
@@ -253,8 +256,8 @@ function statsSection(server: ServerState): string[] {
     `pubsub_channels:${ps.channels.size}`,
     `pubsub_patterns:${ps.patterns.size}`,
     `pubsubshard_channels:${ps.shardChannels.size}`,
-    'latest_fork_usec:0',
-    'total_forks:0',
+    `latest_fork_usec:${s.latestForkUsec}`,
+    `total_forks:${s.forks}`,
     'migrate_cached_sockets:0',
     'slave_expires_tracked_keys:0',
     'active_defrag_hits:0',
@@ -432,6 +435,8 @@ export function resetStats(server: ServerState): void {
   s.netOutputBytes = 0;
   s.errorReplies = 0;
   s.errors.clear();
+  s.forks = 0;
+  s.latestForkUsec = 0;
   for (const cmd of server.table.all()) {
     cmd.stats.calls = 0;
     cmd.stats.usec = 0;

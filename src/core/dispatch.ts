@@ -91,7 +91,8 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     reject(c, out, ERR.oom, cmd);
     return;
   }
-  if (server.diskWriteError !== null && (cmd.isWrite || cmd.name === 'ping' || (cmd.name === 'exec' && c.multi !== null && c.multi.some((q) => q.cmd.isWrite)))) {
+  // a script counts as a write unless its shebang flags say no-writes (EXEC: any queued write)
+  if (server.diskWriteError !== null && (cmd.name === 'ping' || ((gated ? gate : gateFlags(c, cmd, argv)) & GATE_WRITE) !== 0)) {
     reject(c, out, server.diskWriteError, cmd);
     return;
   }

@@ -65,6 +65,9 @@ export class Stats {
   /** Error replies sent (INFO total_error_replies) and their counts per code (errorstats). */
   errorReplies = 0;
   readonly errors = new Map<string, number>();
+  /** Child processes started for saves and rewrites (total_forks), and how long the last start took. */
+  forks = 0;
+  latestForkUsec = 0;
 }
 
 /**

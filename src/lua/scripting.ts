@@ -484,6 +484,7 @@ export class Scripting {
 function scriptVerifyWrite(server: ServerState, state: Pick<RunningScript, 'info' | 'writeDirty'>, cmd: Command): string | null {
   if (state.info.readOnly && (cmd.gateFlags & (GATE_WRITE | GATE_MAY_REPLICATE)) !== 0) return ERR.readOnlyScript;
   if (!cmd.isWrite || state.writeDirty) return null;
+  if (server.diskWriteError !== null) return server.diskWriteError;
   if (server.writesNeedReplicas) return ERR.noReplicas;
   if (!state.info.allowOom && server.evictor.maxmemory !== 0 && server.preCommandOom && cmd.denyOom) return ERR.oom;
   return null;

@@ -40,6 +40,11 @@ export class ChunkedFileWriter {
   }
 }
 
+/** Where rewritten commands go. */
+interface TextOut {
+  write(s: string): void;
+}
+
 /** Something that can list the server's functions as FUNCTION LOAD sources. */
 export type FunctionSources = () => Iterable<string>;
 
@@ -61,7 +66,16 @@ export function writeAofBase(out: ChunkedFileWriter, dbs: readonly Database[], f
   }
 }
 
-function writeKey(out: ChunkedFileWriter, key: string, v: RedisValue): void {
+/** One key as the commands that rebuild it, its expiry as PEXPIREAT (a background rewrite's entry). */
+export function keyCommands(key: string, value: RedisValue, expireAt: number | undefined): string {
+  const parts: string[] = [];
+  const out = { write: (s: string) => void parts.push(s) };
+  writeKey(out, key, value);
+  if (expireAt !== undefined) out.write(encodeCommand(['PEXPIREAT', key, String(expireAt)]));
+  return parts.join('');
+}
+
+function writeKey(out: TextOut, key: string, v: RedisValue): void {
   if (typeof v === 'string') {
     out.write(encodeCommand(['SET', key, v]));
     return;
@@ -92,13 +106,13 @@ function writeKey(out: ChunkedFileWriter, key: string, v: RedisValue): void {
 }
 
 /** `items` (each element `width` strings) as commands of at most ITEMS_PER_CMD elements. */
-function batched(out: ChunkedFileWriter, name: string, key: string, items: string[], width: number): void {
+function batched(out: TextOut, name: string, key: string, items: string[], width: number): void {
   const per = ITEMS_PER_CMD * width;
   for (let i = 0; i < items.length; i += per) out.write(encodeCommand([name, key, ...items.slice(i, i + per)]));
 }
 
 /** rewriteStreamObject: entries, the stream's IDs and counters, then groups, consumers and PELs. */
-function writeStream(out: ChunkedFileWriter, key: string, s: Stream): void {
+function writeStream(out: TextOut, key: string, s: Stream): void {
   if (s.length > 0) {
     for (const e of s.range(ID_ZERO, ID_MAX, false, 0)) out.write(encodeCommand(['XADD', key, formatID(e.id), ...e.pairs]));
   } else {

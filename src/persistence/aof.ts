@@ -5,7 +5,7 @@ import type { ServerState } from '../core/state.ts';
 import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
 import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } from './aof-rewrite.ts';
 import { loadAppendOnlyFiles, AofLoadResult, type RdbLoader } from './aof-load.ts';
-import { BackgroundSave } from './bgsave.ts';
+import { BackgroundSave, aofCommandFormat, rdbFormat, type SaveOutcome } from './bgsave.ts';
 
 /** A persistence file made startup impossible; the reason was logged as Redis logs it. */
 export class PersistenceStartupError extends Error {}
@@ -23,6 +23,9 @@ export interface AofHooks {
 type AofState = 'off' | 'on' | 'wait_rewrite';
 
 const TEMP_PREFIX = 'temp-';
+/** Failed rewrites in a row after which automatic ones are spaced out, and the longest wait. */
+const REWRITE_LIMIT_FAILURES = 3;
+const REWRITE_LIMIT_MAX_MINUTES = 60;
 
 /**
  * The multi-part append-only file of Redis 7.0 (aof.c): a manifest naming a base file and
@@ -67,11 +70,32 @@ export class Aof {
   private job: BackgroundSave | null = null;
   private jobStartedAt = 0;
   private consecutiveFailures = 0;
+  private limitDelayMinutes = 0;
+  /** Unix time (s) before which automatic rewrites are held back, or 0. */
+  private limitUntil = 0;
+  /** aof_last_cow_size: what the last rewrite would have copied on write. */
+  private lastCowBytes = 0;
 
   constructor(
     private readonly server: ServerState,
     readonly hooks: AofHooks,
-  ) {}
+  ) {
+    // updateAofAutoGCEnabled: turning the gc back on removes the history files at once
+    server.config.watch('aof-disable-auto-gc', () => {
+      if (server.config.get('aof-disable-auto-gc') === 'no') this.deleteHistoryFiles();
+    });
+  }
+
+  /** The unix second of the last #TS annotation written (aof_cur_timestamp). */
+  private curTimestamp = 0;
+
+  /** genAofTimestampAnnotationIfNeeded: `#TS:<unix time>` when a new second began (or forced). */
+  private timestampAnnotation(force: boolean): string {
+    const now = Math.floor(dateNow() / 1000);
+    if (!force && this.curTimestamp >= now) return '';
+    this.curTimestamp = now;
+    return `#TS:${now}\r\n`;
+  }
 
   // ---- paths -------------------------------------------------------------------------------
 
@@ -187,7 +211,7 @@ export class Aof {
   /** feedAppendOnlyFile: a SELECT first whenever the database differs from the last one logged. */
   private readonly feed = (dbid: number, argv: string[]): void => {
     if (this.state === 'off') return;
-    let s = '';
+    let s = this.server.config.get('aof-timestamp-enabled') === 'yes' ? this.timestampAnnotation(false) : '';
     if (dbid !== this.selectedDb) {
       const id = String(dbid);
       s = `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
@@ -255,7 +279,7 @@ export class Aof {
   /** serverCron's share: pending output, the everysec fsync, scheduled and automatic rewrites. */
   cron(): void {
     if (this.state !== 'off') this.flush();
-    if (this.rewriteScheduled && this.server.backgroundJob === null) {
+    if (this.rewriteScheduled && this.server.backgroundJob === null && !this.rewriteLimited()) {
       this.rewriteScheduled = false;
       this.rewrite();
       return;
@@ -266,11 +290,33 @@ export class Aof {
     if (perc > 0 && this.currentSize > minSize) {
       const base = this.baseSize !== 0 ? this.baseSize : 1;
       const growth = Math.floor((this.currentSize * 100) / base) - 100;
-      if (growth >= perc) {
+      if (growth >= perc && !this.rewriteLimited()) {
         this.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
         this.rewrite();
       }
     }
+  }
+
+  /**
+   * aofRewriteLimited: after three failed rewrites in a row, automatic and scheduled ones
+   * wait 1, 2, 4... minutes (at most 60) between attempts; BGREWRITEAOF is never held back.
+   */
+  private rewriteLimited(): boolean {
+    if (this.consecutiveFailures < REWRITE_LIMIT_FAILURES) {
+      this.limitDelayMinutes = 0;
+      this.limitUntil = 0;
+      return false;
+    }
+    const now = Math.floor(dateNow() / 1000);
+    if (this.limitUntil !== 0) {
+      if (now < this.limitUntil) return true;
+      this.limitUntil = 0;
+      return false;
+    }
+    this.limitDelayMinutes = Math.min(this.limitDelayMinutes === 0 ? 1 : this.limitDelayMinutes * 2, REWRITE_LIMIT_MAX_MINUTES);
+    this.limitUntil = now + this.limitDelayMinutes * 60;
+    this.log('warning', `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.limitDelayMinutes} minutes`);
+    return true;
   }
 
   /** Shutdown: everything logged reaches the disk. */
@@ -314,6 +360,7 @@ export class Aof {
         (this.hooks.writeRdb as RdbWriter)(this.server, fd);
       } else {
         const w = new ChunkedFileWriter(fd);
+        if (this.server.config.get('aof-timestamp-enabled') === 'yes') w.write(this.timestampAnnotation(true));
         writeAofBase(w, this.server.dbs, this.hooks.functions);
         w.flush();
       }
@@ -345,6 +392,11 @@ export class Aof {
     return this.manifest;
   }
 
+  /** The rewrite running, if any. */
+  get runningJob(): BackgroundSave | null {
+    return this.job;
+  }
+
   /** BGREWRITEAOF: done now, or scheduled while a background save runs or inside EXEC. */
   bgrewriteaof(inExec: boolean): 'scheduled' | 'started' | 'error' | 'in-progress' {
     if (this.job !== null) return 'in-progress';
@@ -357,9 +409,10 @@ export class Aof {
   }
 
   /**
-   * rewriteAppendOnlyFileBackground and backgroundRewriteDoneHandler in one step: a new
-   * incremental file from now on, the dataset as it is now into a new base, then the
-   * manifest switches to them and the files they replace are deleted.
+   * rewriteAppendOnlyFileBackground: a new incremental file from now on, and a child writing
+   * the dataset as it is now into a new base (an RDB file, or commands), serialized between
+   * event-loop turns (bgsave.ts) while clients go on being served and their writes go to the
+   * new incremental file. backgroundRewriteDoneHandler runs when the child is done.
    */
   rewrite(): boolean {
     const t0 = dateNow();
@@ -377,67 +430,68 @@ export class Aof {
       return false;
     }
     this.rewrites++;
-    this.log('notice', `Background append only file rewriting started by pid ${process.pid}`);
-    const tmpName = `temp-rewriteaof-bg-${process.pid}.aof`;
-    const tmpFile = path.join(this.dir, tmpName);
-    if (this.useRdbPreamble()) {
-      this.startBackgroundBase(tmpName, tmpFile, tempIncr, t0);
-      return true;
-    }
-    const ok = this.writeBaseFile(tmpFile) >= 0;
-    if (ok) this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
-    const done = ok && this.rewriteDone(tmpName, tmpFile, tempIncr);
-    if (!ok) {
+    const job = new BackgroundSave(this.server, {
+      target: { dir: this.dir, tempName: 'temp-rewriteaof-%d.aof', finalName: 'temp-rewriteaof-bg-%d.aof', title: 'redis-aof-rewrite' },
+      format: this.useRdbPreamble()
+        ? rdbFormat(this.server, { aofBase: true })
+        : aofCommandFormat(this.hooks.functions, this.server.config.get('aof-timestamp-enabled') === 'yes' ? this.timestampAnnotation(true) : ''),
+    });
+    this.job = job;
+    this.jobStartedAt = t0;
+    this.server.backgroundJob = 'aof';
+    this.log('notice', `Background append only file rewriting started by pid ${job.pid}`);
+    void job.done.then((outcome) => this.rewriteFinished(job, outcome, tempIncr));
+    return true;
+  }
+
+  /** backgroundRewriteDoneHandler */
+  private rewriteFinished(job: BackgroundSave, outcome: SaveOutcome, tempIncr: string): void {
+    if (this.job !== job) return;
+    this.job = null;
+    if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
+    this.lastCowBytes = job.cowBytes;
+    const tmpName = path.basename(job.finalPath);
+    let done = false;
+    if (outcome.ok) {
+      this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
+      done = this.rewriteDone(tmpName, job.finalPath, tempIncr);
+    } else if (outcome.reason === 'aborted') {
+      this.log('warning', 'Background AOF rewrite terminated by signal 10');
+    } else if (outcome.reason === 'signal') {
+      this.log('warning', `Background AOF rewrite terminated by signal ${outcome.signal}`);
+      // SIGUSR1 is how Redis stops its own child: not an error
+      if (outcome.signal !== 10) {
+        this.lastRewriteStatus = 'err';
+        this.consecutiveFailures++;
+      }
+    } else {
+      this.log('warning', `Write error writing append only file on disk: ${outcome.message.replace(/^\w+ /, '')}`);
       this.lastRewriteStatus = 'err';
       this.consecutiveFailures++;
       this.log('warning', 'Background AOF rewrite terminated with error');
     }
-    if (!done && this.state === 'wait_rewrite') this.removeQuietly(this.inAofDir(tempIncr));
-    this.lastRewriteTimeSec = Math.floor((dateNow() - t0) / 1000);
-    return done;
-  }
-
-  /**
-   * The RDB base written between event-loop turns, as BGSAVE writes (src/persistence/bgsave.ts):
-   * the file holds the dataset as it is now, the instant the new incremental file opened,
-   * while clients go on being served and their writes go to that incremental file.
-   */
-  private startBackgroundBase(tmpName: string, tmpFile: string, tempIncr: string, t0: number): void {
-    const job = new BackgroundSave(this.server, tmpFile, `${tmpFile}.part`, { aofBase: true });
-    this.job = job;
-    this.jobStartedAt = t0;
-    this.server.backgroundJob = 'aof';
-    void job.done.then((ok) => {
-      if (this.job !== job) return;
-      this.job = null;
-      if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
-      let done = false;
-      if (ok) {
-        this.log('notice', `Successfully created the temporary AOF base file ${tmpName}`);
-        done = this.rewriteDone(tmpName, tmpFile, tempIncr);
-      } else if (job.error === 'aborted') {
-        this.log('warning', 'Background AOF rewrite terminated by signal 10');
-      } else {
-        this.lastRewriteStatus = 'err';
-        this.consecutiveFailures++;
-        this.log('warning', 'Background AOF rewrite terminated with error');
-      }
-      if (!done && this.state === 'wait_rewrite') {
-        // Redis drops what was logged for the failed rewrite and tries again from the cron
+    if (!done) {
+      this.removeQuietly(job.finalPath);
+      // Redis drops what was logged for the failed rewrite and tries again from the cron
+      if (this.state === 'wait_rewrite') {
+        this.log('notice', `Removing the temp incr aof file ${tempIncr} in the background`);
         this.removeQuietly(this.inAofDir(tempIncr));
+        this.rewriteScheduled = true;
       }
-      this.lastRewriteTimeSec = Math.floor((dateNow() - t0) / 1000);
-    });
+    }
+    this.lastRewriteTimeSec = Math.floor((dateNow() - this.jobStartedAt) / 1000);
   }
 
   /** killAppendOnlyChild: a rewrite in progress is abandoned (appendonly no, shutdown). */
   private killRewrite(): void {
     const job = this.job;
     if (job === null) return;
-    this.log('notice', `Killing running AOF rewrite child: ${process.pid}`);
+    this.log('notice', `Killing running AOF rewrite child: ${job.pid}`);
     job.abort();
+    this.removeQuietly(job.finalPath);
     this.job = null;
     if (this.server.backgroundJob === 'aof') this.server.backgroundJob = null;
+    this.lastCowBytes = job.cowBytes;
     this.lastRewriteTimeSec = Math.floor((dateNow() - this.jobStartedAt) / 1000);
   }
 
@@ -657,7 +711,7 @@ export class Aof {
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
       `aof_last_write_status:${this.lastWriteStatus}`,
-      'aof_last_cow_size:0',
+      `aof_last_cow_size:${this.lastCowBytes}`,
     ];
     const tail =
       this.state === 'off'

@@ -11,7 +11,7 @@ import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
 import fsp from 'node:fs/promises';
 import { loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
-import { BackgroundSave } from './bgsave.ts';
+import { BackgroundSave, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 
 /** How long one slice of loading at startup may hold the event loop. */
@@ -35,8 +35,9 @@ export class Persistence {
   saves = 0;
   lastLoadKeysLoaded = 0;
   lastLoadKeysExpired = 0;
+  /** rdb_last_cow_size: what the last background save would have copied on write. */
+  lastCowBytes = 0;
   private dirtyBeforeBgsave = 0;
-  private tempSeq = 0;
 
   private constructor(private readonly state: ServerState) {
     state.config.watch('save', () => this.checkWriteError());
@@ -62,8 +63,9 @@ export class Persistence {
     return path.resolve(this.state.config.get('dir'), this.state.config.get('dbfilename'));
   }
 
+  /** The foreground save's temp file, named after the server's pid as Redis's is. */
   private tempPath(): string {
-    return path.resolve(this.state.config.get('dir'), `temp-${process.pid}-${++this.tempSeq}.rdb`);
+    return path.resolve(this.state.config.get('dir'), `temp-${process.pid}.rdb`);
   }
 
   /** The `save` points as [seconds, changes] pairs. */
@@ -135,35 +137,54 @@ export class Persistence {
     this.dirtyBeforeBgsave = state.dirty;
     this.lastBgsaveTry = Math.floor(this.state.clock.now() / 1000);
     this.saves++;
-    const job = new BackgroundSave(state, this.rdbPath(), this.tempPath());
+    const job = new BackgroundSave(state, {
+      target: { dir: this.state.config.get('dir'), tempName: 'temp-%d.rdb', finalName: this.rdbPath(), title: 'redis-rdb-bgsave' },
+      format: rdbFormat(state),
+    });
     this.bgsave = job;
     state.backgroundJob = 'rdb';
-    state.log('notice', 'Background saving started');
-    void job.done.then((ok) => this.bgsaveDone(job, ok));
+    state.log('notice', `Background saving started by pid ${job.pid}`);
+    void job.done.then((outcome) => this.bgsaveDone(job, outcome));
     return true;
   }
 
   /** backgroundSaveDoneHandler */
-  private bgsaveDone(job: BackgroundSave, ok: boolean): void {
+  private bgsaveDone(job: BackgroundSave, outcome: SaveOutcome): void {
     if (this.bgsave !== job) return;
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
     this.lastBgsaveSeconds = Math.floor(dateNow() / 1000) - Math.floor(job.startedAt / 1000);
-    if (ok) {
+    this.lastCowBytes = job.cowBytes;
+    if (outcome.ok) {
       this.state.log('notice', 'DB saved on disk');
       this.state.log('notice', 'Background saving terminated with success');
       this.state.dirty -= this.dirtyBeforeBgsave;
       this.state.lastSave = Math.floor(this.state.clock.now() / 1000);
       this.lastBgsaveOk = true;
-      this.checkWriteError();
-    } else if (job.error === 'aborted') {
+    } else if (outcome.reason === 'aborted') {
       this.state.log('warning', 'Background saving terminated by signal 10');
+    } else if (outcome.reason === 'signal') {
+      this.state.log('warning', `Background saving terminated by signal ${outcome.signal}`);
+      // SIGUSR1 is how Redis stops its own child: not an error
+      if (outcome.signal !== 10) this.lastBgsaveOk = false;
     } else {
-      this.state.log('warning', `Write error saving DB on disk: ${job.error}`);
+      this.logChildError(job, outcome.message);
       this.state.log('warning', 'Background saving error');
       this.lastBgsaveOk = false;
-      this.checkWriteError();
     }
+    this.checkWriteError();
+  }
+
+  /** The line a forked child would have logged about its failure. */
+  private logChildError(job: BackgroundSave, message: string): void {
+    const dir = this.state.config.get('dir');
+    const tmp = path.basename(job.tempPath);
+    const [what, ...rest] = message.split(' ');
+    const why = rest.join(' ');
+    if (what === 'open') this.state.log('warning', `Failed opening the temp RDB file ${tmp} (in server root dir ${dir}) for saving: ${why}`);
+    else if (what === 'rename') this.state.log('warning', `Error moving temp DB file ${tmp} on the final destination ${this.state.config.get('dbfilename')} (in server root dir ${dir}): ${why}`);
+    else if (what === 'write') this.state.log('warning', `Write error saving DB on disk: ${why}`);
+    else this.state.log('warning', `Write error saving DB on disk: ${message}`);
   }
 
   /** killRDBChild: stops a background save (FLUSHALL, SHUTDOWN, DEBUG RELOAD). */
@@ -175,6 +196,7 @@ export class Persistence {
     this.bgsave = null;
     if (this.state.backgroundJob === 'rdb') this.state.backgroundJob = null;
     this.lastBgsaveSeconds = Math.floor(dateNow() / 1000) - Math.floor(job.startedAt / 1000);
+    this.lastCowBytes = job.cowBytes;
   }
 
   /**

@@ -124,7 +124,7 @@ describe('the child process of a background save', () => {
   it('an AOF rewrite child killed leaves no temp file, counts a failure, and the next rewrite succeeds', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-child-'));
     const lines: string[] = [];
-    const s = await startServer({ dir, save: '', appendonly: 'yes', log: (l) => lines.push(l), config: { 'enable-debug-command': 'yes' } });
+    const s = await startServer({ dir, save: '', appendonly: true, log: (l) => lines.push(l), config: { 'enable-debug-command': 'yes' } });
     const c = await RawClient.connect(s.port);
     try {
       await run(c, [['SET', 'k', 'v'], ['CONFIG', 'SET', 'rdb-key-save-delay', '10000000']]);

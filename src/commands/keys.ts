@@ -10,8 +10,9 @@ import { parseInt64 } from '../util/numbers.ts';
 import { globMatcher } from '../util/glob.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
 import { parseScanOptions, replyScan, scanStep } from './scan.ts';
-import { dumpValue, restoreValue, verifyPayload } from '../keyspace/rdb.ts';
+import { dumpValue, restoreValue, verifyPayload, RdbFormatError } from '../keyspace/rdb.ts';
 import { freeEffort, LAZYFREE_THRESHOLD } from '../keyspace/lazyfree.ts';
+import { markCorrupt } from '../core/corrupt-values.ts';
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
@@ -531,6 +532,17 @@ function dump(c: Client, argv: string[], out: ReplySink): void {
   out.bulk(dumpValue(v, cfg.get('rdbcompression') !== 'no', listBytes, listCount));
 }
 
+/**
+ * sanitize-dump-payload: `yes` validates every payload in depth; `clients` too, except while
+ * loading and for users with skip-sanitize-payload; `no` checks headers only.
+ */
+function deepSanitize(c: Client): boolean {
+  const mode = c.server.config.get('sanitize-dump-payload');
+  if (mode === 'yes') return true;
+  if (mode !== 'clients' || c.server.loading) return false;
+  return c.aclUser.sanitize !== 1;
+}
+
 function restore(c: Client, argv: string[], out: ReplySink): void {
   let replace = false;
   let absttl = false;
@@ -561,16 +573,30 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   if (ttlArg === null) throw new ReplyError(ERR.notInteger);
   if (ttlArg < 0) throw new ReplyError(ERR.invalidTtlValue);
   let ttl = Number(ttlArg);
-  if (!verifyPayload(argv[3])) throw new ReplyError(ERR.dumpPayloadVersion);
-  const cfg = c.server.config;
+  const server = c.server;
+  if (!verifyPayload(argv[3], server.skipChecksumValidation)) throw new ReplyError(ERR.dumpPayloadVersion);
+  const cfg = server.config;
   const v = restoreValue(argv[3], {
     hashMaxEntries: cfg.getInt('hash-max-listpack-entries'),
     hashMaxValue: cfg.getInt('hash-max-listpack-value'),
     zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
     zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
     setMaxIntset: cfg.getInt('set-max-intset-entries'),
+    deep: deepSanitize(c),
   });
-  if (v === null) throw new ReplyError(ERR.badDataFormat);
+  let value: RedisValue;
+  if (v instanceof RdbFormatError) {
+    // rdbReportError in a RESTORE: logged at verbose level, and the command fails
+    if (v.reason !== '') server.log('verbose', `Internal error in RDB reading offset 0, function at rdb.c:${v.line} -> ${v.reason}`);
+    // An embedded server cannot crash: it refuses what Redis would crash on.
+    if (v.crash === null || server.onCrash === null) throw new ReplyError(ERR.badDataFormat);
+    if (v.value === null) {
+      server.bugReport(v.crash.pre, v.crash.lines);
+      return;
+    }
+    value = v.value;
+    markCorrupt(c, value as object, v.crash);
+  } else value = v;
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += c.server.clock.now();
   if (ttl !== 0 && ttl <= c.server.clock.now() && !c.server.loading) {
@@ -582,7 +608,7 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
     out.simple('OK');
     return;
   }
-  addWith(c, db, key, v, ttl !== 0 ? ttl : undefined, null);
+  addWith(c, db, key, value, ttl !== 0 ? ttl : undefined, null);
   // a relative TTL is logged as an absolute one
   if (ttl !== 0 && !absttl) rewriteCommand(c, [argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL']);
   if (idle >= 0 && !isLfu(c)) {

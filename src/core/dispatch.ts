@@ -6,6 +6,7 @@ import type { ReplySink } from '../resp/sink.ts';
 import { arityAccepts, type CommandTable } from './table.ts';
 import { aclVerify, aclDenialText } from './acl.ts';
 import { perfNow } from '../util/clock.ts';
+import { reachesCorrupt } from './corrupt-values.ts';
 
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -194,6 +195,7 @@ export function call(c: Client, cmd: Command, argv: string[], out: ReplySink): v
     prop.depth++;
   }
   try {
+    if (server.corruptValues !== null && reachesCorrupt(c, cmd, argv)) return;
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, out);
   } catch (e) {
     if (e instanceof ReplyError) {

@@ -24,6 +24,7 @@ import { Faults } from './faults.ts';
 import { ServerClock } from '../util/server-clock.ts';
 import { dateNow } from '../util/clock.ts';
 import { Propagator } from './propagate.ts';
+import type { CrashInfo } from '../keyspace/rdb.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning', 'nothing'];
@@ -335,6 +336,28 @@ export abstract class ServerState implements KeyspaceEvents {
     this.onCrash(reason);
     return true;
   }
+
+  /**
+   * serverAssert / serverPanic: `pre` lines, then a bug report holding `lines`, then the end
+   * of the process as after a crash. False (nothing logged) for an embedded server.
+   */
+  bugReport(pre: string[], lines: string[]): boolean {
+    if (this.onCrash === null) return false;
+    for (const l of pre) this.log('warning', l);
+    this.logSink('');
+    this.logSink('');
+    this.logSink(`=== REDMOON BUG REPORT START: Cut & paste starting from here ===`);
+    for (const l of lines) this.log('warning', l);
+    this.logSink(`=== REDMOON BUG REPORT END. Make sure to include from START to END. ===`);
+    this.onCrash('debug');
+    return true;
+  }
+
+  /** Values kept from corrupt RESTORE payloads, and the crash each stands for (core/corrupt-values.ts). */
+  corruptValues: WeakMap<object, CrashInfo> | null = null;
+
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files load whatever their CRC. */
+  skipChecksumValidation = false;
 
   /** Ends the process after a crash report (set by the CLI; null when embedded). */
   onCrash: ((reason: 'signal' | 'debug') => void) | null = null;

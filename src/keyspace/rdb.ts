@@ -29,6 +29,7 @@ import {
   type Pel,
 } from './stream.ts';
 import { parseInt64, formatDouble17, parseDouble } from '../util/numbers.ts';
+import { lpHeaderValid, lpHeaderCount, lpWalk, pairsValid, streamNodeValid, zlWalk, zmWalk, isWalk } from './rdb-encodings.ts';
 
 export const RDB_VERSION = 10;
 
@@ -338,15 +339,12 @@ class Writer {
 
 // ---- listpack / intset building --------------------------------------------------------------
 
-function backlenSize(l: number): number {
-  return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
-}
-
 function encodeBacklen(l: number): string {
-  if (l < 128) return String.fromCharCode(l);
-  if (l < 16384) return String.fromCharCode(l >> 7, (l & 127) | 128);
-  if (l < 2097152) return String.fromCharCode(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  if (l < 268435456) return String.fromCharCode(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  // lpEncodeBacklen's thresholds (16383 already takes three bytes)
+  if (l <= 127) return String.fromCharCode(l);
+  if (l < 16383) return String.fromCharCode(l >> 7, (l & 127) | 128);
+  if (l < 2097151) return String.fromCharCode(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  if (l < 268435455) return String.fromCharCode(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
   return String.fromCharCode(
     Math.floor(l / 268435456),
     ((l >> 21) & 127) | 128,
@@ -605,22 +603,72 @@ function dumpStream(w: Writer, s: Stream): void {
 
 // ---- RESTORE --------------------------------------------------------------------------------
 
-/** True when the footer's version is not newer than ours and the CRC matches (or is zero). */
-export function verifyPayload(p: string): boolean {
+/**
+ * verifyDumpPayload: the footer's version is not newer than ours and the CRC matches;
+ * `skipCrc` (DEBUG SET-SKIP-CHECKSUM-VALIDATION) leaves only the version check.
+ */
+export function verifyPayload(p: string, skipCrc = false): boolean {
   const n = p.length;
   if (n < 10) return false;
   const ver = p.charCodeAt(n - 10) | (p.charCodeAt(n - 9) << 8);
   if (ver > RDB_VERSION) return false;
+  if (skipCrc) return true;
   return crc64(p, n - 8) === p.slice(n - 8);
 }
 
-/** Malformed RDB data; `eof` when it ended early (a short read rather than corruption). */
+/**
+ * What Redis does instead of loading a value that would break it later: its report lines
+ * (serverAssert's or serverPanic's), with `pre` logged before the bug report starts.
+ */
+export interface CrashInfo {
+  pre: string[];
+  lines: string[];
+}
+
+function assertion(where: string, expr: string): CrashInfo {
+  return { pre: [], lines: ['=== ASSERTION FAILED ===', `==> ${where} '${expr}' is not true`] };
+}
+
+function panic(msg: string, where: string, pre: string[] = []): CrashInfo {
+  return { pre, lines: ['------------------------------------------------', '!!! Software Failure. Press left mouse button to continue', `Guru Meditation: ${msg} #${where}`] };
+}
+
+/** The assertion lpNext/lpFirst hit on a malformed listpack entry. */
+const LP_ASSERT = (): CrashInfo => assertion('listpack.c:1276', 'lpValidateNext(lp, &p, lpbytes)');
+
+/**
+ * Malformed RDB data. `reason` and `line` are what Redis's rdbReportError logs ("Internal
+ * error in RDB reading ... rdb.c:<line> -> <reason>"), empty when it logs nothing; `eof` for
+ * a short read; `empty` for a collection with no elements (skipped when loading a file);
+ * `crash` where Redis, with the sanitization in force, would keep the value and crash on it.
+ */
 export class RdbFormatError extends Error {
-  constructor(readonly eof = false) {
-    super(eof ? 'Unexpected EOF reading RDB file' : 'Bad data format');
+  constructor(
+    readonly eof = false,
+    readonly reason = '',
+    readonly line = 0,
+    readonly empty = false,
+    readonly crash: CrashInfo | null = null,
+    /** With `crash`: the value Redis would have kept (what of it decodes), crashing on use. */
+    readonly value: RedisValue | null = null,
+  ) {
+    super(reason !== '' ? reason : eof ? 'Unexpected EOF reading RDB file' : 'Bad data format');
   }
 }
 const Bad = RdbFormatError;
+
+/** rdbReportCorruptRDB: refused with a log line. */
+function corrupt(line: number, reason: string): RdbFormatError {
+  return new RdbFormatError(false, reason, line);
+}
+
+function emptyKey(): RdbFormatError {
+  return new RdbFormatError(false, '', 0, true);
+}
+
+function crashes(info: CrashInfo, value: RedisValue | null = null): RdbFormatError {
+  return new RdbFormatError(false, '', 0, false, info, value);
+}
 
 /** Reads RDB lengths, strings and bytes from a byte string, from `pos` up to `end`. */
 export class RdbReader {
@@ -656,13 +704,13 @@ export class RdbReader {
       for (let k = 0; k < 8; k++) v = v * 256 + this.byte();
       return v;
     }
-    throw new Bad();
+    throw corrupt(236, `Unknown length encoding ${t} in rdbLoadLen()`);
   }
 
+  /** rdbLoadLen: a string-encoding byte where a length belongs reads as its low 6 bits. */
   len(): number {
     const n = this.lenOrEnc();
-    if (n < 0) throw new Bad();
-    return n;
+    return n < 0 ? -n - 1 : n;
   }
 
   /** A length as the uint64 it is (bigint beyond 2^53). */
@@ -692,146 +740,18 @@ export class RdbReader {
       const clen = this.len();
       const ulen = this.len();
       const r = lzfDecompress(this.bytes(clen), ulen);
-      if (r === null) throw new Bad();
+      if (r === null) throw corrupt(413, 'Invalid LZF compressed string');
       return r;
     }
-    throw new Bad();
+    throw corrupt(529, `Unknown RDB string encoding type ${enc}`);
   }
 }
+
 
 function readLE(s: string, at: number, bytes: number, signed: boolean): bigint {
   let v = 0n;
   for (let k = bytes - 1; k >= 0; k--) v = (v << 8n) | BigInt(s.charCodeAt(at + k));
   return signed ? BigInt.asIntN(bytes * 8, v) : v;
-}
-
-/** Entries of a listpack blob as strings. */
-function parseListpack(lp: string): string[] {
-  if (lp.length < 7) throw new Bad();
-  const total = Number(readLE(lp, 0, 4, false));
-  if (total !== lp.length || lp.charCodeAt(lp.length - 1) !== 0xff) throw new Bad();
-  const out: string[] = [];
-  let p = 6;
-  while (p < lp.length - 1) {
-    const b = lp.charCodeAt(p);
-    let entryLen: number;
-    let val: string;
-    if (b < 0x80) {
-      val = String(b);
-      entryLen = 1;
-    } else if (b < 0xc0) {
-      const l = b & 63;
-      val = lp.slice(p + 1, p + 1 + l);
-      entryLen = 1 + l;
-    } else if (b < 0xe0) {
-      const u = ((b & 31) << 8) | lp.charCodeAt(p + 1);
-      val = String(u >= 4096 ? u - 8192 : u);
-      entryLen = 2;
-    } else if (b < 0xf0) {
-      const l = ((b & 15) << 8) | lp.charCodeAt(p + 1);
-      val = lp.slice(p + 2, p + 2 + l);
-      entryLen = 2 + l;
-    } else if (b === 0xf0) {
-      const l = Number(readLE(lp, p + 1, 4, false));
-      val = lp.slice(p + 5, p + 5 + l);
-      entryLen = 5 + l;
-    } else if (b >= 0xf1 && b <= 0xf4) {
-      const w = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
-      val = readLE(lp, p + 1, w, true).toString();
-      entryLen = 1 + w;
-    } else {
-      throw new Bad();
-    }
-    p += entryLen + backlenSize(entryLen);
-    if (p > lp.length - 1) throw new Bad();
-    out.push(val);
-  }
-  return out;
-}
-
-/** Entries of a ziplist blob (the list, hash and zset encoding before 7.0) as strings. */
-function parseZiplist(zl: string): string[] {
-  const n = zl.length;
-  if (n < 11 || Number(readLE(zl, 0, 4, false)) !== n || zl.charCodeAt(n - 1) !== 0xff) throw new Bad();
-  const out: string[] = [];
-  let p = 10;
-  for (;;) {
-    if (p >= n) throw new Bad();
-    if (zl.charCodeAt(p) === 0xff) break;
-    p += zl.charCodeAt(p) < 254 ? 1 : 5; // the previous entry's length
-    if (p >= n) throw new Bad();
-    const b = zl.charCodeAt(p);
-    const top = b >> 6;
-    let strLen = -1;
-    if (top === 0) {
-      strLen = b & 63;
-      p += 1;
-    } else if (top === 1) {
-      strLen = ((b & 63) << 8) | zl.charCodeAt(p + 1);
-      p += 2;
-    } else if (top === 2) {
-      strLen = Number(readBE32(zl, p + 1));
-      p += 5;
-    }
-    if (strLen >= 0) {
-      if (p + strLen > n - 1) throw new Bad();
-      out.push(zl.slice(p, p + strLen));
-      p += strLen;
-      continue;
-    }
-    let width: number;
-    if (b === 0xc0) width = 2;
-    else if (b === 0xd0) width = 4;
-    else if (b === 0xe0) width = 8;
-    else if (b === 0xf0) width = 3;
-    else if (b === 0xfe) width = 1;
-    else if (b >= 0xf1 && b <= 0xfd) {
-      out.push(String((b & 15) - 1));
-      p += 1;
-      continue;
-    } else throw new Bad();
-    if (p + 1 + width > n - 1) throw new Bad();
-    out.push(readLE(zl, p + 1, width, true).toString());
-    p += 1 + width;
-  }
-  if (p !== n - 1 || out.length === 0) throw new Bad();
-  return out;
-}
-
-function readBE32(s: string, at: number): number {
-  return ((s.charCodeAt(at) << 24) >>> 0) + ((s.charCodeAt(at + 1) << 16) | (s.charCodeAt(at + 2) << 8) | s.charCodeAt(at + 3));
-}
-
-/** Field/value pairs of a zipmap blob (hashes of RDB versions before 4). */
-function parseZipmap(zm: string): string[] {
-  const n = zm.length;
-  let p = 1; // the entry count byte (255 = unknown)
-  const len = (): number => {
-    if (p >= n) throw new Bad();
-    const b = zm.charCodeAt(p++);
-    if (b < 254) return b;
-    if (b === 255) return -1;
-    if (p + 4 > n) throw new Bad();
-    const v = Number(readLE(zm, p, 4, false));
-    p += 4;
-    return v;
-  };
-  const out: string[] = [];
-  for (;;) {
-    const kl = len();
-    if (kl < 0) break;
-    if (p + kl > n) throw new Bad();
-    const k = zm.slice(p, p + kl);
-    p += kl;
-    const vl = len();
-    if (vl < 0 || p >= n) throw new Bad();
-    const free = zm.charCodeAt(p++);
-    if (p + vl + free > n) throw new Bad();
-    out.push(k, zm.slice(p, p + vl));
-    p += vl + free;
-  }
-  if (p !== n || out.length === 0) throw new Bad();
-  return out;
 }
 
 /** The first entry's ID, 0-0 when none (streamGetEdgeID). */
@@ -857,31 +777,43 @@ function estimateEntriesRead(s: Stream, id: StreamID): number | bigint {
   return -1;
 }
 
-/** Limits the restored value's encoding follows (config). */
+
+/** Limits the restored value's encoding follows (config), and how deep to validate it. */
 export interface EncodingLimits {
   hashMaxEntries: number;
   hashMaxValue: number;
   zsetMaxEntries: number;
   zsetMaxValue: number;
   setMaxIntset: number;
+  /**
+   * sanitize-dump-payload asks for deep integrity validation: every entry of a compact
+   * encoding is checked, and a corrupt one refuses the value. Without it Redis checks only
+   * headers, keeps the value, and crashes when it reaches the bad entry; redmoon decodes
+   * everything anyway and reports that crash (RdbFormatError.crash) at load time.
+   */
+  deep?: boolean;
 }
 
-/** Parses a verified payload into a value; null for "Bad data format". */
-export function restoreValue(p: string, lim: EncodingLimits): RedisValue | null {
+/** Parses a verified payload into a value, or the RdbFormatError that refuses it. */
+export function restoreValue(p: string, lim: EncodingLimits): RedisValue | RdbFormatError {
   try {
     // Like Redis's rio over the whole payload: a (corrupt) value may read into the footer.
     const r = new RdbReader(p, p.length);
     const type = r.byte();
-    const v = readObject(r, type, lim);
-    return v;
+    if (!isObjectType(type)) return new Bad();
+    return readObject(r, type, lim);
   } catch (e) {
-    if (e instanceof RdbFormatError) return null;
+    if (e instanceof RdbFormatError) return e;
     throw e;
   }
 }
 
+/** rdbIsObjectType: the value types 7.0 reads (module values aside). */
+function isObjectType(t: number): boolean {
+  return (t >= 0 && t <= 5) || (t >= 9 && t <= 19 && t !== 7 && t !== 8);
+}
+
 function rawID(k: string): StreamID {
-  if (k.length !== 16) throw new Bad();
   let ms = 0n;
   let seq = 0n;
   for (let i = 0; i < 8; i++) ms = (ms << 8n) | BigInt(k.charCodeAt(i));
@@ -889,63 +821,128 @@ function rawID(k: string): StreamID {
   return { ms: normU64(ms), seq: normU64(seq) };
 }
 
-function lpInt(e: string[], i: number): number {
+function lpInt(e: string[], i: number): number | null {
   const v = i < e.length ? parseInt64(e[i]) : null;
-  if (v === null || typeof v !== 'number') throw new Bad();
-  return v;
+  return v === null || typeof v !== 'number' ? null : v;
 }
 
-function plusDelta(base: number | bigint, d: string): number | bigint {
-  const v = parseInt64(d);
-  if (v === null) throw new Bad();
+function plusDelta(base: number | bigint, d: string | undefined): number | bigint | null {
+  const v = d === undefined ? null : parseInt64(d);
+  if (v === null) return null;
   return normU64(BigInt.asUintN(64, BigInt(base) + BigInt(v)));
 }
 
-/** RDB_TYPE_STREAM_LISTPACKS_2 back into nodes, metadata and consumer groups. */
-function loadStream(r: RdbReader, v2: boolean): Stream {
+/**
+ * One stream node from the entries of its (validated) listpack; null when the node does not
+ * hold together (counts, ID order), which Redis's checks do not look at.
+ */
+function streamNode(master: StreamID, e: string[]): StreamNode | null {
+  const count = lpInt(e, 0);
+  const deleted = lpInt(e, 1);
+  const nmf = lpInt(e, 2);
+  if (count === null || deleted === null || nmf === null || nmf < 0) return null;
+  if (e.length < 4 + nmf || e[3 + nmf] !== '0') return null;
+  const node = new StreamNode(master.ms, master.seq, e.slice(3, 3 + nmf));
+  let p = 4 + nmf;
+  while (p < e.length) {
+    const flags = lpInt(e, p);
+    const ms = plusDelta(master.ms, e[p + 1]);
+    const seq = plusDelta(master.seq, e[p + 2]);
+    if (flags === null || ms === null || seq === null) return null;
+    p += 3;
+    let pairs: string[];
+    if ((flags & FLAG_SAMEFIELDS) !== 0) {
+      pairs = [];
+      for (let j = 0; j < nmf; j++) pairs.push(node.masterFields[j], e[p++]);
+    } else {
+      const nf = lpInt(e, p++);
+      if (nf === null || nf < 0) return null;
+      pairs = e.slice(p, p + 2 * nf);
+      p += 2 * nf;
+    }
+    if (p >= e.length || pairs.length % 2 !== 0 || pairs.some((x) => x === undefined)) return null;
+    p++; // lp-count
+    const at = node.ms.length;
+    if (at > 0 && cmpID({ ms: node.ms[at - 1], seq: node.seq[at - 1] }, { ms, seq }) >= 0) return null;
+    if (at === 0 && cmpID(master, { ms, seq }) > 0) return null;
+    node.append(ms, seq, pairs);
+    if ((node.flags[at] & FLAG_SAMEFIELDS) !== (flags & FLAG_SAMEFIELDS)) return null;
+    if ((flags & FLAG_DELETED) !== 0) {
+      node.flags[at] |= FLAG_DELETED;
+      node.count--;
+      node.deleted++;
+    }
+  }
+  if (node.count !== count || node.deleted !== deleted || node.count === 0) return null;
+  return node;
+}
+
+/**
+ * Whether a stream iterator finds a live entry within the entries a node's listpack holds
+ * before its first malformed one: true when found, false when the node has none, null when
+ * the walk needs an entry past them (where Redis's listpack iteration asserts).
+ */
+function firstLiveReachable(e: string[]): boolean | null {
+  const nmf = lpInt(e, 2);
+  if (nmf === null || nmf < 0) return null;
+  let i = 4 + nmf;
+  for (;;) {
+    if (i >= e.length) return i === e.length ? false : null;
+    const flags = lpInt(e, i);
+    if (flags === null) return null;
+    const same = (flags & FLAG_SAMEFIELDS) !== 0;
+    // the ID is read, then the iterator steps onto the next entries (each one checked)
+    if ((flags & FLAG_DELETED) === 0) return e.length >= i + (same ? 4 : 5) ? true : null;
+    const nf = same ? nmf : lpInt(e, i + 3);
+    if (nf === null || nf < 0) return null;
+    i += 3 + (same ? nf : 1 + 2 * nf) + 1;
+  }
+}
+
+/** RDB_TYPE_STREAM_LISTPACKS(_2) back into nodes, metadata and consumer groups. */
+function loadStream(r: RdbReader, v2: boolean, deep: boolean): Stream {
   const s = new Stream();
   const nodes = r.len();
+  const keys = new Set<string>();
+  // Redis keeps such a stream and crashes when a command walks the bad node: reported
+  // once the whole value was read, as any refusal further on comes first.
+  let later: CrashInfo | null = null;
+  let inconsistent = false;
+  let seenLive = false;
   for (let k = 0; k < nodes; k++) {
-    const master = rawID(r.string());
-    const e = parseListpack(r.string());
-    const count = lpInt(e, 0);
-    const deleted = lpInt(e, 1);
-    const nmf = lpInt(e, 2);
-    if (e.length < 4 + nmf || e[3 + nmf] !== '0') throw new Bad();
-    const node = new StreamNode(master.ms, master.seq, e.slice(3, 3 + nmf));
-    let p = 4 + nmf;
-    while (p < e.length) {
-      const flags = lpInt(e, p);
-      const ms = plusDelta(master.ms, e[p + 1] ?? 'x');
-      const seq = plusDelta(master.seq, e[p + 2] ?? 'x');
-      p += 3;
-      let pairs: string[];
-      if ((flags & FLAG_SAMEFIELDS) !== 0) {
-        pairs = [];
-        for (let j = 0; j < nmf; j++) pairs.push(node.masterFields[j], e[p++]);
-      } else {
-        const nf = lpInt(e, p++);
-        pairs = e.slice(p, p + 2 * nf);
-        p += 2 * nf;
-      }
-      if (p >= e.length || pairs.length % 2 !== 0 || pairs.some((x) => x === undefined)) throw new Bad();
-      p++; // lp-count
-      const at = node.ms.length;
-      if (at > 0 && cmpID({ ms: node.ms[at - 1], seq: node.seq[at - 1] }, { ms, seq }) >= 0) throw new Bad();
-      node.append(ms, seq, pairs);
-      if ((node.flags[at] & FLAG_SAMEFIELDS) !== (flags & FLAG_SAMEFIELDS)) throw new Bad();
-      if ((flags & FLAG_DELETED) !== 0) {
-        node.flags[at] |= FLAG_DELETED;
-        node.count--;
-        node.deleted++;
-      }
+    const key = r.string();
+    if (key.length !== 16) throw corrupt(2342, 'Stream node key entry is not the size of a stream ID');
+    const lp = r.string();
+    if (!lpHeaderValid(lp)) throw corrupt(2362, 'Stream listpack integrity check failed.');
+    const w = lpWalk(lp);
+    const valid = w.ok && streamNodeValid(w.entries);
+    if (deep && !valid) throw corrupt(2362, 'Stream listpack integrity check failed.');
+    if (lp.charCodeAt(6) === 0xff) throw corrupt(2373, 'Empty listpack inside stream');
+    // lpFirst checks the first entry as it loads
+    if (!w.ok && w.entries.length === 0) throw crashes(LP_ASSERT());
+    if (keys.has(key)) throw corrupt(2386, 'Listpack re-added with existing key');
+    keys.add(key);
+    if (!valid) {
+      later ??= !w.ok ? LP_ASSERT() : assertion('listpack.c:486', 'p');
+      // a 6.x stream gets its first ID by walking to the first live entry right away
+      if (!v2 && !seenLive && firstLiveReachable(w.entries) !== true) throw crashes(later);
+      seenLive = true;
+      continue;
     }
-    if (node.count !== count || node.deleted !== deleted || node.count === 0) throw new Bad();
+    if (!seenLive) seenLive = firstLiveReachable(w.entries) === true;
+    const node = streamNode(rawID(key), w.entries);
+    if (node === null) {
+      inconsistent = true;
+      continue;
+    }
+    if (s.nodes.length > 0) {
+      const prev = s.nodes[s.nodes.length - 1];
+      if (cmpID({ ms: prev.ms[prev.ms.length - 1], seq: prev.seq[prev.seq.length - 1] }, { ms: node.masterMs, seq: node.masterSeq }) >= 0) inconsistent = true;
+    }
     s.nodes.push(node);
-    s.length += count;
+    s.length += node.count;
   }
   const length = r.len64();
-  if (length !== s.length) throw new Bad();
   s.lastId = { ms: r.len64(), seq: r.len64() };
   if (v2) {
     s.firstId = { ms: r.len64(), seq: r.len64() };
@@ -953,171 +950,315 @@ function loadStream(r: RdbReader, v2: boolean): Stream {
     s.entriesAdded = r.len64();
   } else {
     // As 7.0 upgrades a 6.x stream: entries added counted as its length, no deletions known.
-    s.entriesAdded = s.length;
+    s.entriesAdded = length;
     s.firstId = firstLiveId(s);
+  }
+  if (length !== 0 && nodes === 0) throw corrupt(2430, 'Stream length inconsistent with rax entries');
+  if (length !== s.length) inconsistent = true;
+  if (s.length !== 0 && s.nodes.length !== 0) {
+    const tail = s.nodes[s.nodes.length - 1];
+    if (cmpID({ ms: tail.ms[tail.ms.length - 1], seq: tail.seq[tail.seq.length - 1] }, s.lastId) > 0) inconsistent = true;
   }
   const ngroups = r.len();
   for (let g = 0; g < ngroups; g++) {
     if (s.groups === null) s.groups = new Map();
-    const name = r.string();
+    let name: string;
+    try {
+      name = r.string();
+    } catch (e) {
+      if (e instanceof RdbFormatError && e.crash === null) throw new RdbFormatError(e.eof, 'Error reading the consumer group name from Stream', 2449);
+      throw e;
+    }
     const lastId = { ms: r.len64(), seq: r.len64() };
     const er = v2 ? r.len64() : estimateEntriesRead(s, lastId);
     const group = new ConsumerGroup(name, lastId, typeof er === 'bigint' ? BigInt.asIntN(64, er) : er);
     if (typeof group.entriesRead === 'bigint' && group.entriesRead >= -(2n ** 53n) && group.entriesRead < 2n ** 53n) {
       group.entriesRead = Number(group.entriesRead);
     }
-    if (s.groups.has(name)) throw new Bad();
+    if (s.groups.has(name)) throw corrupt(2479, `Duplicated consumer group name ${name}`);
     s.groups.set(name, group);
     const npel = r.len();
     for (let i = 0; i < npel; i++) {
       const id = rawID(r.bytes(16));
       const time = Number(readLE(r.bytes(8), 0, 8, true));
+      const count = r.len();
       const key = formatID(id);
-      if (group.pel.has(key)) throw new Bad();
-      group.pel.add(new Nack(id, key, null, time, r.len()));
+      if (group.pel.has(key)) throw corrupt(2515, 'Duplicated global PEL entry loading stream consumer group');
+      group.pel.add(new Nack(id, key, null, time, count));
     }
     const ncons = r.len();
     for (let i = 0; i < ncons; i++) {
       const cname = r.string();
+      if (group.consumers.has(cname)) throw corrupt(2543, 'Duplicate stream consumer detected.');
       const consumer = new Consumer(cname, Number(readLE(r.bytes(8), 0, 8, true)));
-      if (group.consumers.has(cname)) throw new Bad();
       group.consumers.set(cname, consumer);
       const n = r.len();
       for (let j = 0; j < n; j++) {
         const key = formatID(rawID(r.bytes(16)));
         const nack = group.pel.get(key);
-        if (nack === undefined || nack.consumer !== null) throw new Bad();
+        if (nack === undefined) throw corrupt(2573, 'Consumer entry not found in group global PEL');
+        if (nack.consumer !== null) throw corrupt(2583, 'Stream consumer PEL entry already has a consumer assigned');
         nack.consumer = consumer;
         consumer.pel.add(nack);
       }
     }
-    for (const n of group.pel.ordered()) if (n.consumer === null) throw new Bad();
+    for (const n of group.pel.ordered()) {
+      if (n.consumer !== null) continue;
+      if (deep) throw corrupt(2611, 'Stream CG PEL entry without consumer');
+      inconsistent = true;
+    }
   }
+  if (later !== null) throw crashes(later, s);
+  if (inconsistent) throw new Bad();
   return s;
+}
+
+/**
+ * A listpack of a hash or zset (lpPairsValidateIntegrityAndDups): the header always; every
+ * entry, an even count and unique fields when deep. Without deep validation a malformed
+ * entry is the crash Redis meets when it walks there: at once when the value is converted
+ * (`converts`), else later, on the pairs before it (`partial`).
+ */
+function pairsListpack(lp: string, deep: boolean, line: number, what: string, converts: (n: number) => boolean): { flat: string[]; later: CrashInfo | null } {
+  if (!lpHeaderValid(lp)) throw corrupt(line, `${what} listpack integrity check failed.`);
+  const w = lpWalk(lp);
+  if (deep && (!w.ok || !w.countOk || !pairsValid(w.entries))) throw corrupt(line, `${what} listpack integrity check failed.`);
+  if (w.ok) return { flat: w.entries, later: null };
+  const count = lpHeaderCount(lp);
+  if (w.entries.length < 2 || converts(count === 65535 ? w.entries.length / 2 : count / 2)) throw crashes(LP_ASSERT());
+  const flat = w.entries.length % 2 === 0 ? w.entries : w.entries.slice(0, -1);
+  return { flat, later: LP_ASSERT() };
+}
+
+/** Pairs (field, value) into a hash; false on a duplicate field. */
+function fillHash(h: HashValue, flat: string[]): number {
+  let maxLen = 0;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (!h.set(flat[i], flat[i + 1])) return -1;
+    const l = flat[i].length > flat[i + 1].length ? flat[i].length : flat[i + 1].length;
+    if (l > maxLen) maxLen = l;
+  }
+  return maxLen;
+}
+
+/** zzlStrtod: a listpack score as strtod reads it (what does not parse is 0). */
+function listpackScore(s: string): number {
+  const d = parseDouble(s);
+  if (d !== null) return d;
+  const m = /^[ \t\n\v\f\r]*[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/i.exec(s.slice(0, 127));
+  if (m === null) return 0;
+  const v = Number(m[0].trim().replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
+  return Number.isNaN(v) ? 0 : v;
 }
 
 /** Reads one value of RDB type `type` (rdbLoadObject), converting old encodings to 7.0's. */
 export function readObject(r: RdbReader, type: number, lim: EncodingLimits): RedisValue {
+  const deep = lim.deep === true;
   switch (type) {
     case T_STREAM_LISTPACKS_2:
     case T_STREAM_LISTPACKS:
-      return loadStream(r, type === T_STREAM_LISTPACKS_2);
-    case T_LIST_ZIPLIST:
-    case T_LIST_QUICKLIST: {
-      const n = type === T_LIST_ZIPLIST ? 1 : r.len();
-      const items: string[] = [];
-      for (let i = 0; i < n; i++) for (const e of parseZiplist(r.string())) items.push(e);
-      if (items.length === 0) throw new Bad();
-      return new List(items);
-    }
+      return loadStream(r, type === T_STREAM_LISTPACKS_2, deep);
     case T_STRING:
       return r.string();
     case T_LIST: {
       const n = r.len();
+      if (n === 0) throw emptyKey();
       const items: string[] = [];
       for (let i = 0; i < n; i++) items.push(r.string());
-      if (items.length === 0) throw new Bad();
       return new List(items);
     }
+    case T_LIST_ZIPLIST: {
+      const e = zlWalk(r.string());
+      if (e === null) throw corrupt(2189, 'List ziplist integrity check failed.');
+      if (e.length === 0) throw emptyKey();
+      return new List(e);
+    }
+    case T_LIST_QUICKLIST:
     case T_LIST_QUICKLIST_2: {
       const n = r.len();
+      if (n === 0) throw emptyKey();
       const items: string[] = [];
+      let later: CrashInfo | null = null;
       for (let i = 0; i < n; i++) {
-        const container = r.len();
+        let container = 2;
+        if (type === T_LIST_QUICKLIST_2) {
+          container = r.len();
+          if (container !== 1 && container !== 2) throw corrupt(2048, 'Quicklist integrity check failed.');
+        }
         const blob = r.string();
-        if (container === 1) items.push(blob);
-        else if (container === 2) for (const e of parseListpack(blob)) items.push(e);
-        else throw new Bad();
+        if (blob.length === 0) throw new Bad();
+        if (container === 1) {
+          items.push(blob);
+          continue;
+        }
+        if (type === T_LIST_QUICKLIST) {
+          const e = zlWalk(blob);
+          if (e === null) throw corrupt(2081, 'Ziplist integrity check failed.');
+          for (const x of e) items.push(x);
+          continue;
+        }
+        if (!lpHeaderValid(blob)) throw corrupt(2071, 'Listpack integrity check failed.');
+        const w = lpWalk(blob);
+        if (deep && (!w.ok || !w.countOk)) throw corrupt(2071, 'Listpack integrity check failed.');
+        if (!w.ok) later ??= LP_ASSERT();
+        for (const x of w.entries) items.push(x);
       }
-      if (items.length === 0) throw new Bad();
+      if (later !== null) throw crashes(later, items.length !== 0 ? new List(items) : null);
+      if (items.length === 0) throw emptyKey();
       return new List(items);
     }
     case T_SET:
     case T_SET_INTSET: {
-      const members: string[] = [];
+      let members: string[];
       if (type === T_SET) {
         const n = r.len();
+        if (n === 0) throw emptyKey();
+        members = [];
         for (let i = 0; i < n; i++) members.push(r.string());
       } else {
-        const blob = r.string();
-        if (blob.length < 8) throw new Bad();
-        const width = Number(readLE(blob, 0, 4, false));
-        const count = Number(readLE(blob, 4, 4, false));
-        if ((width !== 2 && width !== 4 && width !== 8) || blob.length !== 8 + width * count) throw new Bad();
-        for (let i = 0; i < count; i++) members.push(readLE(blob, 8 + i * width, width, true).toString());
+        const w = isWalk(r.string());
+        if (w === null || (deep && !w.sorted)) throw corrupt(2212, 'Intset integrity check failed.');
+        members = w.members;
       }
-      if (members.length === 0) throw new Bad();
       const s = new SetValue(type === T_SET_INTSET || members.length <= lim.setMaxIntset);
-      for (const m of members) if (!s.add(m, lim.setMaxIntset)) throw new Bad();
+      for (const m of members) if (!s.add(m, lim.setMaxIntset)) throw type === T_SET ? corrupt(1828, 'Duplicate set members detected') : new Bad();
       if (type === T_SET && members.length > lim.setMaxIntset) s.convert();
       return s as unknown as RedisValue;
     }
-    case T_HASH:
-    case T_HASH_LISTPACK:
-    case T_HASH_ZIPLIST:
-    case T_HASH_ZIPMAP: {
+    case T_HASH: {
+      const n = r.len();
+      if (n === 0) throw emptyKey();
       const h = new HashValue();
-      let flat: string[];
-      if (type === T_HASH) {
-        const n = r.len();
-        flat = [];
-        for (let i = 0; i < 2 * n; i++) flat.push(r.string());
-      } else if (type === T_HASH_LISTPACK) {
-        flat = parseListpack(r.string());
-      } else if (type === T_HASH_ZIPLIST) {
-        flat = parseZiplist(r.string());
-      } else {
-        flat = parseZipmap(r.string());
-      }
-      if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
+      const dupLine = deep && n <= lim.hashMaxEntries ? 1951 : 2019;
+      const dupReason = dupLine === 1951 ? 'Hash with dup elements' : 'Duplicate hash fields detected';
       let maxLen = 0;
-      for (let i = 0; i < flat.length; i += 2) {
-        if (!h.set(flat[i], flat[i + 1])) throw new Bad();
-        maxLen = Math.max(maxLen, flat[i].length, flat[i + 1].length);
+      for (let i = 0; i < n; i++) {
+        const f = r.string();
+        const v = r.string();
+        if (!h.set(f, v)) throw corrupt(dupLine, dupReason);
+        const l = f.length > v.length ? f.length : v.length;
+        if (l > maxLen) maxLen = l;
       }
-      h.listpack = type !== T_HASH || (h.size <= lim.hashMaxEntries && maxLen <= lim.hashMaxValue);
+      h.listpack = h.size <= lim.hashMaxEntries && maxLen <= lim.hashMaxValue;
       h.checkEntries(lim.hashMaxEntries);
       h.checkLen(maxLen, lim.hashMaxValue);
       return h as unknown as RedisValue;
     }
+    case T_HASH_ZIPMAP: {
+      const flat = zmWalk(r.string());
+      if (flat === null) throw corrupt(2130, 'Zipmap integrity check failed.');
+      const h = new HashValue();
+      let total = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        total += flat[i].length + flat[i + 1].length;
+        // lpSafeToAdd: the converted listpack stays under 1 GB
+        if (!h.set(flat[i], flat[i + 1]) || total > 1 << 30) throw corrupt(2154, `Hash zipmap with dup elements, or big length (${flat[i].length})`);
+      }
+      const maxLen = fillMax(flat);
+      h.listpack = true;
+      h.checkEntries(lim.hashMaxEntries);
+      h.checkLen(maxLen, lim.hashMaxValue);
+      return h as unknown as RedisValue;
+    }
+    case T_HASH_ZIPLIST:
+    case T_HASH_LISTPACK: {
+      let flat: string[];
+      if (type === T_HASH_ZIPLIST) {
+        const e = zlWalk(r.string());
+        if (e === null || !pairsValid(e)) throw corrupt(2275, 'Hash ziplist integrity check failed.');
+        flat = e;
+      } else {
+        const lp = r.string();
+        const got = pairsListpack(lp, deep, 2301, 'Hash', (n) => n > lim.hashMaxEntries);
+        flat = got.flat;
+        if (got.later !== null) {
+          const h = new HashValue();
+          for (let i = 0; i < flat.length; i += 2) h.set(flat[i], flat[i + 1]);
+          h.listpack = true;
+          throw crashes(got.later, h as unknown as RedisValue);
+        }
+        if (flat.length / 2 > lim.hashMaxEntries && !pairsValid(flat)) {
+          // hashTypeConvert meets the duplicate while building the dict
+          throw crashes(panic('Listpack corruption detected', 't_hash.c:477', [`listpack with dup elements dump (hexdump of ${lp.length} bytes):`, hexdump(lp)]));
+        }
+      }
+      if (flat.length === 0) throw emptyKey();
+      const h = new HashValue();
+      const maxLen = flat.length % 2 === 0 ? fillHash(h, flat) : -1;
+      if (maxLen < 0) throw new Bad();
+      h.listpack = true;
+      h.checkEntries(lim.hashMaxEntries);
+      return h as unknown as RedisValue;
+    }
     case T_ZSET:
-    case T_ZSET_2:
-    case T_ZSET_LISTPACK:
-    case T_ZSET_ZIPLIST: {
+    case T_ZSET_2: {
+      const n = r.len();
+      if (n === 0) throw emptyKey();
       const z = new ZSet();
       let maxLen = 0;
-      if (type === T_ZSET_LISTPACK || type === T_ZSET_ZIPLIST) {
-        const flat = type === T_ZSET_LISTPACK ? parseListpack(r.string()) : parseZiplist(r.string());
-        if (flat.length === 0 || flat.length % 2 !== 0) throw new Bad();
-        for (let i = 0; i < flat.length; i += 2) {
-          const sc = parseDouble(flat[i + 1]);
-          if (sc === null || !z.add(flat[i], sc)) throw new Bad();
-          maxLen = Math.max(maxLen, flat[i].length);
-        }
-      } else {
-        const n = r.len();
-        if (n === 0) throw new Bad();
-        for (let i = 0; i < n; i++) {
-          const m = r.string();
-          let sc: number;
-          if (type === T_ZSET_2) {
-            const b = Buffer.from(r.bytes(8), 'latin1');
-            sc = b.readDoubleLE(0);
-          } else {
-            const l = r.byte();
-            const t = r.bytes(l);
-            sc = l === 253 ? NaN : l === 254 ? Infinity : l === 255 ? -Infinity : Number(parseDouble(t));
+      for (let i = 0; i < n; i++) {
+        const m = r.string();
+        let sc: number;
+        if (type === T_ZSET_2) {
+          sc = Buffer.from(r.bytes(8), 'latin1').readDoubleLE(0);
+        } else {
+          const l = r.byte();
+          if (l === 253) sc = NaN;
+          else if (l === 254) sc = Infinity;
+          else if (l === 255) sc = -Infinity;
+          else {
+            const d = parseDouble(r.bytes(l));
+            if (d === null) throw new Bad();
+            sc = d;
           }
-          if (Number.isNaN(sc) || !z.add(m, sc)) throw new Bad();
-          maxLen = Math.max(maxLen, m.length);
         }
-        z.skiplist = true;
+        if (Number.isNaN(sc)) throw corrupt(1882, 'Zset with NAN score detected');
+        if (!z.add(m, sc)) throw corrupt(1894, 'Duplicate zset fields detected');
+        if (m.length > maxLen) maxLen = m.length;
       }
-      if (!z.skiplist) z.convertIfNeeded(lim.zsetMaxEntries, lim.zsetMaxValue, maxLen);
-      else if (z.size <= lim.zsetMaxEntries && maxLen <= lim.zsetMaxValue) z.skiplist = false;
+      z.skiplist = !(z.size <= lim.zsetMaxEntries && maxLen <= lim.zsetMaxValue);
+      return z;
+    }
+    case T_ZSET_ZIPLIST:
+    case T_ZSET_LISTPACK: {
+      let flat: string[] = [];
+      if (type === T_ZSET_ZIPLIST) {
+        const e = zlWalk(r.string());
+        if (e === null || !pairsValid(e)) throw corrupt(2229, 'Zset ziplist integrity check failed.');
+        flat = e;
+      }
+      let later: CrashInfo | null = null;
+      if (type === T_ZSET_LISTPACK) {
+        const got = pairsListpack(r.string(), deep, 2255, 'Zset', (n) => n > lim.zsetMaxEntries);
+        flat = got.flat;
+        later = got.later;
+      }
+      if (flat.length === 0) throw emptyKey();
+      if (flat.length % 2 !== 0) throw new Bad();
+      const z = new ZSet();
+      let maxLen = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        if (!z.add(flat[i], listpackScore(flat[i + 1])) && later === null) throw new Bad();
+        if (flat[i].length > maxLen) maxLen = flat[i].length;
+      }
+      if (later !== null) throw crashes(later, z);
+      z.convertIfNeeded(lim.zsetMaxEntries, Infinity, maxLen);
       return z;
     }
     default:
       throw new Bad();
   }
+}
+
+function fillMax(flat: string[]): number {
+  let m = 0;
+  for (const x of flat) if (x.length > m) m = x.length;
+  return m;
+}
+
+/** serverLogHexDump's line: the bytes in hex, as the panic before a crash logs them. */
+function hexdump(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += s.charCodeAt(i).toString(16).padStart(2, '0');
+  return out;
 }

@@ -321,7 +321,9 @@ export class Persistence {
     }
     this.lastLoadKeysLoaded = r.keysLoaded;
     this.lastLoadKeysExpired = r.keysExpired;
-    this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
+    if (r.emptyKeysSkipped !== 0) {
+      this.state.log('warning', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}, empty keys skipped: ${r.emptyKeysSkipped}.`);
+    } else this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
     this.state.log('notice', `DB loaded from disk: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
     return r;
   }

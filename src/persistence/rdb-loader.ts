@@ -26,6 +26,7 @@ export interface RdbLoadOptions {
 export interface RdbLoadResult {
   keysLoaded: number;
   keysExpired: number;
+  emptyKeysSkipped: number;
   /** Offset just past the file's checksum (where an old-style AOF's commands start). */
   end: number;
   /** The aux fields (redis-ver, ctime, aof-base...). */
@@ -50,8 +51,35 @@ interface ParsedDb {
   freq: Map<string, number> | null;
 }
 
-function corrupt(reason: string): RdbLoadError {
-  return new RdbLoadError([`Internal error in RDB reading offset 0, function at rdb.c:0 -> ${reason}`]);
+function corrupt(reason: string, line = 0): RdbLoadError {
+  return new RdbLoadError([`Internal error in RDB reading offset 0, function at rdb.c:${line} -> ${reason}`]);
+}
+
+/** Where the file was when a value failed: what redis-check-rdb's report says about it. */
+interface ReadingKey {
+  offset: number;
+  key: string;
+  type: number;
+}
+
+const TYPE_NAMES = ['string', 'list-linked', 'set-hashtable', 'zset-v1', 'hash-hashtable', 'zset-v2', 'module-pre-release', 'module-value', '', 'hash-zipmap', 'list-ziplist', 'set-intset', 'zset-ziplist', 'hash-ziplist', 'quicklist', 'stream', 'hash-listpack', 'zset-listpack', 'quicklist-v2', 'stream-v2'];
+
+/**
+ * A value the file cannot hold: Redis logs the error, runs its RDB checker over the file
+ * (whose report repeats it with the key being read) and exits.
+ */
+function corruptValue(e: RdbFormatError, at: ReadingKey): RdbLoadError {
+  const msg = `Internal error in RDB reading offset 0, function at rdb.c:${e.line} -> ${e.reason !== '' ? e.reason : e.message}`;
+  if (e.crash !== null) return new RdbLoadError([...e.crash.pre, ...e.crash.lines]);
+  return new RdbLoadError([
+    msg,
+    '--- RDB ERROR DETECTED ---',
+    `[offset ${at.offset}] ${msg}`,
+    '[additional info] While doing: read-object-value',
+    `[additional info] Reading key '${at.key}'`,
+    `[additional info] Reading type ${at.type} (${TYPE_NAMES[at.type] ?? 'unknown'})`,
+    'Terminating server after rdb file reading failure.',
+  ]);
 }
 
 function shortRead(): RdbLoadError {
@@ -96,6 +124,10 @@ export class RdbParser {
   private done = false;
   keysLoaded = 0;
   keysExpired = 0;
+  /** Empty collections left out (RDB files of older servers can hold them). */
+  emptyKeysSkipped = 0;
+  /** The key whose value is being read (null between records). */
+  private reading: ReadingKey | null = null;
 
   constructor(
     private readonly state: ServerState,
@@ -117,6 +149,8 @@ export class RdbParser {
       zsetMaxEntries: cfg.getInt('zset-max-listpack-entries'),
       zsetMaxValue: cfg.getInt('zset-max-listpack-value'),
       setMaxIntset: cfg.getInt('set-max-intset-entries'),
+      // `clients` skips deep validation while loading
+      deep: cfg.get('sanitize-dump-payload') === 'yes',
     };
     this.r = new RdbReader(s, s.length);
     this.r.pos = 9;
@@ -140,7 +174,7 @@ export class RdbParser {
       this.done = this.readRecords(budgetMs);
       if (this.done) this.verifyChecksum();
     } catch (e) {
-      if (e instanceof RdbFormatError) throw e.eof ? shortRead() : corrupt(e.message);
+      if (e instanceof RdbFormatError) throw e.eof ? shortRead() : this.reading !== null ? corruptValue(e, this.reading) : corrupt(e.message, e.line);
       throw e;
     }
     return this.done;
@@ -208,7 +242,21 @@ export class RdbParser {
       }
       if (type === 6 || type === 7 || type === 8 || type > 19) throw corrupt(`Unknown RDB encoding type ${type}`);
       const key = r.string();
-      const value = readObject(r, type, this.lim);
+      this.reading = { offset: r.pos, key, type };
+      let value: RedisValue;
+      try {
+        value = readObject(r, type, this.lim);
+      } catch (e) {
+        if (!(e instanceof RdbFormatError) || !e.empty) throw e;
+        // rdbLoadObject's empty collections (older servers could write them) are dropped
+        log('warning', `rdbLoadObject skipping empty key: ${key}`);
+        this.emptyKeysSkipped++;
+        this.reading = null;
+        this.expireAt = -1;
+        this.idle = this.freq = -1;
+        continue;
+      }
+      this.reading = null;
       const when = this.expireAt;
       this.expireAt = -1;
       const keyIdle = this.idle;
@@ -238,7 +286,7 @@ export class RdbParser {
     const r = this.r;
     const end = r.pos;
     const stored = Buffer.from(r.bytes(8), 'latin1');
-    if (this.state.config.get('rdbchecksum') !== 'yes' || this.opts.skipChecksum === true) return;
+    if (this.state.config.get('rdbchecksum') !== 'yes' || this.opts.skipChecksum === true || this.state.skipChecksumValidation) return;
     if (stored.every((b) => b === 0)) {
       this.log('warning', 'RDB file was saved with checksum disabled: no check performed.');
       return;
@@ -258,7 +306,7 @@ export class RdbParser {
   install(): RdbLoadResult {
     if (!this.done) throw new Error('the file was not read to its end');
     install(this.state, this.dbs, this.functions, this.opts.merge === true);
-    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired, end: this.r.pos, aux: this.aux };
+    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired, emptyKeysSkipped: this.emptyKeysSkipped, end: this.r.pos, aux: this.aux };
   }
 }
 

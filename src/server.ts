@@ -462,6 +462,9 @@ export class Server extends ServerState {
       // the peer could go on writing into.
       sock.pause();
       sock.end(() => sock.destroy());
+      // Gone for the server at once, as Redis frees it after the reply: a redirect to it is
+      // broken even before the peer has seen the socket close.
+      this.unlinkClient(c);
       return;
     }
     if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, this.clock.now())) this.closeForOutputLimit(c);
@@ -525,6 +528,8 @@ export class Server extends ServerState {
     // clientsCronResizeQueryBuffer
     const nowSec = Math.floor(this.clock.now() / 1000);
     for (const c of this.clients.values()) c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
+    // (also before each command; here so that a CONFIG SET takes effect on an idle server)
+    if (this.tracking.clients !== 0) this.tracking.limitKeys();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;
     const start = perfNow();

@@ -228,8 +228,13 @@ function swapdb(c: Client, argv: string[], out: ReplySink): void {
     const a = dbs[id1];
     const b = dbs[id2];
     // touchAllWatchedKeysInDb both ways, before the contents trade places
-    c.server.watches.touchAllInDb(a.id, a.data, b.data);
-    c.server.watches.touchAllInDb(b.id, b.data, a.data);
+    const now = c.server.clock.now();
+    const expiredIn = (db: Database) => (key: string) => {
+      const when = db.expires.get(key);
+      return when !== undefined && when <= now;
+    };
+    c.server.watches.touchAllInDb(a.id, a.data, b.data, expiredIn(b));
+    c.server.watches.touchAllInDb(b.id, b.data, a.data, expiredIn(a));
     a.swapWith(b);
     // scanDatabaseForReadyKeys and scanDatabaseForDeletedStreams: every blocked client of
     // either database looks at what its keys hold now.

@@ -49,6 +49,11 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
   }
   const wasInExec = c.inExecOrScript;
   c.inExecOrScript = true;
+  // Keys expire by EXEC's start time while it runs, as Redis's fixed_time_expire: a key is
+  // either live or gone for the whole transaction.
+  const server = c.server;
+  const prevSnapshot = server.scriptTimeSnapshot;
+  if (prevSnapshot === null) server.scriptTimeSnapshot = server.clock.now();
   out.array(queue.length);
   try {
     for (let i = 0; i < queue.length; i++) {
@@ -67,6 +72,7 @@ function exec(c: Client, _argv: string[], out: ReplySink): void {
       call(c, q.cmd, q.argv, out);
     }
   } finally {
+    server.scriptTimeSnapshot = prevSnapshot;
     c.inExecOrScript = wasInExec;
     discardTransaction(c);
   }

@@ -84,6 +84,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
     // Scripts check it on their first write: their own memory must not count against them.
     server.preCommandOom = outOfMemory;
   }
+  if (server.tracking.clients !== 0) server.tracking.limitKeys();
   if (server.writesNeedReplicas && (gate & GATE_WRITE) !== 0) {
     reject(c, out, ERR.noReplicas, cmd);
     return;

@@ -26,7 +26,13 @@ export class Evictor {
       const victim = this.pickVictim(volatile);
       if (victim === null) return false;
       const [db, key] = victim;
-      db.delete(key);
+      const tracking = this.server.tracking;
+      tracking.evicting = true;
+      try {
+        db.delete(key);
+      } finally {
+        tracking.evicting = false;
+      }
       this.evictedKeys++;
       this.server.notifier.notify('e', 'evicted', key, db.id);
       const prop = this.server.propagator;

@@ -115,8 +115,8 @@ export abstract class ServerState implements KeyspaceEvents {
   /** Error text other clients get while a script runs past busy-reply-threshold; null otherwise. */
   busyError: string | null = null;
   /**
-   * Scripting hook (src/lua/scripting.ts): while a script runs, keys expire by the time it
-   * started (Redis's scriptTimeSnapshot), so a script sees a key either live or gone.
+   * While a script or an EXEC runs, keys expire by the time it started (Redis's
+   * scriptTimeSnapshot and fixed_time_expire), so it sees a key either live or gone.
    */
   scriptTimeSnapshot: number | null = null;
   /**
@@ -234,6 +234,9 @@ export abstract class ServerState implements KeyspaceEvents {
     };
     this.config.watch('min-replicas-to-write', replicasGate);
     this.config.watch('min-replicas-max-lag', replicasGate);
+    this.config.watch('tracking-table-max-keys', (v) => {
+      this.tracking.maxKeys = Number(v);
+    });
     this.config.watch('lfu-log-factor', (v) => {
       for (const db of this.dbs) db.lfuLogFactor = Number(v);
     });
@@ -244,9 +247,9 @@ export abstract class ServerState implements KeyspaceEvents {
 
   // ---- keyspace events -------------------------------------------------------------------
 
-  modified(db: Database, key: string): void {
+  modified(db: Database, key: string, byServer = false): void {
     if (this.watches.size !== 0) this.watches.touchKey(db, key, this.clock.now());
-    if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key);
+    if (this.tracking.clients !== 0 && this.flushDepth === 0) this.tracking.keyModified(key, byServer);
     for (const h of this.keyModifiedHooks) h(db, key);
     // A deleted or retyped key unblocks its XREADGROUP clients (the blocked commands decide).
     if (this.keyReadyHandler !== null) this.keyReadyHandler(db, key);
@@ -277,7 +280,8 @@ export abstract class ServerState implements KeyspaceEvents {
   flushing(_db: Database, start: boolean): void {
     if (start) {
       this.flushDepth++;
-      if (this.tracking.clients !== 0) this.tracking.flushed();
+      // (the table empties even with no tracking client left: its entries are stale)
+      if (this.tracking.clients !== 0 || this.tracking.totalKeys !== 0) this.tracking.flushed();
     } else {
       this.flushDepth--;
     }

@@ -152,13 +152,34 @@ export class Tracking {
     }
   }
 
-  /** A key changed: invalidate it for the clients that read it, record it for BCAST. */
-  keyModified(key: string): void {
+  /**
+   * True while maxmemory evicts keys before a command runs: their invalidations go out at
+   * once, ahead of the command's reply, as Redis's performEvictions does.
+   */
+  evicting = false;
+
+  /**
+   * A key changed: invalidate it for the clients that read it, record it for BCAST with the
+   * client that changed it (none when the server did, by expiry or eviction, so NOLOOP
+   * clients still hear of it).
+   */
+  keyModified(key: string, byServer: boolean): void {
     const server = this.server;
     const current = server.currentClient;
-    if (this.prefixTable.size !== 0) this.rememberForBroadcast(current, key);
+    const evicting = this.evicting;
+    if (this.prefixTable.size !== 0) this.rememberForBroadcast(byServer || evicting ? null : current, key);
+    this.invalidate(key, !evicting);
+  }
+
+  /**
+   * Tells the clients that read `key` it changed and forgets them. `inCommand`: the current
+   * client hears of it after its reply; otherwise (before its command runs) at once.
+   */
+  private invalidate(key: string, inCommand: boolean): void {
     const ids = this.table.get(key);
     if (!ids) return;
+    const server = this.server;
+    const current = server.currentClient;
     this.table.delete(key);
     for (const id of ids) {
       const target = server.clients.get(id);
@@ -166,9 +187,37 @@ export class Tracking {
       const st = target.tracking;
       if (st === null || st.bcast) continue;
       if (st.noloop && target === current) continue;
-      if (target === current) this.pending.push(key);
+      if (target === current && inCommand) this.pending.push(key);
       else this.send(target, [key]);
     }
+  }
+
+  /** tracking-table-max-keys; 0 means no limit. */
+  maxKeys = 1_000_000;
+  /** Rounds in a row that ended still over the limit: each one works harder (Redis's effort). */
+  private overLimitRounds = 0;
+
+  /**
+   * Keeps the table within tracking-table-max-keys (Redis's trackingLimitUsedSlots, run
+   * before each command and from the cron): keys are invalidated, oldest tracked first,
+   * with an effort bound that grows while the table stays over the limit.
+   */
+  limitKeys(): void {
+    const max = this.maxKeys;
+    if (max === 0 || this.table.size <= max) {
+      this.overLimitRounds = 0;
+      return;
+    }
+    let effort = 100 * (this.overLimitRounds + 1);
+    for (const key of this.table.keys()) {
+      if (effort-- <= 0) break;
+      this.invalidate(key, false);
+      if (this.table.size <= max) {
+        this.overLimitRounds = 0;
+        return;
+      }
+    }
+    this.overLimitRounds++;
   }
 
   private rememberForBroadcast(modifier: Client | null, key: string): void {

@@ -59,20 +59,29 @@ export class WatchRegistry {
   /**
    * A database's contents are replaced wholesale (SWAPDB, FLUSHDB-like restores):
    * touchAllWatchedKeysInDb. Only the watched keys are looked at, so the cost does not
-   * grow with the keyspace. A key watched while expired that the new contents lack stays
-   * clean.
+   * grow with the keyspace. Logically nothing changes, and the client stays clean, when a
+   * key watched while expired is gone or still expired afterwards, or when a key that did
+   * not exist is replaced by an expired one (then it counts as watched while expired).
    */
-  touchAllInDb(dbId: number, before: KeyPresence, after: KeyPresence): void {
+  touchAllInDb(dbId: number, before: KeyPresence, after: KeyPresence, expiredAfter: (key: string) => boolean = () => false): void {
     if (this.watchers.size === 0) return;
     const prefix = `${dbId}\0`;
     for (const [k, set] of [...this.watchers]) {
       if (!k.startsWith(prefix)) continue;
       const key = k.slice(prefix.length);
       const inAfter = after.has(key);
-      if (!inAfter && !before.has(key)) continue;
+      const inBefore = before.has(key);
+      if (!inAfter && !inBefore) continue;
       for (const c of [...set]) {
-        if (c.watchExpired !== null && c.watchExpired.has(k) && !inAfter) {
-          c.watchExpired.delete(k);
+        if (c.watchExpired !== null && c.watchExpired.has(k)) {
+          if (!inAfter) {
+            c.watchExpired.delete(k);
+            continue;
+          }
+          if (expiredAfter(key)) continue;
+        } else if (!inBefore && expiredAfter(key)) {
+          if (c.watchExpired === null) c.watchExpired = new Set();
+          c.watchExpired.add(k);
           continue;
         }
         c.watchDirty = true;

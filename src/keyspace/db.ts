@@ -37,8 +37,11 @@ export function typeOf(v: RedisValue): ValueType {
 
 /** What a database tells its owner about, so WATCH, blocking and notifications stay out of here. */
 export interface KeyspaceEvents {
-  /** A key's value changed or vanished (signalModifiedKey). */
-  modified(db: Database, key: string): void;
+  /**
+   * A key's value changed or vanished (signalModifiedKey). `byServer`: the server removed it
+   * (expiry), not the client running the command, which matters to BCAST NOLOOP tracking.
+   */
+  modified(db: Database, key: string, byServer?: boolean): void;
   /** A key expired and was removed (for the `expired` keyspace event). */
   expired(db: Database, key: string): void;
   /** True while `n` (new key) notifications are on: set() then reports keys it creates. */
@@ -157,7 +160,7 @@ export class Database {
     this.rawStrings.delete(key);
     this.plainStrings.delete(key);
     this.events.expired(this, key);
-    this.events.modified(this, key);
+    this.events.modified(this, key, true);
   }
 
   /** The value at key, or undefined (expired keys are removed first). */

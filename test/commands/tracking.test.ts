@@ -181,6 +181,97 @@ describeDifferential('client tracking', (d) => {
     });
   });
 
+  test('BCAST NOLOOP: a key its own command expired lazily is still sent (expiry is the server changing it)', async () => {
+    await pairs(d, 1, async (a) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'NOLOOP');
+      await on(a, 1, 'MULTI');
+      await on(a, 1, 'SET', 'mykey{t}', 'v', 'PX', '1');
+      await on(a, 1, 'SET', 'mykeyother{t}', 'v');
+      await on(a, 1, 'DEBUG', 'SLEEP', '0.05');
+      await on(a, 1, 'GET', 'mykey{t}');
+      await on(a, 1, 'EXEC');
+      await read(a);
+      await nothing(a);
+    });
+  });
+
+  test('a redirect client that QUIT is gone as soon as its +OK is read: redir-broken at once', async () => {
+    await pairs(d, 3, async (a, r, b) => {
+      const [idReal, idOurs] = await ids(r);
+      await hello3(a);
+      const [x, y] = await Promise.all([
+        a.real.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', idReal),
+        a.ours.call('CLIENT', 'TRACKING', 'on', 'REDIRECT', idOurs),
+      ]);
+      expect(y).toBe(x);
+      await on(b, 1, 'SET', 'key1', '1');
+      await on(a, 1, 'GET', 'key1');
+      await on(r, 1, 'QUIT');
+      await on(b, 1, 'SET', 'key1', '2');
+      const [pr, po] = await Promise.all([a.real.sendRaw(enc(['PING']), 2), a.ours.sendRaw(enc(['PING']), 2)]);
+      expect(show(po.replace(`:${idOurs}\r\n`, ':ID\r\n'))).toBe(show(pr.replace(`:${idReal}\r\n`, ':ID\r\n')));
+      expect(pr).toContain('tracking-redir-broken');
+    });
+  });
+
+  test('a key evicted before a command runs is invalidated ahead of its reply', async () => {
+    await pairs(d, 1, async (a) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'SETEX', 'volatile-key', '10000', 'x');
+      await on(a, 1, 'GET', 'volatile-key');
+      try {
+        // noeviction first, so that setting the limit evicts nothing; the next command does
+        await on(a, 1, 'CONFIG', 'SET', 'maxmemory', '1');
+        await on(a, 1, 'CONFIG', 'SET', 'maxmemory-policy', 'volatile-random');
+        const r = await on(a, 2, 'GETBIT', 'big-key', '0');
+        expect(r.startsWith('>2')).toBe(true);
+      } finally {
+        await on(a, 1, 'CONFIG', 'SET', 'maxmemory', '0');
+        await on(a, 1, 'CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+      }
+    });
+  });
+
+  test('tracking-table-max-keys: keys over the limit are invalidated before the next command', async () => {
+    await pairs(d, 1, async (a) => {
+      await hello3(a);
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'MSET', 'tk1', '1', 'tk2', '2');
+      await on(a, 1, 'MGET', 'tk1', 'tk2');
+      try {
+        await on(a, 1, 'CONFIG', 'SET', 'tracking-table-max-keys', '1');
+        // which key goes is Redis's random pick: compare the shape with the key masked
+        const [r, o] = await Promise.all([a.real.sendRaw(enc(['PING']), 2), a.ours.sendRaw(enc(['PING']), 2)]);
+        const mask = (x: string) => x.replace(/tk[12]/, 'tkN');
+        expect(show(mask(o))).toBe(show(mask(r)));
+        expect(r).toMatch(/^>2\r\n\$10\r\ninvalidate\r\n\*1\r\n\$3\r\ntk[12]\r\n\+PONG\r\n$/);
+      } finally {
+        await on(a, 1, 'CONFIG', 'SET', 'tracking-table-max-keys', '1000000');
+      }
+      await on(a, 1, 'CLIENT', 'TRACKING', 'off');
+    });
+  });
+
+  test('FLUSHALL empties the tracking table even when no client tracks any more', async () => {
+    await pairs(d, 1, async (a) => {
+      const info = async () => {
+        const [r, o] = await Promise.all([a.real.call('INFO', 'stats'), a.ours.call('INFO', 'stats')]);
+        const pick = (x: string) => x.split('\r\n').filter((l) => l.startsWith('tracking_total_')).join(',');
+        expect(pick(o)).toBe(pick(r));
+        return pick(r);
+      };
+      await on(a, 1, 'FLUSHALL');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'on');
+      await on(a, 1, 'GET', 'fk1');
+      await on(a, 1, 'CLIENT', 'TRACKING', 'off');
+      expect(await info()).toContain('tracking_total_keys:1');
+      await on(a, 1, 'FLUSHALL');
+      expect(await info()).toContain('tracking_total_keys:0');
+    });
+  });
+
   test('scripts: a read command makes the caller track the keys the script declared', async () => {
     await pairs(d, 2, async (a, b) => {
       await hello3(a);
@@ -210,4 +301,4 @@ describeDifferential('client tracking', (d) => {
       await on(a, 1, 'PING');
     });
   });
-});
+}, { 'enable-debug-command': 'yes' });

@@ -112,6 +112,30 @@ describeDifferential('transactions', (d) => {
     await d().seq([['WATCH', 'e3'], ['SET', 'e3', '2'], ['MULTI'], ['PING'], ['EXEC'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '1']]);
   });
 
+  test('SWAPDB and stale keys: no logical change leaves the WATCH clean', async () => {
+    const wait = () => new Promise((r) => setTimeout(r, 30));
+    try {
+      // a missing key replaced by an expired one
+      await d().seq([['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], ['SELECT', '0'], ['SET', 'x', 'foo', 'PX', '5']]);
+      await wait();
+      await d().seq([['SELECT', '1'], ['WATCH', 'x'], ['SWAPDB', '0', '1'], ['MULTI'], ['PING'], ['EXEC']]);
+      // an expired key replaced by another expired one
+      await d().seq([['FLUSHALL'], ['SELECT', '1'], ['SET', 'x', 'foo', 'PX', '5'], ['SELECT', '0'], ['SET', 'x', 'bar', 'PX', '5']]);
+      await wait();
+      await d().seq([['SELECT', '1'], ['WATCH', 'x'], ['SWAPDB', '0', '1'], ['MULTI'], ['PING'], ['EXEC']]);
+      // an expired key replaced by a live one: a change
+      await d().seq([['FLUSHALL'], ['SELECT', '1'], ['SET', 'x', 'foo', 'PX', '5'], ['SELECT', '0'], ['SET', 'x', 'bar']]);
+      await wait();
+      await d().seq([['SELECT', '1'], ['WATCH', 'x'], ['SWAPDB', '0', '1'], ['MULTI'], ['PING'], ['EXEC']]);
+      // a live key replaced by an expired one: a change
+      await d().seq([['FLUSHALL'], ['SELECT', '1'], ['SET', 'x', 'foo'], ['SELECT', '0'], ['SET', 'x', 'bar', 'PX', '5']]);
+      await wait();
+      await d().seq([['SELECT', '1'], ['WATCH', 'x'], ['SWAPDB', '0', '1'], ['MULTI'], ['PING'], ['EXEC']]);
+    } finally {
+      await d().seq([['DEBUG', 'SET-ACTIVE-EXPIRE', '1'], ['FLUSHALL'], ['SELECT', '0']]);
+    }
+  });
+
   test('WATCH arity and commands allowed in MULTI', async () => {
     await d().seq([['WATCH'], ['MULTI'], ['UNWATCH'], ['EXEC'], ['MULTI'], ['SUBSCRIBE'], ['EXEC']]);
     const r = await d().same('MULTI');

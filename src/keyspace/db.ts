@@ -295,12 +295,27 @@ export class Database {
       this.set(key, value);
       return true;
     }
+    this.insertNew(key, value);
+    return true;
+  }
+
+  /**
+   * Adds a string key the caller knows is absent from the table, expired or not (DEBUG
+   * POPULATE into an empty database): addIfAbsent without its lookup.
+   */
+  addNew(key: string, value: string): void {
+    if (this.saveHook !== null) this.saveHook(this, key);
+    this.insertNew(key, value);
+  }
+
+  private insertNew(key: string, value: string): void {
     if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
     this.memBytes += keyBytes(key) + stringValueBytes(value);
-    data.set(key, value);
+    const data = this.data;
+    if (data instanceof BigMap) data.setNew(key, value);
+    else data.set(key, value);
     if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
     this.events.modified(this, key);
-    return true;
   }
 
   /**

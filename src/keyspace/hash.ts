@@ -1,9 +1,12 @@
 /**
  * Hash value: a Map field -> value (both byte strings), in one of two representations that
  * follow the encoding Redis 7.0 would report:
- *  - listpack: a JS Map (a BigMap). It keeps insertion order, updates in place and appends
- *    new fields, exactly how a listpack orders its fields, so replies of small hashes match
- *    Redis byte for byte.
+ *  - listpack: a PairArrayMap (util/pair-array-map.ts), one flat array of fields and
+ *    values, as a listpack is one run of bytes: a hash of a few fields costs half of a JS
+ *    Map. Past LP_MAX_FIELDS fields (only with hash-max-listpack-entries raised from its
+ *    default) it moves to a JS Map (a BigMap), as its lookups cost O(size).
+ *    Both keep insertion order, update in place and append new fields, exactly how a
+ *    listpack orders its fields, so replies of small hashes match Redis byte for byte.
  *  - hashtable: a PackedMap (util/packed-map.ts), one string per field holding field and
  *    value, about a fifth less memory per field than a Map of two strings. It iterates in
  *    its table's order; Redis's hashtable order is its own too, and clients must not rely
@@ -16,13 +19,17 @@
 
 import { BigMap } from '../util/bigmap.ts';
 import { PackedMap } from '../util/packed-map.ts';
+import { PairArrayMap } from '../util/pair-array-map.ts';
 import type { RObject } from './db.ts';
 
 /** Below this size a random pick walks the Map; above it uses the sampling array. */
 const WALK_MAX = 64;
 
+/** Where a listpack-encoded hash leaves its flat array for a Map (default limit: 128 fields). */
+const LP_MAX_FIELDS = 256;
+
 export class HashValue implements RObject {
-  /** A BigMap while listpack-encoded, a PackedMap once hashtable-encoded. */
+  /** A PairArrayMap (or a BigMap when large) while listpack-encoded, a PackedMap once hashtable-encoded. */
   map: Map<string, string>;
   /** Memory accounting's last estimate (see RObject). */
   memAt = -1;
@@ -35,7 +42,7 @@ export class HashValue implements RObject {
   private sample: string[] | null = null;
 
   constructor(map?: Map<string, string>) {
-    this.map = map ?? new BigMap();
+    this.map = map ?? new PairArrayMap();
   }
 
   /** Redis encoding: listpack (true) or hashtable (false). */
@@ -45,7 +52,7 @@ export class HashValue implements RObject {
 
   set listpack(on: boolean) {
     if (on === this.listpack) return;
-    this.map = on ? new BigMap(this.map) : new PackedMap(this.map);
+    this.map = on ? listpackOf(this.map) : new PackedMap(this.map);
     this.sample = null;
   }
 
@@ -59,7 +66,7 @@ export class HashValue implements RObject {
 
   clone(): HashValue {
     const m = this.map;
-    return new HashValue(m instanceof PackedMap ? m.clone() : BigMap.from(m));
+    return new HashValue(m instanceof PackedMap || m instanceof PairArrayMap ? m.clone() : BigMap.from(m));
   }
 
   get size(): number {
@@ -77,7 +84,10 @@ export class HashValue implements RObject {
   /** Sets a field; true when it was new. */
   set(field: string, value: string): boolean {
     const m = this.map;
-    if (m instanceof PackedMap) {
+    if (m instanceof PairArrayMap) {
+      if (!m.put(field, value)) return false;
+      if (m.size > LP_MAX_FIELDS) this.map = new BigMap(m);
+    } else if (m instanceof PackedMap) {
       if (!m.put(field, value)) return false;
     } else {
       const n = m.size;
@@ -125,4 +135,9 @@ export class HashValue implements RObject {
       if (s.length === 0) s = this.sample = [...m.keys()];
     }
   }
+}
+
+/** A listpack-encoded hash's representation for these entries. */
+function listpackOf(m: Map<string, string>): Map<string, string> {
+  return m.size > LP_MAX_FIELDS ? new BigMap(m) : new PairArrayMap(m);
 }

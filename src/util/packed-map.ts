@@ -16,6 +16,7 @@
  */
 
 import { BigMap } from './bigmap.ts';
+import { flatten, lenPrefix, prefixSize, readLen } from './packed-string.ts';
 
 /** Per process, so no client can aim fields at one slot; immutable once loaded. */
 const SEED = (Math.random() * 0x100000000) | 0;
@@ -31,43 +32,23 @@ export function fieldHash(s: string): number {
   return h ^ (h >>> 16);
 }
 
-/** Field lengths from this one on take 5 prefix characters (a marker and 4 bytes). */
-const LONG = 0xff;
-
 /** `prefix + field + value` as one flat string. */
 export function packEntry(field: string, value: string): string {
-  const n = field.length;
-  const prefix = n < LONG ? String.fromCharCode(n) : String.fromCharCode(LONG, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-  const e = prefix + field + value;
-  // Concatenation makes a rope (ConsString) past 12 characters; reading its last character
-  // makes V8 flatten it, so the table keeps one sequential string instead of three objects.
-  e.charCodeAt(e.length - 1);
-  return e;
-}
-
-/** Where the field starts in an entry. */
-function fieldStart(e: string): number {
-  return e.charCodeAt(0) < LONG ? 1 : 5;
-}
-
-function fieldLength(e: string): number {
-  const c = e.charCodeAt(0);
-  if (c < LONG) return c;
-  return ((e.charCodeAt(1) << 24) | (e.charCodeAt(2) << 16) | (e.charCodeAt(3) << 8) | e.charCodeAt(4)) >>> 0;
+  return flatten(lenPrefix(field.length) + field + value);
 }
 
 export function entryField(e: string): string {
-  const p = fieldStart(e);
-  return e.slice(p, p + fieldLength(e));
+  const p = prefixSize(e, 0);
+  return e.slice(p, p + readLen(e, 0));
 }
 
 export function entryValue(e: string): string {
-  return e.slice(fieldStart(e) + fieldLength(e));
+  return e.slice(prefixSize(e, 0) + readLen(e, 0));
 }
 
 /** True when entry e is field f's. */
 function isFieldOf(e: string, f: string): boolean {
-  return fieldLength(e) === f.length && e.startsWith(f, fieldStart(e));
+  return readLen(e, 0) === f.length && e.startsWith(f, prefixSize(e, 0));
 }
 
 type Slot = string | Map<string, string>;
@@ -179,15 +160,15 @@ export class PackedMap implements Map<string, string> {
   }
 
   entries(): MapIterator<[string, string]> {
-    return walk(this.table, (e) => [entryField(e), entryValue(e)], (f, v) => [f, v]);
+    return walk(this.table, ENTRIES) as MapIterator<[string, string]>;
   }
 
   keys(): MapIterator<string> {
-    return walk(this.table, entryField, (f) => f);
+    return walk(this.table, KEYS) as MapIterator<string>;
   }
 
   values(): MapIterator<string> {
-    return walk(this.table, entryValue, (_f, v) => v);
+    return walk(this.table, VALUES) as MapIterator<string>;
   }
 
   [Symbol.iterator](): MapIterator<[string, string]> {
@@ -199,13 +180,19 @@ export class PackedMap implements Map<string, string> {
   }
 }
 
-function walk<T>(table: BigMap<number, Slot>, packed: (e: string) => T, loose: (f: string, v: string) => T): MapIterator<T> {
-  function* gen(): Generator<T, undefined, unknown> {
-    for (const s of table.values()) {
-      if (typeof s === 'string') yield packed(s);
-      else for (const [f, v] of s) yield loose(f, v);
+const ENTRIES = 0;
+const KEYS = 1;
+const VALUES = 2;
+
+function* walk(table: BigMap<number, Slot>, what: number): Generator<[string, string] | string, undefined, unknown> {
+  for (const s of table.values()) {
+    if (typeof s === 'string') {
+      if (what === KEYS) yield entryField(s);
+      else if (what === VALUES) yield entryValue(s);
+      else yield [entryField(s), entryValue(s)];
+    } else {
+      for (const [f, v] of s) yield what === KEYS ? f : what === VALUES ? v : [f, v];
     }
-    return undefined;
   }
-  return gen() as unknown as MapIterator<T>;
+  return undefined;
 }

@@ -41,3 +41,15 @@ test('addIfAbsent replaces an expired key and drops its TTL', () => {
   expect(db.getExpire('k')).toBe(undefined);
   expect(db.size).toBe(1);
 });
+
+test('addNew (DEBUG POPULATE into an empty database) accounts as set() does, past a chunk too', () => {
+  const a = setup();
+  const b = setup();
+  for (let i = 0; i < 10; i++) {
+    a.db.addNew(`k${i}`, `v${i}`);
+    b.db.set(`k${i}`, `v${i}`);
+  }
+  expect(a.db.usedMemory()).toBe(b.db.usedMemory());
+  expect(a.created.length).toBe(10);
+  expect([...a.db.keys()]).toEqual([...b.db.keys()]);
+});

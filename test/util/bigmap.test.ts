@@ -85,3 +85,16 @@ test('BigMap and BigSet follow a native Map and Set under random operations', ()
     expect([...bigSet.keys()].sort()).toEqual([...refSet].sort());
   }
 });
+
+test('BigMap.setNew appends to the last chunk without lookups', () => {
+  const m = new BigMap<string, number>(null, 3);
+  for (let i = 0; i < 8; i++) m.setNew(`k${i}`, i);
+  expect(m.size).toBe(8);
+  expect(m.chunkCount).toBe(3);
+  expect([...m.keys()]).toEqual(Array.from({ length: 8 }, (_, i) => `k${i}`));
+  expect(m.get('k7')).toBe(7);
+  m.delete('k0');
+  m.setNew('k8', 8); // the last chunk has room: no new chunk
+  expect(m.chunkCount).toBe(3);
+  expect(m.size).toBe(8);
+});

@@ -1,6 +1,7 @@
 import { test, expect } from 'vitest';
 import { PackedMap, packEntry, entryField, entryValue } from '../../src/util/packed-map.ts';
 import { HashValue } from '../../src/keyspace/hash.ts';
+import { PairArrayMap } from '../../src/util/pair-array-map.ts';
 import { Rng } from '../property/harness.ts';
 
 test('entries pack field and value into one string, long fields included', () => {
@@ -95,4 +96,46 @@ test('HashValue: hashtable encoding packs its fields, listpack keeps insertion o
   for (let i = 0; i < 50; i++) expect(h.has(h.randomField())).toBe(true);
   h.checkLen(100, 64); // never goes back
   expect(h.encoding()).toBe('hashtable');
+});
+
+test('PairArrayMap behaves as an insertion-ordered Map', () => {
+  const rng = new Rng(7);
+  const p = new PairArrayMap();
+  const m = new Map<string, string>();
+  for (let i = 0; i < 2000; i++) {
+    const f = rng.int(20) === 0 ? 'L'.repeat(300 + rng.int(3)) : `f${rng.int(40)}`;
+    const op = rng.int(10);
+    if (op < 5) {
+      const v = rng.int(20) === 0 ? 'V'.repeat(255 + rng.int(3)) : rng.int(5) === 0 ? '' : `v${i}`;
+      expect(p.put(f, v)).toBe(!m.has(f));
+      m.set(f, v);
+    } else if (op < 8) {
+      expect(p.delete(f)).toBe(m.delete(f));
+    } else {
+      expect(p.get(f)).toBe(m.get(f));
+      expect(p.has(f)).toBe(m.has(f));
+    }
+    expect(p.size).toBe(m.size);
+    if (i % 50 === 0) expect([...p]).toEqual([...m]);
+  }
+  expect([...p.keys()]).toEqual([...m.keys()]);
+  expect([...p.values()]).toEqual([...m.values()]);
+  const c = p.clone();
+  c.clear();
+  expect([...p]).toEqual([...m]);
+});
+
+test('HashValue: a listpack hash grown past its flat array keeps order and encoding', () => {
+  const h = new HashValue();
+  expect(h.map).toBeInstanceOf(PairArrayMap);
+  for (let i = 0; i < 300; i++) h.set(`f${i}`, `v${i}`);
+  expect(h.encoding()).toBe('listpack');
+  expect(h.map).not.toBeInstanceOf(PairArrayMap);
+  expect([...h.map.keys()].slice(0, 3)).toEqual(['f0', 'f1', 'f2']);
+  const big = new HashValue();
+  big.set('a', '1');
+  big.set('b', '2');
+  big.listpack = false;
+  big.listpack = true; // RDB load may set it back on a fresh hash
+  expect(big.get('a')).toBe('1');
 });

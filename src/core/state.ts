@@ -370,7 +370,8 @@ export abstract class ServerState implements KeyspaceEvents {
     if (LEVELS.indexOf(level) < this.logLevel) return;
     const d = new Date(dateNow());
     const mark = level === 'warning' ? '#' : level === 'notice' ? '*' : level === 'verbose' ? '-' : '.';
-    const ts = `${d.getDate().toString().padStart(2, '0')} ${d.toLocaleString('en-US', { month: 'short' })} ${d.getFullYear()} ${d.toTimeString().slice(0, 8)}.${d.getMilliseconds().toString().padStart(3, '0')}`;
+    // toDateString's month, not toLocaleString's: the latter starts ICU, a costly first log line
+    const ts = `${d.getDate().toString().padStart(2, '0')} ${d.toDateString().slice(4, 7)} ${d.getFullYear()} ${d.toTimeString().slice(0, 8)}.${d.getMilliseconds().toString().padStart(3, '0')}`;
     this.logSink(`${process.pid}:M ${ts} ${mark} ${msg}`);
   }
 

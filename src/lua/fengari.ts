@@ -25,6 +25,11 @@ import { pow as libmPow, nanPick, flipSign } from './libm.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyMod = any;
 
+type ModuleBody = (exports: AnyMod, require: (spec: string) => AnyMod, module: { exports: AnyMod }, filename: string, dirname: string) => void;
+/** fengari's modules, patched at build time (scripts/build.mjs); absent when run from src/. */
+declare const __REDMOON_FENGARI__: Record<string, ModuleBody> | undefined;
+const MODULE_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'] as const;
+
 const fengariMain = createRequire(import.meta.url).resolve('fengari');
 const SRC_DIR = path.dirname(fengariMain);
 
@@ -804,6 +809,10 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
  */
 const STACK_DELETE = /delete (\w+\.stack\[[^\[\];]+\]);/g;
 
+function patchedSource(file: string): string {
+  return applySourcePatches(file, fs.readFileSync(path.join(SRC_DIR, file), 'utf8'));
+}
+
 function applySourcePatches(file: string, src: string): string {
   src = src.replace(STACK_DELETE, '$1 = undefined;');
   const spec = SOURCE_PATCHES[file];
@@ -956,14 +965,14 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
 function loadPatchedFengari(): Record<string, AnyMod> {
   const modules: Record<string, { exports: AnyMod }> = {};
   const outside = createRequire(fengariMain);
+  const prebuilt = typeof __REDMOON_FENGARI__ === 'object' ? __REDMOON_FENGARI__ : {};
   const load = (f: string): AnyMod => {
     const done = modules[f];
     if (done) return done.exports;
     const filename = path.join(SRC_DIR, f);
     const module = { exports: {} as AnyMod };
     modules[f] = module;
-    const src = applySourcePatches(f, fs.readFileSync(filename, 'utf8'));
-    const body = vm.compileFunction(src, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const body = prebuilt[f] ?? vm.compileFunction(patchedSource(f), [...MODULE_PARAMS], { filename });
     body.call(module.exports, module.exports, requireInside, module, filename, SRC_DIR);
     postLoad(f, module.exports, load);
     return module.exports;
@@ -984,6 +993,17 @@ function loadPatchedFengari(): Record<string, AnyMod> {
 }
 
 const M = loadPatchedFengari();
+
+/**
+ * The patched source of every fengari module loaded, by file name: scripts/build.mjs puts
+ * them in the bundles as functions (__REDMOON_FENGARI__), compiled with the rest of the
+ * bundle (and kept in the CLI's compile cache) instead of read, patched and compiled here.
+ */
+export function patchedFengariSources(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of Object.keys(M)) out[f] = patchedSource(f);
+  return out;
+}
 
 export const lua: AnyMod = M['lua.js'];
 export const lauxlib: AnyMod = M['lauxlib.js'];

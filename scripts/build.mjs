@@ -2,7 +2,10 @@
  * Builds the package into dist/ (run by `npm run build`, `prepare` and `prepack`):
  *
  *   dist/index.mjs, dist/index.cjs  the library (startServer...), as ESM and as CommonJS
- *   dist/cli.mjs                    the `redmoon` command
+ *   dist/cli.mjs                    the `redmoon` command: a small launcher that decides
+ *                                   where the server runs (src/cli.ts)
+ *   dist/cli-serve.cjs              the command's server side, which the launcher loads
+ *                                   with its compiled code cached (src/cli/code-cache.ts)
  *   dist/types/**.d.ts              declarations for ESM importers (tsc), and the same
  *   dist/types-cjs/**.d.ts          files again under a {"type":"commonjs"} package.json,
  *                                   so a CommonJS consumer's tsc sees a CommonJS module
@@ -12,9 +15,10 @@
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -30,20 +34,32 @@ const common = {
   legalComments: 'none',
 };
 
+// CommonJS has no import.meta: src/lua/fengari.ts resolves fengari from this file's URL
+const cjs = {
+  format: 'cjs',
+  define: { 'import.meta.url': '__redmoonFileUrl' },
+  banner: { js: "const __redmoonFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 fs.mkdirSync(DIST, { recursive: true });
+const fengari = await fengariBanner();
 await Promise.all([
-  build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.mjs' }),
-  build({
-    ...common,
-    entryPoints: ['src/index.ts'],
-    format: 'cjs',
-    outfile: 'dist/index.cjs',
-    // CommonJS has no import.meta: src/lua/fengari.ts resolves fengari from this file's URL
-    define: { 'import.meta.url': '__redmoonFileUrl' },
-    banner: { js: "const __redmoonFileUrl = require('node:url').pathToFileURL(__filename).href;" },
-  }),
-  build({ ...common, entryPoints: ['src/cli.ts'], format: 'esm', outfile: 'dist/cli.mjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.mjs', banner: { js: fengari } }),
+  build({ ...common, ...cjs, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs', banner: { js: `${cjs.banner.js}\n${fengari}` } }),
+  build({ ...common, ...cjs, entryPoints: ['src/cli/serve.ts'], outfile: 'dist/cli-serve.cjs', banner: { js: `${cjs.banner.js}\n${fengari}` } }),
 ]);
+// The launcher names the server bundle's compile cache after its content.
+const serveHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, 'cli-serve.cjs'))).digest('hex').slice(0, 16);
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  format: 'esm',
+  outfile: 'dist/cli.mjs',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { __REDMOON_SERVE_HASH__: JSON.stringify(serveHash) },
+  // only run from src/ (the bundle loads dist/cli-serve.cjs instead)
+  external: ['./cli/serve.ts'],
+});
 fs.chmodSync(path.join(DIST, 'cli.mjs'), 0o755);
 
 if (!jsOnly) {
@@ -63,6 +79,26 @@ if (!jsOnly) {
     fs.writeFileSync(twin, text);
   }
   fs.writeFileSync(path.join(typesCjs, 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+/**
+ * fengari's modules with src/lua/fengari.ts's source patches applied, as the functions
+ * `__REDMOON_FENGARI__` maps file names to: the bundles then never read, patch or compile
+ * fengari's files at run time (src/lua/fengari.ts does that when run from src/).
+ */
+async function fengariBanner() {
+  // bundled next to dist/ so that it resolves fengari as the bundles do
+  const tmp = path.join(DIST, `.fengari-patch-${process.pid}.mjs`);
+  try {
+    await build({ ...common, stdin: { contents: "export { patchedFengariSources } from './src/lua/fengari.ts';", resolveDir: ROOT, loader: 'ts' }, format: 'esm', outfile: tmp });
+    const { patchedFengariSources } = await import(pathToFileURL(tmp).href);
+    const entries = Object.entries(patchedFengariSources()).map(
+      ([file, src]) => `${JSON.stringify(file)}: function (exports, require, module, __filename, __dirname) {\n${src}\n}`,
+    );
+    return `const __REDMOON_FENGARI__ = {\n${entries.join(',\n')}\n};`;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 function* walk(dir) {

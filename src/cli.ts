@@ -3,20 +3,25 @@
  * that tools which drive redis-server (Redis's own test framework among them) can drive
  * redmoon: same argument rules and config errors, same log lines at start and exit, logfile,
  * pidfile, unixsocket and daemonize. Serves on 127.0.0.1:6379 by default.
+ *
+ * This file is kept small because it decides, before the server's code is loaded, where
+ * the server runs: in this thread, or in a worker thread with a larger heap
+ * (src/cli/heap-size.ts). The server side is src/cli/serve.ts; built, it is its own bundle
+ * (dist/cli-serve.cjs), loaded with its compiled code cached (src/cli/code-cache.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { commandLineConfig, ConfigFileError, VERSION_BANNER } from './cli/args.ts';
-import { loadConfigLines } from './cli/config-file.ts';
-import { startBanner } from './cli/banner.ts';
-import { logSink } from './cli/logfile.ts';
-import { PersistenceStartupError } from './persistence/aof.ts';
-import { RdbLoadError } from './persistence/rdb-loader.ts';
-import { Persistence } from './persistence/persistence.ts';
-import { relaunchWithSizedHeap } from './cli/heap-size.ts';
-import { loadAclFile } from './commands/acl-file.ts';
-import { hasSpaces } from './core/acl.ts';
+import tty from 'node:tty';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
+import { commandLineConfig, ConfigFileError, peekDirectives, VERSION_BANNER } from './cli/args.ts';
+import { workerHeapMb } from './cli/heap-size.ts';
+import { processHost, type CliHost, type ServeRequest } from './cli/host.ts';
+import { loadBundle } from './cli/code-cache.ts';
+import { serveInWorker, workerSide } from './cli/worker-host.ts';
+
+/** The bundled server's content hash, defined by scripts/build.mjs; absent when run from src/. */
+declare const __REDMOON_SERVE_HASH__: string | undefined;
+
+type ServeModule = typeof import('./cli/serve.ts');
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
        redmoon - (read config from stdin)
@@ -39,6 +44,20 @@ function fatal(text: string): never {
   process.exit(1);
 }
 
+async function loadServe(): Promise<{ serve: ServeModule; saveCache: () => void }> {
+  if (typeof __REDMOON_SERVE_HASH__ === 'string') {
+    const bundle = loadBundle(fileURLToPath(new URL('./cli-serve.cjs', import.meta.url)), __REDMOON_SERVE_HASH__);
+    return { serve: bundle.exports as unknown as ServeModule, saveCache: bundle.saveCache };
+  }
+  return { serve: await import('./cli/serve.ts'), saveCache: () => {} };
+}
+
+async function serveHere(req: ServeRequest, host: CliHost): Promise<void> {
+  const { serve, saveCache } = await loadServe();
+  // The compile cache is written once the server accepts connections, not before.
+  await serve.serve(req, host, () => setImmediate(saveCache));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
@@ -49,21 +68,22 @@ async function main(): Promise<void> {
     console.log(VERSION_BANNER);
     return;
   }
-  let config: Record<string, string>;
-  let users: string[][];
-  let configFile: string | null;
+  let req: ServeRequest;
+  let peeked: Record<string, string>;
   try {
     const cmd = commandLineConfig(args);
-    configFile = cmd.configFile;
-    ({ params: config, users } = loadConfigLines(cmd.text));
+    peeked = peekDirectives(cmd.text, ['daemonize', 'maxmemory']);
+    req = { configFile: cmd.configFile, text: cmd.text, daemon: !!process.env[DAEMON_ENV], stdoutIsTTY: tty.isatty(1) };
   } catch (e) {
     if (e instanceof ConfigFileError) fatal(e.report());
     fatal(`${(e as Error).message}\n`);
   }
-  if (!('bind' in config)) config['bind'] = '127.0.0.1';
 
-  if ((config['daemonize'] ?? 'no') === 'yes' && !process.env[DAEMON_ENV]) {
+  if ((peeked['daemonize'] ?? '').toLowerCase() === 'yes' && !req.daemon) {
+    // Config errors go to this terminal, not to the daemon's nowhere.
+    (await loadServe()).serve.loadConfigOrExit(req.text);
     // No fork in Node: the same command runs again, detached, and this process exits.
+    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       detached: true,
       stdio: 'ignore',
@@ -72,134 +92,15 @@ async function main(): Promise<void> {
     child.unref();
     process.exit(0);
   }
-  const daemon = !!process.env[DAEMON_ENV];
-  const logfile = config['logfile'] ?? '';
-  // A daemon has no terminal: without a logfile its log goes nowhere, as with Redis.
-  let sink: (line: string) => void;
-  try {
-    sink = logfile === '' && daemon ? () => {} : logSink(logfile);
-  } catch (e) {
-    fatal(`${(e as Error).message}\n`);
-  }
 
-  if (relaunchWithSizedHeap(config)) return;
-  // Loaded only here: a process that re-runs itself with a sized heap never loads the server.
-  const { Server } = await import('./server.ts');
-  let server: InstanceType<typeof Server>;
-  try {
-    server = new Server({ config, log: sink });
-    for (const [name, ...rules] of users) {
-      if (hasSpaces(name)) {
-        server.log('warning', 'Spaces not allowed in ACL usernames');
-        server.log('warning', 'Critical error while loading ACLs. Exiting.');
-        process.exit(1);
-      }
-      const err = server.acl.defineUser(name, rules);
-      if (err !== null) throw new Error(`Error in user declaration '${name}': ${err}`);
-    }
-  } catch (e) {
-    fatal(`\n*** FATAL CONFIG ERROR (Redis 7.0.15) ***\n${(e as Error & { text?: string }).text ?? (e as Error).message}\n`);
-  }
-  if (configFile !== null) server.configFile = path.resolve(configFile);
-  try {
-    process.chdir(server.config.get('dir'));
-  } catch (e) {
-    server.log('warning', `Can't chdir to '${server.config.get('dir')}': ${(e as Error).message}`);
-    process.exit(1);
-  }
-  server.log('warning', 'oO0OoO0OoO0Oo redmoon is starting oO0OoO0OoO0Oo');
-  server.log('warning', `redmoon 0.1.0, Redis version=7.0.15 compatible, bits=64, pid=${process.pid}, just started`);
-  server.log('warning', configFile === null ? 'Warning: no config file specified, using the default config. In order to specify a config file use redmoon /path/to/redis.conf' : 'Configuration loaded');
-
-  const port = server.config.getInt('port');
-  const showLogo = server.config.getBool('always-show-logo') || (!daemon && logfile === '' && process.stdout.isTTY === true);
-  // As Redis prints it: once the port is bound (tools take the PID line as "accepting
-  // connections", LOADING replies included), before the dataset loads.
-  const announce = () => {
-    for (const line of startBanner(showLogo, port, process.pid)) server.logRaw('notice', line);
-    server.log('warning', 'Server initialized');
-    if (server.config.get('aclfile') !== '') {
-      if (users.length !== 0) {
-        server.log('warning', 'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.');
-        process.exit(1);
-      }
-      const errors = loadAclFile(server);
-      if (errors !== null) {
-        server.log('warning', `Aborting Redis startup because of ACL errors: ${errors}`);
-        process.exit(1);
-      }
-    }
-  };
-
-  let addr: { port: number; host: string };
-  try {
-    addr = await server.listen(announce);
-  } catch (e) {
-    if (e instanceof RdbLoadError) {
-      for (const line of e.lines) server.log('warning', line);
-      process.exit(1);
-    }
-    if (e instanceof PersistenceStartupError) {
-      // a persistence file that cannot be loaded was reported where it was found
-      process.exit(1);
-    }
-    const err = e as NodeJS.ErrnoException;
-    const host = server.config.get('bind').split(' ')[0];
-    server.log('warning', `Warning: Could not create server TCP listening socket ${host}:${port}: ${err.syscall ?? 'listen'}: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`);
-    server.log('warning', `Failed listening on port ${port} (TCP), aborting.`);
-    process.exit(1);
-  }
-
-  const pidfile = server.config.get('pidfile');
-  if (pidfile !== '' || daemon) {
-    const file = pidfile === '' ? '/var/run/redis.pid' : pidfile;
-    try {
-      fs.writeFileSync(file, `${process.pid}\n`);
-    } catch {
-      server.log('warning', `Failed to write PID file: ${file}`);
-    }
-  }
-  const removePidfile = () => {
-    if (pidfile === '') return;
-    server.log('notice', 'Removing the pid file.');
-    try {
-      fs.unlinkSync(pidfile);
-    } catch {
-      /* already gone */
-    }
-  };
-
-  server.log('notice', `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
-  const unixsocket = server.config.get('unixsocket');
-  if (unixsocket !== '') server.log('notice', `The server is now ready to accept connections at ${unixsocket}`);
-
-  const exit = (code: number) => {
-    removePidfile();
-    server.log('warning', 'Redis is now ready to exit, bye bye...');
-    process.exit(code);
-  };
-  const stop = (sig: string) => {
-    server.log('warning', `Received ${sig} scheduling shutdown...`);
-    server.log('warning', 'User requested shutdown...');
-    if (!Persistence.of(server).shutdownSave(false, false)) {
-      server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
-      return;
-    }
-    void server.close().then(() => exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  // A crash report in the log, as tools watching a server's log expect (then exit like Redis).
-  process.on('SIGABRT', () => server.crashReport('signal', 'crashed by signal: 6, si_code: 0'));
-  server.onCrash = (reason) => {
-    removePidfile();
-    process.exit(reason === 'signal' ? 134 : 139);
-  };
-  // SHUTDOWN has logged its own lines by then
-  server.onShutdown = () => {
-    removePidfile();
-    process.exit(0);
-  };
+  // Run from src/ (tsx), a worker could not load TypeScript: this thread serves.
+  const heapMb = typeof __REDMOON_SERVE_HASH__ === 'string' ? workerHeapMb(peeked) : null;
+  if (heapMb === null) await serveHere(req, processHost);
+  else serveInWorker(new URL(import.meta.url), req, heapMb);
 }
 
-void main();
+if (isMainThread) void main();
+else {
+  const { req, host } = workerSide();
+  void serveHere(req, host);
+}

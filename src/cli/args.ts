@@ -104,3 +104,29 @@ export function configLines(text: string): ConfigLine[] {
   }
   return out;
 }
+
+/**
+ * The last value of each of `names` in config text, `include`d files followed: for what
+ * the launcher decides before the config is validated (src/cli/config-file.ts reports the
+ * errors, so an unreadable include is skipped here).
+ */
+export function peekDirectives(text: string, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (lines: ConfigLine[], depth: number): void => {
+    for (const l of lines) {
+      if (l.name === 'include' && l.args.length === 1 && depth < 16) {
+        let included: string;
+        try {
+          included = fs.readFileSync(l.args[0], 'latin1');
+        } catch {
+          continue;
+        }
+        walk(configLines(included), depth + 1);
+      } else if (names.includes(l.name) && l.args.length > 0) {
+        out[l.name] = l.args.join(' ');
+      }
+    }
+  };
+  walk(configLines(text), 0);
+  return out;
+}

@@ -1,16 +1,15 @@
 /**
  * Sizes V8's heap for the CLI as a redis-server user expects memory to work: Node's default
  * old-space limit (~4 GB) would kill the process long before the machine's memory is used,
- * so the CLI runs itself again with --max-old-space-size set from the machine's memory, or
- * from maxmemory when set. A --max-old-space-size in NODE_OPTIONS or on node's own command
- * line wins.
+ * so the server gets an old space sized from the machine's memory, or from maxmemory when
+ * set. A --max-old-space-size in NODE_OPTIONS or on node's own command line wins.
+ *
+ * The size is applied without a second process: the server runs in a worker thread whose
+ * isolate has that limit (src/cli/worker-host.ts), which costs a fraction of a node start.
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import v8 from 'node:v8';
 
-/** Set in the environment of the re-run process, so it does not re-run again. */
-const SIZED_ENV = 'REDMOON_HEAP_SIZED';
 const MB = 2 ** 20;
 
 /**
@@ -40,28 +39,12 @@ function heapSizeGiven(): boolean {
 }
 
 /**
- * Runs this CLI again in a child with the heap sized for `config`, when that differs from
- * the current limit by more than a tenth; returns false when the current process should
- * serve itself. The parent passes signals on and exits as the child does; the child exits
- * if the parent dies.
+ * The old-space size (MB) a worker should serve with, or null when this thread's heap will
+ * do: a size was given to node, or the current limit is within a tenth of the wanted one.
  */
-export function relaunchWithSizedHeap(config: Record<string, string>): boolean {
-  if (process.env[SIZED_ENV] !== undefined) {
-    // The re-run process: leave with the parent, so killing it never orphans a server.
-    if (process.send !== undefined) process.on('disconnect', () => process.exit(1));
-    return false;
-  }
-  if (heapSizeGiven()) return false;
+export function workerHeapMb(config: Record<string, string>): number | null {
+  if (heapSizeGiven()) return null;
   const want = desiredHeapMb(config);
   const have = v8.getHeapStatistics().heap_size_limit / MB;
-  if (Math.abs(want - have) < have * 0.1) return false;
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${want}`, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [SIZED_ENV]: String(want) },
-    // Its own process group: a terminal's Ctrl-C reaches it once, passed on by the parent.
-    detached: true,
-  });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal !== null ? 1 : 0)));
-  return true;
+  return Math.abs(want - have) < have * 0.1 ? null : want;
 }

@@ -1,0 +1,81 @@
+/**
+ * Loads a CommonJS bundle (dist/cli-serve.cjs) with V8's compiled code kept between runs,
+ * as Node 22's module.enableCompileCache does for modules (Node 20 has no such thing):
+ * compiling the server's megabyte of JavaScript, and the functions its start runs, is most
+ * of the CLI's start-up time, and a cached copy is read back in a few milliseconds.
+ *
+ * The cache lives in a directory of the user's own under the temp dir (Node's choice for
+ * its compile cache too), or REDMOON_COMPILE_CACHE (a directory, or `off`). A file is named
+ * after the bundle's content hash (fixed at build time), node's version and the V8 flags,
+ * since V8 refuses a cache made under other flags; V8 checks what it can and we rewrite a
+ * cache it refused.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { createRequire } from 'node:module';
+
+export interface LoadedBundle {
+  exports: Record<string, unknown>;
+  /** Writes the compiled code (all functions run so far) when no usable cache was found. */
+  saveCache(): void;
+}
+
+/** FNV-1a, enough to tell node's flag sets apart in a file name. */
+function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+/** The cache directory, created private to this user; null when caching is off or unsafe. */
+function cacheDir(): string | null {
+  const given = process.env['REDMOON_COMPILE_CACHE'] ?? '';
+  if (given === 'off') return null;
+  const uid = process.getuid?.();
+  const dir = given !== '' ? given : path.join(os.tmpdir(), `redmoon-compile-cache-${uid ?? 'user'}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = fs.statSync(dir);
+    // Cached code is run: never take it from a directory someone else controls.
+    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return null;
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+export function loadBundle(file: string, contentHash: string): LoadedBundle {
+  const source = fs.readFileSync(file, 'utf8');
+  const dir = cacheDir();
+  const flags = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
+  const cacheFile = dir === null ? null : path.join(dir, `cli-serve-${contentHash}-${process.version}-${process.arch}-${shortHash(flags)}.bin`);
+  let cachedData: Buffer | undefined;
+  if (cacheFile !== null) {
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      /* first run with this bundle and node */
+    }
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  const fn = script.runInThisContext() as (...a: unknown[]) => void;
+  const module = { exports: {} as Record<string, unknown> };
+  fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  const usable = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    exports: module.exports,
+    saveCache: () => {
+      if (usable || cacheFile === null) return;
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        /* a cache that cannot be written only costs the next start its compile time */
+      }
+    },
+  };
+}

@@ -21,8 +21,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist');
-const jsOnly = process.argv.includes('--js');
+const outdirAt = process.argv.indexOf('--outdir');
+// --outdir DIR: the JavaScript bundles elsewhere (tests build into a temp dir)
+const DIST = outdirAt > 0 ? path.resolve(process.argv[outdirAt + 1]) : path.join(ROOT, 'dist');
+const jsOnly = process.argv.includes('--js') || outdirAt > 0;
 
 const common = {
   absWorkingDir: ROOT,
@@ -44,9 +46,9 @@ const cjs = {
 fs.mkdirSync(DIST, { recursive: true });
 const fengari = await fengariBanner();
 await Promise.all([
-  build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/index.mjs', banner: { js: fengari } }),
-  build({ ...common, ...cjs, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs', banner: { js: `${cjs.banner.js}\n${fengari}` } }),
-  build({ ...common, ...cjs, entryPoints: ['src/cli/serve.ts'], outfile: 'dist/cli-serve.cjs', banner: { js: `${cjs.banner.js}\n${fengari}` } }),
+  build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: path.join(DIST, 'index.mjs'), banner: { js: fengari } }),
+  build({ ...common, ...cjs, entryPoints: ['src/index.ts'], outfile: path.join(DIST, 'index.cjs'), banner: { js: `${cjs.banner.js}\n${fengari}` } }),
+  build({ ...common, ...cjs, entryPoints: ['src/cli/serve.ts'], outfile: path.join(DIST, 'cli-serve.cjs'), banner: { js: `${cjs.banner.js}\n${fengari}` } }),
 ]);
 // The launcher names the server bundle's compile cache after its content.
 const serveHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, 'cli-serve.cjs'))).digest('hex').slice(0, 16);
@@ -54,7 +56,7 @@ await build({
   ...common,
   entryPoints: ['src/cli.ts'],
   format: 'esm',
-  outfile: 'dist/cli.mjs',
+  outfile: path.join(DIST, 'cli.mjs'),
   banner: { js: '#!/usr/bin/env node' },
   define: { __REDMOON_SERVE_HASH__: JSON.stringify(serveHash) },
   // only run from src/ (the bundle loads dist/cli-serve.cjs instead)

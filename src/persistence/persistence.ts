@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
-import fsp from 'node:fs/promises';
 import { loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
@@ -295,7 +294,7 @@ export class Persistence {
     // no command may see the empty dataset before the file is in
     state.loading = true;
     try {
-      data = await fsp.readFile(file);
+      data = await fs.promises.readFile(file);
     } catch (e) {
       state.loading = false;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;

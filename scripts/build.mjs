@@ -6,6 +6,7 @@
  *                                   where the server runs (src/cli.ts)
  *   dist/cli-serve.cjs              the command's server side, which the launcher loads
  *                                   with its compiled code cached (src/cli/code-cache.ts)
+ *   dist/cli-worker.cjs             the entry of the worker thread it may serve from
  *   dist/types/**.d.ts              declarations for ESM importers (tsc), and the same
  *   dist/types-cjs/**.d.ts          files again under a {"type":"commonjs"} package.json,
  *                                   so a CommonJS consumer's tsc sees a CommonJS module
@@ -13,7 +14,7 @@
  * Each JavaScript file is one esbuild bundle of src/ (fengari stays a dependency, loaded at
  * run time by src/lua/fengari.ts). `--js` skips the declarations (npm start, bench).
  */
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -52,16 +53,17 @@ await Promise.all([
 ]);
 // The launcher names the server bundle's compile cache after its content.
 const serveHash = crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, 'cli-serve.cjs'))).digest('hex').slice(0, 16);
-await build({
+const launcher = {
   ...common,
-  entryPoints: ['src/cli.ts'],
-  format: 'esm',
-  outfile: path.join(DIST, 'cli.mjs'),
-  banner: { js: '#!/usr/bin/env node' },
   define: { __REDMOON_SERVE_HASH__: JSON.stringify(serveHash) },
   // only run from src/ (the bundle loads dist/cli-serve.cjs instead)
-  external: ['./cli/serve.ts'],
-});
+  external: ['./serve.ts'],
+};
+await Promise.all([
+  build({ ...launcher, entryPoints: ['src/cli.ts'], format: 'esm', outfile: path.join(DIST, 'cli.mjs'), banner: { js: '#!/usr/bin/env node' } }),
+  // CommonJS: a worker starts sooner without the ES module loader
+  build({ ...launcher, ...cjs, define: { ...cjs.define, ...launcher.define }, entryPoints: ['src/cli/worker-main.ts'], outfile: path.join(DIST, 'cli-worker.cjs') }),
+]);
 fs.chmodSync(path.join(DIST, 'cli.mjs'), 0o755);
 
 if (!jsOnly) {
@@ -97,7 +99,9 @@ async function fengariBanner() {
     const entries = Object.entries(patchedFengariSources()).map(
       ([file, src]) => `${JSON.stringify(file)}: function (exports, require, module, __filename, __dirname) {\n${src}\n}`,
     );
-    return `const __REDMOON_FENGARI__ = {\n${entries.join(',\n')}\n};`;
+    // ASCII like esbuild's own output (non-ASCII characters escaped), so a bundle reads as latin1
+    const banner = await transform(`const __REDMOON_FENGARI__ = {\n${entries.join(',\n')}\n};`, { loader: 'js', charset: 'ascii', legalComments: 'none' });
+    return banner.code;
   } finally {
     fs.rmSync(tmp, { force: true });
   }

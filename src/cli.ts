@@ -7,21 +7,15 @@
  * This file is kept small because it decides, before the server's code is loaded, where
  * the server runs: in this thread, or in a worker thread with a larger heap
  * (src/cli/heap-size.ts). The server side is src/cli/serve.ts; built, it is its own bundle
- * (dist/cli-serve.cjs), loaded with its compiled code cached (src/cli/code-cache.ts).
+ * (dist/cli-serve.cjs), loaded with its compiled code cached (src/cli/code-cache.ts); the
+ * worker's entry is dist/cli-worker.cjs (src/cli/worker-main.ts).
  */
 import tty from 'node:tty';
-import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { commandLineConfig, ConfigFileError, peekDirectives, VERSION_BANNER } from './cli/args.ts';
 import { workerHeapMb } from './cli/heap-size.ts';
-import { processHost, type CliHost, type ServeRequest } from './cli/host.ts';
-import { loadBundle } from './cli/code-cache.ts';
-import { serveInWorker, workerSide } from './cli/worker-host.ts';
-
-/** The bundled server's content hash, defined by scripts/build.mjs; absent when run from src/. */
-declare const __REDMOON_SERVE_HASH__: string | undefined;
-
-type ServeModule = typeof import('./cli/serve.ts');
+import { processHost, type ServeRequest } from './cli/host.ts';
+import { BUNDLED, loadServe, serveHere } from './cli/load-serve.ts';
+import { serveInWorker } from './cli/worker-host.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
        redmoon - (read config from stdin)
@@ -44,20 +38,6 @@ function fatal(text: string): never {
   process.exit(1);
 }
 
-async function loadServe(): Promise<{ serve: ServeModule; saveCache: () => void }> {
-  if (typeof __REDMOON_SERVE_HASH__ === 'string') {
-    const bundle = loadBundle(fileURLToPath(new URL('./cli-serve.cjs', import.meta.url)), __REDMOON_SERVE_HASH__);
-    return { serve: bundle.exports as unknown as ServeModule, saveCache: bundle.saveCache };
-  }
-  return { serve: await import('./cli/serve.ts'), saveCache: () => {} };
-}
-
-async function serveHere(req: ServeRequest, host: CliHost): Promise<void> {
-  const { serve, saveCache } = await loadServe();
-  // The compile cache is written once the server accepts connections, not before.
-  await serve.serve(req, host, () => setImmediate(saveCache));
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
@@ -73,7 +53,7 @@ async function main(): Promise<void> {
   try {
     const cmd = commandLineConfig(args);
     peeked = peekDirectives(cmd.text, ['daemonize', 'maxmemory']);
-    req = { configFile: cmd.configFile, text: cmd.text, daemon: !!process.env[DAEMON_ENV], stdoutIsTTY: tty.isatty(1) };
+    req = { configFile: cmd.configFile, text: cmd.text, daemon: !!process.env[DAEMON_ENV], stdoutIsTTY: false };
   } catch (e) {
     if (e instanceof ConfigFileError) fatal(e.report());
     fatal(`${(e as Error).message}\n`);
@@ -94,13 +74,9 @@ async function main(): Promise<void> {
   }
 
   // Run from src/ (tsx), a worker could not load TypeScript: this thread serves.
-  const heapMb = typeof __REDMOON_SERVE_HASH__ === 'string' ? workerHeapMb(peeked) : null;
-  if (heapMb === null) await serveHere(req, processHost);
-  else serveInWorker(new URL(import.meta.url), req, heapMb);
+  const heapMb = BUNDLED ? workerHeapMb(peeked) : null;
+  if (heapMb === null) await serveHere({ ...req, stdoutIsTTY: tty.isatty(1) }, processHost);
+  else serveInWorker(new URL('./cli-worker.cjs', import.meta.url), req, heapMb);
 }
 
-if (isMainThread) void main();
-else {
-  const { req, host } = workerSide();
-  void serveHere(req, host);
-}
+void main();

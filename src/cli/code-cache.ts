@@ -10,6 +10,7 @@
  * since V8 refuses a cache made under other flags; V8 checks what it can and we rewrite a
  * cache it refused.
  */
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +48,9 @@ function cacheDir(): string | null {
 }
 
 export function loadBundle(file: string, contentHash: string): LoadedBundle {
-  const source = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  // esbuild writes ASCII: read as latin1, a copy, instead of decoding UTF-8
+  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
   const dir = cacheDir();
   const flags = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
   const cacheFile = dir === null ? null : path.join(dir, `cli-serve-${contentHash}-${process.version}-${process.arch}-${shortHash(flags)}.bin`);

@@ -76,9 +76,10 @@ describe.skipIf(skipReason !== null)('consumer ring: the packed tarball in scrat
       ),
     );
   }, 20 * MINUTES);
+  // (removing the scratch project's node_modules takes a while on a busy machine)
   afterAll(() => {
     if (dir !== '') fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 5 * MINUTES);
 
   test('installs only what runs: fengari beside the package, no TypeScript sources, no tests', async () => {
     const pkgDir = path.join(dir, 'node_modules', 'redmoon');

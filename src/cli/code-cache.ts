@@ -17,9 +17,13 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
 
+/** When the cache is written a second time, after the start's first commands. */
+const REFRESH_MS = 2000;
+
 export interface LoadedBundle {
   exports: Record<string, unknown>;
-  /** Writes the compiled code (all functions run so far) when no usable cache was found. */
+  /** Writes the compiled code (all functions run so far) when no usable cache was found,
+   *  and once more shortly after. */
   saveCache(): void;
 }
 
@@ -68,17 +72,23 @@ export function loadBundle(file: string, contentHash: string): LoadedBundle {
   const module = { exports: {} as Record<string, unknown> };
   fn.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   const usable = cachedData !== undefined && !script.cachedDataRejected;
+  const write = () => {
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+      fs.renameSync(tmp, cacheFile!);
+    } catch {
+      /* a cache that cannot be written only costs the next start its compile time */
+    }
+  };
   return {
     exports: module.exports,
     saveCache: () => {
       if (usable || cacheFile === null) return;
-      try {
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-        fs.renameSync(tmp, cacheFile);
-      } catch {
-        /* a cache that cannot be written only costs the next start its compile time */
-      }
+      write();
+      // Written again a little later, with the functions the first commands compiled
+      // (the reply to the first PING among them); unref'd, so it never delays an exit.
+      setTimeout(write, REFRESH_MS).unref();
     },
   };
 }

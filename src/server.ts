@@ -22,6 +22,12 @@ import { Aof } from './persistence/aof.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
+/** Empties a batch's list of untimed commands without giving them time. */
+function forgetUntimed(fast: Command[]): void {
+  for (const cmd of fast) cmd.stats.untimed = 0;
+  fast.length = 0;
+}
+
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. Default 6379. */
   port?: number;
@@ -304,7 +310,7 @@ export class Server extends ServerState {
     // (idle time in CLIENT LIST only needs seconds: no second clock read)
     c.lastInteraction = this.clock.atPerf(t0);
     const fast = this.fastScratch;
-    if (fast.length !== 0) fast.length = 0; // left over by a batch that threw
+    if (fast.length !== 0) forgetUntimed(fast); // left over by a batch that threw
     this.batchFast = fast;
     this.batchTimedUsec = 0;
     this.lastClock = t0;
@@ -316,8 +322,14 @@ export class Server extends ServerState {
     }
     c.qb.trimmed(parser.buffered);
     if (fast.length !== 0) {
-      const share = Math.max(0, (perfNow() - t0) * 1000 - this.batchTimedUsec) / fast.length;
-      for (const cmd of fast) cmd.stats.usec += share;
+      let calls = 0;
+      for (let i = 0; i < fast.length; i++) calls += fast[i].stats.untimed;
+      const share = Math.max(0, (perfNow() - t0) * 1000 - this.batchTimedUsec) / calls;
+      for (let i = 0; i < fast.length; i++) {
+        const stats = fast[i].stats;
+        stats.usec += share * stats.untimed;
+        stats.untimed = 0;
+      }
       fast.length = 0;
     }
     this.flushClient(c);

@@ -49,7 +49,10 @@ export class InProcessCaller {
       server.execute(c, argv);
     } finally {
       c.closeAfterReply = false;
-      if (this.untimed.length !== 0) this.untimed.length = 0;
+      if (this.untimed.length !== 0) {
+        for (const cmd of this.untimed) cmd.stats.untimed = 0;
+        this.untimed.length = 0;
+      }
       server.batchFast = batchFast;
       server.batchTimedUsec = batchTimedUsec;
       server.clockFresh = clockFresh;

@@ -5,6 +5,7 @@ import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
 import { parseInt64 } from '../util/numbers.ts';
+import { integerValueBytes } from '../keyspace/memsize.ts';
 import { intArg } from './args.ts';
 import {
   parseLongDouble,
@@ -409,7 +410,9 @@ function incrDecr(c: Client, key: string, incr: number | bigint, out: ReplySink)
     if (result > MAX_I64 || result < MIN_I64) throw new ReplyError(ERR.overflow);
     if (result <= Number.MAX_SAFE_INTEGER && result >= Number.MIN_SAFE_INTEGER) result = Number(result);
   }
-  db.update(key, String(result));
+  const text = String(result);
+  if (cur === undefined) db.set(key, text);
+  else db.replaceString(key, text, integerValueBytes(value), integerValueBytes(result));
   c.server.notifier.notify('$', 'incrby', key, db.id);
   c.server.dirty++;
   out.integer(result);

@@ -92,8 +92,8 @@ export class Client {
   rawInput: ((chunk: Buffer) => void) | null = null;
   /** Redis's query buffer figures for CLIENT LIST (qbuf, qbuf-free). */
   readonly qb = new QueryBuffer();
-  /** argv-mem: the bytes of the arguments of the command running (or blocked). */
-  argvMem = 0;
+  /** The arguments of the command running (or blocked), for argv-mem; null between commands. */
+  argv: string[] | null = null;
   /** Client tracking state; owned by the tracking layer. */
   tracking: TrackingState | null = null;
 
@@ -119,6 +119,14 @@ export class Client {
   set user(name: string) {
     const u = this.server.acl.users.get(name);
     if (u) this.aclUser = u;
+  }
+
+  /** argv-mem: the bytes of the arguments of the command running (or blocked). */
+  get argvMem(): number {
+    const argv = this.argv;
+    let n = 0;
+    if (argv !== null) for (const a of argv) n += a.length;
+    return n;
   }
 
   get dbIndex(): number {

@@ -418,7 +418,8 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /**
    * While a read batch runs: the `fast` commands run untimed (dispatch's `call()`), which
-   * share the batch's time not spent in timed commands; null outside a batch.
+   * share the batch's time not spent in timed commands; null outside a batch. Each command
+   * that ran untimed is listed once, its `stats.untimed` counting its calls.
    */
   batchFast: Command[] | null = null;
   batchTimedUsec = 0;
@@ -434,12 +435,10 @@ export abstract class ServerState implements KeyspaceEvents {
    */
   execute(c: Client, argv: string[]): void {
     this.currentClient = c;
-    let argvMem = 0;
-    for (let i = 0; i < argv.length; i++) argvMem += argv[i].length;
-    c.argvMem = argvMem;
+    c.argv = argv;
     processCommand(c, argv, c.writer);
     // (a blocked command keeps its arguments)
-    if (c.blocked === null) c.argvMem = 0;
+    if (c.blocked === null) c.argv = null;
     this.afterCommand(c);
     if (this.blocking.ready.size !== 0) this.blocking.handleReady();
     this.currentClient = null;

@@ -46,7 +46,7 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     info,
     docs,
     keys: keyFinder(info, specs),
-    stats: { calls: 0, usec: 0, failed: 0, rejected: 0 },
+    stats: { calls: 0, usec: 0, failed: 0, rejected: 0, untimed: 0 },
   };
   return cmd;
 }
@@ -102,6 +102,12 @@ export class CommandTable {
   }
 
   private byExactName: Map<string, Command>;
+  /**
+   * The last name looked up and what it found: a pipeline repeats one command, and the
+   * parser hands over the same string for the same name, so this is one pointer compare.
+   */
+  private lastName = '';
+  private lastFound: Command | undefined = undefined;
 
   /** Every command and subcommand (for INFO commandstats, COMMAND). */
   *all(): IterableIterator<Command> {
@@ -113,7 +119,11 @@ export class CommandTable {
 
   /** Looks a command up by its name as sent (any case). */
   lookup(name: string): Command | undefined {
-    return this.byExactName.get(name) ?? this.commands.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastFound;
+    const found = this.byExactName.get(name) ?? this.commands.get(name.toLowerCase());
+    this.lastName = name;
+    this.lastFound = found;
+    return found;
   }
 
   /**

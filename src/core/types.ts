@@ -20,6 +20,8 @@ export interface CommandStats {
   usec: number;
   failed: number;
   rejected: number;
+  /** Calls that ran untimed in the current batch, waiting for their share of its time. */
+  untimed: number;
 }
 
 /**

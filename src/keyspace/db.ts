@@ -319,6 +319,21 @@ export class Database {
   }
 
   /**
+   * INCR and its kin: the string `old` just read at key (so live) becomes `value`, keeping
+   * the TTL. The caller knows both values' byte figures (memsize.ts), which saves
+   * re-measuring them and set()'s second lookup.
+   */
+  replaceString(key: string, value: string, oldBytes: number, newBytes: number): void {
+    if (this.saveHook !== null) this.saveHook(this, key);
+    this.memBytes += newBytes - oldBytes;
+    this.data.set(key, value);
+    if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
+    this.events.modified(this, key);
+  }
+
+  /**
    * Replaces the value of an existing key in place, keeping its TTL (APPEND, INCR...).
    * Same as set(key, value, true); named for intent.
    */

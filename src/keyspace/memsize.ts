@@ -77,6 +77,11 @@ export function stringValueBytes(s: string): number {
   return stringObjectBytes(s);
 }
 
+/** stringValueBytes of an integer's canonical text, without reading the text. */
+export function integerValueBytes(n: number | bigint): number {
+  return n >= 0 && n < 10000 ? 0 : ROBJ;
+}
+
 /** What a key adds to a database's used_memory besides its value: dictEntry and key sds. */
 export function keyBytes(key: string): number {
   return DICT_ENTRY_ALLOC + sdsAlloc(key.length);

@@ -151,7 +151,7 @@ export class RequestParser {
       if (p + 1 >= end) return null;
       p += 2;
       if (p + len + 2 > end) return null;
-      argv[i] = i === 0 && len <= NAME_CACHE_MAX_LEN ? this.names.get(buf, p, len) : buf.latin1Slice(p, p + len);
+      argv[i] = i === 0 && len <= NAME_CACHE_MAX_LEN ? this.names.get(buf, p, len) : byteString(buf, p, len);
       p += len + 2;
     }
     this.pos = p;
@@ -194,7 +194,7 @@ export class RequestParser {
         // The command name repeats on nearly every request: reuse one string for it, so it is
         // neither sliced nor re-hashed for the command table lookup each time.
         if (argv.length === 0 && len <= NAME_CACHE_MAX_LEN) argv.push(this.names.get(buf, this.pos, len));
-        else argv.push(buf.latin1Slice(this.pos, this.pos + len));
+        else argv.push(byteString(buf, this.pos, len));
         this.pos += len + 2;
         this.bulkLen = -1;
         this.pending--;
@@ -270,6 +270,44 @@ function smallCount(buf: Buffer, from: number, to: number): number | null {
     v = v * 10 + c;
   }
   return v;
+}
+
+/**
+ * buf[p, p + len) as a byte string. Most arguments (keys, fields, small values) are a few
+ * bytes long, and for those String.fromCharCode, which V8 runs without leaving JavaScript,
+ * costs a third of latin1Slice's call into C++.
+ */
+function byteString(buf: Buffer, p: number, len: number): string {
+  switch (len) {
+    case 0:
+      return '';
+    case 1:
+      return String.fromCharCode(buf[p]);
+    case 2:
+      return String.fromCharCode(buf[p], buf[p + 1]);
+    case 3:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2]);
+    case 4:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
+    case 5:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4]);
+    case 6:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5]);
+    case 7:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6]);
+    case 8:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7]);
+    case 9:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8]);
+    case 10:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9]);
+    case 11:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9], buf[p + 10]);
+    case 12:
+      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9], buf[p + 10], buf[p + 11]);
+    default:
+      return buf.latin1Slice(p, p + len);
+  }
 }
 
 const NAME_CACHE_MAX_LEN = 24;

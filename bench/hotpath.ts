@@ -34,14 +34,16 @@ function bench(name: string, argv: string[], batch = 16, rounds = 200_000): void
   console.log(`${name.padEnd(28)} ${ns.toFixed(0)} ns/command`);
 }
 
+// The commands and keys redis-benchmark sends (bench/run.ts), so the figures compare.
 bench('PING', ['PING']);
-bench('SET key:1 xxx', ['SET', 'key:000001', 'xxx']);
-bench('GET key:1', ['GET', 'key:000001']);
-bench('INCR counter', ['INCR', 'counter']);
+bench('SET key xxx', ['SET', 'key:__rand_int__', 'xxx']);
+bench('GET key', ['GET', 'key:__rand_int__']);
+bench('INCR counter', ['INCR', 'counter:__rand_int__']);
 bench('LPUSH mylist', ['LPUSH', 'mylist', 'xxx'], 16, 20_000);
-bench('HSET h f v', ['HSET', 'myhash', 'element:1', 'xxx']);
-bench('SADD s m', ['SADD', 'myset', 'element:1']);
-bench('ZADD z 1 m', ['ZADD', 'myzset', '1', 'element:1']);
+bench('RPOP mylist', ['RPOP', 'mylist'], 16, 20_000);
+bench('HSET h f v', ['HSET', 'myhash', 'element:__rand_int__', 'xxx']);
+bench('SADD s m', ['SADD', 'myset', 'element:__rand_int__']);
+bench('ZADD z 0 m', ['ZADD', 'myzset', '0', 'element:__rand_int__']);
 bench('ZRANGE z 0 9', ['ZRANGE', 'myzset', '0', '9']);
 const load = (script: string): string => {
   const w = server.createClient();

@@ -1,7 +1,12 @@
 /**
  * `npm run bench`: redmoon beside a real redis-server, measured in the same run with
  * redis-benchmark, plus memory for 1M keys and embedded start-to-ready time.
- * Options: --quick (fewer requests), --only <substring> (run matching workloads only).
+ * Options: --quick (fewer requests), --only <substring> (run matching workloads only),
+ * --rounds <n> (runs per workload and server, alternating; the medians are reported).
+ *
+ * Besides requests per second, each run reads the CPU time (user + system) the server
+ * process used, per request: on a machine shared with other work, wall-clock throughput
+ * moves with whatever else runs, while the CPU a server spends per request hardly does.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +25,7 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const N = QUICK ? 20_000 : 100_000;
+const ROUNDS = args.includes('--rounds') ? Math.max(1, Number(args[args.indexOf('--rounds') + 1]) || 1) : 3;
 
 function have(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -67,15 +73,33 @@ async function startRedmoon(): Promise<Target> {
   return { name: 'redmoon', port, proc };
 }
 
-/** Runs redis-benchmark and returns requests per second (pipelined runs send 10x more). */
-function benchmark(port: number, extra: string[]): number {
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  // (fields after the parenthesized command name: utime and stime are the 12th and 13th)
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * Runs redis-benchmark against a server process; returns requests per second and the
+ * server's CPU microseconds per request (pipelined runs send 10x more requests).
+ */
+function benchmark(t: Target, extra: string[]): { rps: number; cpuUs: number } {
   const n = extra.includes('-P') ? N * 10 : N;
-  const r = spawnSync('redis-benchmark', ['-p', String(port), '-n', String(n), '--csv', ...extra], { encoding: 'utf8' });
+  const cpu0 = cpuSeconds(t.proc.pid!);
+  const r = spawnSync('redis-benchmark', ['-p', String(t.port), '-n', String(n), '--csv', ...extra], { encoding: 'utf8' });
+  const cpuUs = ((cpuSeconds(t.proc.pid!) - cpu0) * 1e6) / n;
   const lines = r.stdout.trim().split('\n').filter((l) => !l.startsWith('"test"'));
   const last = lines[lines.length - 1] ?? '';
   // The first CSV field is the quoted command text, which may itself contain commas.
   const rps = Number(/^"(?:[^"]|"")*","([\d.]+)"/.exec(last)?.[1]);
-  return Number.isFinite(rps) ? rps : NaN;
+  return { rps: Number.isFinite(rps) ? rps : NaN, cpuUs };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function rssKb(pid: number): number {
@@ -86,7 +110,8 @@ function rssKb(pid: number): number {
 async function call(port: number, ...argv: string[]): Promise<string> {
   const c = await RawClient.connect(port);
   try {
-    return await c.call(...argv);
+    // (generous: the first SCRIPT LOAD starts the Lua engine, slow on a loaded machine)
+    return await c.sendRaw(encodeCommand(argv), 1, 60_000);
   } finally {
     c.close();
   }
@@ -114,6 +139,12 @@ interface Row {
   target?: string;
 }
 
+interface ThroughputRow extends Row {
+  /** Server CPU microseconds per request. */
+  redisCpu: number;
+  redmoonCpu: number;
+}
+
 function fmt(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
 }
@@ -125,6 +156,19 @@ function printRows(title: string, rows: Row[], unit: string): void {
   for (const r of rows) {
     const ratio = r.redmoon / r.redis;
     console.log(`| ${r.name} | ${fmt(r.redis)} | ${fmt(r.redmoon)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) + 'x' : 'n/a'} | ${r.target ?? ''} |`);
+  }
+}
+
+/** The throughput table: median rps of the rounds, and the servers' CPU per request. */
+function printThroughput(rows: ThroughputRow[]): void {
+  console.log(`\nThroughput (redis-benchmark; median of ${ROUNDS} run${ROUNDS === 1 ? '' : 's'} per server; CPU = the server process's user + system time per request)`);
+  console.log('| workload | redis-server rps | redmoon rps | ratio | target | redis-server CPU µs/req | redmoon CPU µs/req | CPU ratio |');
+  console.log('|---|---:|---:|---:|---|---:|---:|---:|');
+  for (const r of rows) {
+    const ratio = r.redmoon / r.redis;
+    const cpuRatio = r.redisCpu / r.redmoonCpu;
+    const x = (v: number) => (Number.isFinite(v) ? v.toFixed(2) + 'x' : 'n/a');
+    console.log(`| ${r.name} | ${fmt(r.redis)} | ${fmt(r.redmoon)} | ${x(ratio)} | ${r.target ?? ''} | ${r.redisCpu.toFixed(2)} | ${r.redmoonCpu.toFixed(2)} | ${x(cpuRatio)} |`);
   }
 }
 
@@ -168,18 +212,32 @@ async function main(): Promise<void> {
     spawnSync('redis-benchmark', ['-p', String(t.port), '-n', String(N), '-c', '50', '-P', '16', '-q', '-t', 'set,get,incr,lpush,rpop,sadd,hset,zadd'], { encoding: 'utf8' });
     if (scripting) spawnSync('redis-benchmark', ['-p', String(t.port), '-n', String(N / 4), '-c', '50', '-P', '16', '-q', 'EVALSHA', sha, '1', 'counter'], { encoding: 'utf8' });
   }
-  const rows: Row[] = [];
+  const rows: ThroughputRow[] = [];
   for (const w of workloads) {
     if (w.needs === false) continue;
     if (ONLY && !w.name.toLowerCase().includes(ONLY.toLowerCase())) continue;
-    const res: Record<string, number> = {};
-    // Alternate which server goes first to spread out warm-up and noise.
-    const order = rows.length % 2 === 0 ? targets : [...targets].reverse();
-    for (const t of order) res[t.name] = benchmark(t.port, w.args);
-    rows.push({ name: w.name, redis: res.redis, redmoon: res.redmoon, target: w.target });
-    console.log(`  ${w.name}: redis ${fmt(res.redis)} rps, redmoon ${fmt(res.redmoon)} rps`);
+    const res: Record<string, { rps: number[]; cpu: number[] }> = { redis: { rps: [], cpu: [] }, redmoon: { rps: [], cpu: [] } };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which server goes first to spread out warm-up and noise.
+      const order = (rows.length + round) % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const r = benchmark(t, w.args);
+        res[t.name].rps.push(r.rps);
+        res[t.name].cpu.push(r.cpuUs);
+      }
+    }
+    const row = {
+      name: w.name,
+      redis: median(res.redis.rps),
+      redmoon: median(res.redmoon.rps),
+      redisCpu: median(res.redis.cpu),
+      redmoonCpu: median(res.redmoon.cpu),
+      target: w.target,
+    };
+    rows.push(row);
+    console.log(`  ${w.name}: redis ${fmt(row.redis)} rps, redmoon ${fmt(row.redmoon)} rps; CPU per request redis ${row.redisCpu.toFixed(2)} µs, redmoon ${row.redmoonCpu.toFixed(2)} µs`);
   }
-  if (rows.length) printRows('Throughput (requests/second, redis-benchmark)', rows, 'rps');
+  if (rows.length) printThroughput(rows);
   if (!scripting) console.log('(Lua workloads skipped: SCRIPT LOAD is not available)');
 
   for (const t of targets) t.proc.kill('SIGKILL');

@@ -9,7 +9,7 @@ import { CommandTable } from './core/table.ts';
 import type { Command } from './core/types.ts';
 import { ALL_FAMILIES } from './commands/index.ts';
 import { scriptGateFlags } from './commands/scripting.ts';
-import { RequestParser, ProtocolError } from './resp/parser.ts';
+import { RequestParser } from './resp/parser.ts';
 import { ServerState } from './core/state.ts';
 import { clientInfoLine } from './core/client-info.ts';
 import { Scripting } from './lua/scripting.ts';
@@ -339,7 +339,8 @@ export class Server extends ServerState {
     while (c.blocked === null && !c.closeAfterReply) {
       const argv = parser.next();
       if (argv === null) break;
-      if (argv instanceof ProtocolError) {
+      // (a map check, where instanceof would walk the array's prototype chain per command)
+      if (!Array.isArray(argv)) {
         c.writer.muted = false;
         c.writer.error(ERR.withText(argv.message));
         c.closeAfterReply = true;

@@ -8,6 +8,7 @@
  */
 
 import { splitArgs } from '../util/splitargs.ts';
+import { byteString } from './byte-string.ts';
 import { constants as bufferConstants } from 'node:buffer';
 
 /** Arguments are JS strings: V8 cannot make one longer than this (just under 512 MB). */
@@ -272,57 +273,20 @@ function smallCount(buf: Buffer, from: number, to: number): number | null {
   return v;
 }
 
-/**
- * buf[p, p + len) as a byte string. Most arguments (keys, fields, small values) are a few
- * bytes long, and for those String.fromCharCode, which V8 runs without leaving JavaScript,
- * costs a third of latin1Slice's call into C++.
- */
-function byteString(buf: Buffer, p: number, len: number): string {
-  switch (len) {
-    case 0:
-      return '';
-    case 1:
-      return String.fromCharCode(buf[p]);
-    case 2:
-      return String.fromCharCode(buf[p], buf[p + 1]);
-    case 3:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2]);
-    case 4:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
-    case 5:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4]);
-    case 6:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5]);
-    case 7:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6]);
-    case 8:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7]);
-    case 9:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8]);
-    case 10:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9]);
-    case 11:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9], buf[p + 10]);
-    case 12:
-      return String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7], buf[p + 8], buf[p + 9], buf[p + 10], buf[p + 11]);
-    default:
-      return buf.latin1Slice(p, p + len);
-  }
-}
-
 const NAME_CACHE_MAX_LEN = 24;
 const NAME_CACHE_SIZE = 256;
 
 /**
  * Interns short first arguments (command names) by their bytes: a small direct-mapped cache
- * keyed by a hash of the bytes, verified byte for byte on a hit.
+ * keyed by a hash of the length and a few bytes (first, middle, last two: enough to tell
+ * command names apart), verified byte for byte on a hit.
  */
 class NameCache {
   private readonly slots: (string | undefined)[] = new Array(NAME_CACHE_SIZE);
 
   get(buf: Buffer, pos: number, len: number): string {
-    let h = len;
-    for (let i = 0; i < len; i++) h = (h * 31 + buf[pos + i]) | 0;
+    // (for len 1 the last-but-one byte is the one before: any byte does for a hash)
+    const h = len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
     const slot = h & (NAME_CACHE_SIZE - 1);
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === len) {
@@ -335,7 +299,7 @@ class NameCache {
       }
       if (same) return cached;
     }
-    const s = buf.latin1Slice(pos, pos + len);
+    const s = byteString(buf, pos, len);
     this.slots[slot] = s;
     return s;
   }

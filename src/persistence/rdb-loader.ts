@@ -126,8 +126,10 @@ export class RdbParser {
   keysExpired = 0;
   /** Empty collections left out (RDB files of older servers can hold them). */
   emptyKeysSkipped = 0;
-  /** The key whose value is being read (null between records). */
-  private reading: ReadingKey | null = null;
+  /** Where the value being read starts (-1 between records), its key and type. */
+  private readingAt = -1;
+  private readingKey = '';
+  private readingType = 0;
 
   constructor(
     private readonly state: ServerState,
@@ -174,7 +176,7 @@ export class RdbParser {
       this.done = this.readRecords(budgetMs);
       if (this.done) this.verifyChecksum();
     } catch (e) {
-      if (e instanceof RdbFormatError) throw e.eof ? shortRead() : this.reading !== null ? corruptValue(e, this.reading) : corrupt(e.message, e.line);
+      if (e instanceof RdbFormatError) throw e.eof ? shortRead() : this.readingAt >= 0 ? corruptValue(e, { offset: this.readingAt, key: this.readingKey, type: this.readingType }) : corrupt(e.message, e.line);
       throw e;
     }
     return this.done;
@@ -242,7 +244,9 @@ export class RdbParser {
       }
       if (type === 6 || type === 7 || type === 8 || type > 19) throw corrupt(`Unknown RDB encoding type ${type}`);
       const key = r.string();
-      this.reading = { offset: r.pos, key, type };
+      this.readingAt = r.pos;
+      this.readingKey = key;
+      this.readingType = type;
       let value: RedisValue;
       try {
         value = readObject(r, type, this.lim);
@@ -251,12 +255,12 @@ export class RdbParser {
         // rdbLoadObject's empty collections (older servers could write them) are dropped
         log('warning', `rdbLoadObject skipping empty key: ${key}`);
         this.emptyKeysSkipped++;
-        this.reading = null;
+        this.readingAt = -1;
         this.expireAt = -1;
         this.idle = this.freq = -1;
         continue;
       }
-      this.reading = null;
+      this.readingAt = -1;
       const when = this.expireAt;
       this.expireAt = -1;
       const keyIdle = this.idle;

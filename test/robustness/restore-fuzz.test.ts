@@ -60,9 +60,10 @@ function damage(r: Rng, body: string): string {
   }
 }
 
-test('damaged DUMP payloads are refused or loaded cleanly, never crash', async () => {
+test.each(['no', 'yes'])('damaged DUMP payloads are refused or loaded cleanly, never crash (sanitize-dump-payload %s)', async (mode) => {
   const r = new Rng(Number(process.env.FUZZ_SEED ?? 4242));
   const c = await StrictConn.connect(child.port);
+  expect(await c.call(['CONFIG', 'SET', 'sanitize-dump-payload', mode], 5000)).toBe('+OK\r\n');
   const problems: string[] = [];
   for (const src of SOURCES) {
     c.sock.write(Buffer.concat([encode(['FLUSHALL']), encode(src), encode(['DUMP', 'v'])]));

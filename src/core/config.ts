@@ -74,7 +74,21 @@ export class Config {
     return v;
   }
 
+  /**
+   * Numbers getInt worked out, by name, until the parameter changes: commands read their
+   * limits (hash-max-listpack-entries...) on every call.
+   */
+  private readonly ints = new Map<string, number>();
+
   getInt(name: string): number {
+    const cached = this.ints.get(name);
+    if (cached !== undefined) return cached;
+    const n = this.parseInt(name);
+    this.ints.set(name, n);
+    return n;
+  }
+
+  private parseInt(name: string): number {
     const v = this.get(name);
     const n = Number(v);
     if (!Number.isNaN(n) || v === '') return n;
@@ -100,8 +114,12 @@ export class Config {
   setRaw(name: string, value: string): void {
     if (!this.values.has(name)) throw new ReplyError(ERR.unknownOptionNumber(name));
     this.values.set(name, value);
+    this.ints.delete(name);
     const other = this.alias.get(name);
-    if (other && this.values.has(other)) this.values.set(other, value);
+    if (other && this.values.has(other)) {
+      this.values.set(other, value);
+      this.ints.delete(other);
+    }
     for (const n of [name, other]) {
       if (!n) continue;
       for (const f of this.listeners.get(n) ?? []) f(value);

@@ -212,7 +212,9 @@ export class Scripting {
    * error reply text.
    */
   createEvalScript(body: string): { sha: string } | { error: string } {
-    // EVAL hashes its body on every call; a small cache spares the SHA1 for repeated bodies.
+    // EVAL hashes its body on every call; a small cache spares the SHA1 for repeated bodies,
+    // and comparing with the last body spares hashing the body for that cache's Map.
+    if (body === this.lastBody && this.scripts.has(this.lastBodySha)) return { sha: this.lastBodySha };
     let sha = this.shaByBody.get(body);
     if (sha === undefined) {
       sha = sha1hex(body);
@@ -221,7 +223,11 @@ export class Scripting {
         this.shaByBody.set(body, sha);
       }
     }
-    if (this.scripts.has(sha)) return { sha };
+    if (this.scripts.has(sha)) {
+      this.lastBody = body;
+      this.lastBodySha = sha;
+      return { sha };
+    }
     const sb = extractShebangFlags(body);
     if ('error' in sb) return { error: 'ERR ' + sb.error };
     const c = this.evalEngine.compile(body.slice(sb.shebangLen), '@user_script');
@@ -231,6 +237,8 @@ export class Scripting {
   }
 
   private readonly shaByBody = new Map<string, string>();
+  private lastBody = '';
+  private lastBodySha = '';
 
   /** The flags an EVAL body declares (cached or not), SCRIPT_FLAG_EVAL_COMPAT_MODE when none or invalid. */
   declaredEvalFlags(body: string): number {

@@ -2,7 +2,8 @@
  * Command line entry: `redmoon [configfile] [-] [--name value ...]`, redis-server style, so
  * that tools which drive redis-server (Redis's own test framework among them) can drive
  * redmoon: same argument rules and config errors, same log lines at start and exit, logfile,
- * pidfile, unixsocket and daemonize. Serves on 127.0.0.1:6379 by default.
+ * pidfile, unixsocket and daemonize. Serves on port 6379 of every interface by default, in
+ * protected mode (only local clients until the default user has a password), as Redis.
  *
  * This file is kept small because it decides, before the server's code is loaded, where
  * the server runs: in this thread, or in a worker thread with a larger heap

@@ -59,6 +59,8 @@ export const ERR = {
   defaultUserCannot: "ERR The 'default' user cannot be removed",
   sortByDenied: 'ERR BY option of SORT denied due to insufficient ACL permissions.',
   sortGetDenied: 'ERR GET option of SORT denied due to insufficient ACL permissions.',
+  protectedModeDenied:
+    "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
   aclSaveFailed: 'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
   redisInstanceNot: 'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
   unknownCategory: (a: string | number | bigint) => `ERR Unknown category '${a}'`,
@@ -370,7 +372,7 @@ export const ERR = {
   rewritingConfigFile: (a: string | number | bigint) => `ERR Rewriting config file: ${a}`,
 
   // commands/config.ts
-  configSetFailedPossibly: (a: string | number | bigint) => `ERR CONFIG SET failed (possibly related to argument 'port') - ${a}`,
+  configSetFailedPossibly: (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,
 
   // commands/debug.ts
   valueStoredSpecified: 'ERR The value stored at the specified key is not represented using an hash table',

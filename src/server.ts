@@ -19,6 +19,7 @@ import { discardTransaction } from './commands/transactions.ts';
 import { ERR } from './errors.ts';
 import { clearInterval, clearTimeout, perfNow, setImmediate, setInterval, setTimeout } from './util/clock.ts';
 import { Aof } from './persistence/aof.ts';
+import { strerror } from './util/strerror.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -69,7 +70,11 @@ export class Server extends ServerState {
   private readonly fastScratch: Command[] = [];
   /** client-query-buffer-limit, read on every socket read */
   private queryBufferLimit = 0;
-  private netServer: net.Server | null = null;
+  private netServers: net.Server[] = [];
+  /** Between bind() and stopListening()/stopAccepting(), with or without TCP listeners. */
+  private accepting = false;
+  /** An embedded server without a `bind` of its own listens on loopback only. */
+  private loopbackByDefault: boolean;
   private unixServer: net.Server | null = null;
   private readonly listenersClosing: Promise<void>[] = [];
   private cron: NodeJS.Timeout | null = null;
@@ -92,8 +97,10 @@ export class Server extends ServerState {
     if (options.save !== undefined) overrides['save'] = options.save;
     if (options.appendonly !== undefined) overrides['appendonly'] = options.appendonly ? 'yes' : 'no';
     const config = new Config(overrides);
+    const loopbackByDefault = !('bind' in overrides);
     normalizeStartupConfig(config, Object.keys(overrides).map((k) => k.toLowerCase()));
     super(config, new CommandTable(ALL_FAMILIES), options.log ?? ((line) => process.stderr.write(line + '\n')));
+    this.loopbackByDefault = loopbackByDefault;
     this.functionLibraries = {
       codes: () => [...Scripting.of(this).functions.libraries.values()].map((lib) => lib.code),
       load: (code, replace) => {
@@ -132,7 +139,7 @@ export class Server extends ServerState {
    * appendonly yes the AOF is the dataset (dir/dbfilename is not read, as in Redis 7.0);
    * otherwise the `rdb` fixture, or dir/dbfilename when loadOnStart. Rejects with an
    * RdbLoadError (its `lines` are Redis's log lines) or a PersistenceStartupError (logged
-   * already) when a file cannot be loaded.
+   * already) when a file cannot be loaded. `onBound` runs once it listens, before loading.
    */
   async listen(onBound?: () => void): Promise<{ port: number; host: string }> {
     const persistence = Persistence.of(this);
@@ -161,66 +168,112 @@ export class Server extends ServerState {
     return this.bind(this.boundAddress ?? undefined);
   }
 
-  /** Listens on TCP, and on `unixsocket` when set; resolves with the bound TCP address. */
+  /**
+   * Listens on TCP at each `bind` address, and on `unixsocket` when set; resolves with the
+   * first bound TCP address (`at`, after an outage: that one address and port again).
+   */
   private async bind(at?: { port: number; host: string }): Promise<{ port: number; host: string }> {
     if (this.closing) throw new Error('the server was closed');
-    if (this.netServer !== null) {
-      const addr = this.netServer.address() as net.AddressInfo;
-      return { port: addr.port, host: addr.address };
-    }
+    if (this.accepting) return this.boundAddress ?? { port: 0, host: '' };
     const port = at?.port ?? this.config.getInt('port');
-    const bind = this.config.get('bind');
-    const host = at?.host ?? (bind === '* -::*' || bind === '' ? '127.0.0.1' : bind.split(' ')[0]);
-    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(port, host, () => {
-        srv.off('error', reject);
-        resolve();
-      });
-    });
-    this.netServer = srv;
+    const servers = await this.listenTcp(port, at ? [at.host] : this.bindAddresses());
+    this.netServers = servers;
     const unixsocket = this.config.get('unixsocket');
     if (unixsocket !== '') {
       try {
         await this.listenUnix(unixsocket);
       } catch (e) {
-        this.netServer = null;
-        srv.close();
+        this.log('warning', `Failed opening Unix socket: ${strerror(e)}`);
+        this.netServers = [];
+        for (const srv of servers) srv.close();
         throw e;
       }
     }
-    const addr = srv.address() as net.AddressInfo;
-    this.boundAddress = { port: addr.port, host: addr.address };
+    this.accepting = true;
+    this.boundAddress = servers.length ? tcpAddress(servers[0]) : { port, host: '' };
     this.startCron();
-    return { port: addr.port, host: addr.address };
+    return this.boundAddress;
   }
 
-  override async changeListenPort(port: number): Promise<void> {
-    const old = this.netServer;
-    // (port 0 keeps the listener: embedded servers use it for "any free port")
-    if (port === 0) return;
-    if (old === null) {
+  /**
+   * The `bind` addresses. An embedded server whose `bind` was never given keeps to the
+   * loopback interface; redis-server (the CLI) listens on every interface by default.
+   */
+  private bindAddresses(): string[] {
+    const bind = this.config.get('bind');
+    if (this.loopbackByDefault) return ['127.0.0.1'];
+    return bind === '' ? [] : bind.split(' ');
+  }
+
+  /**
+   * Redis's listenToPort: a listener per address (`*` any IPv4, `::*` any IPv6, a leading
+   * `-` marks an address that may be missing); one failure closes those already opened.
+   * Port 0 takes a free port, shared by every address.
+   */
+  private async listenTcp(port: number, addrs: string[]): Promise<net.Server[]> {
+    const servers: net.Server[] = [];
+    let chosen = port;
+    for (const entry of addrs) {
+      const optional = entry.startsWith('-');
+      const addr = optional ? entry.slice(1) : entry;
+      const v6 = addr.includes(':');
+      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ port: chosen, host, ipv6Only: v6 }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const why = err.syscall === 'getaddrinfo' ? 'Name or service not known' : `${err.syscall ?? 'bind'}: ${strerror(err)}`;
+        this.log('warning', `Warning: Could not create server TCP listening socket ${addr}:${chosen}: ${why}`);
+        if (err.code === 'EADDRNOTAVAIL' && optional) continue;
+        if (err.code === 'EAFNOSUPPORT' || err.code === 'EPROTONOSUPPORT') continue;
+        for (const s of servers) s.close();
+        throw e;
+      }
+      servers.push(srv);
+      if (chosen === 0) chosen = tcpAddress(srv).port;
+    }
+    return servers;
+  }
+
+  /**
+   * CONFIG SET port / bind: closes the TCP listeners and opens them on the current `port`
+   * and `bind`; when that fails, listens as before again and rejects.
+   */
+  override async relisten(previousPort: number, bindChanged: boolean): Promise<void> {
+    if (bindChanged) this.loopbackByDefault = false;
+    if (!this.accepting) {
       // Stopped by the test API (an outage): start() will listen on the new port.
-      if (this.boundAddress !== null) this.boundAddress = { ...this.boundAddress, port };
+      const port = this.config.getInt('port');
+      if (this.boundAddress !== null && port !== 0) this.boundAddress = { ...this.boundAddress, port };
       return;
     }
-    const host = (old.address() as net.AddressInfo).address;
-    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(port, host, () => {
-        srv.off('error', reject);
-        resolve();
-      });
-    });
+    // (port 0 keeps the port: embedded servers use it for "any free port")
+    const current = this.boundAddress?.port ?? previousPort;
+    const port = this.config.getInt('port') || current;
+    const old = this.netServers;
+    const oldAddrs = old.map((srv) => tcpAddress(srv).host);
+    this.netServers = [];
+    for (const srv of old) srv.close();
+    try {
+      this.netServers = await this.listenTcp(port, this.bindAddresses());
+    } catch (e) {
+      if (bindChanged) this.log('warning', 'Failed to bind');
+      this.netServers = await this.listenTcp(current, oldAddrs).catch(() => []);
+      throw e;
+    }
     if (this.closing) {
-      srv.close();
+      for (const srv of this.netServers) srv.close();
+      this.netServers = [];
       return;
     }
-    this.netServer = srv;
-    this.boundAddress = { port, host };
-    old.close();
+    this.boundAddress = this.netServers.length ? tcpAddress(this.netServers[0]) : { port, host: '' };
   }
 
   /** Listens on a unix socket too, replacing a stale socket file as Redis does. */
@@ -265,6 +318,13 @@ export class Server extends ServerState {
     if (this.clients.size >= maxClients) {
       this.stats.rejectedConnections++;
       sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    // Protected mode: with no password for the default user, only local clients are served.
+    if (this.acl.defaultUser.nopass && !isLocalAddress(sock.remoteAddress) && this.config.getBool('protected-mode')) {
+      this.stats.rejectedConnections++;
+      sock.end(`-${ERR.protectedModeDenied}\r\n`);
+      sock.on('error', () => {});
       return;
     }
     this.stats.connectionsReceived++;
@@ -506,7 +566,7 @@ export class Server extends ServerState {
 
   /** True while the server accepts connections. */
   get listening(): boolean {
-    return this.netServer !== null;
+    return this.accepting;
   }
 
   /**
@@ -514,8 +574,10 @@ export class Server extends ServerState {
    * connected clients. Data, scripts and timers stay; listen() serves again.
    */
   async stopListening(): Promise<void> {
-    const listeners = [this.netServer, this.unixServer];
-    this.netServer = this.unixServer = null;
+    const listeners = [...this.netServers, this.unixServer];
+    this.netServers = [];
+    this.unixServer = null;
+    this.accepting = false;
     this.dropConnections();
     for (const srv of listeners) if (srv) await new Promise<void>((r) => srv.close(() => r()));
   }
@@ -578,10 +640,21 @@ export class Server extends ServerState {
   /** Refuses new connections from now on (SHUTDOWN does this before its last reply goes out). */
   stopAccepting(): void {
     // (closing a unix listener removes its socket file)
-    for (const srv of [this.netServer, this.unixServer]) {
+    for (const srv of [...this.netServers, this.unixServer]) {
       if (srv) this.listenersClosing.push(new Promise<void>((r) => srv.close(() => r())));
     }
-    this.netServer = null;
+    this.netServers = [];
     this.unixServer = null;
+    this.accepting = false;
   }
+}
+
+function tcpAddress(srv: net.Server): { port: number; host: string } {
+  const a = srv.address() as net.AddressInfo;
+  return { port: a.port, host: a.address };
+}
+
+/** islocalClient: a unix socket or the loopback address. */
+function isLocalAddress(a: string | undefined): boolean {
+  return a === undefined || a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
 }

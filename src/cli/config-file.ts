@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import { configLines, ConfigFileError, type ConfigLine } from './args.ts';
 import { configFileValue } from '../commands/config.ts';
 import { Config } from '../core/config.ts';
+import { COMMAND_META } from '../core/meta.ts';
 
 /** Directives that are not parameters and that redmoon has nothing to do with. */
 const UNSUPPORTED: Record<string, string> = {
   loadmodule: 'Modules are not supported by redmoon',
-  'rename-command': 'rename-command is not supported by redmoon',
   sentinel: 'sentinel directive while not in sentinel mode',
 };
 
@@ -26,6 +26,8 @@ export interface LoadedConfig {
   params: Record<string, string>;
   /** `user` lines: name then ACL rules */
   users: string[][];
+  /** `rename-command` lines: a command's name, then its new name ('' removes it) */
+  renames: [string, string][];
 }
 
 export function loadConfigLines(text: string): LoadedConfig {
@@ -34,6 +36,9 @@ export function loadConfigLines(text: string): LoadedConfig {
   const defaults = new Config();
   let saveSeen = false;
   const users = new Set<string>();
+  const renames: [string, string][] = [];
+  // The names commands answer to so far, for rename-command's checks
+  const names = new Set(Object.keys(COMMAND_META));
   const apply = (lines: ConfigLine[]): void => {
     for (const l of lines) {
       const fail = (reason: string): never => {
@@ -51,6 +56,16 @@ export function loadConfigLines(text: string): LoadedConfig {
         continue;
       }
       if (l.name in UNSUPPORTED) fail(UNSUPPORTED[l.name]);
+      if (l.name === 'rename-command' && l.args.length === 2) {
+        const [from, to] = l.args;
+        if (!names.delete(from.toLowerCase())) fail('No such command in rename-command');
+        if (to !== '') {
+          if (names.has(to.toLowerCase())) fail('Target command name already exists');
+          names.add(to.toLowerCase());
+        }
+        renames.push([from.toLowerCase(), to]);
+        continue;
+      }
       if (l.name === 'user') {
         if (l.args.length < 1) fail('Bad directive or wrong number of arguments');
         const name = l.args[0];
@@ -77,5 +92,5 @@ export function loadConfigLines(text: string): LoadedConfig {
     }
   };
   apply(configLines(text));
-  return { params: out, users: userLines };
+  return { params: out, users: userLines, renames };
 }

@@ -40,8 +40,10 @@ export function loadConfigOrExit(text: string): LoadedConfig {
 /** Serves until the process ends; `onReady` runs once connections are accepted. */
 export async function serve(req: ServeRequest, host: CliHost, onReady: () => void = () => {}): Promise<void> {
   const { configFile, daemon } = req;
-  const { params: config, users } = loadConfigOrExit(req.text);
-  if (!('bind' in config)) config['bind'] = '127.0.0.1';
+  const { params: config, users, renames } = loadConfigOrExit(req.text);
+  // redis-server's default: every interface, IPv6 when there is some (protected mode keeps
+  // other hosts out until a password is set).
+  if (!('bind' in config)) config['bind'] = '* -::*';
   const logfile = config['logfile'] ?? '';
   // A daemon has no terminal: without a logfile its log goes nowhere, as with Redis.
   let sink: (line: string) => void;
@@ -54,6 +56,7 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
   let server: Server;
   try {
     server = new Server({ config, log: sink });
+    for (const [from, to] of renames) server.table.rename(from, to);
     for (const [name, ...rules] of users) {
       if (hasSpaces(name)) {
         server.log('warning', 'Spaces not allowed in ACL usernames');
@@ -111,9 +114,7 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
       // a persistence file that cannot be loaded was reported where it was found
       process.exit(1);
     }
-    const err = e as NodeJS.ErrnoException;
-    const bindHost = server.config.get('bind').split(' ')[0];
-    server.log('warning', `Warning: Could not create server TCP listening socket ${bindHost}:${port}: ${err.syscall ?? 'listen'}: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`);
+    // (each address that failed was logged)
     server.log('warning', `Failed listening on port ${port} (TCP), aborting.`);
     process.exit(1);
   }
@@ -137,8 +138,12 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
     }
   };
 
-  server.log('notice', `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
   const unixsocket = server.config.get('unixsocket');
+  if (addr.host === '' && unixsocket === '') {
+    server.log('warning', 'Configured to not listen anywhere, exiting.');
+    process.exit(1);
+  }
+  server.log('notice', addr.host === '' ? 'Ready to accept connections' : `Ready to accept connections tcp on ${addr.host}:${addr.port}`);
   if (unixsocket !== '') server.log('notice', `The server is now ready to accept connections at ${unixsocket}`);
 
   const exit = (code: number) => {

@@ -204,6 +204,13 @@ function special(name: string, value: string): string {
       }
       return out.join(' ');
     }
+    case 'bind': {
+      // One empty argument is no address at all (no TCP listener).
+      const args = splitArgs(value);
+      if (args.length > 16) throw new SetError('Too many bind addresses specified.');
+      if (args.length === 1 && args[0] === '') return '';
+      return args.join(' ');
+    }
     case 'dir': {
       try {
         if (!fs.statSync(value).isDirectory()) throw new SetError('Not a directory');
@@ -295,6 +302,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
   const config = server.config;
   let unknown: string | null = null;
   let err: [string, string] | null = null;
+  let denyLoading = false;
   const names: string[] = [];
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i].toLowerCase();
@@ -303,7 +311,7 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       if (unknown === null && err === null) unknown = argv[i];
       continue;
     }
-    if (unknown !== null || err !== null) continue;
+    if (unknown !== null || err !== null || denyLoading) continue;
     if (p.flags.includes('immutable')) {
       err = [argv[i], "can't set immutable config"];
       continue;
@@ -312,12 +320,18 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
       err = [argv[i], "can't set protected config"];
       continue;
     }
+    if (server.loading && p.flags.includes('deny_loading')) {
+      denyLoading = true;
+      continue;
+    }
     if (names.includes(name)) {
       err = [argv[i], 'duplicate parameter'];
       continue;
     }
     names.push(name);
   }
+  // (LOADING first: clients may wait and retry it, unlike a plain error)
+  if (denyLoading) throw new ReplyError(ERR.loading);
   if (unknown !== null) throw new ReplyError(ERR.unknownOptionNumber(cstr(unknown)));
   if (err) throw new ReplyError(ERR.configSetFailed(cstr(err[0]), err[1]));
   // Validate everything first, then apply: CONFIG SET is all or nothing.
@@ -340,29 +354,30 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     if (config.get(names[k]) !== values[k]) config.setRaw(names[k], values[k]);
   }
   const portAt = names.indexOf('port');
-  if (portAt < 0 || values[portAt] === previous[portAt] || !canReplyLater(c, out)) {
+  const bindAt = names.indexOf('bind');
+  const portChanged = portAt >= 0 && values[portAt] !== previous[portAt];
+  const bindChanged = bindAt >= 0 && values[bindAt] !== previous[bindAt];
+  if ((!portChanged && !bindChanged) || !canReplyLater(c, out)) {
     out.simple('OK');
     return;
   }
-  // Listening on the new port can fail (it is in use): the reply waits for it, and a
-  // failure rolls every parameter of this CONFIG SET back.
+  // Listening on the new port or addresses can fail (in use, no such address): the reply
+  // waits for it, and a failure rolls every parameter of this CONFIG SET back.
   c.blocked = { cancel: () => {} };
   const done = (error: string | null) => {
     if (error === null) {
       out.simple('OK');
     } else {
       for (let k = names.length - 1; k >= 0; k--) if (config.get(names[k]) !== previous[k]) config.setRaw(names[k], previous[k]);
-      out.error(ERR.configSetFailedPossibly(error));
+      out.error(ERR.configSetFailedPossibly(bindChanged ? 'bind' : 'port', error));
     }
     c.blocked = null;
     if (server.clients.has(c.id)) server.afterServed(c);
   };
-  server.changeListenPort(Number(values[portAt])).then(
+  const oldPort = portAt >= 0 ? Number(previous[portAt]) : config.getInt('port');
+  server.relisten(oldPort, bindChanged).then(
     () => done(null),
-    (e: Error) => {
-      server.log('warning', `Warning: Could not create server TCP listening socket *:${values[portAt]}: ${e.message}`);
-      done('Unable to listen on this port. Check server logs.');
-    },
+    () => done(bindChanged ? 'Failed to bind to specified addresses.' : 'Unable to listen on this port. Check server logs.'),
   );
 }
 

@@ -534,8 +534,11 @@ export abstract class ServerState implements KeyspaceEvents {
    * real time, then sends it, or closes the connection instead when `disconnect`.
    */
   abstract holdClient(c: Client, delayMs: number, disconnect: boolean): void;
-  /** CONFIG SET port: listens on the new port, then stops listening on the old one; rejects when it cannot. */
-  changeListenPort(_port: number): Promise<void> {
+  /**
+   * CONFIG SET port or bind: listens on the current `port` and `bind` instead of the old
+   * ones; rejects (listening as before) when it cannot.
+   */
+  relisten(_previousPort: number, _bindChanged: boolean): Promise<void> {
     return Promise.resolve();
   }
   /** Stops listening, disconnects every client and clears timers (SHUTDOWN). */

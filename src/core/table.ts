@@ -117,6 +117,20 @@ export class CommandTable {
     }
   }
 
+  /**
+   * rename-command: the command answers to `to` instead of `from` (to no name at all when
+   * `to` is empty); it keeps its own name in replies and errors, as in Redis.
+   */
+  rename(from: string, to: string): void {
+    const cmd = this.commands.get(from);
+    if (!cmd) return;
+    this.commands.delete(from);
+    for (const [name, c] of [...this.byExactName]) if (c === cmd) this.byExactName.delete(name);
+    if (to === '') return;
+    this.commands.set(to.toLowerCase(), cmd);
+    this.byExactName.set(to, cmd);
+  }
+
   /** Looks a command up by its name as sent (any case). */
   lookup(name: string): Command | undefined {
     if (name === this.lastName) return this.lastFound;

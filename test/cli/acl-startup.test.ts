@@ -99,3 +99,20 @@ describe('users at startup', () => {
     }
   }, 90_000);
 });
+
+describe('rename-command', () => {
+  test('the command answers to its new name only; an empty name removes it', async () => {
+    const s = await run(os.tmpdir(), ['--rename-command', 'flushdb', 'badger', '--rename-command', 'flushall', '']);
+    expect(s.port, s.log).not.toBeNull();
+    try {
+      const c = await RawClient.connect(s.port!);
+      expect(await c.call('FLUSHDB')).toMatch(/^-ERR unknown command 'FLUSHDB'/);
+      expect(await c.call('flushall')).toMatch(/^-ERR unknown command 'flushall'/);
+      expect(await c.call('BADGER')).toBe('+OK\r\n');
+      expect(await c.call('badger', 'x')).toBe('-ERR syntax error\r\n');
+      c.close();
+    } finally {
+      s.stop();
+    }
+  }, 90_000);
+});

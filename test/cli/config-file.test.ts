@@ -40,6 +40,9 @@ describe.skipIf(!real)('redis-server command line: the same config errors as Red
     ['--save', '10'],
     ['--hz', 'x', '--port', '1'],
     ['--appendonly', 'maybe'],
+    ['--rename-command', 'nosuch', 'x'],
+    ['--rename-command', 'get', 'set'],
+    ['--rename-command', 'get', 'x', '--rename-command', 'get', 'y'],
   ];
   for (const argv of cases) {
     test(argv.join(' '), () => {

@@ -334,17 +334,20 @@ export class Server extends ServerState {
       authRequired: () => !c.authenticated && this.requiresAuth(),
     });
     c.parser = parser;
+    c.writer.onGrow = () => this.checkOutputLimit(c, true);
+    const memory = this.clientMemory;
+    if (memory.tracking) memory.update(c);
     sock.on('data', (chunk: Buffer) => {
       // After a protocol error or QUIT nothing more is read: the connection only waits for
       // its last reply to be written.
-      if (c.closeAfterReply) return;
+      if (c.closeAfterReply || c.closeAsap) return;
       this.stats.netInputBytes += chunk.length;
       this.stats.readsProcessed++;
       if (c.rawInput !== null) {
         c.rawInput(chunk);
         return;
       }
-      c.qb.read(parser.buffered, chunk.length);
+      c.qb.read(parser.buffered, chunk.length, parser.bigLeft);
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
         this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
@@ -353,6 +356,11 @@ export class Server extends ServerState {
         return;
       }
       this.processInput(c);
+      // (after the read, as Redis: a big argument still arriving counts too)
+      if (memory.tracking) {
+        memory.update(c);
+        memory.evict();
+      }
     });
     sock.on('close', () => this.unlinkClient(c));
     sock.on('error', () => {});
@@ -380,7 +388,7 @@ export class Server extends ServerState {
     } finally {
       this.batchFast = null;
     }
-    c.qb.trimmed(parser.buffered);
+    c.qb.trimmed(parser.buffered, parser.bigSize);
     if (fast.length !== 0) {
       let calls = 0;
       for (let i = 0; i < fast.length; i++) calls += fast[i].stats.untimed;
@@ -396,7 +404,7 @@ export class Server extends ServerState {
   }
 
   private processBatch(c: Client, parser: RequestParser): void {
-    while (c.blocked === null && !c.closeAfterReply) {
+    while (c.blocked === null && !c.closeAfterReply && !c.closeAsap) {
       const argv = parser.next();
       if (argv === null) break;
       // (a map check, where instanceof would walk the array's prototype chain per command)
@@ -509,24 +517,39 @@ export class Server extends ServerState {
       }
     }
     q.length = 0;
+    if (this.clientMemory.tracking) this.clientMemory.evict();
   };
 
   private writeOut(c: Client): void {
     const sock = c.sock;
+    if (c.closeAsap) {
+      this.killClient(c);
+      return;
+    }
     // (a client in a Lua debugging session is written to by the session alone)
     if (!sock || sock.destroyed || sock.writableEnded || c.outputHeld !== 0 || c.rawInput !== null) return;
+    // Checked before writing: what this turn's commands added counts whole, as Redis counts
+    // its reply list as it grows, even when the socket could take it all now.
+    if (this.checkOutputLimit(c, true)) {
+      this.killClient(c);
+      return;
+    }
     if (c.writer.hasPending) {
       this.stats.writesProcessed++;
       const pieces = c.writer.take();
       if (pieces.length === 1) {
         this.stats.netOutputBytes += pieces[0].length;
+        c.rb.wrote(pieces[0].length);
         sock.write(pieces[0]);
       } else {
         sock.cork();
+        let n = 0;
         for (const p of pieces) {
-          this.stats.netOutputBytes += p.length;
+          n += p.length;
           sock.write(p);
         }
+        this.stats.netOutputBytes += n;
+        c.rb.wrote(n);
         sock.uncork();
       }
     }
@@ -540,22 +563,51 @@ export class Server extends ServerState {
       this.unlinkClient(c);
       return;
     }
-    if (this.obufLimits.active && this.obufLimits.exceeded(c, c.outputBytes, this.clock.now())) this.closeForOutputLimit(c);
     // A client that has not authenticated may not pile up replies it does not read.
-    else if (!c.authenticated && c.outputBytes > 1024 && this.requiresAuth()) this.closeForOutputLimit(c);
+    if (!c.authenticated && c.outputBytes > 1024 && this.requiresAuth()) {
+      this.log('warning', `Client ${clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.stats.outputBufferLimitDisconnections++;
+      this.killClient(c);
+      return;
+    }
+    if (this.clientMemory.tracking) this.clientMemory.update(c);
   }
 
-  /** Redis's closeClientOnOutputBufferLimitReached: logged with the client's CLIENT LIST line. */
-  private closeForOutputLimit(c: Client): void {
-    this.log('warning', `Client ${clientInfoLine(c)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+  /**
+   * Redis's closeClientOnOutputBufferLimitReached: a client whose unsent output passed its
+   * class's limit is closed, logged with its CLIENT LIST line. `asap` while output is being
+   * added (a command or a publish is running): the client stops there and goes at the end
+   * of the turn; otherwise at once. True when it was closed.
+   */
+  checkOutputLimit(c: Client, asap: boolean): boolean {
+    if (!this.obufLimits.active || c.closeAsap || c.sock === null || !this.obufLimits.limited(c)) return false;
+    if (!this.obufLimits.exceeded(c, c.outputBytes, this.clock.now())) return false;
+    const how = asap ? 'scheduled to be closed ASAP' : 'closed';
+    this.log('warning', `Client ${clientInfoLine(c)} ${how} for overcoming of output buffer limits.`);
     this.stats.outputBufferLimitDisconnections++;
-    this.killClient(c);
+    if (asap) this.closeAsap(c);
+    else this.killClient(c);
+    return true;
+  }
+
+  /** Redis's freeClientAsync: nothing more is read, run or written; the connection goes at the end of the turn. */
+  closeAsap(c: Client): void {
+    if (c.closeAsap) return;
+    c.closeAsap = true;
+    c.writer.drop();
+    this.clientMemory.forget(c);
+    this.flushClient(c);
   }
 
   /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */
   killClient(c: Client): void {
     if (c.sock) c.sock.destroy();
     this.unlinkClient(c);
+  }
+
+  protected override unlinkClient(c: Client): void {
+    super.unlinkClient(c);
+    this.clientMemory.forget(c);
   }
 
   /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */
@@ -600,9 +652,7 @@ export class Server extends ServerState {
   private serverCron(): void {
     Persistence.of(this).cron();
     this.aof.cron();
-    // clientsCronResizeQueryBuffer
-    const nowSec = Math.floor(this.clock.now() / 1000);
-    for (const c of this.clients.values()) c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
+    this.clientsCron();
     // (also before each command; here so that a CONFIG SET takes effect on an idle server)
     if (this.tracking.clients !== 0) this.tracking.limitKeys();
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
@@ -620,6 +670,24 @@ export class Server extends ServerState {
     if (swept && this.latency.threshold !== 0) this.latency.addIfNeeded('expire-cycle', perfNow() - start);
     // one cycle's deletions reach the AOF together, never as one transaction
     if (this.propagator.pending !== 0) this.propagator.flush(true);
+  }
+
+  /**
+   * Redis's clientsCron, for every client: the query buffer's idle trim, the output buffer
+   * limits (a soft limit expires with no traffic), and the memory count client eviction uses.
+   */
+  private clientsCron(): void {
+    const nowSec = Math.floor(this.clock.now() / 1000);
+    const memory = this.clientMemory;
+    const nowMs = this.clock.now();
+    const resizeReplies = this.replyBufferResizing;
+    for (const c of this.clients.values()) {
+      c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
+      if (resizeReplies) c.rb.cronResize(nowMs);
+      if (this.checkOutputLimit(c, false)) continue;
+      if (memory.tracking) memory.update(c);
+    }
+    if (memory.tracking) memory.evict();
   }
 
   // ---- lifecycle -------------------------------------------------------------------------

@@ -219,6 +219,8 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       return out.simple('OK');
     case 'replybuffer':
       if (n !== 4) break;
+      // RESIZING 0|1: whether the cron resizes reply buffers (CLIENT LIST rbs, tot-mem)
+      if (argv[2].toLowerCase() === 'resizing') c.server.replyBufferResizing = argv[3] !== '0';
       return out.simple('OK');
     case 'log':
       if (n !== 3) break;

@@ -304,7 +304,8 @@ function hrandfieldCount(c: Client, key: string, l: number, withValues: boolean,
   const m = h.map;
   if (!uniq || count === 1) {
     out.array(withValues && !resp3 ? count * 2 : count);
-    while (count-- > 0) {
+    // (a client closed for its output buffer stops here, as Redis checks CLIENT_CLOSE_ASAP)
+    while (count-- > 0 && !c.closeAsap) {
       const f = h.randomField();
       if (withValues && resp3) out.array(2);
       out.bulk(f);

@@ -248,7 +248,7 @@ function statsSection(server: ServerState): string[] {
     'expired_time_cap_reached_count:0',
     'expire_cycle_cpu_milliseconds:0',
     `evicted_keys:${server.evictor.evictedKeys}`,
-    'evicted_clients:0',
+    `evicted_clients:${s.evictedClients}`,
     'total_eviction_exceeded_time:0',
     'current_eviction_exceeded_time:0',
     `keyspace_hits:${s.keyspaceHits}`,
@@ -430,6 +430,10 @@ export function resetStats(server: ServerState): void {
   s.keyspaceHits = 0;
   s.keyspaceMisses = 0;
   s.rejectedConnections = 0;
+  s.evictedClients = 0;
+  s.queryBufferLimitDisconnections = 0;
+  s.outputBufferLimitDisconnections = 0;
+  server.evictor.evictedKeys = 0;
   s.lazyfreedObjects = 0;
   s.netInputBytes = 0;
   s.netOutputBytes = 0;

@@ -264,7 +264,8 @@ function keys(c: Client, argv: string[], out: ReplySink): void {
     found.push(key);
   }
   out.array(found.length);
-  for (let i = 0; i < found.length; i++) out.bulk(found[i]);
+  // (a client closed for its output buffer stops here, as Redis checks CLIENT_CLOSE_ASAP)
+  for (let i = 0; i < found.length && !c.closeAsap; i++) out.bulk(found[i]);
 }
 
 function scan(c: Client, argv: string[], out: ReplySink): void {

@@ -272,7 +272,8 @@ function srandmemberCount(c: Client, argv: string[], out: ReplySink): void {
   const size = s.size;
   if (!uniq || count === 1) {
     out.array(count);
-    while (count-- > 0) out.bulk(s.random());
+    // (a client closed for its output buffer stops here, as Redis checks CLIENT_CLOSE_ASAP)
+    while (count-- > 0 && !c.closeAsap) out.bulk(s.random());
     return;
   }
   if (count >= size) {

@@ -9,6 +9,7 @@ import { call } from '../core/dispatch.ts';
 function multi(c: Client, _argv: string[], out: ReplySink): void {
   if (c.multi !== null) throw new ReplyError(ERR.multiCallsNot);
   c.multi = [];
+  c.multiArgvBytes = 0;
   c.multiDirty = false;
   out.simple('OK');
 }

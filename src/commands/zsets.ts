@@ -682,7 +682,8 @@ function zrandmemberCount(c: Client, argv: string[], out: ReplySink, l: number, 
   };
   if (!uniq || count === 1) {
     out.array(withscores && !nested ? count * 2 : count);
-    while (count-- > 0) {
+    // (a client closed for its output buffer stops here, as Redis checks CLIENT_CLOSE_ASAP)
+    while (count-- > 0 && !c.closeAsap) {
       const r = randInt(size);
       const m = z.memberAt(r);
       emit(m, withscores ? (z.score(m) as number) : 0);

@@ -3,6 +3,7 @@
  * its info line, in Redis 7.0.15's field order.
  */
 import type { Client } from './client.ts';
+import { clientMemory } from './client-memory.ts';
 
 export type ClientType = 'normal' | 'slave' | 'pubsub' | 'master';
 
@@ -36,6 +37,7 @@ function flagsOf(c: Client): string {
   }
   if (c.multi !== null && c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
+  if (c.closeAsap) f += 'A';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
 }
@@ -47,15 +49,14 @@ export function clientInfoLine(c: Client): string {
   const idle = now - Math.floor(c.lastInteraction / 1000);
   const qb = c.qb;
   const omem = c.outputBytes;
-  let multiMem = 0;
-  if (c.multi !== null) for (const q of c.multi) for (const a of q.argv) multiMem += a.length;
+  const multiMem = c.multi === null ? 0 : c.multiArgvBytes;
   const tracking = c.tracking;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.sock ? 8 : -1} name=${c.name} age=${age} idle=${idle}` +
     ` flags=${flagsOf(c)} db=${c.db.id} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi === null ? -1 : c.multi.length} qbuf=${qb.len} qbuf-free=${qb.alloc - qb.len}` +
-    ` argv-mem=${c.argvMem} multi-mem=${multiMem} rbs=1024 rbp=0 obl=0 oll=0 omem=${omem}` +
-    ` tot-mem=${22426 + qb.allocated + c.argvMem + omem + multiMem}` +
+    ` argv-mem=${c.argvMem + (c.parser?.partialArgvBytes ?? 0)} multi-mem=${multiMem} rbs=${c.rb.size} rbp=${c.rb.peak} obl=0 oll=0 omem=${omem}` +
+    ` tot-mem=${clientMemory(c, omem)}` +
     ` events=r cmd=${c.lastCommand} user=${c.user} redir=${tracking ? tracking.redirect : -1} resp=${c.resp}`
   );
 }

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { QueryBuffer } from './querybuf.ts';
+import { QueryBuffer, ReplyBuffer } from './querybuf.ts';
 import { RespWriter } from '../resp/writer.ts';
 import type { ClientOutput, ReplySink } from '../resp/sink.ts';
 import type { Database } from '../keyspace/db.ts';
@@ -44,6 +44,8 @@ export class Client {
 
   /** Queued commands while in MULTI, or null outside a transaction. */
   multi: QueuedCommand[] | null = null;
+  /** The bytes of the queued commands' arguments (multi-mem). */
+  multiArgvBytes = 0;
   /** A queue-time error happened: EXEC must answer EXECABORT. */
   multiDirty = false;
   /** A watched key was modified: EXEC must fail with a null reply. */
@@ -94,6 +96,19 @@ export class Client {
   readonly qb = new QueryBuffer();
   /** The arguments of the command running (or blocked), for argv-mem; null between commands. */
   argv: string[] | null = null;
+  /** Redis's reply buffer figures for CLIENT LIST (rbs, rbp). */
+  readonly rb = new ReplyBuffer();
+  /**
+   * Closed for its output buffer or evicted, as Redis's CLIENT_CLOSE_ASAP: nothing more is
+   * read or written, long replies stop where they are, and the connection goes at the end
+   * of this turn.
+   */
+  closeAsap = false;
+  /** The memory last counted for it in the server's client total (client eviction, used_memory). */
+  memCounted = 0;
+  /** Its client-eviction bucket (log2 of its memory), and when it entered it (eviction order). */
+  memBucket = -1;
+  memBucketSeq = 0;
   /** Client tracking state; owned by the tracking layer. */
   tracking: TrackingState | null = null;
 

@@ -126,6 +126,7 @@ export function processCommand(c: Client, argv: string[], out: ReplySink): void 
   }
   if (c.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
     c.multi.push({ cmd, argv });
+    for (let i = 0; i < argv.length; i++) c.multiArgvBytes += argv[i].length;
     out.simple('QUEUED');
     return;
   }

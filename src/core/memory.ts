@@ -1,5 +1,6 @@
 import type { ServerState } from './state.ts';
 import { dictBuckets } from '../keyspace/memsize.ts';
+import { clientMemory } from './client-memory.ts';
 
 /**
  * used_memory in Redis's terms: what redis-server 7.0 would have allocated for the same
@@ -12,9 +13,14 @@ export const STARTUP_BYTES = 876224;
 /** A connected client: the client struct, its 16 KB reply buffer and query buffer. */
 export const CLIENT_BYTES = 20480;
 
-/** used_memory, cheaply (maxmemory checks it before every command). */
+/**
+ * used_memory, cheaply (maxmemory checks it before every command). With maxmemory (or
+ * maxmemory-clients) set, the clients' memory is counted as their buffers change
+ * (src/core/client-eviction.ts), so big query and output buffers push keys out as in Redis.
+ */
 export function usedMemory(server: ServerState): number {
-  let used = STARTUP_BYTES + server.clients.size * CLIENT_BYTES;
+  const cm = server.clientMemory;
+  let used = STARTUP_BYTES + (cm.tracking ? cm.total : server.clients.size * CLIENT_BYTES);
   for (const db of server.dbs) used += db.usedMemory();
   return used;
 }
@@ -39,7 +45,7 @@ export interface MemoryReport {
 /** The breakdown INFO memory and MEMORY STATS show; walks the clients for their buffers. */
 export function memoryReport(server: ServerState): MemoryReport {
   let clientsNormal = 0;
-  for (const c of server.clients.values()) clientsNormal += CLIENT_BYTES + c.outputBytes + (c.parser?.buffered ?? 0);
+  for (const c of server.clients.values()) clientsNormal += clientMemory(c, c.outputBytes);
   let keys = 0;
   let dbOverhead = 0;
   const dbs: DbOverhead[] = [];

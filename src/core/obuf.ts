@@ -37,6 +37,12 @@ export class OutputBufferLimits {
     this.active = any;
   }
 
+  /** True when the client's class has a limit at all (most normal clients have none). */
+  limited(c: Client): boolean {
+    const l = this.limits[obufClass(c)];
+    return l.hard !== 0 || l.soft !== 0;
+  }
+
   /**
    * True when the client must be disconnected for holding `bytes` of unsent output at
    * `nowMs`. Tracks when the soft limit was first passed on the client.

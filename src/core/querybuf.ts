@@ -26,6 +26,41 @@ function sdsCapacity(len: number): number {
   return jemallocSize(hdr + len + 1) - hdr - 1;
 }
 
+/** PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: a reply buffer's largest and smallest size. */
+const REPLY_CHUNK = 16 * 1024;
+const REPLY_MIN = 1024;
+/** reply-buffer-peak-reset-time: how often the peak is forgotten, so an idle buffer shrinks. */
+const PEAK_RESET_MS = 5000;
+
+/**
+ * A model of the fixed reply buffer Redis gives each client (c->buf), for CLIENT LIST's rbs
+ * and rbp and for tot-mem: 16 KB at first, halved by the cron while its peak use stays
+ * under half (down to 1 KB), doubled back when a turn fills it (clientsCronResizeOutputBuffer).
+ */
+export class ReplyBuffer {
+  /** buf_usable_size */
+  size = REPLY_CHUNK;
+  /** buf_peak: the most one turn put in it since the last reset. */
+  peak = 0;
+  private peakResetAt = 0;
+
+  /** A turn wrote `n` bytes of replies: Redis's buffer took up to its size of them. */
+  wrote(n: number): void {
+    const used = n < this.size ? n : this.size;
+    if (used > this.peak) this.peak = used;
+  }
+
+  cronResize(nowMs: number): void {
+    if (this.peakResetAt === 0) this.peakResetAt = nowMs;
+    if (this.size / 2 >= REPLY_MIN && this.peak < this.size / 2) this.size = Math.max(REPLY_MIN, this.peak + 1);
+    else if (this.size * 2 < REPLY_CHUNK * 2 && this.peak === this.size) this.size = Math.min(REPLY_CHUNK, this.size * 2);
+    if (nowMs - this.peakResetAt >= PEAK_RESET_MS) {
+      this.peak = 0;
+      this.peakResetAt = nowMs;
+    }
+  }
+}
+
 export class QueryBuffer {
   /** sdslen: bytes read and not yet trimmed (the command running is still in it). */
   len = 0;
@@ -34,18 +69,30 @@ export class QueryBuffer {
   /** querybuf_peak: the most it was asked to hold since the last cron pass. */
   peak = 0;
 
-  /** A read of `n` bytes arrived with `pending` unparsed bytes already buffered. */
-  read(pending: number, n: number): void {
-    const readlen = Math.max(IOBUF_LEN, n);
+  /**
+   * A read of `n` bytes arrived with `pending` unparsed bytes already buffered. While a big
+   * bulk is collected Redis reads only what it lacks (`bigLeft`), into room made for it.
+   */
+  read(pending: number, n: number, bigLeft = 0): void {
+    const readlen = bigLeft > 0 ? Math.min(bigLeft, n) : Math.max(IOBUF_LEN, n);
     if (this.peak < pending + readlen) this.peak = pending + readlen;
     // sdsMakeRoomForNonGreedy: exactly the room for this read
     if (this.alloc - pending < readlen) this.alloc = sdsCapacity(pending + readlen);
     this.len = pending + n;
   }
 
-  /** The commands of the last read ran: what is left unparsed stays. */
-  trimmed(pending: number): void {
+  /**
+   * The commands of the last read ran: what is left unparsed stays. A big bulk (32 KB or
+   * more) being collected has room made for all of it, exactly (sdsMakeRoomForNonGreedy);
+   * once complete the buffer becomes the argument and a new one of its size is kept for
+   * the next, until the cron trims it.
+   */
+  trimmed(pending: number, bigSize = 0): void {
     this.len = pending;
+    if (bigSize > 0) {
+      const cap = sdsCapacity(bigSize);
+      if (this.alloc < cap) this.alloc = cap;
+    }
   }
 
   /** clientsCronResizeQueryBuffer, with the client idle for `idleSec` seconds. */

@@ -19,6 +19,7 @@ import { Acl } from './acl.ts';
 import { WatchRegistry } from './watch.ts';
 import { Attachments } from './attachments.ts';
 import { OutputBufferLimits } from './obuf.ts';
+import { ClientEviction } from './client-eviction.ts';
 import { HeapGuard } from './heap.ts';
 import { Faults } from './faults.ts';
 import { ServerClock } from '../util/server-clock.ts';
@@ -61,6 +62,8 @@ export class Stats {
   /** Clients closed for passing client-query-buffer-limit / client-output-buffer-limit. */
   queryBufferLimitDisconnections = 0;
   outputBufferLimitDisconnections = 0;
+  /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+  evictedClients = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
   /** Error replies sent (INFO total_error_replies) and their counts per code (errorstats). */
@@ -88,6 +91,8 @@ export abstract class ServerState implements KeyspaceEvents {
   readonly stats = new Stats();
   /** client-output-buffer-limit per client class. */
   readonly obufLimits = new OutputBufferLimits();
+  /** Client memory accounting and maxmemory-clients (src/core/client-eviction.ts). */
+  readonly clientMemory = new ClientEviction(this);
   readonly pubsub = new PubSub();
   readonly notifier = new Notifier(this.pubsub);
   readonly monitors = new Set<Client>();
@@ -214,8 +219,16 @@ export abstract class ServerState implements KeyspaceEvents {
     for (let i = 0; i < n; i++) this.dbs.push(new Database(i, this, clock));
     this.clock.onJump = () => this.clockJumped();
     let configured = false;
+    const clientLimits = () => {
+      const v = this.config.get('maxmemory-clients');
+      this.clientMemory.configure(v.endsWith('%') ? -Number(v.slice(0, -1)) : Number(v) || 0, this.evictor.maxmemory);
+      // Like Redis, a lower limit evicts before the next command runs.
+      if (configured) this.clientMemory.evict();
+    };
+    this.config.watch('maxmemory-clients', clientLimits);
     this.config.watch('maxmemory', (v) => {
       this.evictor.maxmemory = Number(v) || 0;
+      clientLimits();
       // CONFIG SET maxmemory evicts at once (Redis's updateMaxmemory), not at the next write.
       if (configured && this.evictor.maxmemory !== 0) this.evictor.perform();
     });
@@ -514,6 +527,8 @@ export abstract class ServerState implements KeyspaceEvents {
     this.blocking.clockMoved();
   }
 
+  /** DEBUG REPLYBUFFER RESIZING: the cron resizes idle clients' reply buffers (see ReplyBuffer). */
+  replyBufferResizing = true;
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */
   activeExpireEnabled = true;
   /** The config file the server started from (absolute), for CONFIG REWRITE; null when none. */
@@ -527,6 +542,8 @@ export abstract class ServerState implements KeyspaceEvents {
   abstract flushClient(c: Client): void;
   /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */
   abstract killClient(c: Client): void;
+  /** Closes a client at the end of the turn, running and sending nothing more (Redis's freeClientAsync). */
+  abstract closeAsap(c: Client): void;
   /** Resumes a client after it was unblocked: runs what it had pipelined meanwhile. */
   abstract resumeClient(c: Client): void;
   /**

@@ -51,6 +51,30 @@ export class RequestParser {
     return this.buf.length - this.pos + (this.big ? this.bigFill : 0);
   }
 
+  /**
+   * The complete arguments of a multibulk still being read: their count and bytes. Redis
+   * holds them in the client's argv (argv-mem) until the command is whole.
+   */
+  get partialArgc(): number {
+    return this.pending === 0 ? 0 : this.argv.length;
+  }
+
+  get partialArgvBytes(): number {
+    if (this.pending === 0) return 0;
+    let n = 0;
+    for (const a of this.argv) n += a.length;
+    return n;
+  }
+
+  /** The size (with its CRLF) of the big bulk being collected, and what it still lacks; 0 when none. */
+  get bigSize(): number {
+    return this.big === null ? 0 : this.big.length;
+  }
+
+  get bigLeft(): number {
+    return this.big === null ? 0 : this.big.length - this.bigFill;
+  }
+
   feed(chunk: Buffer): void {
     if (this.big) {
       const need = this.big.length - this.bigFill;

@@ -76,6 +76,10 @@ export interface ClientOutput extends ReplySink {
   readonly hasPending: boolean;
   /** Everything written since the last take, in order. */
   take(): Buffer[];
+  /** Called as the pending output grows by a chunk or a large reply (output buffer limits). */
+  onGrow: (() => void) | null;
+  /** Discards the pending output, and whatever is written from now on (a client being closed). */
+  drop(): void;
   /** One already encoded reply (a MONITOR line, a null inside a push). */
   raw(s: string): void;
 }

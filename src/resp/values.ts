@@ -37,6 +37,7 @@ export class ValueWriter implements ClientOutput {
   uncountedErrors = 0;
   readonly pendingBytes = 0;
   readonly hasPending = false;
+  onGrow: (() => void) | null = null;
   private capturing = false;
   private readonly stack: Frame[] = [];
   /** The command's first reply and how many it wrote; later ones go to `more`. */
@@ -50,6 +51,10 @@ export class ValueWriter implements ClientOutput {
 
   take(): Buffer[] {
     return [];
+  }
+
+  drop(): void {
+    // nothing is buffered for a connection here
   }
 
   /** Starts collecting the replies of one command. */

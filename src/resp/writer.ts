@@ -61,6 +61,13 @@ export class RespWriter implements ReplySink {
   /** Finished pieces waiting for the next take(): slices and large bulks. */
   private pieces: Buffer[] = [];
   private queuedBytes = 0;
+  /**
+   * Called each time the output grows by a chunk (64 KB) or a large bulk: where the server
+   * checks client-output-buffer-limit as output is added, at no cost to small replies.
+   */
+  onGrow: (() => void) | null = null;
+  /** Set by drop(): the client is being closed, and what it is sent goes nowhere. */
+  private dropping = false;
 
   /** Bytes written and not yet taken (client-output-buffer accounting). */
   get pendingBytes(): number {
@@ -89,11 +96,30 @@ export class RespWriter implements ReplySink {
     }
   }
 
+  /**
+   * Discards everything not taken yet, and from now on reuses one chunk for whatever is
+   * written: a client closed for its output (or evicted) mid-command costs no more memory.
+   */
+  drop(): void {
+    this.dropping = true;
+    this.pieces = [];
+    this.queuedBytes = 0;
+    // (a fresh chunk: the socket may still hold slices of the old one)
+    this.chunk = Buffer.allocUnsafe(CHUNK);
+    this.start = this.off = 0;
+  }
+
   private ensure(n: number): void {
     if (this.off + n <= this.chunk.length) return;
+    if (this.dropping) {
+      if (n > this.chunk.length) this.chunk = Buffer.allocUnsafe(n);
+      this.start = this.off = 0;
+      return;
+    }
     this.seal();
     this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, n));
     this.start = this.off = 0;
+    if (this.onGrow !== null) this.onGrow();
   }
 
   private ascii(s: string): void {
@@ -161,10 +187,12 @@ export class RespWriter implements ReplySink {
     const len = s.length;
     if (len >= LARGE) {
       this.ascii(`$${len}\r\n`);
+      if (this.dropping) return;
       this.seal();
       const b = Buffer.from(s, 'latin1');
       this.pieces.push(b, CRLF);
       this.queuedBytes += len + 2;
+      if (this.onGrow !== null) this.onGrow();
       return;
     }
     this.ensure(len + 16);

@@ -20,6 +20,7 @@ import { ERR } from './errors.ts';
 import { clearInterval, clearTimeout, perfNow, setImmediate, setInterval, setTimeout } from './util/clock.ts';
 import { Aof } from './persistence/aof.ts';
 import { strerror } from './util/strerror.ts';
+import { OomScoreAdj } from './core/oom-score.ts';
 
 export { Stats, type LogLevel } from './core/state.ts';
 
@@ -101,6 +102,7 @@ export class Server extends ServerState {
     normalizeStartupConfig(config, Object.keys(overrides).map((k) => k.toLowerCase()));
     super(config, new CommandTable(ALL_FAMILIES), options.log ?? ((line) => process.stderr.write(line + '\n')));
     this.loopbackByDefault = loopbackByDefault;
+    new OomScoreAdj(this.config, (msg) => this.log('warning', msg));
     this.functionLibraries = {
       codes: () => [...Scripting.of(this).functions.libraries.values()].map((lib) => lib.code),
       load: (code, replace) => {

@@ -31,7 +31,7 @@ export const IMMUTABLE = new Set([
   'syslog-ident', 'syslog-facility', 'pidfile', 'supervised', 'io-threads', 'aclfile', 'appenddirname',
   'cluster-enabled', 'cluster-config-file', 'tls-port', 'enable-debug-command', 'enable-module-command',
   'enable-protected-configs', 'set-proc-title', 'disable-thp', 'always-show-logo', 'tcp-backlog',
-  'io-threads-do-reads', 'protected-mode-default', 'oom-score-adj', 'unixsocketgroup', 'lua-enable-deprecated-api',
+  'io-threads-do-reads', 'protected-mode-default', 'unixsocketgroup', 'lua-enable-deprecated-api',
 ]);
 
 /**

@@ -16,6 +16,7 @@ export const ERR = {
   aofRewriteFailed: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',
+  outOfRangeDatabase: 'ERR Out of range database',
   notFloat: 'ERR value is not a valid float',
   noSuchKey: 'ERR no such key',
   overflow: 'ERR increment or decrement would overflow',

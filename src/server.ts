@@ -657,6 +657,8 @@ export class Server extends ServerState {
     this.clientsCron();
     // (also before each command; here so that a CONFIG SET takes effect on an idle server)
     if (this.tracking.clients !== 0) this.tracking.limitKeys();
+    // tryResizeHashTables: never while a child runs
+    if (this.backgroundJob === null) for (const db of this.dbs) db.keysShape.shrink(db.size);
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;
     const start = perfNow();

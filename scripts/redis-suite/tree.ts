@@ -113,7 +113,11 @@ const SHIM = `#!/bin/sh
 # baselines against real Redis. exec keeps the PID the test framework looks for in the log;
 # an explicit heap size keeps redmoon from re-running itself in a child with another PID.
 if [ -n "$REDMOON_SUITE_SERVER_BIN" ]; then exec "$REDMOON_SUITE_SERVER_BIN" "$@"; fi
-exec "\${REDMOON_SUITE_NODE:-__NODE__}" --max-old-space-size=__HEAP__ "\${REDMOON_SUITE_ENTRY:-__ENTRY__}" "$@"
+# the process title's {title}, as Redis's is the name it was started under; a title can only
+# be as long as node's own command line (Redis's setproctitle also takes the environment's
+# room), hence the padded --title
+export REDMOON_ARGV0="$0"
+exec "\${REDMOON_SUITE_NODE:-__NODE__}" "--title=__TITLE__" --max-old-space-size=__HEAP__ "\${REDMOON_SUITE_ENTRY:-__ENTRY__}" "$@"
 `;
 
 /** The heap redmoon's CLI would size itself (src/heap-size.ts): three quarters of the machine's memory, in MB. */
@@ -125,7 +129,7 @@ export function suiteHeapMb(): number {
 export function writeShims(dir: string, repo: string): void {
   const src = path.join(dir, 'src');
   fs.mkdirSync(src, { recursive: true });
-  const shim = SHIM.replace('__NODE__', process.execPath).replace('__ENTRY__', distEntry(repo)).replace('__HEAP__', String(suiteHeapMb()));
+  const shim = SHIM.replace('__NODE__', process.execPath).replace('__ENTRY__', distEntry(repo)).replace('__HEAP__', String(suiteHeapMb())).replace('__TITLE__', 'redis-server'.padEnd(300));
   const shimPath = path.join(src, 'redis-server');
   if (!fs.existsSync(shimPath) || fs.readFileSync(shimPath, 'utf8') !== shim) {
     fs.writeFileSync(shimPath + '.tmp', shim, { mode: 0o755 });

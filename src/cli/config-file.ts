@@ -16,10 +16,7 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 /** Values redmoon cannot honour, refused at startup rather than silently ignored. */
-const UNSUPPORTED_VALUES: Record<string, [string, string]> = {
-  // Debian's CVE patches add this to 7.0.15; fengari has no setfenv/getfenv/newproxy to re-enable.
-  'lua-enable-deprecated-api': ['yes', 'lua-enable-deprecated-api yes is not supported by redmoon'],
-};
+const UNSUPPORTED_VALUES: Record<string, [string, string]> = {};
 
 export interface LoadedConfig {
   /** parameter values by name, as the Server constructor takes them */

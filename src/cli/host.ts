@@ -10,12 +10,17 @@ export interface CliHost {
   chdir(dir: string): void;
   /** Runs `fn` each time the process receives `sig`. */
   onSignal(sig: CliSignal, fn: () => void): void;
+  /** Sets the process title (ps, /proc/<pid>/cmdline); a worker thread's own would not show. */
+  setTitle(title: string): void;
 }
 
 export const processHost: CliHost = {
   chdir: (dir) => process.chdir(dir),
   onSignal: (sig, fn) => {
     process.on(sig, fn);
+  },
+  setTitle: (title) => {
+    process.title = title;
   },
 };
 

@@ -6,6 +6,7 @@
  * Bundled on its own (dist/cli-serve.cjs) so the launcher can decide on the heap before
  * any of the server's code is loaded.
  */
+import { keepProcTitle } from './proc-title.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -138,6 +139,7 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
     }
   };
 
+  keepProcTitle(server, (t) => host.setTitle(t));
   const unixsocket = server.config.get('unixsocket');
   if (addr.host === '' && unixsocket === '') {
     server.log('warning', 'Configured to not listen anywhere, exiting.');

@@ -5,7 +5,7 @@
  *
  * A worker has no signals and may not chdir, so the main thread does both for it: it passes
  * SIGINT, SIGTERM and SIGABRT on as messages, and changes directory on request while the
- * worker waits. The worker's stdout and stderr reach the process's own; when the worker
+ * worker waits, and sets the process title it asks for. The worker's stdout and stderr reach the process's own; when the worker
  * ends (process.exit in it, SHUTDOWN, a crash), the process exits with its code.
  */
 import { Worker, MessageChannel, parentPort, workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -24,7 +24,7 @@ export interface WorkerData {
   replies: MessagePort;
 }
 
-type ToMain = { chdir: string };
+type ToMain = { chdir: string } | { title: string };
 type ToWorker = { signal: CliSignal };
 
 /** Starts `entry` in a worker serving `req` with an old space of `heapMb` MB. */
@@ -40,6 +40,10 @@ export function serveInWorker(entry: URL, req: ServeRequest, heapMb: number): vo
   });
   for (const sig of SIGNALS) process.on(sig, () => worker.postMessage({ signal: sig } satisfies ToWorker));
   worker.on('message', (m: ToMain) => {
+    if ('title' in m) {
+      process.title = m.title;
+      return;
+    }
     let outcome: string | null = null;
     try {
       process.chdir(m.chdir);
@@ -67,6 +71,9 @@ export function workerSide(): { req: ServeRequest; host: CliHost } {
       Atomics.wait(data.done, 0, 0);
       const reply = receiveMessageOnPort(data.replies);
       if (reply !== undefined && reply.message !== null) throw new Error(reply.message as string);
+    },
+    setTitle(title) {
+      port.postMessage({ title } satisfies ToMain);
     },
     onSignal(sig, fn) {
       port.on('message', (m: ToWorker) => {

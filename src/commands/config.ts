@@ -1,6 +1,7 @@
 import schemaJson from './config-schema.json' with { type: 'json' };
 import fs from 'node:fs';
 import { ReplyError, ERR, cstr } from '../errors.ts';
+import { validProcTitleTemplate } from '../util/proc-title.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -99,6 +100,9 @@ function normalize(name: string, p: Param, value: string): string {
     }
     case 'string':
     case 'sds':
+      if (name === 'proc-title-template' && !validProcTitleTemplate(value)) {
+        throw new SetError('template format is invalid or contains unknown variables');
+      }
       return value;
     case 'special':
       return special(name, value);

@@ -9,6 +9,7 @@ import { parseMemory, rewriteConfig } from './config.ts';
 import { replyHelp } from './help.ts';
 import { encodingOf, idleSeconds } from './keys.ts';
 import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
+import { tableStats } from '../keyspace/table-shape.ts';
 import { Persistence } from '../persistence/persistence.ts';
 
 /** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
@@ -26,7 +27,7 @@ function sleepMs(ms: number): void {
 /** Redis DEBUG subcommands redmoon has no equivalent for (crashes, allocator, encodings). */
 const UNSUPPORTED = new Set([
   'segfault', 'panic', 'restart', 'crash-and-recover', 'oom', 'assert', 'leak', 'drop-cluster-packet-filter',
-  'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'htstats', 'stringmatch-test',
+  'sdslen', 'listpack', 'quicklist', 'replicate', 'structsize', 'stringmatch-test',
   'client-eviction', 'mallctl', 'mallctl-str', 'clusterlink',
 ]);
 
@@ -56,6 +57,24 @@ function debugObject(c: Client, key: string, out: ReplySink): void {
   const idle = idleSeconds(db, key);
   out.simple(
     `Value at:0x7f0000000000 refcount:1 encoding:${encoding} serializedlength:${len + 1} lru:${db.lastAccess(key)} lru_seconds_idle:${idle}`,
+  );
+}
+
+/**
+ * DEBUG HTSTATS <dbid>: the main and expires tables of a database. The main table's size
+ * follows Redis's resizing rules (keyspace/table-shape.ts); the expires table is taken at
+ * its natural size.
+ */
+function debugHtstats(c: Client, arg: string, out: ReplySink): void {
+  const v = parseInt64(arg);
+  if (v === null) throw new ReplyError(ERR.notInteger);
+  const dbs = c.server.dbs;
+  const id = Number(v);
+  if (id < 0 || id >= dbs.length) throw new ReplyError(ERR.outOfRangeDatabase);
+  const db = dbs[id];
+  const expiresSize = db.expires.size === 0 ? 0 : Math.max(4, 2 ** Math.ceil(Math.log2(db.expires.size)));
+  out.verbatim(
+    '[Dictionary HT]\n' + tableStats(db.keysShape.size, db.data.keys(), db.data.size) + '[Expires HT]\n' + tableStats(expiresSize, db.expires.keys(), db.expires.size),
   );
 }
 
@@ -170,6 +189,9 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
         throw e;
       }
       return out.simple('OK');
+    case 'htstats':
+      if (n !== 3) break;
+      return debugHtstats(c, argv[2], out);
     case 'htstats-key':
       if (n !== 3) break;
       return debugHtstatsKey(c, argv[2], out);

@@ -139,6 +139,9 @@ export class Blocking {
   /** Serves clients blocked on the ready keys; serving may make more keys ready (BLMOVE). */
   handleReady(): void {
     const server = this.server;
+    // Not while a script runs busy: what it pushed is served once it ends (its own command's
+    // end), never in the middle because a command allowed meanwhile (PING, HELLO) finished.
+    if (server.busyError !== null) return;
     const prev = server.currentClient;
     while (this.ready.size !== 0) {
       const batch = [...this.ready];

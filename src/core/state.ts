@@ -146,6 +146,11 @@ export abstract class ServerState implements KeyspaceEvents {
    * ('aof'). Only one runs at a time; the other waits (BGSAVE SCHEDULE) or is refused.
    */
   backgroundJob: 'rdb' | 'aof' | null = null;
+
+  /** Hash tables may resize freely: no child process (Redis's updateDictResizePolicy). */
+  get resizeAllowed(): boolean {
+    return this.backgroundJob === null;
+  }
   /**
    * While persistence is failing in a way that stops writes (a failed BGSAVE with save
    * points and stop-writes-on-bgsave-error): the MISCONF error write commands and PING get.

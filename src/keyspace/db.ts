@@ -1,4 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
+import { TableShape } from './table-shape.ts';
 import { ScanCursors } from './scan.ts';
 import { BigMap } from '../util/bigmap.ts';
 import { keyBytes, stringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
@@ -46,6 +47,11 @@ export interface KeyspaceEvents {
   expired(db: Database, key: string): void;
   /** True while `n` (new key) notifications are on: set() then reports keys it creates. */
   readonly newKeyEvents?: boolean;
+  /**
+   * False while a child process runs (a BGSAVE): tables then grow only when very full, as
+   * Redis's dict_can_resize (see table-shape.ts).
+   */
+  readonly resizeAllowed?: boolean;
   /** A key was created (the `new` keyspace event, as Redis's dbAdd). */
   newKey?(db: Database, key: string): void;
   /** True while a read-only command runs: its lookups count as keyspace hits and misses. */
@@ -111,6 +117,8 @@ export class Database {
   lfuLogFactor = 10;
   lfuDecayTime = 1;
   lruSince = -1;
+  /** The bucket count Redis's main dict would have (DEBUG HTSTATS). */
+  keysShape = new TableShape();
   /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
   readonly scanCursors = new ScanCursors();
   private lruNow = 0;
@@ -268,6 +276,7 @@ export class Database {
     const old = this.data.get(key);
     if (old === undefined) {
       if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
+      this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
       this.memBytes += keyBytes(key);
     } else {
       this.memBytes -= valueBytes(old);
@@ -310,6 +319,7 @@ export class Database {
 
   private insertNew(key: string, value: string): void {
     if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
+    this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
     this.memBytes += keyBytes(key) + stringValueBytes(value);
     const data = this.data;
     if (data instanceof BigMap) data.setNew(key, value);
@@ -460,6 +470,7 @@ export class Database {
     this.plainStrings.clear();
     this.sweepCursor = null;
     this.memBytes = 0;
+    this.keysShape.reset();
     return n;
   }
 
@@ -510,6 +521,7 @@ export class Database {
     this.expires = next.expires;
     this.rawStrings = next.rawStrings;
     this.plainStrings = next.plainStrings;
+    this.keysShape.reset(next.data.size);
     this.lru.clear();
     if (this.trackAccess) this.lruSince = this.lruClock();
     this.sweepCursor = null;
@@ -547,6 +559,7 @@ export class Database {
     [this.lfu, other.lfu] = [other.lfu, this.lfu];
     [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];
     [this.memBytes, other.memBytes] = [other.memBytes, this.memBytes];
+    [this.keysShape, other.keysShape] = [other.keysShape, this.keysShape];
     this.sweepCursor = other.sweepCursor = null;
   }
 }

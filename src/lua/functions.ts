@@ -79,7 +79,7 @@ export class Functions {
   constructor(private readonly scripting: Scripting) {}
 
   get engine(): LuaEngine {
-    if (!this.engineInst) this.engineInst = new LuaEngine({ mode: 'function', rand: this.scripting.rand, log: (level, msg) => this.scripting.log(level, msg) });
+    if (!this.engineInst) this.engineInst = new LuaEngine({ mode: 'function', rand: this.scripting.rand, deprecatedApi: this.scripting.deprecatedApi, log: (level, msg) => this.scripting.log(level, msg) });
     return this.engineInst;
   }
 

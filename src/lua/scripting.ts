@@ -153,6 +153,11 @@ export class Scripting {
   /** math.random's state: one per server, from Redis's fixed start, kept across SCRIPT FLUSH */
   readonly rand = newRandState();
 
+  /** lua-enable-deprecated-api (immutable): setfenv, getfenv and newproxy for scripts. */
+  get deprecatedApi(): boolean {
+    return this.server.config.get('lua-enable-deprecated-api') === 'yes';
+  }
+
   constructor(readonly server: ServerState) {
     server.config.watch('busy-reply-threshold', () => {
       this.busyThreshold = server.config.getInt('busy-reply-threshold');
@@ -177,7 +182,7 @@ export class Scripting {
   }
 
   get evalEngine(): LuaEngine {
-    if (!this.evalEngineInst) this.evalEngineInst = new LuaEngine({ mode: 'eval', rand: this.rand });
+    if (!this.evalEngineInst) this.evalEngineInst = new LuaEngine({ mode: 'eval', rand: this.rand, deprecatedApi: this.deprecatedApi });
     return this.evalEngineInst;
   }
 

@@ -1100,3 +1100,107 @@ export function openMath(L: LuaState, rand: RandState, inScript: () => boolean):
 }
 
 export { LUA_REGISTRYINDEX, ldebug, defs };
+
+// ---------------------------------------------------------------------------------------
+// setfenv / getfenv / newproxy (lua-enable-deprecated-api yes)
+// ---------------------------------------------------------------------------------------
+
+// (our fengari names the environment upvalue "(ENV)", so that 5.1 scripts cannot reach it as _ENV)
+const ENV_NAMES = [latin1ToBytes('(ENV)'), latin1ToBytes('_ENV')];
+
+function isEnvName(name: Uint8Array | null): boolean {
+  if (name === null) return false;
+  return ENV_NAMES.some((e) => e.length === name.length && e.every((b, i) => name[i] === b));
+}
+
+/** The index of a Lua function's _ENV upvalue (5.3's stand-in for 5.1's environment), or 0. */
+function envUpvalue(L: LuaState, fidx: number): number {
+  for (let i = 1; ; i++) {
+    const name = lua.lua_getupvalue(L, fidx, i);
+    if (name === null || name === undefined) return 0;
+    lua.lua_pop(L, 1);
+    if (isEnvName(name)) return i;
+  }
+}
+
+/** 5.1's getfunc: the function argument, or the function running at a stack level. */
+function getfunc(L: LuaState, optional: boolean): void {
+  if (lua.lua_isfunction(L, 1)) {
+    lua.lua_pushvalue(L, 1);
+    return;
+  }
+  const level = optional ? optint(L, 1, 1) : checkint(L, 1);
+  if (level < 0) lauxlib.luaL_argerror(L, 1, 'level must be non-negative');
+  const ar = new lua.lua_Debug();
+  if (lua.lua_getstack(L, level, ar) === 0) lauxlib.luaL_argerror(L, 1, 'invalid level');
+  lua.lua_getinfo(L, 'f', ar);
+  if (lua.lua_isnil(L, -1)) lauxlib.luaL_error(L, 'no function environment for tail call at level %d', level);
+}
+
+function luaB_getfenv(L: LuaState): number {
+  getfunc(L, true);
+  const up = lua.lua_iscfunction(L, -1) ? 0 : envUpvalue(L, -1);
+  if (up === 0) lua.lua_pushglobaltable(L);
+  else lua.lua_getupvalue(L, -1, up);
+  return 1;
+}
+
+function luaB_setfenv(L: LuaState): number {
+  lauxlib.luaL_checktype(L, 2, LUA_TTABLE);
+  getfunc(L, false);
+  if (lua.lua_isnumber(L, 1) && lua.lua_tonumber(L, 1) === 0) return 0; // the thread's: nothing more to do here
+  if (lua.lua_iscfunction(L, -1)) return lauxlib.luaL_error(L, "'setfenv' cannot change environment of given object");
+  const up = envUpvalue(L, -1);
+  if (up !== 0) {
+    // a private _ENV for this function alone, as 5.1's per-function environment: a throwaway
+    // closure holds the table in an upvalue of its own, which the function then shares
+    if (lauxlib.luaL_loadstring(L, latin1ToBytes('return function() return _ENV end')) !== LUA_OK) return lua.lua_error(L);
+    lua.lua_pushvalue(L, 2);
+    lua.lua_setupvalue(L, -2, 1);
+    lua.lua_call(L, 0, 1);
+    lua.lua_upvaluejoin(L, -2, up, -1, 1);
+    lua.lua_pop(L, 1);
+  }
+  return 1;
+}
+
+function luaB_newproxy(L: LuaState): number {
+  lua.lua_settop(L, 1);
+  lua.lua_newuserdata(L, 0);
+  if (lua.lua_toboolean(L, 1) === false) return 1;
+  if (lua.lua_isboolean(L, 1)) {
+    lua.lua_newtable(L);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_pushboolean(L, true);
+    lua.lua_rawset(L, lua_upvalueindex(1)); // remembered as a proxy metatable
+  } else {
+    let ok = false;
+    if (lua.lua_getmetatable(L, 1)) {
+      lua.lua_rawget(L, lua_upvalueindex(1));
+      ok = lua.lua_toboolean(L, -1);
+      lua.lua_pop(L, 1);
+    }
+    lauxlib.luaL_argcheck(L, ok, 1, 'boolean or proxy expected');
+    lua.lua_getmetatable(L, 1);
+  }
+  lua.lua_setmetatable(L, 2);
+  return 1;
+}
+
+/** Lua 5.1's setfenv, getfenv and newproxy, which Redis offers under lua-enable-deprecated-api. */
+export function openDeprecated(L: LuaState): void {
+  lua.lua_pushglobaltable(L);
+  lua.lua_pushcfunction(L, luaB_getfenv);
+  lua.lua_setfield(L, -2, 'getfenv');
+  lua.lua_pushcfunction(L, luaB_setfenv);
+  lua.lua_setfield(L, -2, 'setfenv');
+  // newproxy's upvalue: a weak-keyed table of the metatables it made
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setmetatable(L, -2);
+  pushLatin1(L, 'k');
+  lua.lua_setfield(L, -2, '__mode');
+  lua.lua_pushcclosure(L, luaB_newproxy, 1);
+  lua.lua_setfield(L, -2, 'newproxy');
+  lua.lua_pop(L, 1);
+}

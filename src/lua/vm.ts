@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { lua, lauxlib, ltable, lobject, lstring, lstate, defs } from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
-import { openBase, openString, openTable, openMath, setfuncs, newRandState, type RandState, luaToString, checkint } from './stdlib.ts';
+import { openBase, openString, openTable, openMath, openDeprecated, setfuncs, newRandState, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
 import { bytesToLatin1, latin1ToBytes, pushLatin1 } from './luastr.ts';
 import { number2str17 } from '../util/printf.ts';
@@ -220,6 +220,8 @@ export interface EngineOptions {
    * DebugController, and a working redis.breakpoint/redis.debug. Never used for ordinary runs.
    */
   debug?: boolean;
+  /** lua-enable-deprecated-api: Lua 5.1's setfenv, getfenv and newproxy are globals too. */
+  deprecatedApi?: boolean;
 }
 
 /** The default memory check: V8's heap close to its limit. */
@@ -266,6 +268,7 @@ export class LuaEngine {
     this.hookMask = this.debugging ? LUA_MASKLINE | LUA_MASKCOUNT : LUA_MASKCOUNT;
     if (this.debugging) this.callSink.onErrorLog = (text) => this.logError(text);
     this.openLibs();
+    if (opts.deprecatedApi === true) openDeprecated(L);
     this.installRedisApi();
     if (this.mode === 'eval') {
       // Redis adds KEYS and ARGV to _G at the first EVAL, after every other global: doing

@@ -73,6 +73,41 @@ describeDifferential(
       expect(r[4]).toBe(r[3]);
     });
 
+    it('a command allowed during a busy script does not serve clients blocked on what the script pushed', async () => {
+      const ps = [await d().pair(), await d().pair(), await d().pair(), await d().pair()];
+      const steps = async (popper: RawClient, runner: RawClient, other: RawClient, r: RawClient) => {
+        const seen: string[] = [];
+        seen.push(await r.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'));
+        popper.sock.write(encodeCommand(['BLPOP', 'bx', '0']));
+        for (let i = 0; i < 200 && !(await r.call('INFO', 'clients')).includes('blocked_clients:1'); i++) await sleep(10);
+        const script =
+          "redis.call('lpush', KEYS[1], 'y') while true do local c = redis.call('client', 'list') if string.find(c, 'abortscript') ~= nil then break end end redis.call('lpush', KEYS[1], 'z') return 1";
+        const done = runner.call('EVAL', script, '1', 'bx');
+        seen.push(await untilBusy(r));
+        // (HELLO is one of the commands a busy server still runs; the script sees the name and ends)
+        seen.push((await other.call('HELLO', '2', 'SETNAME', 'abortscript')).replace(/\$\d+\r\n[\d.]+\r\n/g, 'V').replace(/:\d+\r\n/g, 'N'));
+        seen.push(await popper.readRaw(1, 10000));
+        seen.push(await done);
+        seen.push(await r.call('LRANGE', 'bx', '0', '-1'));
+        seen.push(await r.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'));
+        seen.push(await r.call('DEL', 'bx'));
+        return seen;
+      };
+      try {
+        const [real, ours] = await Promise.all([
+          steps(ps[0].real, ps[1].real, ps[2].real, ps[3].real),
+          steps(ps[0].ours, ps[1].ours, ps[2].ours, ps[3].ours),
+        ]);
+        expect(ours).toEqual(real);
+        expect(real[3]).toBe('*2\r\n$2\r\nbx\r\n$1\r\nz\r\n');
+      } finally {
+        for (const p of ps) {
+          p.real.close();
+          p.ours.close();
+        }
+      }
+    });
+
     it('a recursive table becomes nested arrays down to the Lua stack limit', async () => {
       // thousands of nested arrays: compared as raw bytes up to the PING after them
       const deep = async (...argv: string[]) => {
@@ -225,7 +260,7 @@ describeDifferential(
       await d().both('FUNCTION', 'FLUSH');
     });
   },
-  { 'busy-reply-threshold': '100' },
+  { 'busy-reply-threshold': '100', 'enable-debug-command': 'yes' },
 );
 
 describeDifferential('math.random from a fresh server', (d: () => Differential) => {

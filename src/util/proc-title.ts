@@ -42,8 +42,12 @@ export function expandProcTitle(template: string, vars: ProcTitleVars): string |
   return out.replace(/^ +| +$/g, '');
 }
 
-/** CONFIG SET's check (validateProcTitleTemplate): it expands, to something not empty. */
+/**
+ * CONFIG SET's check (validateProcTitleTemplate): it expands, to something not empty, with
+ * an empty title. The address, ports and config file are never empty in Redis; the server
+ * mode is for a standalone server, and the unix socket is taken as unset.
+ */
 export function validProcTitleTemplate(template: string): boolean {
-  const r = expandProcTitle(template, { title: '', 'listen-addr': '', 'server-mode': '', 'config-file': '', port: '', 'tls-port': '', unixsocket: '' });
+  const r = expandProcTitle(template, { title: '', 'listen-addr': '*:0', 'server-mode': '', 'config-file': '-', port: '0', 'tls-port': '0', unixsocket: '' });
   return r !== null && r.length !== 0;
 }

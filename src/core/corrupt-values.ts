@@ -27,11 +27,14 @@ export function markCorrupt(c: Client, value: object, crash: CrashInfo): void {
  */
 export function reachesCorrupt(c: Client, cmd: Command, argv: string[]): boolean {
   const marks = c.server.corruptValues;
-  if (marks === null || HEADER_ONLY.has((cmd.parent ?? cmd).name)) return false;
+  const name = (cmd.parent ?? cmd).name;
+  if (marks === null || HEADER_ONLY.has(name)) return false;
   for (const pos of cmd.keys(argv)) {
     const v = c.db.data.get(argv[pos]);
     if (v === undefined || typeof v === 'string') continue;
-    const crash = marks.get(v);
+    let crash = marks.get(v);
+    // these look for the stream's last ID first, walking it backwards
+    if (crash?.lastId !== undefined && (name === 'xread' || name === 'xreadgroup' || name === 'xsetid')) crash = crash.lastId;
     if (crash !== undefined && c.server.bugReport(crash.pre, crash.lines)) return true;
   }
   return false;

@@ -320,3 +320,98 @@ export function isWalk(blob: string): { members: string[]; sorted: boolean } | n
   }
   return { members, sorted };
 }
+
+// ---- a stream's last ID, as Redis's reverse iterator finds it in raw listpacks -----------
+
+/** What streamLastValidID meets walking listpacks backwards (Redis keeps them unchecked). */
+export type ReverseWalk = 'found' | 'none' | 'assert';
+
+class Halt {
+  constructor(readonly what: ReverseWalk) {}
+}
+
+/**
+ * One node's listpack walked as streamIteratorGetID does in reverse (lpLast, lpPrev, the
+ * lp-count fields), looking for a live entry: 'found', 'none' (down to the master entry),
+ * or 'assert' where one of lpPrev/lpNext/lpGetInteger's assertions would stop Redis.
+ */
+export function reverseFindLive(lp: string): ReverseWalk {
+  const scratch: string[] = [];
+  const valid = (p: number): boolean => lpNext(lp, p, scratch) !== -2;
+  const size = (p: number): number => {
+    const b = lp.charCodeAt(p);
+    let l: number;
+    if (b < 0x80) l = 1;
+    else if (b < 0xc0) l = 1 + (b & 63);
+    else if (b < 0xe0) l = 2;
+    else if (b < 0xf0) l = 2 + (((b & 15) << 8) | lp.charCodeAt(p + 1));
+    else if (b === 0xf0) l = (5 + u32le(lp, p + 1)) >>> 0;
+    else l = b === 0xf1 ? 3 : b === 0xf2 ? 4 : b === 0xf3 ? 5 : 9;
+    return l + lpBacklenSize(l);
+  };
+  const stop = (): never => {
+    throw new Halt('assert');
+  };
+  const check = (p: number): number => (valid(p) ? p : stop());
+  const next = (p: number): number => {
+    if (p < 0) stop();
+    const q = p + size(p);
+    return lp.charCodeAt(q) === 0xff ? -1 : check(q);
+  };
+  const prev = (p: number): number => {
+    if (p < 0) stop();
+    if (p === 6) return -1;
+    let q = p - 1;
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const c = lp.charCodeAt(q);
+      v += (c & 127) * 2 ** shift;
+      if ((c & 128) === 0) break;
+      shift += 7;
+      q--;
+      if (shift > 28) stop();
+    }
+    return check(p - 1 - (v + lpBacklenSize(v) - 1));
+  };
+  const int = (p: number): number => {
+    if (p < 0) stop();
+    scratch.length = 0;
+    lpNext(lp, p, scratch);
+    const v = scratch.length === 1 ? parseInt64(scratch[0]) : null;
+    return v === null ? stop() : Number(v);
+  };
+  try {
+    if (lp.charCodeAt(6) === 0xff) stop();
+    let e = next(next(check(6)));
+    const masterFields = int(e);
+    e = lp.length - 1;
+    e = prev(e);
+    for (let guard = 0; guard < lp.length; guard++) {
+      let count = int(e);
+      if (count === 0) return 'none';
+      // a negative count steps back until lpPrev runs out of entries
+      if (count < 0) stop();
+      while (count-- > 0) e = prev(e);
+      const flags = int(e);
+      e = next(e);
+      int(e);
+      e = next(e);
+      int(e);
+      e = next(e);
+      const same = (flags & 2) !== 0;
+      let fields = masterFields;
+      if (!same) {
+        fields = int(e);
+        e = next(e);
+      }
+      if (fields < 0) stop();
+      if ((flags & 1) === 0) return 'found';
+      for (let k = same ? 4 : 5; k > 0; k--) e = prev(e);
+    }
+    return 'assert';
+  } catch (x) {
+    if (x instanceof Halt) return x.what;
+    throw x;
+  }
+}

@@ -29,7 +29,7 @@ import {
   type Pel,
 } from './stream.ts';
 import { parseInt64, formatDouble17, parseDouble } from '../util/numbers.ts';
-import { lpHeaderValid, lpHeaderCount, lpWalk, pairsValid, streamNodeValid, zlWalk, zmWalk, isWalk } from './rdb-encodings.ts';
+import { reverseFindLive, lpHeaderValid, lpHeaderCount, lpWalk, pairsValid, streamNodeValid, zlWalk, zmWalk, isWalk } from './rdb-encodings.ts';
 
 export const RDB_VERSION = 10;
 
@@ -623,6 +623,8 @@ export function verifyPayload(p: string, skipCrc = false): boolean {
 export interface CrashInfo {
   pre: string[];
   lines: string[];
+  /** For a stream: what commands that first look for its last ID (XREAD, XSETID) meet instead. */
+  lastId?: CrashInfo;
 }
 
 function assertion(where: string, expr: string): CrashInfo {
@@ -899,6 +901,19 @@ function firstLiveReachable(e: string[]): boolean | null {
   }
 }
 
+/**
+ * streamLastValidID on a stream kept unchecked: the assertion its reverse walk meets, or
+ * its panic when no node holds a live entry though the stream's length says otherwise.
+ */
+function lastIdCrash(nodes: string[], length: number | bigint): CrashInfo | undefined {
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const r = reverseFindLive(nodes[k]);
+    if (r === 'assert') return LP_ASSERT();
+    if (r === 'found') return undefined;
+  }
+  return length !== 0 ? panic(`Corrupt stream, length is ${length}, but no max id`, 't_stream.c:1372') : undefined;
+}
+
 /** RDB_TYPE_STREAM_LISTPACKS(_2) back into nodes, metadata and consumer groups. */
 function loadStream(r: RdbReader, v2: boolean, deep: boolean): Stream {
   const s = new Stream();
@@ -909,11 +924,13 @@ function loadStream(r: RdbReader, v2: boolean, deep: boolean): Stream {
   let later: CrashInfo | null = null;
   let inconsistent = false;
   let seenLive = false;
+  const raw: string[] = [];
   for (let k = 0; k < nodes; k++) {
     const key = r.string();
     if (key.length !== 16) throw corrupt(2342, 'Stream node key entry is not the size of a stream ID');
     const lp = r.string();
     if (!lpHeaderValid(lp)) throw corrupt(2362, 'Stream listpack integrity check failed.');
+    raw.push(lp);
     const w = lpWalk(lp);
     const valid = w.ok && streamNodeValid(w.entries);
     if (deep && !valid) throw corrupt(2362, 'Stream listpack integrity check failed.');
@@ -1008,7 +1025,11 @@ function loadStream(r: RdbReader, v2: boolean, deep: boolean): Stream {
       inconsistent = true;
     }
   }
-  if (later !== null) throw crashes(later, s);
+  if (later !== null) {
+    // XLEN answers from the header, as Redis's does for the value it keeps
+    if (typeof length === 'number') s.length = length;
+    throw crashes({ ...later, lastId: lastIdCrash(raw, length) }, s);
+  }
   if (inconsistent) throw new Bad();
   return s;
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RawClient } from '../support/raw-client.ts';
 import { redisServerPath } from '../support/oracle.ts';
-import { listpack, lpStr, ziplist, payload, str, len, rdbFile } from '../support/rdb-craft.ts';
+import { listpack, lpStr, lpUint, ziplist, payload, str, len, rdbFile } from '../support/rdb-craft.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -101,6 +101,28 @@ describe('corrupt values Redis keeps and crashes on', () => {
         const text = log(r);
         expect(text).toContain('=== ASSERTION FAILED ===');
         expect(text).toContain("==> listpack.c:1276 'lpValidateNext(lp, &p, lpbytes)' is not true");
+        expect(text).not.toContain('crashed by signal');
+      } finally {
+        r.proc.kill('SIGKILL');
+      }
+    }, 60_000);
+
+    test(`${kind}: a stream whose last entry's backlen is wrong: XLEN works, XREAD's reverse walk panics`, async () => {
+      const r = launch(kind, ['--sanitize-dump-payload', 'no']);
+      try {
+        const c = (await connect(r))!;
+        // master entry (1 live, 0 deleted, fields item/value), one entry 1-1 with the same
+        // fields, and its lp-count's backlen pointing 7 bytes back: at the ID's 0 delta
+        const entries = [lpUint(1), lpUint(0), lpUint(2), lpStr('item'), lpStr('value'), lpUint(0), lpUint(2), lpUint(0), lpUint(0), lpUint(1), lpUint(0), '\x05\x07'];
+        const id = '\x00'.repeat(7) + '\x01' + '\x00'.repeat(7) + '\x01';
+        const meta = len(1) + len(1) + len(1) + len(1) + len(1) + len(0) + len(0) + len(1) + len(0);
+        const p = payload(19, len(1) + str(id) + str(listpack(entries)) + meta);
+        expect(await reply(c, 'RESTORE', 'k', '0', p)).toBe('+OK\r\n');
+        expect(await reply(c, 'XLEN', 'k')).toBe(':1\r\n');
+        expect(await reply(c, 'XREAD', 'STREAMS', 'k', '0')).toBeNull();
+        await r.exited;
+        const text = log(r);
+        expect(text).toContain('Guru Meditation: Corrupt stream, length is 1, but no max id #t_stream.c:1372');
         expect(text).not.toContain('crashed by signal');
       } finally {
         r.proc.kill('SIGKILL');

@@ -687,7 +687,7 @@ export class Server extends ServerState {
     const resizeReplies = this.replyBufferResizing;
     for (const c of this.clients.values()) {
       c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
-      if (resizeReplies) c.rb.cronResize(nowMs);
+      if (resizeReplies) c.rb.cronResize(nowMs, this.replyBufferPeakResetMs);
       if (this.checkOutputLimit(c, false)) continue;
       if (memory.tracking) memory.update(c);
     }

@@ -1,5 +1,5 @@
 import { Aof } from '../persistence/aof.ts';
-import { ReplyError, ERR } from '../errors.ts';
+import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
@@ -11,6 +11,7 @@ import { encodingOf, idleSeconds } from './keys.ts';
 import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
 import { tableStats } from '../keyspace/table-shape.ts';
 import { Persistence } from '../persistence/persistence.ts';
+import { PEAK_RESET_MS } from '../core/querybuf.ts';
 
 /** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
 function lenientFloat(s: string): number {
@@ -242,8 +243,23 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
     case 'replybuffer':
       if (n !== 4) break;
       // RESIZING 0|1: whether the cron resizes reply buffers (CLIENT LIST rbs, tot-mem)
-      if (argv[2].toLowerCase() === 'resizing') c.server.replyBufferResizing = argv[3] !== '0';
-      return out.simple('OK');
+      if (argv[2].toLowerCase() === 'resizing') {
+        // (atoi, as Redis: anything not starting with a non-zero number turns it off)
+        c.server.replyBufferResizing = (parseInt(argv[3], 10) || 0) !== 0;
+        return out.simple('OK');
+      }
+      if (argv[2].toLowerCase() === 'peak-reset-time') {
+        const v = argv[3].toLowerCase();
+        if (v === 'never') c.server.replyBufferPeakResetMs = -1;
+        else if (v === 'reset') c.server.replyBufferPeakResetMs = PEAK_RESET_MS;
+        else {
+          const ms = parseInt64(argv[3]);
+          if (ms === null) throw new ReplyError(ERR.notInteger);
+          c.server.replyBufferPeakResetMs = Number(ms);
+        }
+        return out.simple('OK');
+      }
+      throw new ReplyError(ERR.subcommandOrArity(cstr(argv[1]).slice(0, 128), 'DEBUG'));
     case 'log':
       if (n !== 3) break;
       c.server.log('warning', `DEBUG LOG: ${argv[2]}`);

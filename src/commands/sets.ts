@@ -37,12 +37,13 @@ function sadd(c: Client, argv: string[], out: ReplySink): void {
   let created = false;
   if (s === undefined) {
     s = SetValue.forMember(argv[2]);
-    c.db.set(key, s);
     created = true;
   }
   const max = s.hs === null ? maxIntset(c) : 0;
   let added = 0;
   for (let i = 2; i < argv.length; i++) if (s.add(argv[i], max)) added++;
+  // (a new set is stored filled: its memory is counted from its members)
+  if (created) c.db.set(key, s);
   if (added !== 0) {
     if (!created) c.db.touch(key);
     notify(c, 'sadd', key);

@@ -30,7 +30,7 @@ function sdsCapacity(len: number): number {
 const REPLY_CHUNK = 16 * 1024;
 const REPLY_MIN = 1024;
 /** reply-buffer-peak-reset-time: how often the peak is forgotten, so an idle buffer shrinks. */
-const PEAK_RESET_MS = 5000;
+export const PEAK_RESET_MS = 5000;
 
 /**
  * A model of the fixed reply buffer Redis gives each client (c->buf), for CLIENT LIST's rbs
@@ -50,11 +50,12 @@ export class ReplyBuffer {
     if (used > this.peak) this.peak = used;
   }
 
-  cronResize(nowMs: number): void {
+  /** `resetMs`: how often the peak is forgotten (DEBUG REPLYBUFFER PEAK-RESET-TIME), -1 never. */
+  cronResize(nowMs: number, resetMs = PEAK_RESET_MS): void {
     if (this.peakResetAt === 0) this.peakResetAt = nowMs;
     if (this.size / 2 >= REPLY_MIN && this.peak < this.size / 2) this.size = Math.max(REPLY_MIN, this.peak + 1);
     else if (this.size * 2 < REPLY_CHUNK * 2 && this.peak === this.size) this.size = Math.min(REPLY_CHUNK, this.size * 2);
-    if (nowMs - this.peakResetAt >= PEAK_RESET_MS) {
+    if (resetMs >= 0 && nowMs - this.peakResetAt >= resetMs) {
       this.peak = 0;
       this.peakResetAt = nowMs;
     }

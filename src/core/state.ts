@@ -1,3 +1,4 @@
+import { PEAK_RESET_MS } from './querybuf.ts';
 import type net from 'node:net';
 import { Client } from './client.ts';
 import type { Config } from './config.ts';
@@ -534,6 +535,8 @@ export abstract class ServerState implements KeyspaceEvents {
 
   /** DEBUG REPLYBUFFER RESIZING: the cron resizes idle clients' reply buffers (see ReplyBuffer). */
   replyBufferResizing = true;
+  /** DEBUG REPLYBUFFER PEAK-RESET-TIME: how often reply buffer peaks are forgotten (ms, -1 never). */
+  replyBufferPeakResetMs = PEAK_RESET_MS;
   /** DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry runs while true. */
   activeExpireEnabled = true;
   /** The config file the server started from (absolute), for CONFIG REWRITE; null when none. */

@@ -58,3 +58,19 @@ describeDifferential('lazyfree', (d: () => Differential) => {
     }
   });
 });
+
+it('a set created by one big SADD counts its members in used_memory at once (and UNLINK gives it back)', async () => {
+  const { startServer } = await import('../../src/index.ts');
+  const s = await startServer({ port: 0, log: () => {} });
+  try {
+    const used = () => Number(/used_memory:(\d+)/.exec(String(s.call('INFO', 'memory')))![1]);
+    const before = used();
+    s.call('SADD', 'myset', ...Array.from({ length: 100000 }, (_, i) => String(i)));
+    const peak = used();
+    expect(peak).toBeGreaterThan(before + 1_000_000);
+    expect(s.call('UNLINK', 'myset')).toBe(1);
+    expect(used()).toBeLessThan(before * 2);
+  } finally {
+    await s.close();
+  }
+});

@@ -652,6 +652,8 @@ export class Server extends ServerState {
 
   /** Active expiry: like Redis, keep sampling while many sampled keys turn out expired. */
   private serverCron(): void {
+    if (this.cronPaused) return;
+    if (this.shutdownSignal !== null) this.onSignalShutdown?.(this.shutdownSignal);
     Persistence.of(this).cron();
     this.aof.cron();
     this.clientsCron();

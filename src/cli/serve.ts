@@ -153,17 +153,43 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
     server.log('warning', 'Redis is now ready to exit, bye bye...');
     process.exit(code);
   };
-  const stop = (sig: string) => {
-    server.log('warning', `Received ${sig} scheduling shutdown...`);
-    server.log('warning', 'User requested shutdown...');
-    if (!Persistence.of(server).shutdownSave(false, false)) {
-      server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
-      return;
+  // sigShutdownHandler: the signal only asks; the cron shuts down (SHUTDOWN ABORT can still
+  // cancel it). A second SIGINT while that is under way exits at once.
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (server.shutdownSignal !== null && sig === 'SIGINT') {
+      server.log('warning', 'You insist... exiting now.');
+      Persistence.of(server).removeForegroundTempFile();
+      removePidfile();
+      process.exit(1);
     }
-    void server.close().then(() => exit(0));
+    server.log('warning', `Received ${sig} scheduling shutdown...`);
+    server.shutdownSignal = sig;
   };
-  host.onSignal('SIGINT', () => stop('SIGINT'));
-  host.onSignal('SIGTERM', () => stop('SIGTERM'));
+  let shuttingDown = false;
+  server.onSignalShutdown = (sig) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    // shutdown-on-sigint / shutdown-on-sigterm: default, or save / nosave (now, force)
+    const flags = server.config.get(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm').split(' ');
+    server.log('warning', 'User requested shutdown...');
+    void Persistence.of(server)
+      .shutdownSaveAsync(flags.includes('save'), flags.includes('nosave'))
+      .then((saved) => {
+        if (server.shutdownSignal === null) {
+          shuttingDown = false; // SHUTDOWN ABORT meanwhile
+          return;
+        }
+        if (!saved && !flags.includes('force')) {
+          server.log('warning', `${sig} received but errors trying to shut down the server, check the logs for more information`);
+          server.shutdownSignal = null;
+          shuttingDown = false;
+          return;
+        }
+        void server.close().then(() => exit(0));
+      });
+  };
+  host.onSignal('SIGINT', () => onSignal('SIGINT'));
+  host.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   // A crash report in the log, as tools watching a server's log expect (then exit like Redis).
   host.onSignal('SIGABRT', () => server.crashReport('signal', 'crashed by signal: 6, si_code: 0'));
   server.onCrash = (reason) => {

@@ -56,7 +56,7 @@ function bgrewriteaof(c: Client, _argv: string[], out: ReplySink): void {
 }
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
-function shutdown(c: Client, argv: string[], _out: ReplySink): void {
+function shutdown(c: Client, argv: string[], out: ReplySink): void {
   let nosave = false;
   let saveFlag = false;
   let other = false;
@@ -69,7 +69,14 @@ function shutdown(c: Client, argv: string[], _out: ReplySink): void {
     else throw new ReplyError(ERR.syntax);
   }
   if ((abort && (nosave || saveFlag || other)) || (nosave && saveFlag)) throw new ReplyError(ERR.syntax);
-  if (abort) throw new ReplyError(ERR.noShutdownProgress);
+  if (abort) {
+    // abortShutdown: only a signalled shutdown can still be waiting
+    if (c.server.shutdownSignal === null) throw new ReplyError(ERR.noShutdownProgress);
+    c.server.shutdownSignal = null;
+    c.server.log('warning', 'Shutdown manually aborted.');
+    out.simple('OK');
+    return;
+  }
   if (!nosave && c.server.busyError !== null) throw new ReplyError(c.server.busyError);
   // The caller gets no reply when the server goes away.
   const server = c.server;

@@ -232,12 +232,15 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       }
       return out.simple('OK');
     }
+    case 'pause-cron':
+      if (n !== 3) break;
+      c.server.cronPaused = argv[2] !== '0';
+      return out.simple('OK');
     case 'set-skip-checksum-validation':
       if (n !== 3) break;
       c.server.skipChecksumValidation = (parseInt(argv[2], 10) || 0) !== 0; // atoi
       return out.simple('OK');
     case 'aof-flush-sleep':
-    case 'pause-cron':
       if (n !== 3) break;
       return out.simple('OK');
     case 'replybuffer':

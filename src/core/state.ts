@@ -572,4 +572,12 @@ export abstract class ServerState implements KeyspaceEvents {
   abstract stopAccepting(): void;
   /** What SHUTDOWN does once the server is closed; the CLI exits the process. */
   onShutdown: (() => void) | null = null;
+  /** DEBUG PAUSE-CRON: the periodic work (expiry, saves, a signalled shutdown) waits while set. */
+  cronPaused = false;
+  /**
+   * A shutdown signal received and not yet acted on (Redis's shutdown_asap): the cron hands
+   * it to onSignalShutdown (the CLI's); SHUTDOWN ABORT clears it.
+   */
+  shutdownSignal: 'SIGINT' | 'SIGTERM' | null = null;
+  onSignalShutdown: ((signal: 'SIGINT' | 'SIGTERM') => void) | null = null;
 }

@@ -98,6 +98,8 @@ export interface BackgroundSaveOptions {
   /** Where the file goes; `%d` in its names stands for the child's pid. */
   target: ChildTarget;
   format: SnapshotFormat;
+  /** Written by the server itself, under its own pid (the save at shutdown): no child. */
+  inProcess?: boolean;
 }
 
 export class BackgroundSave {
@@ -111,6 +113,8 @@ export class BackgroundSave {
   private readonly progress: (DbProgress | null)[];
   private current = -1;
   private aborted = false;
+  /** The whole stream was handed over and vouched for. */
+  private committed = false;
   private readonly wakeup = new AbortController();
   private readonly sink: SaveSink;
   /** Resolves once the file is in place, or the save failed or was aborted. */
@@ -123,9 +127,12 @@ export class BackgroundSave {
     this.format = opts.format;
     this.out = opts.format.output;
     const t0 = perfNow();
-    this.sink = SaveChild.start(opts.target) ?? new InProcessWriter(opts.target);
-    state.stats.forks++;
-    state.stats.latestForkUsec = Math.round((perfNow() - t0) * 1000);
+    const child = opts.inProcess === true ? null : SaveChild.start(opts.target);
+    this.sink = child ?? new InProcessWriter(opts.target);
+    if (child !== null) {
+      state.stats.forks++;
+      state.stats.latestForkUsec = Math.round((perfNow() - t0) * 1000);
+    }
     this.out.push(this.format.preamble());
     this.progress = state.dbs.map((db) => {
       if (db.data.size === 0) return null;
@@ -238,14 +245,16 @@ export class BackgroundSave {
       this.sink.kill();
       return { ok: false, reason: 'error', message: first.message };
     }
-    if (first !== true) {
+    // a writer in this process is done the moment it commits, before the walk returns
+    const complete = first === true || this.committed;
+    if (!complete) {
       // the child died before the stream was complete (kill -9 of the child): stop the walk
       this.aborted = true;
       this.unhook();
       this.wakeup.abort();
     }
     const exit = await this.sink.exited;
-    if (exit.code === 0 && first === true) return { ok: true };
+    if (exit.code === 0 && complete) return { ok: true };
     this.sink.kill();
     if (exit.signal !== null) return { ok: false, reason: 'signal', signal: signalNumber(exit.signal) };
     return { ok: false, reason: 'error', message: exit.message === '' ? 'the child exited early' : exit.message };
@@ -278,6 +287,7 @@ export class BackgroundSave {
     this.format.finish();
     for (const chunk of this.out.take()) if (!(await this.sink.write(chunk))) return false;
     if (this.aborted) return false;
+    this.committed = true;
     this.sink.commit();
     return true;
   }

@@ -97,7 +97,6 @@ export class Persistence {
       fs.writeSync(fd, data);
       fs.fsyncSync(fd);
       fs.closeSync(fd);
-      fs.renameSync(tmp, this.rdbPath());
     } catch (e) {
       state.log('warning', `Write error saving DB on disk: ${errText(e)}`);
       try {
@@ -105,6 +104,13 @@ export class Persistence {
       } catch {
         /* already closed */
       }
+      fs.rmSync(tmp, { force: true });
+      return false;
+    }
+    try {
+      fs.renameSync(tmp, this.rdbPath());
+    } catch (e) {
+      state.log('warning', this.renameErrorText(path.basename(tmp), errText(e)));
       fs.rmSync(tmp, { force: true });
       return false;
     }
@@ -181,9 +187,13 @@ export class Persistence {
     const [what, ...rest] = message.split(' ');
     const why = rest.join(' ');
     if (what === 'open') this.state.log('warning', `Failed opening the temp RDB file ${tmp} (in server root dir ${dir}) for saving: ${why}`);
-    else if (what === 'rename') this.state.log('warning', `Error moving temp DB file ${tmp} on the final destination ${this.state.config.get('dbfilename')} (in server root dir ${dir}): ${why}`);
+    else if (what === 'rename') this.state.log('warning', this.renameErrorText(tmp, why));
     else if (what === 'write') this.state.log('warning', `Write error saving DB on disk: ${why}`);
     else this.state.log('warning', `Write error saving DB on disk: ${message}`);
+  }
+
+  private renameErrorText(tmp: string, why: string): string {
+    return `Error moving temp DB file ${tmp} on the final destination ${this.state.config.get('dbfilename')} (in server root dir ${this.state.config.get('dir')}): ${why}`;
   }
 
   /** killRDBChild: stops a background save (FLUSHALL, SHUTDOWN, DEBUG RELOAD). */
@@ -247,6 +257,41 @@ export class Persistence {
     if (this.save()) return true;
     this.state.log('warning', 'Error trying to save the DB, can\'t exit.');
     return false;
+  }
+
+  /**
+   * The save a shutdown signal makes (prepareForShutdown from the cron): as shutdownSave,
+   * but written between event-loop turns so that a second SIGINT is still heard (it exits at
+   * once and removes the temp file, as Redis's signal handler does).
+   */
+  async shutdownSaveAsync(force: boolean, nosave: boolean): Promise<boolean> {
+    if (this.bgsave !== null) {
+      this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
+      this.killBgsave();
+    }
+    if (nosave || (!force && this.saveParams().length === 0)) return true;
+    this.state.log('notice', 'Saving the final RDB snapshot before exiting.');
+    const dirtyBefore = this.state.dirty;
+    const job = new BackgroundSave(this.state, {
+      target: { dir: this.state.config.get('dir'), tempName: 'temp-%d.rdb', finalName: this.rdbPath(), title: '' },
+      format: rdbFormat(this.state),
+      inProcess: true,
+    });
+    const outcome = await job.done;
+    if (outcome.ok) {
+      this.state.log('notice', 'DB saved on disk');
+      this.state.dirty -= dirtyBefore;
+      this.state.lastSave = Math.floor(this.state.clock.now() / 1000);
+      return true;
+    }
+    if (outcome.reason === 'error') this.logChildError(job, outcome.message);
+    this.state.log('warning', "Error trying to save the DB, can't exit.");
+    return false;
+  }
+
+  /** rdbRemoveTempFile(getpid()): what an interrupted foreground save leaves behind. */
+  removeForegroundTempFile(): void {
+    fs.rmSync(this.tempPath(), { force: true });
   }
 
   /**

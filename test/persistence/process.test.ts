@@ -116,6 +116,41 @@ describe('redmoon as a process', () => {
       expect(fs.readFileSync(path.join(dir, 'dump.rdb')).equals(before)).toBe(true);
       const check = spawnSync('redis-check-rdb', [path.join(dir, 'dump.rdb')], { encoding: 'utf8' });
       if (check.error === undefined) expect(check.stdout).toContain('RDB looks OK');
+      // the orphaned child sees its stream cut short: it removes its temp file, renames nothing
+      for (let i = 0; i < 200 && fs.readdirSync(dir).some((f) => f.startsWith('temp-')); i++) await sleep(50);
+      expect(fs.readdirSync(dir)).toEqual(['dump.rdb']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a shutdown signal waits for the cron: SHUTDOWN ABORT cancels it; a second SIGINT during the final save exits at once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-proc-'));
+    try {
+      const p = ready(await startCli(dir, ['--enable-debug-command', 'yes']));
+      const c = await RawClient.connect(p.port);
+      expect(await call(c, 'SHUTDOWN', 'ABORT')).toBe('-ERR No shutdown in progress.\r\n');
+      expect(await call(c, 'DEBUG', 'PAUSE-CRON', '1')).toBe('+OK\r\n');
+      p.child.kill('SIGTERM');
+      for (let i = 0; i < 200 && !p.log().includes('Received SIGTERM scheduling shutdown...'); i++) await sleep(25);
+      expect(await call(c, 'SHUTDOWN', 'ABORT')).toBe('+OK\r\n');
+      expect(p.log()).toContain('Shutdown manually aborted.');
+      expect(await call(c, 'DEBUG', 'PAUSE-CRON', '0')).toBe('+OK\r\n');
+      expect(await call(c, 'PING')).toBe('+PONG\r\n');
+
+      // 20 keys at 100 ms each: the final save takes 2 s, and the process still hears signals
+      for (let i = 0; i < 20; i++) await call(c, 'SET', String(i), String(i));
+      expect(await call(c, 'CONFIG', 'SET', 'rdb-key-save-delay', '100000')).toBe('+OK\r\n');
+      const temp = path.join(dir, `temp-${p.child.pid}.rdb`);
+      p.child.kill('SIGINT');
+      for (let i = 0; i < 400 && !fs.existsSync(temp); i++) await sleep(10);
+      expect(fs.existsSync(temp)).toBe(true);
+      p.child.kill('SIGINT');
+      expect(await p.exit).toBe(1);
+      expect(p.log()).toContain('You insist... exiting now.');
+      expect(fs.existsSync(temp)).toBe(false);
+      expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(false);
+      c.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

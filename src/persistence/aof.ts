@@ -214,7 +214,7 @@ export class Aof {
     let s = this.server.config.get('aof-timestamp-enabled') === 'yes' ? this.timestampAnnotation(false) : '';
     if (dbid !== this.selectedDb) {
       const id = String(dbid);
-      s = `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
+      s += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
       this.selectedDb = dbid;
     }
     s += encodeCommand(argv);

@@ -278,4 +278,21 @@ describe.skipIf(!HAVE_REDIS)('AOF files: redmoon and redis-server read each othe
     await s.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }, 30000);
+
+  test('aof-timestamp-enabled: #TS annotations open the incremental file and a command base; both load back', async () => {
+    const dir = tempDir('aof-ts');
+    const s = await startServer({ port: 0, config: { dir, save: '', appendonly: 'yes', 'aof-use-rdb-preamble': 'no', 'enable-debug-command': 'yes' }, log: () => {} });
+    const c = await RawClient.connect(s.port);
+    await run(c, [['CONFIG', 'SET', 'aof-timestamp-enabled', 'yes'], ['SET', 'foo', 'bar']]);
+    const aofDir = path.join(dir, 'appendonlydir');
+    expect(fs.readFileSync(path.join(aofDir, 'appendonly.aof.1.incr.aof'), 'latin1')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
+    await run(c, [['BGREWRITEAOF']]);
+    await waitRewrite(c);
+    expect(fs.readFileSync(path.join(aofDir, 'appendonly.aof.2.base.aof'), 'latin1')).toMatch(/^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
+    expect(await c.call('DEBUG', 'LOADAOF')).toBe('+OK\r\n');
+    expect(await c.call('GET', 'foo')).toBe('$3\r\nbar\r\n');
+    c.close();
+    await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 30000);
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
-import { loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
+import type { FileHandle } from 'node:fs/promises';
+import { fileSource, loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 
@@ -335,11 +336,19 @@ export class Persistence {
    */
   async loadAtStartup(file = this.rdbPath(), required = false): Promise<RdbLoadResult | null> {
     const state = this.state;
-    let data: Buffer;
     // no command may see the empty dataset before the file is in
     state.loading = true;
+    // read a window at a time, never whole: a file may be larger than a string or a Buffer
+    let fh: FileHandle;
+    let size: number;
     try {
-      data = await fs.promises.readFile(file);
+      fh = await fs.promises.open(file, 'r');
+      const st = await fh.stat();
+      if (st.isDirectory()) {
+        await fh.close();
+        throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
+      }
+      size = st.size;
     } catch (e) {
       state.loading = false;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;
@@ -348,8 +357,8 @@ export class Persistence {
     const t0 = perfNow();
     let r: RdbLoadResult;
     try {
-      const parser = new RdbParser(state, data);
-      this.loadingInfo = { startedAt: dateNow(), totalBytes: data.length, usedMem: 0, parser };
+      const parser = new RdbParser(state, fileSource(fh.fd, size));
+      this.loadingInfo = { startedAt: dateNow(), totalBytes: size, usedMem: 0, parser };
       for (;;) {
         const delayUs = state.config.getInt('key-load-delay');
         const before = parser.keysLoaded + parser.keysExpired;
@@ -362,6 +371,7 @@ export class Persistence {
     } finally {
       state.loading = false;
       this.loadingInfo = null;
+      await fh.close();
     }
     this.lastLoadKeysLoaded = r.keysLoaded;
     this.lastLoadKeysExpired = r.keysExpired;

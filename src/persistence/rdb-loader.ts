@@ -11,6 +11,7 @@ import type { RedisValue } from '../keyspace/db.ts';
 import { RdbReader, RdbFormatError, readObject, Crc64, RDB_VERSION, type EncodingLimits } from '../keyspace/rdb.ts';
 import { RDB_OP } from './rdb-format.ts';
 import { perfNow } from '../util/clock.ts';
+import fs from 'node:fs';
 
 export interface RdbLoadOptions {
   /** The RDB preamble of an AOF: keys already expired are kept, as Redis keeps them there. */
@@ -21,7 +22,44 @@ export interface RdbLoadOptions {
   log?: (level: LogLevel, msg: string) => void;
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: load even when the CRC does not match. */
   skipChecksum?: boolean;
+  /** Bytes of the file held as a string at a time (default 64 MB; it grows for a larger record). */
+  windowBytes?: number;
 }
+
+/**
+ * Where a parser reads a file from: a Buffer in memory, or an open file read a window at a
+ * time, so files larger than V8's longest string (about 512 MB) or than one Buffer load too.
+ */
+export interface RdbSource {
+  readonly size: number;
+  read(offset: number, length: number): Buffer;
+}
+
+export function bufferSource(b: Buffer): RdbSource {
+  return { size: b.length, read: (offset, length) => b.subarray(offset, offset + length) };
+}
+
+export function fileSource(fd: number, size: number): RdbSource {
+  return {
+    size,
+    read(offset, length) {
+      const b = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = fs.readSync(fd, b, got, length - got, offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got === length ? b : b.subarray(0, got);
+    },
+  };
+}
+
+const DEFAULT_WINDOW = 64 << 20;
+/** A window is moved on before fewer than this many bytes remain in it. */
+const WINDOW_LOW_WATER = 1 << 20;
+/** V8's longest string: no window (so no single record) can be larger. */
+const MAX_WINDOW = 0x1fffffe8;
 
 export interface RdbLoadResult {
   keysLoaded: number;
@@ -96,7 +134,7 @@ function readLE(s: string, at: number, n: number): number {
 }
 
 /** Loads an RDB file's keys and function libraries into the server; throws RdbLoadError. */
-export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions = {}): RdbLoadResult {
+export function loadRdb(state: ServerState, data: Buffer | RdbSource, opts: RdbLoadOptions = {}): RdbLoadResult {
   const p = new RdbParser(state, data, opts);
   while (!p.step(Infinity));
   return p.install();
@@ -107,7 +145,14 @@ export function loadRdb(state: ServerState, data: Buffer, opts: RdbLoadOptions =
  * large file loads; `install` then puts it all in place at once. Errors are RdbLoadErrors.
  */
 export class RdbParser {
-  private readonly r: RdbReader;
+  /** The window of the file being read: `base` is its offset in the file. */
+  private r: RdbReader;
+  private base = 0;
+  private window: number;
+  private readonly source: RdbSource;
+  /** The checksum of the bytes before `crcAt`, kept up as the window moves. */
+  private readonly crc = new Crc64();
+  private crcAt = 0;
   private readonly ver: number;
   private readonly lim: EncodingLimits;
   private readonly log: (level: LogLevel, msg: string) => void;
@@ -133,12 +178,15 @@ export class RdbParser {
 
   constructor(
     private readonly state: ServerState,
-    private readonly data: Buffer,
+    data: Buffer | RdbSource,
     private readonly opts: RdbLoadOptions = {},
   ) {
     this.log = opts.log ?? ((level: LogLevel, msg: string) => state.log(level, msg));
     this.now = state.clock.now();
-    const s = data.latin1Slice(0, data.length);
+    this.source = Buffer.isBuffer(data) ? bufferSource(data) : data;
+    this.window = Math.max(opts.windowBytes ?? DEFAULT_WINDOW, 16);
+    this.r = this.load(0, this.window);
+    const s = this.r.s;
     if (s.length < 9 || s.slice(0, 5) !== 'REDIS') {
       throw new RdbLoadError(['Wrong signature trying to load DB from file']);
     }
@@ -154,13 +202,34 @@ export class RdbParser {
       // `clients` skips deep validation while loading
       deep: cfg.get('sanitize-dump-payload') === 'yes',
     };
-    this.r = new RdbReader(s, s.length);
     this.r.pos = 9;
   }
 
   /** Bytes read so far. */
   get position(): number {
-    return this.r.pos;
+    return this.base + this.r.pos;
+  }
+
+  /** A reader over `length` bytes of the file from `at` (fewer at its end). */
+  private load(at: number, length: number): RdbReader {
+    const b = this.source.read(at, Math.min(length, this.source.size - at));
+    const s = b.latin1Slice(0, b.length);
+    this.base = at;
+    return new RdbReader(s, s.length);
+  }
+
+  /** True when the window does not reach the end of the file. */
+  private get moreBeyond(): boolean {
+    return this.base + this.r.end < this.source.size;
+  }
+
+  /** Moves the window to start at `at` (a file offset inside it), checksumming what it leaves. */
+  private moveWindow(at: number): void {
+    if (at > this.crcAt) {
+      this.crc.update(Buffer.from(this.r.s.slice(this.crcAt - this.base, at - this.base), 'latin1'));
+      this.crcAt = at;
+    }
+    this.r = this.load(at, this.window);
   }
 
   private selectDb(id: number): ParsedDb {
@@ -183,29 +252,48 @@ export class RdbParser {
   }
 
   private readRecords(budgetMs: number): boolean {
-    const r = this.r;
-    const log = this.log;
     const start = budgetMs === Infinity ? 0 : perfNow();
     let n = 0;
     for (;;) {
       if (budgetMs !== Infinity && (++n & 255) === 0 && perfNow() - start >= budgetMs) return false;
+      if (this.r.end - this.r.pos < Math.min(WINDOW_LOW_WATER, this.window >> 2) && this.moreBeyond) this.moveWindow(this.position);
+      const at = this.r.pos;
+      try {
+        if (this.readRecord()) return true;
+      } catch (e) {
+        // a record running past the window: read it again from a window that holds it
+        if (!(e instanceof RdbFormatError && e.eof && this.moreBeyond)) throw e;
+        if (at === 0) {
+          if (this.window >= MAX_WINDOW) throw e;
+          this.window = Math.min(this.window * 2, MAX_WINDOW);
+        }
+        this.moveWindow(this.base + at);
+      }
+    }
+  }
+
+  /** One record (an opcode, or a key with its value); true at EOF. */
+  private readRecord(): boolean {
+    const r = this.r;
+    const log = this.log;
+    {
       const type = r.byte();
       if (type === RDB_OP.EXPIRETIME) {
         this.expireAt = readLE(r.bytes(4), 0, 4) * 1000;
-        continue;
+        return false;
       }
       if (type === RDB_OP.EXPIRETIME_MS) {
         const b = r.bytes(8);
         this.expireAt = Number(Buffer.from(b, 'latin1').readBigInt64LE(0));
-        continue;
+        return false;
       }
       if (type === RDB_OP.FREQ) {
         this.freq = r.byte();
-        continue;
+        return false;
       }
       if (type === RDB_OP.IDLE) {
         this.idle = Number(r.len64());
-        continue;
+        return false;
       }
       if (type === RDB_OP.EOF) return true;
       if (type === RDB_OP.SELECTDB) {
@@ -216,12 +304,12 @@ export class RdbParser {
           ]);
         }
         this.db = null;
-        continue;
+        return false;
       }
       if (type === RDB_OP.RESIZEDB) {
         r.len64();
         r.len64();
-        continue;
+        return false;
       }
       if (type === RDB_OP.AUX) {
         const k = r.string();
@@ -232,7 +320,7 @@ export class RdbParser {
           const age = Math.floor(this.now / 1000) - Number(v);
           log('notice', `RDB age ${age < 0 ? 0 : age} seconds`);
         } else if (k === 'used-mem') log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
-        continue;
+        return false;
       }
       if (type === RDB_OP.MODULE_AUX) {
         throw corrupt("The RDB file contains AUX module data I can't load: no matching module");
@@ -240,11 +328,11 @@ export class RdbParser {
       if (type === RDB_OP.FUNCTION_PRE_GA) throw new RdbLoadError(['Pre-release function format not supported.']);
       if (type === RDB_OP.FUNCTION2) {
         this.functions.push(r.string());
-        continue;
+        return false;
       }
       if (type === 6 || type === 7 || type === 8 || type > 19) throw corrupt(`Unknown RDB encoding type ${type}`);
       const key = r.string();
-      this.readingAt = r.pos;
+      this.readingAt = this.base + r.pos;
       this.readingKey = key;
       this.readingType = type;
       let value: RedisValue;
@@ -258,7 +346,7 @@ export class RdbParser {
         this.readingAt = -1;
         this.expireAt = -1;
         this.idle = this.freq = -1;
-        continue;
+        return false;
       }
       this.readingAt = -1;
       const when = this.expireAt;
@@ -269,7 +357,7 @@ export class RdbParser {
       // rdbLoad skips keys already expired, except in an AOF preamble (the AOF deletes them).
       if (this.opts.aofPreamble !== true && when !== -1 && when < this.now) {
         this.keysExpired++;
-        continue;
+        return false;
       }
       const db = (this.db ??= this.selectDb(this.dbId));
       const size = db.data.size;
@@ -282,11 +370,13 @@ export class RdbParser {
       if (keyIdle >= 0) (db.idle ??= new Map()).set(key, keyIdle);
       if (keyFreq >= 0) (db.freq ??= new Map()).set(key, keyFreq);
       this.keysLoaded++;
+      return false;
     }
   }
 
   private verifyChecksum(): void {
     if (this.ver < 5) return;
+    if (this.r.end - this.r.pos < 8 && this.moreBeyond) this.moveWindow(this.position);
     const r = this.r;
     const end = r.pos;
     const stored = Buffer.from(r.bytes(8), 'latin1');
@@ -295,8 +385,9 @@ export class RdbParser {
       this.log('warning', 'RDB file was saved with checksum disabled: no check performed.');
       return;
     }
-    const crc = new Crc64();
-    crc.update(this.data.subarray(0, end));
+    const crc = this.crc;
+    crc.update(Buffer.from(r.s.slice(this.crcAt - this.base, end), 'latin1'));
+    this.crcAt = this.base + end;
     const mine = crc.digest();
     if (!mine.equals(stored)) {
       throw new RdbLoadError([
@@ -310,7 +401,7 @@ export class RdbParser {
   install(): RdbLoadResult {
     if (!this.done) throw new Error('the file was not read to its end');
     install(this.state, this.dbs, this.functions, this.opts.merge === true);
-    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired, emptyKeysSkipped: this.emptyKeysSkipped, end: this.r.pos, aux: this.aux };
+    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired, emptyKeysSkipped: this.emptyKeysSkipped, end: this.position, aux: this.aux };
   }
 }
 

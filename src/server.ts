@@ -688,7 +688,7 @@ export class Server extends ServerState {
     const nowMs = this.clock.now();
     const resizeReplies = this.replyBufferResizing;
     for (const c of this.clients.values()) {
-      c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000));
+      c.qb.cronResize(nowSec - Math.floor(c.lastInteraction / 1000), c.parser?.bigSize ?? 0);
       if (resizeReplies) c.rb.cronResize(nowMs, this.replyBufferPeakResetMs);
       if (this.checkOutputLimit(c, false)) continue;
       if (memory.tracking) memory.update(c);

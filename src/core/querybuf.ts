@@ -97,12 +97,13 @@ export class QueryBuffer {
   }
 
   /** clientsCronResizeQueryBuffer, with the client idle for `idleSec` seconds. */
-  cronResize(idleSec: number): void {
+  cronResize(idleSec: number, bigSize = 0): void {
     if (this.alloc - this.len > 4 * 1024) {
       if (idleSec > 2) {
         this.alloc = sdsCapacity(this.len);
       } else if (this.alloc > RESIZE_THRESHOLD && this.alloc / 2 > this.peak) {
-        this.alloc = sdsCapacity(Math.max(this.len, this.peak));
+        // never below the big argument being read, whose room was made up front
+        this.alloc = sdsCapacity(Math.max(this.len, this.peak, bigSize));
       }
     }
     this.peak = this.len;

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
+import { setTimeout } from '../util/clock.ts';
 
 /** When the cache is written a second time, after the start's first commands. */
 const REFRESH_MS = 2000;

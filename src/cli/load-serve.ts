@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './code-cache.ts';
+import { setImmediate } from '../util/clock.ts';
 import type { CliHost, ServeRequest } from './host.ts';
 
 /** The bundled server's content hash, defined by scripts/build.mjs; absent when run from src/. */

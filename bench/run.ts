@@ -19,6 +19,8 @@ import { apiBench } from './api.ts';
 import { cliStartBench } from './cli-start.ts';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
 import { freePort } from './support.ts';
+import { serverNodeFlags } from '../src/cli/heap-size.ts';
+import { measureFresh } from './memory.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -65,7 +67,7 @@ async function startRedmoon(): Promise<Target> {
   const port = await freePort();
   // The production entry (`npm start`): the bundle `npm run build` writes. A heap size is
   // given so the CLI serves in this process (no relaunch), whose RSS is the one measured.
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
+  const proc = spawn(process.execPath, [...serverNodeFlags(4096), path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
     stdio: 'ignore',
     cwd: ROOT,
   });
@@ -258,14 +260,15 @@ async function main(): Promise<void> {
       ['set member (SADD)', (i) => ['SADD', 'bigset', `member:${i}`]],
       ['zset member (ZADD)', (i) => ['ZADD', 'bigzset', String(i), `member:${i}`]],
     ];
-    for (const [name, make] of collections) {
-      const rr = await fill(redis, keys, make);
-      const mm = await fill(moon, keys, make);
-      mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((rr.after - rr.before) * 1024) / keys, redmoon: ((mm.after - mm.before) * 1024) / keys });
-    }
-    printRows('Memory (lower is better)', mem, '');
     redis.proc.kill('SIGKILL');
     moon.proc.kill('SIGKILL');
+    // Each collection in fresh processes (bench/memory.ts): garbage the fill before left
+    // behind, which V8 frees late, would otherwise blur the growth measured.
+    for (const [name, make] of collections) {
+      const g = await measureFresh(path.join(ROOT, 'dist/cli.mjs'), keys, make);
+      mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((g.redis.after - g.redis.before) * 1024) / keys, redmoon: ((g.redmoon.after - g.redmoon.before) * 1024) / keys });
+    }
+    printRows('Memory (lower is better)', mem, '');
   }
 
   if (!ONLY || 'startup'.includes(ONLY)) {

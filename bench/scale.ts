@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawClient, encodeCommand } from '../test/support/raw-client.ts';
 import { freePort } from './support.ts';
+import { serverNodeFlags } from '../src/cli/heap-size.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   try {
     const redis = spawn('redis-server', ['--port', String(rport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
     procs.push(redis);
-    const moon = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, path.join(ROOT, 'dist/cli.mjs'), '--port', String(mport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+    const moon = spawn(process.execPath, [...serverNodeFlags(HEAP_MB), path.join(ROOT, 'dist/cli.mjs'), '--port', String(mport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
     procs.push(moon);
     const r = await connectWhenUp(rport);
     const m = await connectWhenUp(mport);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { freePort } from './support.ts';
+import { serverNodeFlags } from '../src/cli/heap-size.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const bundle = path.join(ROOT, 'dist/cli.mjs');
   if (!fs.existsSync(bundle)) throw new Error('run `npm run build` first');
   // An explicit heap size: the server serves in this very process (no re-run with a sized heap).
-  const server = spawn(process.execPath, ['--max-old-space-size=4096', bundle, '--port', String(port), '--save', '', '--appendonly', 'no', '--maxclients', '10000'], {
+  const server = spawn(process.execPath, [...serverNodeFlags(4096), bundle, '--port', String(port), '--save', '', '--appendonly', 'no', '--maxclients', '10000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { serverNodeFlags } from '../src/cli/heap-size.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -34,7 +35,7 @@ export interface ServerProcess {
 export async function startServerProcess(kind: 'redis' | 'redmoon', bundle: string, conf: string[], waitMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const argv = ['--port', String(port), ...conf];
-  const child = kind === 'redis' ? spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, ['--max-old-space-size=4096', bundle, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = kind === 'redis' ? spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [...serverNodeFlags(4096), bundle, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

@@ -10,6 +10,7 @@
  */
 import { Worker, MessageChannel, parentPort, workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { CliHost, CliSignal, ServeRequest } from './host.ts';
+import { workerYoungMb } from './heap-size.ts';
 
 const SIGNALS: CliSignal[] = ['SIGINT', 'SIGTERM', 'SIGABRT'];
 
@@ -36,7 +37,7 @@ export function serveInWorker(entry: URL, req: ServeRequest, heapMb: number): vo
     workerData: data,
     transferList: [port2],
     argv: process.argv.slice(2),
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: workerYoungMb() },
   });
   for (const sig of SIGNALS) process.on(sig, () => worker.postMessage({ signal: sig } satisfies ToWorker));
   worker.on('message', (m: ToMain) => {

@@ -4,7 +4,7 @@
  * in the same run: DEBUG POPULATE of `--keys` small keys in each (time and RSS), then
  * redmoon alone goes past V8's 2^24 entries per Map: DEBUG POPULATE up to `--beyond` keys,
  * and after a FLUSHALL one hash of `--hash` fields. Minutes of CPU and several GB: run it
- * once, by hand; it is not a test.
+ * once, by hand; it is not a test. `--beyond 0 --hash 0` stops after the comparison.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     await r.call('FLUSHALL');
     redis.kill('SIGTERM');
 
+    if (BEYOND <= KEYS && HASH === 0) return; // `--beyond 0 --hash 0`: the comparison only
     const tb = await timed(m, 'DEBUG', 'POPULATE', String(BEYOND));
     const size = await m.call('DBSIZE');
     console.log(`redmoon DEBUG POPULATE ${BEYOND} (past 2^24 = 16777216): ${tb.reply} in ${tb.secs.toFixed(1)} s, DBSIZE ${size.trim()}, RSS ${rssMb(moon.pid!).toFixed(0)} MB`);

@@ -19,6 +19,8 @@ import type { RObject } from './db.ts';
 import { ERR } from '../errors.ts';
 
 const LEAF_MAX = 64;
+/** Up to this many elements a set has no member -> score Map (see ZSet.d). Below LEAF_MAX. */
+const SMALL_MAX = 32;
 const INNER_MAX = 64;
 const LEAF_MIN = 16;
 const INNER_MIN = 16;
@@ -144,14 +146,37 @@ export class ZSet implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
-  /** member -> score; iterate it for ZSCAN and for unordered walks. */
-  readonly dict: Map<string, number> = new BigMap<string, number>();
+  /**
+   * member -> score, once the set has more than SMALL_MAX elements (a small set is one
+   * leaf, scanned as Redis scans a listpack: a Map would cost more than the set itself).
+   */
+  private d: Map<string, number> | null = null;
   private root: ZNode = new Leaf([], []);
   /**
    * Encoding Redis would have: false = listpack, true = skiplist. Policy belongs to handlers
    * (see `convertIfNeeded`); the structure itself is the same either way.
    */
   skiplist = false;
+
+  /**
+   * member -> score, for ZSCAN and unordered walks. For a small set, a Map made on the
+   * spot (its contents as they are now): read it, never write to it.
+   */
+  get dict(): Map<string, number> {
+    if (this.d !== null) return this.d;
+    const leaf = this.root as Leaf;
+    const m = new Map<string, number>();
+    for (let i = 0; i < leaf.m.length; i++) m.set(leaf.m[i], leaf.s[i]);
+    return m;
+  }
+
+  /** The score of member, or undefined. */
+  private lookup(member: string): number | undefined {
+    if (this.d !== null) return this.d.get(member);
+    const leaf = this.root as Leaf;
+    const i = leaf.m.indexOf(member);
+    return i < 0 ? undefined : leaf.s[i];
+  }
 
   /** OBJECT ENCODING as Redis 7.0 reports it. */
   encoding(): string {
@@ -163,7 +188,7 @@ export class ZSet implements RObject {
    * longer than maxValue bytes (pass the member just added), it is a skiplist for good.
    */
   convertIfNeeded(maxEntries: number, maxValue: number, memberLen = 0): void {
-    if (!this.skiplist && (this.dict.size > maxEntries || memberLen > maxValue)) this.skiplist = true;
+    if (!this.skiplist && (this.size > maxEntries || memberLen > maxValue)) this.skiplist = true;
   }
 
   /** A deep copy with the same encoding (COPY). */
@@ -187,7 +212,10 @@ export class ZSet implements RObject {
     const z = new ZSet();
     const n = members.length;
     if (n === 0) return z;
-    for (let i = 0; i < n; i++) z.dict.set(members[i], scores[i]);
+    if (n > SMALL_MAX) {
+      const d = (z.d = new BigMap<string, number>());
+      for (let i = 0; i < n; i++) d.set(members[i], scores[i]);
+    }
     let level: ZNode[] = [];
     let sizes: number[] = [];
     let keysS: number[] = [];
@@ -228,29 +256,31 @@ export class ZSet implements RObject {
 
   /** Number of elements (ZCARD). */
   get size(): number {
-    return this.dict.size;
+    return this.d !== null ? this.d.size : (this.root as Leaf).m.length;
   }
 
   /** Score of member, or undefined if absent (ZSCORE). */
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    return this.lookup(member);
   }
 
   /** True if member is in the set. */
   has(member: string): boolean {
-    return this.dict.has(member);
+    return this.lookup(member) !== undefined;
   }
 
   /** Insert member with score, or move it to the new score; returns true if it was newly added. */
   add(member: string, score: number): boolean {
-    const old = this.dict.get(member);
+    const old = this.lookup(member);
+    const d = this.d;
     if (old === undefined) {
-      this.dict.set(member, score);
+      if (d !== null) d.set(member, score);
       this.insert(score, member);
+      if (d === null && this.size > SMALL_MAX) this.d = new BigMap(this);
       return true;
     }
     if (old !== score) {
-      this.dict.set(member, score);
+      if (d !== null) d.set(member, score);
       if (!this.updateInPlace(old, member, score)) {
         this.erase(old, member);
         this.insert(score, member);
@@ -261,16 +291,16 @@ export class ZSet implements RObject {
 
   /** Remove member; returns true if it was present (ZREM). */
   remove(member: string): boolean {
-    const old = this.dict.get(member);
+    const old = this.lookup(member);
     if (old === undefined) return false;
-    this.dict.delete(member);
+    if (this.d !== null) this.d.delete(member);
     this.erase(old, member);
     return true;
   }
 
   /** 0-based ascending rank of member, or -1 if absent (ZRANK; reverse rank is size-1-rank). */
   rank(member: string): number {
-    const s = this.dict.get(member);
+    const s = this.lookup(member);
     if (s === undefined) return -1;
     let node = this.root;
     let r = 0;
@@ -382,7 +412,7 @@ export class ZSet implements RObject {
 
   /** Remove every element. */
   clear(): void {
-    this.dict.clear();
+    this.d = null;
     this.root = new Leaf([], []);
   }
 
@@ -425,7 +455,8 @@ export class ZSet implements RObject {
       return total;
     };
     const total = walk(this.root, true, 0, null, 0, null);
-    if (total !== this.dict.size) throw new Error('size mismatch');
+    const dict = this.dict;
+    if (total !== dict.size) throw new Error('size mismatch');
     let leaf: Leaf | null = this.firstLeaf();
     let back: Leaf | null = null;
     while (leaf !== null) {
@@ -434,7 +465,7 @@ export class ZSet implements RObject {
         const s = leaf.s[i];
         const m = leaf.m[i];
         if (prevM !== null && !(prevS < s || (prevS === s && prevM < m))) throw new Error('order');
-        if (this.dict.get(m) !== s) throw new Error('dict mismatch');
+        if (dict.get(m) !== s) throw new Error('dict mismatch');
         prevS = s;
         prevM = m;
         count++;
@@ -442,7 +473,7 @@ export class ZSet implements RObject {
       back = leaf;
       leaf = leaf.next;
     }
-    if (count !== this.dict.size) throw new Error('leaf chain size');
+    if (count !== dict.size) throw new Error('leaf chain size');
   }
 
   // ------------------------------------------------------------------ internals
@@ -520,8 +551,14 @@ export class ZSet implements RObject {
   private ins(node: ZNode, s: number, m: string): ZNode | null {
     if (node instanceof Leaf) {
       const i = leafLower(node, s, m);
-      node.m.splice(i, 0, m);
-      node.s.splice(i, 0, s);
+      if (this.d === null) {
+        // A small set's only leaf: arrays of exactly its size (splice keeps 16+ spare slots).
+        node.m = insertedAt(node.m, i, m);
+        node.s = insertedAt(node.s, i, s);
+      } else {
+        node.m.splice(i, 0, m);
+        node.s.splice(i, 0, s);
+      }
       if (node.m.length > LEAF_MAX) {
         const len = node.m.length;
         const mid = i === len - 1 && node.next === null ? EDGE_SPLIT : i === 0 && node.prev === null ? len - EDGE_SPLIT : len >>> 1;
@@ -684,4 +721,12 @@ function chunks(n: number, size: number, min: number): [number, number][] {
 /** Lower-bound key of a freshly split right node. */
 function lowKey(node: ZNode): [number, string] {
   return node instanceof Leaf ? [node.s[0], node.m[0]] : [node.ss[0], node.sm[0]];
+}
+
+/** a with x inserted at i, as a new array of exactly that length. */
+function insertedAt<T>(a: T[], i: number, x: T): T[] {
+  const out = a.concat([x]);
+  for (let k = a.length; k > i; k--) out[k] = a[k - 1];
+  out[i] = x;
+  return out;
 }

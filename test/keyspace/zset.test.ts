@@ -117,6 +117,36 @@ describe('ZSet (local)', () => {
     z.checkInvariants();
   });
 
+  it('small sets (no member Map) behave as big ones, across the size where the Map appears', () => {
+    const r = rng(5);
+    const z = new ZSet();
+    const model = new Map<string, number>();
+    for (let step = 0; step < 6000; step++) {
+      const m = 'm' + Math.floor(r() * 60);
+      const s = Math.floor(r() * 10);
+      if (r() < 0.5) {
+        expect(z.add(m, s)).toBe(!model.has(m));
+        model.set(m, s);
+      } else {
+        expect(z.remove(m)).toBe(model.delete(m));
+      }
+      expect(z.size).toBe(model.size);
+      expect(z.score(m)).toBe(model.get(m));
+      expect(z.has(m)).toBe(model.has(m));
+      if (step % 100 === 0) {
+        z.checkInvariants();
+        expect(new Map(z.dict)).toEqual(model);
+        const c = z.clone();
+        c.checkInvariants();
+        expect([...c]).toEqual([...z]);
+      }
+    }
+    z.clear();
+    expect(z.size).toBe(0);
+    expect(z.add('a', 1)).toBe(true);
+    expect(z.rank('a')).toBe(0);
+  });
+
   it('ascending and descending inserts keep the tree balanced', () => {
     const z = new ZSet();
     for (let i = 0; i < 20000; i++) z.add('k' + i, i);

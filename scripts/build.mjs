@@ -26,6 +26,8 @@ const outdirAt = process.argv.indexOf('--outdir');
 // --outdir DIR: the JavaScript bundles elsewhere (tests build into a temp dir)
 const DIST = outdirAt > 0 ? path.resolve(process.argv[outdirAt + 1]) : path.join(ROOT, 'dist');
 const jsOnly = process.argv.includes('--js') || outdirAt > 0;
+/** A relative import in a declaration file, as tsc writes it (with the source's .ts). */
+const IMPORT_TS = /((?:from|import)\s*\(?\s*'\.{1,2}\/[^']*)\.ts'/g;
 
 const common = {
   absWorkingDir: ROOT,
@@ -74,9 +76,14 @@ if (!jsOnly) {
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  // Only the declarations src/index.ts's reach ship: the public API, none of the internals
+  // (tsc emits one per source file; @internal members are stripped, tsconfig.build.json).
+  const kept = reachable(path.join(types, 'index.d.ts'));
+  for (const file of [...walk(types)]) if (!kept.has(file)) fs.rmSync(file);
+  removeEmptyDirs(types);
   // tsc keeps the sources' .ts specifiers in declarations; consumers resolve .js
   for (const file of walk(types)) {
-    const text = fs.readFileSync(file, 'utf8').replace(/((?:from|import)\s*\(?\s*'\.{1,2}\/[^']*)\.ts'/g, "$1.js'");
+    const text = fs.readFileSync(file, 'utf8').replace(IMPORT_TS, "$1.js'");
     fs.writeFileSync(file, text);
     const twin = path.join(typesCjs, path.relative(types, file));
     fs.mkdirSync(path.dirname(twin), { recursive: true });
@@ -104,6 +111,29 @@ async function fengariBanner() {
     return banner.code;
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** The declaration files `entry` imports or re-exports, transitively, itself included. */
+function reachable(entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !fs.existsSync(file)) return;
+    seen.add(file);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']*)\.(?:ts|js)'/g)) {
+      visit(path.resolve(path.dirname(file), `${m[1]}.d.ts`));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+function removeEmptyDirs(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const sub = path.join(dir, e.name);
+    removeEmptyDirs(sub);
+    if (fs.readdirSync(sub).length === 0) fs.rmdirSync(sub);
   }
 }
 

@@ -2,12 +2,9 @@
  * Redis error replies, word for word from redis-server 7.0.15.
  * Handlers throw `ReplyError`; dispatch turns it into an error reply.
  */
-export class ReplyError extends Error {
-  /** `text` is the full reply text including its code, e.g. `ERR syntax error`. */
-  constructor(readonly text: string) {
-    super(text);
-  }
-}
+import { ReplyError } from './util/reply-error.ts';
+
+export { ReplyError };
 
 export const ERR = {
   syntax: 'ERR syntax error',

@@ -1,17 +1,17 @@
-import { Server, type ServerOptions } from './server.ts';
-import { InProcessCaller, type CommandArg } from './api/call.ts';
-import { takeSnapshot, restoreSnapshot, type ServerSnapshot } from './api/snapshot.ts';
-import type { FaultHandle, FaultSpec } from './core/faults.ts';
-import type { Reply } from './resp/values.ts';
+import { Server } from './server.ts';
+import { InProcessCaller } from './api/call.ts';
+import { takeSnapshot, restoreSnapshot } from './api/snapshot.ts';
+import type { CommandArg, FaultHandle, FaultSpec, Reply, ServerOptions, ServerSnapshot } from './util/public-types.ts';
 import type { ServerClock } from './util/server-clock.ts';
 
-export { Server, type ServerOptions } from './server.ts';
+// The package's declarations hold what this file exports, minus what is marked @internal
+// (tsconfig.build.json strips it): the server's classes stay out of users' sight.
+/** @internal */
+export { Server } from './server.ts';
+/** @internal */
 export type { ReplySink } from './resp/sink.ts';
-export { ReplyError } from './errors.ts';
-export type { Reply } from './resp/values.ts';
-export type { CommandArg } from './api/call.ts';
-export type { FaultSpec, FaultHandle } from './core/faults.ts';
-export type { ServerSnapshot } from './api/snapshot.ts';
+export { ReplyError } from './util/reply-error.ts';
+export type { CommandArg, FaultHandle, FaultSpec, Reply, ServerOptions, ServerSnapshot } from './util/public-types.ts';
 
 /** Options of startServer: the server's own, plus how in-process calls decode replies. */
 export interface StartOptions extends ServerOptions {
@@ -39,7 +39,10 @@ export interface RunningServer {
   readonly host: string;
   /** `redis://host:port` */
   readonly url: string;
-  /** The server object, for in-process inspection. */
+  /**
+   * The server object, for redmoon's own tests (not in the package's declarations).
+   * @internal
+   */
   readonly server: Server;
   /** Stops listening, disconnects clients, clears timers. */
   close(): Promise<void>;

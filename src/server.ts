@@ -30,35 +30,8 @@ function forgetUntimed(fast: Command[]): void {
   fast.length = 0;
 }
 
-export interface ServerOptions {
-  /** TCP port; 0 picks a free one. Default 6379. */
-  port?: number;
-  /** Address to bind. Default 127.0.0.1. */
-  host?: string;
-  /** requirepass */
-  password?: string;
-  /** Number of databases. Default 16. */
-  databases?: number;
-  /** Any other redis.conf parameters, e.g. { 'notify-keyspace-events': 'KEA' }. */
-  config?: Record<string, string>;
-  /** Where log lines go; default stderr. */
-  log?: (line: string) => void;
-  /** Directory of the RDB file (config `dir`). */
-  dir?: string;
-  /** RDB file name (config `dbfilename`). */
-  dbfilename?: string;
-  /** Save points, as config `save` ('' = none). */
-  save?: string;
-  /** AOF persistence (config `appendonly`). */
-  appendonly?: boolean;
-  /** An RDB file to load at startup (a test fixture); it must exist and be valid. */
-  rdb?: string;
-  /**
-   * Load dir/dbfilename at startup when it exists, as redis-server does. Default true;
-   * startServer turns it off unless persistence options are given.
-   */
-  loadOnStart?: boolean;
-}
+export type { ServerOptions } from './util/public-types.ts';
+import type { ServerOptions } from './util/public-types.ts';
 
 
 /**

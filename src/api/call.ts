@@ -3,8 +3,8 @@ import type { Command } from '../core/types.ts';
 import type { ServerState } from '../core/state.ts';
 import { ValueWriter, type Reply } from '../resp/values.ts';
 
-/** A command argument: strings are sent as UTF-8, numbers in decimal, Buffers byte for byte. */
-export type CommandArg = string | number | bigint | Buffer | Uint8Array;
+export type { CommandArg } from '../util/public-types.ts';
+import type { CommandArg } from '../util/public-types.ts';
 
 /** Characters beyond ASCII: such strings are UTF-8 encoded into bytes. */
 const NON_ASCII = /[^\x00-\x7f]/;

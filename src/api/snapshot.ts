@@ -2,15 +2,8 @@ import type { ServerState } from '../core/state.ts';
 import { Scripting } from '../lua/scripting.ts';
 import { copyKeyspace, restoreKeyspace, type KeyspaceCopy } from '../keyspace/snapshot.ts';
 
-/** A saved copy of a whole server's data (RunningServer.snapshot). */
-export interface ServerSnapshot {
-  /** Server clock reading when it was taken (ms). */
-  readonly takenAt: number;
-  /** Number of databases it holds. */
-  readonly databases: number;
-  /** Keys across all databases. */
-  readonly keys: number;
-}
+export type { ServerSnapshot } from '../util/public-types.ts';
+import type { ServerSnapshot } from '../util/public-types.ts';
 
 /** The data behind a ServerSnapshot; private to this module, so callers cannot alter it. */
 class SavedServer implements ServerSnapshot {

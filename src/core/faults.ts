@@ -8,34 +8,8 @@
  * queued by MULTI. Commands run by scripts and in-process calls are never matched.
  */
 
-/** What to break, and how. */
-export interface FaultSpec {
-  /**
-   * The command: a name (any case; `'client kill'` or `'client|kill'` for a subcommand),
-   * or a RegExp tested against the lowercase command name.
-   */
-  command: string | RegExp;
-  /** Fires only when this returns true for the arguments after the command name (UTF-8 decoded). */
-  match?: (args: string[]) => boolean;
-  /** Reply `-<error>` instead of running the command (e.g. `'ERR boom'`, `'READONLY ...'`). */
-  error?: string;
-  /** Hold the reply back this long (real time); the client's later commands wait behind it. */
-  delayMs?: number;
-  /** Close the connection instead of replying (after `delayMs`, if given). The command does not run. */
-  disconnect?: boolean;
-  /** Fire at most this many times, then retire. Default: until removed. */
-  times?: number;
-}
-
-/** An injected fault. */
-export interface FaultHandle {
-  /** Retires the fault (no-op when already retired). */
-  remove(): void;
-  /** How many times it fired. */
-  readonly fired: number;
-  /** False once removed, cleared or used up. */
-  readonly active: boolean;
-}
+export type { FaultSpec, FaultHandle } from '../util/public-types.ts';
+import type { FaultSpec, FaultHandle } from '../util/public-types.ts';
 
 /** What one firing does to one command. */
 export interface FaultEffect {

@@ -2,14 +2,8 @@ import type { ClientOutput } from './sink.ts';
 import { ReplyError } from '../errors.ts';
 import { formatDouble17 } from '../util/numbers.ts';
 
-/**
- * A reply as JavaScript sees it: bulk strings as `string` (UTF-8 decoded) or `Buffer`,
- * integers as `number` (`bigint` beyond 2^53), nil as `null`, arrays (and RESP3 sets and
- * pushes) as arrays, RESP3 maps as `Map`, RESP3 doubles as `number`, booleans as
- * `boolean`, big numbers as `bigint`, and errors nested in an aggregate (an EXEC reply)
- * as `ReplyError` values.
- */
-export type Reply = string | Buffer | number | bigint | boolean | null | ReplyError | Reply[] | Map<Reply, Reply>;
+export type { Reply } from '../util/public-types.ts';
+import type { Reply } from '../util/public-types.ts';
 
 /** Characters a byte string holds that make it more than ASCII (UTF-8 decoding needed). */
 const NON_ASCII = /[^\x00-\x7f]/;

@@ -331,11 +331,9 @@ export class Server extends ServerState {
         return;
       }
       this.processInput(c);
-      // (after the read, as Redis: a big argument still arriving counts too)
-      if (memory.tracking) {
-        memory.update(c);
-        memory.evict();
-      }
+      // (after the read, as Redis: a big argument still arriving counts too; eviction waits
+      // for the end of the turn, once the replies are written, as Redis's beforeSleep)
+      if (memory.tracking) memory.update(c);
     });
     sock.on('close', () => this.unlinkClient(c));
     sock.on('error', () => {});

@@ -505,11 +505,12 @@ describeDifferential(
 
     it('refuses to kill a script that wrote, and serves the caller when it ends', async () => {
       await both(async (a, b) => {
-        const body = "redis.call('set', 'w', '1')\nlocal t = redis.call('time')\nlocal start = t[1] * 1000000 + t[2]\nwhile true do\n  t = redis.call('time')\n  if t[1] * 1000000 + t[2] - start > 1200000 then break end\nend\nreturn 'done'";
+        const body = "redis.call('set', 'w', '1')\nlocal t = redis.call('time')\nlocal start = t[1] * 1000000 + t[2]\nwhile true do\n  t = redis.call('time')\n  if t[1] * 1000000 + t[2] - start > 4000000 then break end\nend\nreturn 'done'";
         const pending = a.sendRaw(encodeCommand(['EVAL', body, '0']), 1, 30000);
-        // wait for the server to report the script busy (robust against a loaded machine)
+        // wait for the server to report the script busy; the script spins 4 s so that a
+        // loaded machine still sees it busy before it ends
         let ping = '';
-        for (let i = 0; i < 40 && !ping.startsWith('-BUSY'); i++) {
+        for (let i = 0; i < 60 && !ping.startsWith('-BUSY'); i++) {
           await sleep(50);
           ping = await b.call('PING');
         }

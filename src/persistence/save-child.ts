@@ -67,6 +67,9 @@ export interface ChildExit {
   message: string;
 }
 
+/** How much written data may wait for the child before the walk waits for it. */
+const BUFFERED_BYTES = 8 << 20;
+
 /** Signal numbers as Linux numbers them, for "terminated by signal N" lines. */
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
@@ -166,7 +169,10 @@ export class SaveChild implements SaveSink {
   async write(chunk: Buffer): Promise<boolean> {
     if (this.broken) return false;
     this.bytes += chunk.length;
-    if (this.stdin.write(chunk)) return true;
+    this.stdin.write(chunk);
+    // a pipe holds 64 KB: waiting for it to drain after each chunk would pace the walk by
+    // the child's reads, so up to a few MB wait in the stream's buffer instead
+    if ((this.stdin as NodeJS.WritableStream & { writableLength: number }).writableLength < BUFFERED_BYTES) return true;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.stdin.off('drain', done);

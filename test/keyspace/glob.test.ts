@@ -59,13 +59,12 @@ describe('globMatch (local)', () => {
     expect(globMatcher('ABC', true)('abc')).toBe(true);
   });
 
-  it('pathological patterns finish quickly', () => {
+  // an exponential matcher would not finish within the test's timeout
+  it('pathological patterns finish', () => {
     const s = 'a'.repeat(50);
     const p = '*a'.repeat(30) + 'b';
-    const t = Date.now();
     expect(globMatch(p, s)).toBe(false);
-    expect(Date.now() - t).toBeLessThan(1000);
-  });
+  }, 30_000);
 });
 
 describe.skipIf(!hasRedis)('globMatch vs KEYS on redis-server 7.0', () => {

@@ -80,13 +80,14 @@ describeDifferential(
         seen.push(await r.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'));
         popper.sock.write(encodeCommand(['BLPOP', 'bx', '0']));
         for (let i = 0; i < 200 && !(await r.call('INFO', 'clients')).includes('blocked_clients:1'); i++) await sleep(10);
+        // (bounded by TIME, so that a failed step cannot leave the server busy for good)
         const script =
-          "redis.call('lpush', KEYS[1], 'y') while true do local c = redis.call('client', 'list') if string.find(c, 'abortscript') ~= nil then break end end redis.call('lpush', KEYS[1], 'z') return 1";
-        const done = runner.call('EVAL', script, '1', 'bx');
+          "redis.call('lpush', KEYS[1], 'y') local t0 = tonumber(redis.call('time')[1]) while tonumber(redis.call('time')[1]) - t0 < 30 do local c = redis.call('client', 'list') if string.find(c, 'abortscript') ~= nil then break end end redis.call('lpush', KEYS[1], 'z') return 1";
+        const done = runner.sendRaw(encodeCommand(['EVAL', script, '1', 'bx']), 1, 60_000);
         seen.push(await untilBusy(r));
         // (HELLO is one of the commands a busy server still runs; the script sees the name and ends)
-        seen.push((await other.call('HELLO', '2', 'SETNAME', 'abortscript')).replace(/\$\d+\r\n[\d.]+\r\n/g, 'V').replace(/:\d+\r\n/g, 'N'));
-        seen.push(await popper.readRaw(1, 10000));
+        seen.push((await other.sendRaw(encodeCommand(['HELLO', '2', 'SETNAME', 'abortscript']), 1, 30_000)).replace(/\$\d+\r\n[\d.]+\r\n/g, 'V').replace(/:\d+\r\n/g, 'N'));
+        seen.push(await popper.readRaw(1, 40_000));
         seen.push(await done);
         seen.push(await r.call('LRANGE', 'bx', '0', '-1'));
         seen.push(await r.call('DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'));
@@ -106,7 +107,7 @@ describeDifferential(
           p.ours.close();
         }
       }
-    });
+    }, 90_000);
 
     it('a recursive table becomes nested arrays down to the Lua stack limit', async () => {
       // thousands of nested arrays: compared as raw bytes up to the PING after them

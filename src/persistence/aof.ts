@@ -6,6 +6,7 @@ import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
 import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } from './aof-rewrite.ts';
 import { loadAppendOnlyFiles, AofLoadResult, type RdbLoader } from './aof-load.ts';
 import { BackgroundSave, aofCommandFormat, rdbFormat, type SaveOutcome } from './bgsave.ts';
+import { strerror } from '../util/strerror.ts';
 
 /** A persistence file made startup impossible; the reason was logged as Redis logs it. */
 export class PersistenceStartupError extends Error {}
@@ -160,7 +161,7 @@ export class Aof {
     try {
       text = fs.readFileSync(file, 'latin1');
     } catch (e) {
-      this.log('warning', `Fatal error: can't open the AOF manifest file ${file} for reading: ${errText(e)}`);
+      this.log('warning', `Fatal error: can't open the AOF manifest file ${file} for reading: ${strerror(e)}`);
       throw new PersistenceStartupError('manifest');
     }
     try {
@@ -192,7 +193,7 @@ export class Aof {
     try {
       this.fd = fs.openSync(this.inAofDir(incr.name), 'a', 0o644);
     } catch (e) {
-      this.log('warning', `Can't open the append-only file ${incr.name}: ${errText(e)}`);
+      this.log('warning', `Can't open the append-only file ${incr.name}: ${strerror(e)}`);
       throw new PersistenceStartupError('incr');
     }
     if (!this.persistManifest(m)) throw new PersistenceStartupError('manifest');
@@ -241,7 +242,7 @@ export class Aof {
           this.lastWriteStatus = 'ok';
         }
       } catch (e) {
-        this.log('warning', `Error writing to the AOF file: ${errText(e)}`);
+        this.log('warning', `Error writing to the AOF file: ${strerror(e)}`);
         this.lastWriteStatus = 'err';
         return;
       }
@@ -255,7 +256,7 @@ export class Aof {
       try {
         fs.fdatasyncSync(this.fd);
       } catch (e) {
-        this.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${errText(e)}. Exiting...`);
+        this.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}. Exiting...`);
         this.lastWriteStatus = 'err';
         return;
       }
@@ -346,7 +347,7 @@ export class Aof {
       fs.mkdirSync(this.aofDir, { recursive: true });
       return true;
     } catch (e) {
-      this.log('warning', `Can't open or create append-only dir ${this.server.config.get('appenddirname')}: ${errText(e)}`);
+      this.log('warning', `Can't open or create append-only dir ${this.server.config.get('appenddirname')}: ${strerror(e)}`);
       return false;
     }
   }
@@ -369,7 +370,7 @@ export class Aof {
       fs.closeSync(fd);
       return size;
     } catch (e) {
-      this.log('warning', `Write error writing append only file on disk: ${errText(e)}`);
+      this.log('warning', `Write error writing append only file on disk: ${strerror(e)}`);
       if (fd !== -1) fs.closeSync(fd);
       try {
         fs.unlinkSync(file);
@@ -510,7 +511,7 @@ export class Aof {
     try {
       fd = fs.openSync(this.inAofDir(name), 'w', 0o644);
     } catch (e) {
-      this.log('warning', `Can't open the append-only file ${name}: ${errText(e)}`);
+      this.log('warning', `Can't open the append-only file ${name}: ${strerror(e)}`);
       return false;
     }
     if (temp !== null && !this.persistManifest(temp)) {
@@ -538,7 +539,7 @@ export class Aof {
     try {
       fs.renameSync(tmpFile, basePath);
     } catch (e) {
-      this.log('warning', `Error trying to rename the temporary AOF base file ${tmpName} into ${basePath}: ${errText(e)}`);
+      this.log('warning', `Error trying to rename the temporary AOF base file ${tmpName} into ${basePath}: ${strerror(e)}`);
       this.lastRewriteStatus = 'err';
       this.consecutiveFailures++;
       this.removeQuietly(tmpFile);
@@ -552,7 +553,7 @@ export class Aof {
       try {
         fs.renameSync(this.inAofDir(tempIncr), newIncrPath);
       } catch (e) {
-        this.log('warning', `Error trying to rename the temporary AOF incr file ${this.inAofDir(tempIncr)} into ${newIncrPath}: ${errText(e)}`);
+        this.log('warning', `Error trying to rename the temporary AOF incr file ${this.inAofDir(tempIncr)} into ${newIncrPath}: ${strerror(e)}`);
         this.removeQuietly(basePath);
         this.lastRewriteStatus = 'err';
         this.consecutiveFailures++;
@@ -617,7 +618,7 @@ export class Aof {
       }
       return true;
     } catch (e) {
-      this.log('warning', `Can't persist the AOF manifest file ${name}: ${errText(e)}`);
+      this.log('warning', `Can't persist the AOF manifest file ${name}: ${strerror(e)}`);
       if (fd !== -1) fs.closeSync(fd);
       return false;
     }
@@ -682,7 +683,7 @@ export class Aof {
         fs.fsyncSync(this.fd);
         this.lastFsync = dateNow();
       } catch (e) {
-        this.log('warning', `Fail to fsync the AOF file: ${errText(e)}`);
+        this.log('warning', `Fail to fsync the AOF file: ${strerror(e)}`);
       }
       fs.closeSync(this.fd);
     }
@@ -727,20 +728,3 @@ export class Aof {
     return { main, tail };
   }
 }
-
-function errText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return ERRNO_TEXT[err?.code ?? ''] ?? err?.message ?? String(e);
-}
-
-/** strerror() for the errors file operations meet. */
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  ENOSPC: 'No space left on device',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  EEXIST: 'File exists',
-  EROFS: 'Read-only file system',
-  EIO: 'Input/output error',
-};

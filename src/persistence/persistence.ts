@@ -13,6 +13,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { fileSource, loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
+import { strerror } from '../util/strerror.ts';
 
 /** How long one slice of loading at startup may hold the event loop. */
 const LOAD_SLICE_MS = 20;
@@ -90,7 +91,7 @@ export class Persistence {
     try {
       fd = fs.openSync(tmp, 'w');
     } catch (e) {
-      state.log('warning', `Failed opening the temp RDB file ${path.basename(tmp)} (in server root dir ${state.config.get('dir')}) for saving: ${errText(e)}`);
+      state.log('warning', `Failed opening the temp RDB file ${path.basename(tmp)} (in server root dir ${state.config.get('dir')}) for saving: ${strerror(e)}`);
       return false;
     }
     try {
@@ -99,7 +100,7 @@ export class Persistence {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
     } catch (e) {
-      state.log('warning', `Write error saving DB on disk: ${errText(e)}`);
+      state.log('warning', `Write error saving DB on disk: ${strerror(e)}`);
       try {
         fs.closeSync(fd);
       } catch {
@@ -111,7 +112,7 @@ export class Persistence {
     try {
       fs.renameSync(tmp, this.rdbPath());
     } catch (e) {
-      state.log('warning', this.renameErrorText(path.basename(tmp), errText(e)));
+      state.log('warning', this.renameErrorText(path.basename(tmp), strerror(e)));
       fs.rmSync(tmp, { force: true });
       return false;
     }
@@ -306,7 +307,7 @@ export class Persistence {
     try {
       data = fs.readFileSync(this.rdbPath());
     } catch (e) {
-      state.log('warning', `Fatal error loading the DB: ${errText(e)}. Exiting.`);
+      state.log('warning', `Fatal error loading the DB: ${strerror(e)}. Exiting.`);
       return ERR.reloadFailed;
     }
     if (flush) {
@@ -352,7 +353,7 @@ export class Persistence {
     } catch (e) {
       state.loading = false;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return null;
-      throw new RdbLoadError([`Fatal error loading the DB: ${errText(e)}. Exiting.`]);
+      throw new RdbLoadError([`Fatal error loading the DB: ${strerror(e)}. Exiting.`]);
     }
     const t0 = perfNow();
     let r: RdbLoadResult;
@@ -381,18 +382,4 @@ export class Persistence {
     this.state.log('notice', `DB loaded from disk: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
     return r;
   }
-}
-
-/** An fs error as strerror() words it ("No such file or directory"). */
-function errText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const map: Record<string, string> = {
-    ENOENT: 'No such file or directory',
-    EACCES: 'Permission denied',
-    ENOSPC: 'No space left on device',
-    EISDIR: 'Is a directory',
-    EROFS: 'Read-only file system',
-    ENOTDIR: 'Not a directory',
-  };
-  return (err.code !== undefined && map[err.code]) || err.message;
 }

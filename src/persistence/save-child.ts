@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { strerror } from '../util/strerror.ts';
 
 /** The child's program (CommonJS, run with `node -e`): argv = dir, temp name, final name, title. */
 const CHILD_PROGRAM = String.raw`
@@ -228,7 +229,7 @@ export class InProcessWriter implements SaveSink {
     try {
       this.fd = fs.openSync(this.tempPath, 'w', 0o644);
     } catch (e) {
-      this.end(1, `open ${errorText(e)}`);
+      this.end(1, `open ${strerror(e)}`);
     }
   }
 
@@ -255,7 +256,7 @@ export class InProcessWriter implements SaveSink {
       });
       return !this.gone;
     } catch (e) {
-      this.end(1, `write ${errorText(e)}`);
+      this.end(1, `write ${strerror(e)}`);
       return false;
     }
   }
@@ -265,13 +266,13 @@ export class InProcessWriter implements SaveSink {
     try {
       fs.fsyncSync(this.fd);
     } catch (e) {
-      this.end(1, `write ${errorText(e)}`);
+      this.end(1, `write ${strerror(e)}`);
       return;
     }
     try {
       fs.renameSync(this.tempPath, this.finalPath);
     } catch (e) {
-      this.end(1, `rename ${errorText(e)}`);
+      this.end(1, `rename ${strerror(e)}`);
       return;
     }
     this.end(0, '');
@@ -280,18 +281,4 @@ export class InProcessWriter implements SaveSink {
   kill(): void {
     this.end(1, '');
   }
-}
-
-/** An fs error as strerror() words it ("No such file or directory"). */
-export function errorText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const map: Record<string, string> = {
-    ENOENT: 'No such file or directory',
-    EACCES: 'Permission denied',
-    ENOSPC: 'No space left on device',
-    EISDIR: 'Is a directory',
-    EROFS: 'Read-only file system',
-    ENOTDIR: 'Not a directory',
-  };
-  return (err.code !== undefined && map[err.code]) || err.message;
 }

@@ -33,6 +33,7 @@ export const DEFAULT_FILES = [
   'integration/redis-cli', 'integration/logging', 'integration/shutdown',
   'integration/convert-ziplist-hash-on-load', 'integration/convert-ziplist-zset-on-load',
   'integration/convert-zipmap-hash-on-load', 'integration/corrupt-dump',
+  'integration/rdb', 'integration/aof', 'integration/aof-multi-part',
 ];
 
 export interface FileResult {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBundle, Conn, startServerProcess, stopServerProcess as stop, type ServerProcess } from './support.ts';
+import { buildBundle, Conn, startServerProcess, watchPauses, stopServerProcess as stop, type ServerProcess } from './support.ts';
 
 const args = process.argv.slice(2);
 const KEYS = args.includes('--keys') ? Number(args[args.indexOf('--keys') + 1]) : 1_000_000;
@@ -50,16 +50,7 @@ async function rewriteAndLoad(kind: 'redis' | 'redmoon', bundle: string, preambl
     let p = await start(kind, dir, bundle, ['--aof-use-rdb-preamble', preamble]);
     const c = await Conn.open(p.port);
     await c.call('DEBUG', 'POPULATE', String(KEYS));
-    const pinger = await Conn.open(p.port);
-    let maxPing = 0;
-    let done = false;
-    const pings = (async () => {
-      while (!done) {
-        const t = performance.now();
-        await pinger.call('PING');
-        maxPing = Math.max(maxPing, performance.now() - t);
-      }
-    })();
+    const pauses = await watchPauses(p.port);
     const t0 = performance.now();
     await c.call('BGREWRITEAOF');
     for (;;) {
@@ -68,9 +59,7 @@ async function rewriteAndLoad(kind: 'redis' | 'redmoon', bundle: string, preambl
       await new Promise((r) => setTimeout(r, 5));
     }
     const rewrite = performance.now() - t0;
-    done = true;
-    await pings;
-    pinger.close();
+    const maxPing = await pauses.stop();
     c.close();
     await stop(p);
     p = await start(kind, dir, bundle, ['--aof-use-rdb-preamble', preamble]);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBundle, Conn, startServerProcess, stopServerProcess as stop, type ServerProcess } from './support.ts';
+import { buildBundle, Conn, startServerProcess, watchPauses, stopServerProcess as stop, type ServerProcess } from './support.ts';
 
 const args = process.argv.slice(2);
 const KEYS = args.includes('--keys') ? Number(args[args.indexOf('--keys') + 1]) : 1_000_000;
@@ -48,23 +48,12 @@ async function measure(kind: 'redis' | 'redmoon', bundle: string, mixed: boolean
     const save = performance.now() - t0;
     const size = fs.statSync(path.join(dir, 'dump.rdb')).size;
     // BGSAVE while another client pings: the longest round trip is the pause it causes
-    const pinger = await Conn.open(p.port);
-    let maxPing = 0;
-    let done = false;
-    const pings = (async () => {
-      while (!done) {
-        const t = performance.now();
-        await pinger.call('PING');
-        maxPing = Math.max(maxPing, performance.now() - t);
-      }
-    })();
+    const pauses = await watchPauses(p.port);
     t0 = performance.now();
     await c.call('BGSAVE');
     while (!(await c.call('INFO', 'persistence')).includes('rdb_bgsave_in_progress:0')) await new Promise((r) => setTimeout(r, 5));
     const bgsave = performance.now() - t0;
-    done = true;
-    await pings;
-    pinger.close();
+    const maxPing = await pauses.stop();
     c.close();
     await stop(p);
     p = await start(kind, dir, bundle);

@@ -94,3 +94,28 @@ export class Conn {
     this.sock.destroy();
   }
 }
+
+/**
+ * Pings the server on a connection of its own until stopped; stop() resolves to the longest
+ * round trip seen, which is the longest pause the server made meanwhile.
+ */
+export async function watchPauses(port: number): Promise<{ stop(): Promise<number> }> {
+  const pinger = await Conn.open(port);
+  let maxPing = 0;
+  let done = false;
+  const pings = (async () => {
+    while (!done) {
+      const t = performance.now();
+      await pinger.call('PING');
+      maxPing = Math.max(maxPing, performance.now() - t);
+    }
+  })();
+  return {
+    async stop() {
+      done = true;
+      await pings;
+      pinger.close();
+      return maxPing;
+    },
+  };
+}

@@ -84,18 +84,8 @@ function lpNext(lp: string, p: number, out: string[]): number {
   const total = entryLen + backlen;
   if (p + total > last) return -2;
   // the backlen, read backwards from the entry's last byte, must give the entry's length
-  let q = p + total - 1;
-  let v = 0;
-  let shift = 0;
-  for (;;) {
-    const c = lp.charCodeAt(q);
-    v += (c & 127) * 2 ** shift;
-    if ((c & 128) === 0) break;
-    shift += 7;
-    q--;
-    if (shift > 28) return -2;
-  }
-  if (v + backlen !== total) return -2;
+  const v = readBacklen(lp, p + total - 1);
+  if (v < 0 || v + backlen !== total) return -2;
   if (b >= 0x80) {
     if (b < 0xc0) val = lp.slice(p + 1, p + entryLen);
     else if (b >= 0xe0 && b < 0xf0) val = lp.slice(p + 2, p + entryLen);
@@ -361,17 +351,8 @@ export function reverseFindLive(lp: string): ReverseWalk {
   const prev = (p: number): number => {
     if (p < 0) stop();
     if (p === 6) return -1;
-    let q = p - 1;
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const c = lp.charCodeAt(q);
-      v += (c & 127) * 2 ** shift;
-      if ((c & 128) === 0) break;
-      shift += 7;
-      q--;
-      if (shift > 28) stop();
-    }
+    const v = readBacklen(lp, p - 1);
+    if (v < 0) stop();
     return check(p - 1 - (v + lpBacklenSize(v) - 1));
   };
   const int = (p: number): number => {
@@ -413,5 +394,22 @@ export function reverseFindLive(lp: string): ReverseWalk {
   } catch (x) {
     if (x instanceof Halt) return x.what;
     throw x;
+  }
+}
+
+/**
+ * A listpack entry's back-length, read backwards from its last byte at `q` (7 bits a byte,
+ * the high bit saying more follow); -1 when it runs past the five bytes a length can take.
+ */
+function readBacklen(lp: string, q: number): number {
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const c = lp.charCodeAt(q);
+    v += (c & 127) * 2 ** shift;
+    if ((c & 128) === 0) return v;
+    shift += 7;
+    q--;
+    if (shift > 28) return -1;
   }
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RawClient } from '../support/raw-client.ts';
+import { waitReady } from '../support/cli-ready.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -23,20 +24,7 @@ test.runIf(process.platform === 'linux')('the process title follows proc-title-t
     { cwd: os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', REDMOON_ARGV0: '/somewhere/redis-server' } },
   );
   try {
-    let log = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`not ready: ${log}`)), 60_000);
-      const onData = (d: Buffer) => {
-        log += d.toString('latin1');
-        const m = /Ready to accept connections tcp on [^\s]+:(\d+)/.exec(log);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-    });
+    const { port } = await waitReady(child);
     expect(cmdline(child.pid!)).toBe('T1 /somewhere/redis-server - {x}');
     const c = await RawClient.connect(port);
     expect(await c.call('CONFIG', 'SET', 'proc-title-template', 'T2 {port} {tls-port} {server-mode}')).toBe('+OK\r\n');

@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitReady } from '../support/cli-ready.ts';
 import { RawClient } from '../support/raw-client.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -45,23 +46,8 @@ async function start(args: string[]): Promise<Cli> {
   const cwd = fs.mkdtempSync(path.join(dir, 'run-'));
   const env = { ...process.env, NODE_OPTIONS: '', REDMOON_COMPILE_CACHE: cache };
   const child = spawn(process.execPath, [path.join(out, 'cli.mjs'), '--port', '0', '--loglevel', 'verbose', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
-  let log = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${log}`)), 60_000);
-    const onData = (d: Buffer) => {
-      log += d;
-      const m = /Ready to accept connections tcp on [^\s]+:(\d+)/.exec(log);
-      if (m) {
-        clearTimeout(t);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exit.then((code) => reject(new Error(`exited ${code}: ${log}`)));
-  });
-  return { port, pid: child.pid!, log: () => log, exit, kill: (sig) => child.kill(sig) };
+  const { port, log, exit } = await waitReady(child);
+  return { port, pid: child.pid!, log, exit, kill: (sig) => child.kill(sig) };
 }
 
 test('serves from a worker with a sized heap; SIGTERM saves and exits 0', async () => {

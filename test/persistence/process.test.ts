@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RawClient } from '../support/raw-client.ts';
+import { ExitedBeforeReady, waitReady } from '../support/cli-ready.ts';
 import { call } from './dataset.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -33,25 +34,13 @@ function startCli(cwd: string, args: string[]): Promise<Proc | { code: number | 
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
-  let log = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ready line: ${log}`)), 30_000);
-    const onData = (d: Buffer) => {
-      log += d.toString('latin1');
-      const m = /Ready to accept connections tcp on [^\s]+:(\d+)/.exec(log);
-      if (m) {
-        clearTimeout(t);
-        resolve({ child, port: Number(m[1]), log: () => log, exit });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exit.then((code) => {
-      clearTimeout(t);
-      resolve({ code, log });
-    });
-  });
+  return waitReady(child, 30_000).then(
+    (up) => ({ child, ...up }),
+    (e: unknown) => {
+      if (e instanceof ExitedBeforeReady) return { code: e.code, log: e.log };
+      throw e;
+    },
+  );
 }
 
 function ready(p: Proc | { code: number | null; log: string }): Proc {

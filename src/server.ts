@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { writeRdb } from './persistence/rdb-writer.ts';
-import { loadRdb } from './persistence/rdb-loader.ts';
 import type { Client } from './core/client.ts';
 import { Config } from './core/config.ts';
 import { normalizeStartupConfig } from './commands/config.ts';
@@ -96,7 +95,6 @@ export class Server extends ServerState {
         let off = 0;
         while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
       },
-      loadRdb: (state, data) => loadRdb(state, data, { aofPreamble: true }).end,
     });
     this.config.watch('hz', () => {
       // CONFIG SET hz: re-arm the cron at the new frequency (if it is running).
@@ -125,7 +123,7 @@ export class Server extends ServerState {
     const addr = await this.bind();
     onBound?.();
     try {
-      if (useAof) this.aof.loadAtStartup();
+      if (useAof) await this.aof.loadAtStartup();
       else if (file !== null) await persistence.loadAtStartup(file, this.options.rdb !== undefined);
     } catch (e) {
       await this.close();
@@ -625,6 +623,11 @@ export class Server extends ServerState {
   private serverCron(): void {
     if (this.cronPaused) return;
     if (this.shutdownSignal !== null) this.onSignalShutdown?.(this.shutdownSignal);
+    // while loading, as Redis's whileBlockedCron: no save, rewrite or expiry of a half-loaded dataset
+    if (this.loading) {
+      this.clientsCron();
+      return;
+    }
     Persistence.of(this).cron();
     this.aof.cron();
     this.clientsCron();

@@ -1,4 +1,5 @@
 import schemaJson from './config-schema.json' with { type: 'json' };
+import { canReplyLater } from './reply-later.ts';
 import fs from 'node:fs';
 import { ReplyError, ERR, cstr } from '../errors.ts';
 import { validProcTitleTemplate } from '../util/proc-title.ts';
@@ -383,11 +384,6 @@ function configSet(c: Client, argv: string[], out: ReplySink): void {
     () => done(null),
     () => done(bindChanged ? 'Failed to bind to specified addresses.' : 'Unable to listen on this port. Check server logs.'),
   );
-}
-
-/** A plain client command (not in EXEC or a script) may have its reply written later. */
-function canReplyLater(c: Client, out: ReplySink): boolean {
-  return out === c.writer && c.sock !== null && c.multi === null && !c.inExecOrScript;
 }
 
 /**

@@ -12,6 +12,7 @@ import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
 import { tableStats } from '../keyspace/table-shape.ts';
 import { Persistence } from '../persistence/persistence.ts';
 import { PEAK_RESET_MS } from '../core/querybuf.ts';
+import { canReplyLater, replyLater } from './reply-later.ts';
 
 /** strtod-like leniency of DEBUG SLEEP: leading number, junk ignored, 0 when none. */
 function lenientFloat(s: string): number {
@@ -207,10 +208,20 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       if (n !== 2) break;
       return out.simple('OK');
     case 'loadaof':
+      // (one load at a time: the loader's state is not reentrant, as Redis's is not meant to be)
+      if (c.server.loading) throw new ReplyError(ERR.loading);
       // (Redis exits when the files cannot be loaded; redmoon answers with an error instead)
+      if (canReplyLater(c, out)) {
+        // other clients get LOADING meanwhile, as Redis processes events while it loads
+        return replyLater(c, Aof.of(c.server).debugLoadAofAsync(), (ok) => {
+          if (ok === true) out.simple('OK');
+          else out.error(ERR.aofLoadFailed);
+        });
+      }
       if (!Aof.of(c.server).debugLoadAof()) throw new ReplyError(ERR.aofLoadFailed);
       return out.simple('OK');
     case 'reload': {
+      if (c.server.loading) throw new ReplyError(ERR.loading);
       let save = true;
       let flush = true;
       let merge = false;

@@ -172,17 +172,17 @@ function memorySection(server: ServerState): string[] {
   ];
 }
 
-/** The loading_* fields INFO adds while the dataset loads at startup. */
+/** The loading_* fields INFO adds while the dataset loads. */
 function loadingFields(p: Persistence): string[] {
   const l = p.loadingInfo;
   if (l === null) return [];
-  const loaded = l.parser.position;
+  const loaded = l.loadedBytes();
   const elapsed = Math.floor(dateNow() / 1000) - Math.floor(l.startedAt / 1000);
   const remaining = l.totalBytes - loaded;
   return [
     `loading_start_time:${Math.floor(l.startedAt / 1000)}`,
     `loading_total_bytes:${l.totalBytes}`,
-    `loading_rdb_used_mem:${Number(l.parser.aux.get('used-mem') ?? 0) || 0}`,
+    `loading_rdb_used_mem:${l.rdbUsedMem()}`,
     `loading_loaded_bytes:${loaded}`,
     `loading_loaded_perc:${(l.totalBytes !== 0 ? (loaded / l.totalBytes) * 100 : 0).toFixed(2)}`,
     `loading_eta_seconds:${elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loaded + 1))}`,

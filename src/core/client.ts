@@ -57,6 +57,11 @@ export class Client {
   /** True while commands run from EXEC or a script: blocking commands must not block. */
   inExecOrScript = false;
   /**
+   * A script it runs may give the event loop turns past busy-reply-threshold although it has
+   * no connection: the AOF loader's client, whose loading waits for the script to end.
+   */
+  scriptMayYield = false;
+  /**
    * Propagation of the running command (Redis rewriteClientCommandVector and the
    * CLIENT_PREVENT_PROP / CLIENT_FORCE_AOF flags): the argv to log instead of the one
    * received, whether to log nothing of it (its effects were recorded one by one), and

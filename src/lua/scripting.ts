@@ -336,10 +336,10 @@ export class Scripting {
     // keys expire by the script's start time while it runs (scriptTimeSnapshot)
     const prevSnapshot = this.server.scriptTimeSnapshot;
     this.server.scriptTimeSnapshot = this.server.clock.now();
-    // Only a plain client command can wait for its reply; inside EXEC (or without a
-    // connection) the script runs to its end at once.
+    // Only a plain client command (or the AOF loader, which waits) can wait for its reply;
+    // inside EXEC (or without a connection) the script runs to its end at once.
     const threshold = this.busyThreshold;
-    const canYield = threshold > 0 && out === caller.writer && caller.sock !== null && caller.multi === null && !caller.inExecOrScript;
+    const canYield = threshold > 0 && out === caller.writer && caller.multi === null && (caller.scriptMayYield || (caller.sock !== null && !caller.inExecOrScript));
     const deadline = state.start + threshold;
     let done: boolean;
     try {

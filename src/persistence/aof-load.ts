@@ -1,14 +1,17 @@
 import fs from 'node:fs';
-import { perfNow } from '../util/clock.ts';
+import { perfNow, sleep, turn } from '../util/clock.ts';
 import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
 import type { Command } from '../core/types.ts';
 import { ReplyError } from '../errors.ts';
 import type { AofManifest } from './aof-manifest.ts';
+import { AofReader, AOF_READ_CHUNK } from './aof-reader.ts';
+import { fileSource, RdbParser } from './rdb-loader.ts';
+import { Persistence } from './persistence.ts';
 
-/** Loads an RDB image from the start of `data`; returns the bytes it used, or throws. */
-export type RdbLoader = (server: ServerState, data: Buffer) => number;
+/** How long one slice of loading may hold the event loop before other clients get a turn. */
+const LOAD_SLICE_MS = 20;
 
 export const enum AofLoadResult {
   Ok,
@@ -24,39 +27,103 @@ export interface AofLoadContext {
   dir: string;
   aofDir: string;
   prefix: string;
-  loadRdb: RdbLoader | null;
   /** Writes a manifest (the upgrade from a single-file AOF needs one). */
   persist: (m: AofManifest) => boolean;
+  /** Bytes read from a file at a time (tests make it small). */
+  readChunk?: number;
+}
+
+export interface AofLoadOutcome {
+  status: AofLoadResult;
+  totalSize: number;
+  baseSize: number;
+  /** The largest read buffer held while loading, in bytes. */
+  peakReadBytes: number;
+}
+
+/**
+ * What the loading steps ask of the one driving them: a number is a pause (ms to sleep,
+ * 0 for one turn of the event loop), a client is a script it runs that went past
+ * busy-reply-threshold: loading goes on once the script has ended.
+ */
+type Pause = number | Client;
+
+/**
+ * loadAppendOnlyFiles run to its end at once: nothing else is served meanwhile (DEBUG
+ * LOADAOF in MULTI or from the in-process API). A script in the files runs to its end.
+ */
+export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): AofLoadOutcome {
+  const steps = loadSteps(server, ctx, false);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * loadAppendOnlyFiles between turns of the event loop, as Redis processes events while it
+ * loads: other clients get LOADING (or run what the `loading` flag allows), INFO shows the
+ * progress, and a slow script in the files is a busy script (its "Slow script detected"
+ * line, SHUTDOWN NOSAVE still heard). Stops (failed) when the server closes meanwhile.
+ */
+export async function loadAppendOnlyFilesAsync(server: ServerState, ctx: AofLoadContext): Promise<AofLoadOutcome> {
+  const steps = loadSteps(server, ctx, true);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    const pause = r.value;
+    if (typeof pause === 'number') {
+      if (pause >= 1) await sleep(pause);
+      else await turn();
+    } else {
+      while (pause.blocked !== null) await turn();
+    }
+    if (server.closing) {
+      const end = steps.return({ status: AofLoadResult.Failed, totalSize: 0, baseSize: 0, peakReadBytes: 0 });
+      return end.value as AofLoadOutcome;
+    }
+  }
 }
 
 /**
  * loadAppendOnlyFiles: the base, then every incremental file in order. A truncated file is
- * tolerated (aof-load-truncated) only when it is the last one.
+ * tolerated (aof-load-truncated) only when it is the last one. `sliced`: pauses between
+ * slices of work (otherwise none, and scripts never yield).
  */
-export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): { status: AofLoadResult; totalSize: number; baseSize: number } {
+function* loadSteps(server: ServerState, ctx: AofLoadContext, sliced: boolean): Generator<Pause, AofLoadOutcome> {
   const m = ctx.manifest;
   upgradeIfNeeded(server, ctx);
-  if (m.base === null && m.incr.length === 0) return { status: AofLoadResult.NotExist, totalSize: 0, baseSize: 0 };
+  const failed = (status: AofLoadResult): AofLoadOutcome => ({ status, totalSize: 0, baseSize: 0, peakReadBytes: 0 });
+  if (m.base === null && m.incr.length === 0) return failed(AofLoadResult.NotExist);
   const files = [...(m.base ? [m.base] : []), ...m.incr];
-  let total = 0;
+  const sizes: number[] = [];
   for (const f of files) {
     try {
-      total += fs.statSync(path.join(ctx.aofDir, f.name)).size;
+      sizes.push(fs.statSync(path.join(ctx.aofDir, f.name)).size);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         server.log('warning', `The append log file ${f.name} doesn't exist: No such file or directory`);
       } else {
         server.log('warning', `Fatal error: can't open the append log file ${f.name} for reading: ${(e as Error).message}`);
-        return { status: AofLoadResult.OpenError, totalSize: 0, baseSize: 0 };
+        return failed(AofLoadResult.OpenError);
       }
-      return { status: AofLoadResult.Failed, totalSize: 0, baseSize: 0 };
+      return failed(AofLoadResult.Failed);
     }
   }
-  if (total === 0) return { status: AofLoadResult.Empty, totalSize: 0, baseSize: 0 };
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total === 0) return failed(AofLoadResult.Empty);
   let status = AofLoadResult.Ok;
   let baseSize = 0;
+  const load: FileLoad = { server, sliced, readChunk: ctx.readChunk ?? AOF_READ_CHUNK, done: 0, reader: null, rdb: null, peakReadBytes: 0 };
+  const persistence = Persistence.of(server);
   server.loading = true;
+  persistence.loadingInfo = {
+    startedAt: Date.now(),
+    totalBytes: total,
+    loadedBytes: () => load.done + (load.rdb !== null ? load.rdb.position : load.reader !== null ? load.reader.offset : 0),
+    rdbUsedMem: () => Number(load.rdb?.aux.get('used-mem') ?? 0) || 0,
+  };
   // a replay is no new write: nothing it does is propagated (the AOF may be on: DEBUG LOADAOF)
   const prop = server.propagator;
   const wasActive = prop.active;
@@ -68,8 +135,9 @@ export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): {
       const last = i === files.length - 1;
       const t0 = perfNow();
       const file = path.join(ctx.aofDir, f.name);
-      if (isBase) baseSize = fileSize(file);
-      let r = loadSingleFile(server, file, f.name, f.name === ctx.prefix, ctx.loadRdb);
+      if (isBase) baseSize = sizes[i];
+      let r = yield* loadSingleFile(load, file, f.name, f.name === ctx.prefix);
+      load.done += sizes[i];
       if (r === AofLoadResult.Ok || (r === AofLoadResult.Truncated && last)) {
         server.log('notice', `DB loaded from ${isBase ? 'base' : 'incr'} file ${f.name}: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
       }
@@ -79,14 +147,28 @@ export function loadAppendOnlyFiles(server: ServerState, ctx: AofLoadContext): {
         r = AofLoadResult.Failed;
         server.log('warning', 'Fatal error: the truncated file is not the last file');
       }
-      if (r === AofLoadResult.OpenError || r === AofLoadResult.Failed) return { status: r, totalSize: 0, baseSize: 0 };
+      if (r === AofLoadResult.OpenError || r === AofLoadResult.Failed) return failed(r);
       if (r === AofLoadResult.Truncated) status = r;
     }
   } finally {
     server.loading = false;
+    persistence.loadingInfo = null;
     prop.active = wasActive;
   }
-  return { status, totalSize: total, baseSize };
+  return { status, totalSize: total, baseSize, peakReadBytes: load.peakReadBytes };
+}
+
+/** One load's state, shared by its files' steps (and read by INFO's loading fields). */
+interface FileLoad {
+  readonly server: ServerState;
+  readonly sliced: boolean;
+  readonly readChunk: number;
+  /** Bytes of the files already loaded. */
+  done: number;
+  /** The file being read: its RDB part, or its commands. */
+  reader: AofReader | null;
+  rdb: RdbParser | null;
+  peakReadBytes: number;
 }
 
 function fileSize(file: string): number {
@@ -130,10 +212,11 @@ function loaderClient(server: ServerState): Client {
  * aof-load-truncated (the file is cut after the last whole command, or before an
  * unterminated MULTI); anything else malformed is fatal.
  */
-function loadSingleFile(server: ServerState, file: string, name: string, oldStyle: boolean, loadRdb: RdbLoader | null): AofLoadResult {
-  let data: Buffer;
+function* loadSingleFile(load: FileLoad, file: string, name: string, oldStyle: boolean): Generator<Pause, AofLoadResult> {
+  const server = load.server;
+  let fd: number;
   try {
-    data = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -143,58 +226,100 @@ function loadSingleFile(server: ServerState, file: string, name: string, oldStyl
     server.log('warning', `Fatal error: can't open the append log file ${name} for reading: ${(e as Error).message}`);
     return AofLoadResult.OpenError;
   }
-  if (data.length === 0) return AofLoadResult.Empty;
-  let pos = 0;
-  if (data.length >= 5 && data.latin1Slice(0, 5) === 'REDIS') {
-    server.log('notice', oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
-    try {
-      if (loadRdb === null) throw new Error('no RDB loader');
-      pos = loadRdb(server, data);
-    } catch (e) {
-      for (const line of (e as { lines?: string[] }).lines ?? []) server.log('warning', line);
-      server.log(
-        'warning',
-        oldStyle
-          ? `Error reading the RDB preamble of the AOF file ${name}, AOF loading aborted`
-          : `Error reading the RDB base file ${name}, AOF loading aborted`,
-      );
-      return truncatedOrFailed(server, file, name, data, -1);
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return AofLoadResult.Empty;
+    let start = 0;
+    const sig = Buffer.alloc(5);
+    if (size >= 5 && fs.readSync(fd, sig, 0, 5, 0) === 5 && sig.latin1Slice(0, 5) === 'REDIS') {
+      server.log('notice', oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
+      const end = yield* loadRdbPart(load, fd, size);
+      if (end < 0) {
+        server.log(
+          'warning',
+          oldStyle
+            ? `Error reading the RDB preamble of the AOF file ${name}, AOF loading aborted`
+            : `Error reading the RDB base file ${name}, AOF loading aborted`,
+        );
+        return AofLoadResult.Failed;
+      }
+      start = end;
+      if (oldStyle) server.log('notice', 'Reading the remaining AOF tail...');
     }
-    if (oldStyle) server.log('notice', 'Reading the remaining AOF tail...');
+    const reader = new AofReader(fd, start, load.readChunk);
+    load.reader = reader;
+    try {
+      return yield* loadCommands(load, reader, file, name);
+    } finally {
+      load.reader = null;
+      load.peakReadBytes = Math.max(load.peakReadBytes, reader.peakBytes);
+    }
+  } finally {
+    fs.closeSync(fd);
   }
+}
+
+/**
+ * The RDB image at the start of an AOF file, read a slice at a time and installed once
+ * whole; returns where the commands after it start, or -1 (its error logged).
+ */
+function* loadRdbPart(load: FileLoad, fd: number, size: number): Generator<Pause, number> {
+  const server = load.server;
+  try {
+    const parser = new RdbParser(server, fileSource(fd, size), { aofPreamble: true });
+    load.rdb = parser;
+    for (;;) {
+      // key-load-delay (microseconds per key) slows loading down for tests, as in rdbLoadRio
+      const delayUs = server.config.getInt('key-load-delay');
+      const before = parser.keysLoaded + parser.keysExpired;
+      if (parser.step(!load.sliced ? Infinity : delayUs > 0 ? 1 : LOAD_SLICE_MS)) break;
+      const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
+      yield owed >= 1 ? Math.floor(owed) : 0;
+    }
+    return parser.install().end;
+  } catch (e) {
+    for (const line of (e as { lines?: string[] }).lines ?? []) server.log('warning', line);
+    if (!(e as { lines?: string[] }).lines) server.log('warning', String((e as Error)?.message ?? e));
+    return -1;
+  } finally {
+    load.rdb = null;
+  }
+}
+
+/** The commands of an AOF file from the reader's position to the end. */
+function* loadCommands(load: FileLoad, reader: AofReader, file: string, name: string): Generator<Pause, AofLoadResult> {
+  const server = load.server;
   const truncatedOk = server.config.get('aof-load-truncated') === 'yes';
   const c = loaderClient(server);
   let validUpTo = 0;
   let validBeforeMulti = 0;
-  const n = data.length;
-  // fgets(buf, AOF_ANNOTATION_LINE_MAX_LEN): a line, or at most 1023 bytes of it
-  const readLine = (): string | null => {
-    if (pos >= n) return null;
-    let end = data.indexOf(10, pos);
-    if (end < 0 || end - pos >= 1023) end = Math.min(n, pos + 1023) - 1;
-    const line = data.latin1Slice(pos, end + 1);
-    pos = end + 1;
-    return line;
-  };
+  const truncated = () => truncatedOrFailed(server, file, name, truncatedOk ? validUpTo : -2);
+  // other clients get a turn every loading-process-events-interval-bytes, or when a slice is over
+  const intervalBytes = Math.max(1024, server.config.getInt('loading-process-events-interval-bytes'));
+  let sliceEnd = load.sliced ? perfNow() + LOAD_SLICE_MS : Infinity;
+  let nextEventsAt = load.sliced ? reader.offset + intervalBytes : Infinity;
+  let count = 0;
   for (;;) {
-    const line = readLine();
+    if (load.sliced && (reader.offset >= nextEventsAt || ((++count & 63) === 0 && perfNow() >= sliceEnd))) {
+      yield 0;
+      sliceEnd = perfNow() + LOAD_SLICE_MS;
+      nextEventsAt = reader.offset + intervalBytes;
+    }
+    const line = reader.readLine();
     if (line === null) break;
     if (line[0] === '#') continue;
     if (line[0] !== '*') return formatError(server, name);
-    if (line.length === 1) return truncatedOrFailed(server, file, name, data, truncatedOk ? validUpTo : -2);
-    const argc = atoi(line.slice(1));
+    if (line.length === 1) return truncated();
+    const argc = atoi(line, 1);
     if (argc < 1) return formatError(server, name);
-    const argv: string[] = new Array(argc);
+    const argv: string[] = [];
     for (let j = 0; j < argc; j++) {
-      const l = readLine();
-      if (l === null) return truncatedOrFailed(server, file, name, data, truncatedOk ? validUpTo : -2);
+      const l = reader.readLine();
+      if (l === null) return truncated();
       if (l[0] !== '$') return formatError(server, name);
-      const len = strtol(l.slice(1));
-      if (len > 0 && pos + len > n) return truncatedOrFailed(server, file, name, data, truncatedOk ? validUpTo : -2);
-      argv[j] = data.latin1Slice(pos, pos + Math.max(0, len));
-      pos += Math.max(0, len);
-      if (pos + 2 > n) return truncatedOrFailed(server, file, name, data, truncatedOk ? validUpTo : -2);
-      pos += 2;
+      const arg = reader.readBulk(Math.max(0, atoi(l, 1)));
+      if (arg === null) return truncated();
+      argv.push(arg);
     }
     const cmd = lookup(server, argv);
     if (cmd === null) {
@@ -205,13 +330,20 @@ function loadSingleFile(server: ServerState, file: string, name: string, oldStyl
     if (c.multi !== null && cmd.name !== 'exec') {
       c.multi.push({ cmd, argv });
     } else {
+      // a script may give the event loop turns past busy-reply-threshold, but not from EXEC
+      c.scriptMayYield = load.sliced && cmd.name !== 'exec';
       run(c, cmd, argv);
+      if (c.blocked !== null) {
+        yield c;
+        sliceEnd = perfNow() + LOAD_SLICE_MS;
+        nextEventsAt = reader.offset + intervalBytes;
+      }
     }
-    if (truncatedOk) validUpTo = pos;
+    if (truncatedOk) validUpTo = reader.offset;
   }
   if (c.multi !== null) {
     server.log('warning', `Revert incomplete MULTI/EXEC transaction in AOF file ${name}`);
-    return truncatedOrFailed(server, file, name, data, truncatedOk ? validBeforeMulti : -2);
+    return truncatedOrFailed(server, file, name, truncatedOk ? validBeforeMulti : -2);
   }
   return AofLoadResult.Ok;
 }
@@ -226,6 +358,8 @@ function lookup(server: ServerState, argv: string[]): Command | null {
 }
 
 function run(c: Client, cmd: Command, argv: string[]): void {
+  // no call() started it: a script it runs times itself from now
+  c.server.callStart = 0;
   try {
     (cmd.handler as NonNullable<Command['handler']>)(c, argv, c.writer);
   } catch (e) {
@@ -243,7 +377,7 @@ function formatError(server: ServerState, name: string): AofLoadResult {
  * complete command and loading goes on; otherwise (-2) it is fatal, as is an unreadable
  * RDB part (-1).
  */
-function truncatedOrFailed(server: ServerState, file: string, name: string, _data: Buffer, validUpTo: number): AofLoadResult {
+function truncatedOrFailed(server: ServerState, file: string, name: string, validUpTo: number): AofLoadResult {
   if (validUpTo >= 0) {
     server.log('warning', `!!! Warning: short read while loading the AOF file ${name}!!!`);
     server.log('warning', `!!! Truncating the AOF ${name} at offset ${validUpTo} !!!`);
@@ -263,12 +397,18 @@ function truncatedOrFailed(server: ServerState, file: string, name: string, _dat
   return AofLoadResult.Failed;
 }
 
-/** C's atoi on a line (stops at the first non-digit). */
-function atoi(s: string): number {
-  const r = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  return r === null ? 0 : Number(r[1]);
-}
-
-function strtol(s: string): number {
-  return atoi(s);
+/** C's atoi on a line from `at`: leading white space, a sign, digits up to the first non-digit. */
+function atoi(s: string, at: number): number {
+  let i = at;
+  const n = s.length;
+  while (i < n && (s.charCodeAt(i) === 32 || (s.charCodeAt(i) >= 9 && s.charCodeAt(i) <= 13))) i++;
+  let neg = false;
+  if (i < n && (s[i] === '+' || s[i] === '-')) neg = s[i++] === '-';
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import { AofManifest, ManifestError, parseManifest } from './aof-manifest.ts';
 import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } from './aof-rewrite.ts';
-import { loadAppendOnlyFiles, AofLoadResult, type RdbLoader } from './aof-load.ts';
+import { loadAppendOnlyFiles, loadAppendOnlyFilesAsync, AofLoadResult, type AofLoadContext, type AofLoadOutcome } from './aof-load.ts';
 import { BackgroundSave, aofCommandFormat, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { strerror } from '../util/strerror.ts';
 
@@ -14,11 +14,10 @@ export class PersistenceStartupError extends Error {}
 /** Writes a point-in-time RDB image of the server to a file descriptor (the RDB preamble). */
 export type RdbWriter = (server: ServerState, fd: number) => void;
 
-/** Optional collaborators: function sources for the base, and the RDB codec once available. */
+/** Optional collaborators: function sources for the base, and the RDB writer once available. */
 export interface AofHooks {
   functions: FunctionSources;
   writeRdb?: RdbWriter;
-  loadRdb?: RdbLoader;
 }
 
 type AofState = 'off' | 'on' | 'wait_rewrite';
@@ -122,27 +121,35 @@ export class Aof {
 
   // ---- startup -----------------------------------------------------------------------------
 
-  /** Loads the files a manifest names into the server. */
-  private loadFiles(manifest: AofManifest): ReturnType<typeof loadAppendOnlyFiles> {
-    return loadAppendOnlyFiles(this.server, {
+  /** Where the files a manifest names are, for the loader. */
+  private loadContext(manifest: AofManifest): AofLoadContext {
+    return {
       manifest,
       dir: this.dir,
       aofDir: this.aofDir,
       prefix: this.prefix,
-      loadRdb: this.hooks.loadRdb ?? null,
       persist: (m) => this.persistManifest(m),
-    });
+      readChunk: this.readChunk,
+    };
   }
 
+  /** Bytes the loader reads at a time (undefined: its default; tests make it small). */
+  readChunk: number | undefined = undefined;
+  /** The largest read buffer the last load held (bounded memory, whatever the files' size). */
+  lastLoadPeakReadBytes = 0;
+
   /**
-   * main() with appendonly yes: read the manifest, load the files (the RDB file is not
-   * consulted: with the AOF on it is the only source), then open the last incremental file
-   * for appending, creating a base first when starting from nothing.
+   * main() with appendonly yes: read the manifest, load the files between event-loop turns
+   * (clients get LOADING meanwhile; the RDB file is not consulted: with the AOF on it is the
+   * only source), then open the last incremental file for appending, creating a base first
+   * when starting from nothing.
    */
-  loadAtStartup(): void {
+  async loadAtStartup(): Promise<void> {
     const manifest = (this.manifest = this.readManifestFromDisk());
     const start = perfNow();
-    const r = this.loadFiles(manifest);
+    const r = await loadAppendOnlyFilesAsync(this.server, this.loadContext(manifest));
+    this.lastLoadPeakReadBytes = r.peakReadBytes;
+    if (this.server.closing) throw new PersistenceStartupError('shut down while loading');
     if (r.status === AofLoadResult.Failed || r.status === AofLoadResult.OpenError) throw new PersistenceStartupError('AOF loading failed');
     if (r.status !== AofLoadResult.NotExist) {
       this.log('notice', `DB loaded from append only file: ${((perfNow() - start) / 1000).toFixed(3)} seconds`);
@@ -629,6 +636,17 @@ export class Aof {
    * False when it cannot be loaded (Redis exits then; the reason was logged).
    */
   debugLoadAof(): boolean {
+    const ctx = this.prepareDebugLoad();
+    return ctx !== null && this.finishDebugLoad(loadAppendOnlyFiles(this.server, ctx));
+  }
+
+  /** DEBUG LOADAOF between event-loop turns: other clients get LOADING until it is done. */
+  async debugLoadAofAsync(): Promise<boolean> {
+    const ctx = this.prepareDebugLoad();
+    return ctx !== null && this.finishDebugLoad(await loadAppendOnlyFilesAsync(this.server, ctx));
+  }
+
+  private prepareDebugLoad(): AofLoadContext | null {
     this.killRewrite();
     if (this.state !== 'off') this.flush();
     this.server.flushall();
@@ -636,10 +654,14 @@ export class Aof {
     try {
       this.manifest = this.readManifestFromDisk();
     } catch {
-      return false;
+      return null;
     }
     this.deleteHistoryFiles();
-    const r = this.loadFiles(this.manifest);
+    return this.loadContext(this.manifest);
+  }
+
+  private finishDebugLoad(r: AofLoadOutcome): boolean {
+    this.lastLoadPeakReadBytes = r.peakReadBytes;
     if (r.status !== AofLoadResult.Ok && r.status !== AofLoadResult.Empty) return false;
     this.server.dirty = 0;
     this.log('warning', 'Append Only File loaded by DEBUG LOADAOF');

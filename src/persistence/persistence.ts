@@ -23,6 +23,16 @@ const BGSAVE_RETRY_DELAY_S = 5;
 
 export type BgsaveReply = { ok: string } | { error: string };
 
+/** A load in progress, as INFO's loading_* fields report it. */
+export interface LoadingProgress {
+  /** Date.now() when it started. */
+  startedAt: number;
+  totalBytes: number;
+  loadedBytes(): number;
+  /** The used-mem aux field of the RDB file being read (0 when none). */
+  rdbUsedMem(): number;
+}
+
 export class Persistence {
   /** The background save running, if any. */
   bgsave: BackgroundSave | null = null;
@@ -327,8 +337,8 @@ export class Persistence {
 
   // ---- loading ------------------------------------------------------------------------------
 
-  /** While the dataset loads at startup: what INFO's loading_* fields report. */
-  loadingInfo: { startedAt: number; totalBytes: number; usedMem: number; parser: RdbParser } | null = null;
+  /** While the dataset loads: what INFO's loading_* fields report. */
+  loadingInfo: LoadingProgress | null = null;
 
   /**
    * loadDataFromDisk: dir/dbfilename (or the given file) into the empty server, a slice at
@@ -359,7 +369,12 @@ export class Persistence {
     let r: RdbLoadResult;
     try {
       const parser = new RdbParser(state, fileSource(fh.fd, size));
-      this.loadingInfo = { startedAt: dateNow(), totalBytes: size, usedMem: 0, parser };
+      this.loadingInfo = {
+        startedAt: dateNow(),
+        totalBytes: size,
+        loadedBytes: () => parser.position,
+        rdbUsedMem: () => Number(parser.aux.get('used-mem') ?? 0) || 0,
+      };
       for (;;) {
         const delayUs = state.config.getInt('key-load-delay');
         const before = parser.keysLoaded + parser.keysExpired;

@@ -4,6 +4,7 @@
  * bundle) side by side: RSS after `--keys` small keys of that type (RSS growth per key), and
  * RSS growth per element of one key holding `--elements` elements. Fresh processes for each
  * measure, so garbage left by the one before (V8 frees it late) does not blur the next.
+ * RSS is read after `--settle` ms (default 6000) without commands.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +35,16 @@ export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? NaN);
 }
 
+/**
+ * Quiet time (ms) before RSS is read after a fill, on both servers: redmoon collects the
+ * garbage of a burst (outgrown tables, a grown young generation) once quiet for 5 s
+ * (HeapGuard.idleTick), as jemalloc returns Redis's freed pages over seconds. `--settle 500`
+ * reads as the benches did before.
+ */
+export const SETTLE_MS = 6000;
+
 /** Sends n commands made by `make(i)` with a deep pipeline; returns RSS before and after in KB. */
-export async function fill(port: number, pid: number, n: number, make: Make): Promise<{ before: number; after: number }> {
+export async function fill(port: number, pid: number, n: number, make: Make, settleMs = SETTLE_MS): Promise<{ before: number; after: number }> {
   const before = rssKb(pid);
   const c = await RawClient.connect(port);
   const batch = 10_000;
@@ -45,7 +54,7 @@ export async function fill(port: number, pid: number, n: number, make: Make): Pr
     await c.sendRaw(Buffer.concat(parts), Math.min(batch, n - i), 600_000);
   }
   c.close();
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, settleMs));
   return { before, after: rssKb(pid) };
 }
 
@@ -55,13 +64,13 @@ export interface Growth {
 }
 
 /** Fills a fresh redis-server and a fresh redmoon (bundle) with the same n commands. */
-export async function measureFresh(bundle: string, n: number, make: Make): Promise<Growth> {
+export async function measureFresh(bundle: string, n: number, make: Make, settleMs = SETTLE_MS): Promise<Growth> {
   const conf = ['--save', '', '--appendonly', 'no'];
   const out: Partial<Growth> = {};
   for (const kind of ['redis', 'redmoon'] as const) {
     const p = await startServerProcess(kind, bundle, conf);
     try {
-      out[kind] = await fill(p.port, p.child.pid!, n, make);
+      out[kind] = await fill(p.port, p.child.pid!, n, make, settleMs);
     } finally {
       await stopServerProcess(p);
     }
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
   const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
   const keys = opt('--keys', 1_000_000);
   const elements = opt('--elements', 1_000_000);
+  const settleMs = opt('--settle', SETTLE_MS);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
   const wanted = (name: string) => only === null || only.some((o) => name.startsWith(o));
   const bundle = buildBundle();
@@ -84,7 +94,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, make] of KEY_WORKLOADS) {
     if (!wanted(name)) continue;
-    const g = await measureFresh(bundle, keys, make);
+    const g = await measureFresh(bundle, keys, make, settleMs);
     const [r, m] = [perItem(g.redis, keys), perItem(g.redmoon, keys)];
     console.log(`| ${name} | ${int(g.redis.after / 1024)} | ${int(g.redmoon.after / 1024)} | ${(g.redmoon.after / g.redis.after).toFixed(2)}x | ${int(r)} | ${int(m)} | ${(m / r).toFixed(2)}x |`);
   }
@@ -92,7 +102,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|');
   for (const [name, make] of ELEMENT_WORKLOADS) {
     if (!wanted(name)) continue;
-    const g = await measureFresh(bundle, elements, make);
+    const g = await measureFresh(bundle, elements, make, settleMs);
     const [r, m] = [perItem(g.redis, elements), perItem(g.redmoon, elements)];
     console.log(`| ${name} | ${int(r)} | ${int(m)} | ${(m / r).toFixed(2)}x |`);
   }

@@ -635,6 +635,7 @@ export class Server extends ServerState {
     if (this.tracking.clients !== 0) this.tracking.limitKeys();
     // tryResizeHashTables: never while a child runs
     if (this.backgroundJob === null) for (const db of this.dbs) db.keysShape.shrink(db.size);
+    this.heapGuard.idleTick(this.stats.commandsProcessed, perfNow());
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;
     const start = perfNow();

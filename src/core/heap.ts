@@ -12,6 +12,10 @@ const YOUNG_GENERATION = 48 * 2 ** 20;
  * capacity, 8 bytes a slot).
  */
 const MAP_GROWTH_PER_ENTRY = 56;
+/** Quiet time (ms) before idleTick collects. */
+const IDLE_MS = 5000;
+/** Growth below which idleTick leaves the heap to V8. */
+const IDLE_GROWTH_MIN = 16 * 2 ** 20;
 
 /**
  * Keeps writes from growing the V8 heap into its limit, where the process would die with
@@ -30,12 +34,21 @@ export class HeapGuard {
   private countdown = CHECK_EVERY;
   private nextGcAt = 0;
   private gc: (() => void) | null = null;
+  /** Heap bytes V8 held after the last idle collection (the baseline growth is measured from). */
+  private settledSize: number;
+  /** commandsProcessed at the last idle check, and since when it has not moved. */
+  private lastCommands = -1;
+  private quietSince = 0;
 
   constructor(
     /** Entries of the largest table the next writes may grow (the biggest keyspace). */
     private readonly largestTable: () => number,
     heapLimit = v8.getHeapStatistics().heap_size_limit,
+    /** The heap's resident bytes, and a full collection (tests pass fakes). */
+    private readonly physicalSize = (): number => v8.getHeapStatistics().total_physical_size,
+    private readonly fullCollection: (() => void) | null = null,
   ) {
+    this.settledSize = physicalSize();
     this.oldLimit = heapLimit > 2 * YOUNG_GENERATION ? heapLimit - YOUNG_GENERATION : heapLimit / 2;
   }
 
@@ -72,8 +85,32 @@ export class HeapGuard {
     return this.near;
   }
 
+  /**
+   * Called by the cron: once no command has run for IDLE_MS and the heap has grown by a
+   * quarter (at least 16 MB) since the last time, runs one full collection. A burst of
+   * writes leaves the tables it outgrew (a Map doubles into a new one: a tenth of a big
+   * hash's RSS) and a grown young generation for V8's memory reducer, which gets to them
+   * 10-30 s into the quiet; until then they are RSS that Redis, freeing as it goes, does
+   * not have. Five seconds, because V8 shrinks the young generation in a collection only
+   * once its allocation rate has fallen for a few seconds. Only quiet servers pay the
+   * pause (a few ms per 10 MB of heap), once per quarter of growth.
+   */
+  idleTick(commandsProcessed: number, nowMs: number): void {
+    if (commandsProcessed !== this.lastCommands) {
+      this.lastCommands = commandsProcessed;
+      this.quietSince = nowMs;
+      return;
+    }
+    if (nowMs - this.quietSince < IDLE_MS) return;
+    const size = this.physicalSize();
+    if (size - this.settledSize < Math.max(IDLE_GROWTH_MIN, this.settledSize / 4)) return;
+    this.collect();
+    this.settledSize = this.physicalSize();
+  }
+
   /** A full collection through V8's gc(), exposed on first use when node runs without --expose-gc. */
   private collect(): void {
+    if (this.fullCollection !== null) return this.fullCollection();
     if (this.gc === null) {
       const exposed = (globalThis as { gc?: () => void }).gc;
       if (exposed !== undefined) {

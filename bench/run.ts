@@ -67,7 +67,7 @@ async function startRedmoon(): Promise<Target> {
   const port = await freePort();
   // The production entry (`npm start`): the bundle `npm run build` writes. A heap size is
   // given so the CLI serves in this process (no relaunch), whose RSS is the one measured.
-  const proc = spawn(process.execPath, [...serverNodeFlags(4096), path.join(ROOT, 'dist/cli.mjs'), '--port', String(port), '--loglevel', 'warning'], {
+  const proc = spawn(process.execPath, [...serverNodeFlags(4096), path.join(ROOT, 'dist/cli.cjs'), '--port', String(port), '--loglevel', 'warning'], {
     stdio: 'ignore',
     cwd: ROOT,
   });
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
     // Each collection in fresh processes (bench/memory.ts): garbage the fill before left
     // behind, which V8 frees late, would otherwise blur the growth measured.
     for (const [name, make] of collections) {
-      const g = await measureFresh(path.join(ROOT, 'dist/cli.mjs'), keys, make);
+      const g = await measureFresh(path.join(ROOT, 'dist/cli.cjs'), keys, make);
       mem.push({ name: `RSS growth, bytes per ${name}`, redis: ((g.redis.after - g.redis.before) * 1024) / keys, redmoon: ((g.redmoon.after - g.redmoon.before) * 1024) / keys });
     }
     printRows('Memory (lower is better)', mem, '');

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   try {
     const redis = spawn('redis-server', ['--port', String(rport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
     procs.push(redis);
-    const moon = spawn(process.execPath, [...serverNodeFlags(HEAP_MB), path.join(ROOT, 'dist/cli.mjs'), '--port', String(mport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+    const moon = spawn(process.execPath, [...serverNodeFlags(HEAP_MB), path.join(ROOT, 'dist/cli.cjs'), '--port', String(mport), '--save', '', '--appendonly', 'no', '--dir', dir, '--enable-debug-command', 'yes'], { stdio: 'ignore' });
     procs.push(moon);
     const r = await connectWhenUp(rport);
     const m = await connectWhenUp(mport);

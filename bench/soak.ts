@@ -51,7 +51,7 @@ class Ledger {
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const bundle = path.join(ROOT, 'dist/cli.mjs');
+  const bundle = path.join(ROOT, 'dist/cli.cjs');
   if (!fs.existsSync(bundle)) throw new Error('run `npm run build` first');
   // An explicit heap size: the server serves in this very process (no re-run with a sized heap).
   const server = spawn(process.execPath, [...serverNodeFlags(4096), bundle, '--port', String(port), '--save', '', '--appendonly', 'no', '--maxclients', '10000'], {

@@ -2,8 +2,9 @@
  * Builds the package into dist/ (run by `npm run build`, `prepare` and `prepack`):
  *
  *   dist/index.mjs, dist/index.cjs  the library (startServer...), as ESM and as CommonJS
- *   dist/cli.mjs                    the `redmoon` command: a small launcher that decides
- *                                   where the server runs (src/cli.ts)
+ *   dist/cli.cjs                    the `redmoon` command: a small launcher that decides
+ *                                   where the server runs (src/cli.ts); CommonJS, which
+ *                                   node starts sooner than an ES module
  *   dist/cli-serve.cjs              the command's server side, which the launcher loads
  *                                   with its compiled code cached (src/cli/code-cache.ts)
  *   dist/cli-worker.cjs             the entry of the worker thread it may serve from
@@ -62,11 +63,13 @@ const launcher = {
   external: ['./serve.ts'],
 };
 await Promise.all([
-  build({ ...launcher, entryPoints: ['src/cli.ts'], format: 'esm', outfile: path.join(DIST, 'cli.mjs'), banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...launcher, ...cjs, define: { ...cjs.define, ...launcher.define }, entryPoints: ['src/cli.ts'], outfile: path.join(DIST, 'cli.cjs'), banner: { js: `#!/usr/bin/env node\n${cjs.banner.js}` } }),
   // CommonJS: a worker starts sooner without the ES module loader
   build({ ...launcher, ...cjs, define: { ...cjs.define, ...launcher.define }, entryPoints: ['src/cli/worker-main.ts'], outfile: path.join(DIST, 'cli-worker.cjs') }),
 ]);
-fs.chmodSync(path.join(DIST, 'cli.mjs'), 0o755);
+fs.chmodSync(path.join(DIST, 'cli.cjs'), 0o755);
+// the launcher's earlier name, from builds before it was CommonJS
+fs.rmSync(path.join(DIST, 'cli.mjs'), { force: true });
 
 if (!jsOnly) {
   const types = path.join(DIST, 'types');

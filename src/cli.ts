@@ -15,7 +15,7 @@ import tty from 'node:tty';
 import { commandLineConfig, ConfigFileError, peekDirectives, VERSION_BANNER } from './cli/args.ts';
 import { workerHeapMb } from './cli/heap-size.ts';
 import { processHost, type ServeRequest } from './cli/host.ts';
-import { BUNDLED, loadServe, serveHere } from './cli/load-serve.ts';
+import { BUNDLED, loadServe, readServeBundle, serveHere } from './cli/load-serve.ts';
 import { serveInWorker } from './cli/worker-host.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   // Run from src/ (tsx), a worker could not load TypeScript: this thread serves.
   const heapMb = BUNDLED ? workerHeapMb(peeked) : null;
   if (heapMb === null) await serveHere({ ...req, stdoutIsTTY: tty.isatty(1) }, processHost);
-  else serveInWorker(new URL('./cli-worker.cjs', import.meta.url), req, heapMb);
+  else serveInWorker(new URL('./cli-worker.cjs', import.meta.url), req, heapMb, readServeBundle);
 }
 
 void main();

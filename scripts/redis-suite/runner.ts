@@ -56,7 +56,7 @@ export interface RunOptions {
   mode: Mode;
   /** 'redmoon', or the path of a real redis-server for baselines */
   server: 'redmoon' | string;
-  /** bundled redmoon (dist/cli.mjs) the shim and the external mode start */
+  /** bundled redmoon (dist/cli.cjs) the shim and the external mode start */
   entry: string;
   /** where the runtest output goes */
   logFile: string;

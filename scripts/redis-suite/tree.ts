@@ -26,7 +26,7 @@ export function suitePresent(dir = suiteDir()): boolean {
 
 /** Absolute path of the bundled server the shim starts by default. */
 export function distEntry(repo: string): string {
-  return path.join(repo, 'dist', 'cli.mjs');
+  return path.join(repo, 'dist', 'cli.cjs');
 }
 
 function run(cmd: string, args: string[], cwd?: string): string {

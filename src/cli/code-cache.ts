@@ -52,21 +52,47 @@ function cacheDir(): string | null {
   }
 }
 
-export function loadBundle(file: string, contentHash: string): LoadedBundle {
-  const bytes = fs.readFileSync(file);
-  // esbuild writes ASCII: read as latin1, a copy, instead of decoding UTF-8
-  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+/** A bundle's bytes and its cached code as read from disk (read by one thread, used by another). */
+export interface BundleFiles {
+  source: Uint8Array;
+  /** where its compile cache is kept (null: caching is off) */
+  cacheFile: string | null;
+  /** the compile cache, when there is one for this bundle, node and flags */
+  cache: Uint8Array | undefined;
+}
+
+/** Where the compile cache of the bundle with `contentHash` lives; null when caching is off. */
+function cachePath(contentHash: string): string | null {
   const dir = cacheDir();
   const flags = `${process.execArgv.join(' ')}|${process.env['NODE_OPTIONS'] ?? ''}`;
-  const cacheFile = dir === null ? null : path.join(dir, `cli-serve-${contentHash}-${process.version}-${process.arch}-${shortHash(flags)}.bin`);
-  let cachedData: Buffer | undefined;
+  return dir === null ? null : path.join(dir, `cli-serve-${contentHash}-${process.version}-${process.arch}-${shortHash(flags)}.bin`);
+}
+
+/**
+ * Reads the bundle and its compile cache: the CLI's main thread does it while the worker
+ * thread that will run the bundle is still booting (src/cli/worker-host.ts).
+ */
+export function readBundleFiles(file: string, contentHash: string): BundleFiles {
+  const source = fs.readFileSync(file);
+  const cacheFile = cachePath(contentHash);
+  let cache: Buffer | undefined;
   if (cacheFile !== null) {
     try {
-      cachedData = fs.readFileSync(cacheFile);
+      cache = fs.readFileSync(cacheFile);
     } catch {
       /* first run with this bundle and node */
     }
   }
+  return { source, cacheFile, cache };
+}
+
+/** Compiles and runs the bundle in `file`; `files` are its bytes when already read. */
+export function loadBundle(file: string, contentHash: string, files: BundleFiles = readBundleFiles(file, contentHash)): LoadedBundle {
+  const bytes = Buffer.from(files.source.buffer, files.source.byteOffset, files.source.byteLength);
+  // esbuild writes ASCII: read as latin1, a copy, instead of decoding UTF-8
+  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  const cacheFile = files.cacheFile;
+  const cachedData = files.cache === undefined ? undefined : Buffer.from(files.cache.buffer, files.cache.byteOffset, files.cache.byteLength);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   const fn = script.runInThisContext() as (...a: unknown[]) => void;

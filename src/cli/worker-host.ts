@@ -10,6 +10,7 @@
  */
 import { Worker, MessageChannel, parentPort, workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { CliHost, CliSignal, ServeRequest } from './host.ts';
+import type { BundleFiles } from './code-cache.ts';
 import { workerYoungMb } from './heap-size.ts';
 
 const SIGNALS: CliSignal[] = ['SIGINT', 'SIGTERM', 'SIGABRT'];
@@ -23,22 +24,32 @@ export interface WorkerData {
   done: Int32Array;
   /** the chdir's outcome: null, or the error's message */
   replies: MessagePort;
+  /** the server bundle's files, read by the main thread while the worker boots */
+  bundle: MessagePort;
 }
 
 type ToMain = { chdir: string } | { title: string };
 type ToWorker = { signal: CliSignal };
 
-/** Starts `entry` in a worker serving `req` with an old space of `heapMb` MB. */
-export function serveInWorker(entry: URL, req: ServeRequest, heapMb: number): void {
+/**
+ * Starts `entry` in a worker serving `req` with an old space of `heapMb` MB. `readBundle`
+ * reads the files the worker will load: this thread has nothing else to do while the
+ * worker boots.
+ */
+export function serveInWorker(entry: URL, req: ServeRequest, heapMb: number, readBundle: () => BundleFiles | null): void {
   const done = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const data: WorkerData = { req, argv1: process.argv[1] ?? '', done, replies: port2 };
+  const bundle = new MessageChannel();
+  const data: WorkerData = { req, argv1: process.argv[1] ?? '', done, replies: port2, bundle: bundle.port2 };
   const worker = new Worker(entry, {
     workerData: data,
-    transferList: [port2],
+    transferList: [port2, bundle.port2],
     argv: process.argv.slice(2),
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: workerYoungMb() },
   });
+  const files = readBundle();
+  if (files !== null) bundle.port1.postMessage(files, [files.source, files.cache].flatMap(ownBuffer));
+  bundle.port1.close();
   for (const sig of SIGNALS) process.on(sig, () => worker.postMessage({ signal: sig } satisfies ToWorker));
   worker.on('message', (m: ToMain) => {
     if ('title' in m) {
@@ -60,11 +71,23 @@ export function serveInWorker(entry: URL, req: ServeRequest, heapMb: number): vo
   worker.on('exit', (code) => process.exit(code));
 }
 
-/** Inside the worker: the request it serves, and chdir and signals through the main thread. */
-export function workerSide(): { req: ServeRequest; host: CliHost } {
+/** A buffer's memory, to move to another thread when the buffer is all of it (not a pool's). */
+function ownBuffer(b: Uint8Array | undefined): ArrayBuffer[] {
+  if (b === undefined || b.byteOffset !== 0 || !(b.buffer instanceof ArrayBuffer) || b.byteLength !== b.buffer.byteLength) return [];
+  return [b.buffer];
+}
+
+/**
+ * Inside the worker: the request it serves, chdir and signals through the main thread, and
+ * the server bundle's files when the main thread has read them already.
+ */
+export function workerSide(): { req: ServeRequest; host: CliHost; files: BundleFiles | undefined } {
   const data = workerData as WorkerData;
   const port = parentPort!;
   process.argv[1] = data.argv1;
+  // (not there yet only if this thread booted faster than the main thread read two files)
+  const files = receiveMessageOnPort(data.bundle)?.message as BundleFiles | undefined;
+  data.bundle.close();
   const host: CliHost = {
     chdir(dir) {
       Atomics.store(data.done, 0, 0);
@@ -82,5 +105,5 @@ export function workerSide(): { req: ServeRequest; host: CliHost } {
       });
     },
   };
-  return { req: data.req, host };
+  return { req: data.req, host, files };
 }

@@ -5,17 +5,13 @@
  *    Lua stack (what redis.call returns), with the RESP2 and RESP3 conversion rules.
  *  - luaReplyToRedisReply: a Lua value (a script's return value) written to a ReplySink.
  */
-import { lua, toInt64, lobject, lstring, ltable, defs } from './fengari.ts';
+import { lua, toInt64, lobject, lstring, ltable, LUA_TLNGSTR as TLNGSTR, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TBOOLEAN } from './fengari.ts';
 
-const TValue = lobject.TValue;
-const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
 import type { ReplySink } from '../resp/sink.ts';
 import { bytesToLatin1, pushLatin1, latin1ToBytes, pushOwned } from './luastr.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
-
-const { LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TBOOLEAN } = lua;
 
 // interned keys used on every conversion
 const K_OK = latin1ToBytes('ok');
@@ -29,22 +25,22 @@ const K_FORMAT = latin1ToBytes('format');
 const K_STRING = latin1ToBytes('string');
 const K_IGNORE = latin1ToBytes('ignore_error_stats_update');
 
-// one TString per field name, shared by every table we build (built once, never changed;
-// its hash is computed up front)
-const keyStrings = new Map<Uint8Array, unknown>(
-  [K_OK, K_ERR, K_MAP, K_SET, K_DOUBLE, K_BIG, K_VERB, K_FORMAT, K_STRING, K_IGNORE].map((k) => {
-    const ts = lstring.luaS_bless(null, k);
-    ltable.strhash51(ts);
-    return [k, ts] as [Uint8Array, unknown];
-  }),
-);
+// one TString per field name, shared by every table we build (made on first use, as fengari
+// loads then, and never changed; its hash is computed up front)
+const keyStrings = new Map<Uint8Array, unknown>();
 function keyString(key: Uint8Array): unknown {
-  return keyStrings.get(key);
+  let ts = keyStrings.get(key);
+  if (ts === undefined) {
+    ts = lstring.luaS_bless(null, key);
+    ltable.strhash51(ts);
+    keyStrings.set(key, ts);
+  }
+  return ts;
 }
 
 function setfieldBytes(L: LuaState, key: Uint8Array): void {
   // t[key] = top ; table at -2
-  L.stack[L.top] = new TValue(TLNGSTR, keyString(key));
+  L.stack[L.top] = new lobject.TValue(TLNGSTR, keyString(key));
   L.top++;
   lua.lua_insert(L, -2);
   lua.lua_rawset(L, -3);
@@ -220,7 +216,7 @@ export class LuaReplySink implements ReplySink {
     } else {
       this.check(4);
       lua.lua_createtable(L, 0, 0);
-      L.stack[L.top] = new TValue(TLNGSTR, keyString(kind === MAP3 ? K_MAP : K_SET));
+      L.stack[L.top] = new lobject.TValue(TLNGSTR, keyString(kind === MAP3 ? K_MAP : K_SET));
       L.top++;
       lua.lua_createtable(L, 0, 0);
     }
@@ -312,7 +308,7 @@ export class LuaReplySink implements ReplySink {
 // ---------------------------------------------------------------------------------------
 
 function rawgetField(L: LuaState, key: Uint8Array): number {
-  L.stack[L.top] = new TValue(TLNGSTR, keyString(key));
+  L.stack[L.top] = new lobject.TValue(TLNGSTR, keyString(key));
   L.top++;
   lua.lua_rawget(L, -2);
   return lua.lua_type(L, -1);

@@ -10,8 +10,10 @@
  *  - export patches, applied right after a module has loaded and before the modules
  *    that destructure its exports load (number formatting, integer pushes, tables...).
  *
- * Everything here runs once per process at import time; there is no mutable state of ours.
- * The patch set is tied to fengari@0.1.5 (pinned in package.json); if fengari changes,
+ * fengari loads on first use (loadFengari(), when a Lua engine is created), not at import:
+ * a server that runs no script never pays for it, and the CLI starts sooner. The exports
+ * below are fengari's own module objects, which exist from the start and are filled then.
+ * That one load per process is the only state here. The patch set is tied to fengari@0.1.5 (pinned in package.json); if fengari changes,
  * the source patches fail loudly at load instead of silently misbehaving.
  */
 import { createRequire } from 'node:module';
@@ -30,8 +32,8 @@ type ModuleBody = (exports: AnyMod, require: (spec: string) => AnyMod, module: {
 declare const __REDMOON_FENGARI__: Record<string, ModuleBody> | undefined;
 const MODULE_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'] as const;
 
-const fengariMain = createRequire(import.meta.url).resolve('fengari');
-const SRC_DIR = path.dirname(fengariMain);
+/** fengari's installed main file (resolved when fengari loads, not at import). */
+const fengariMain = (): string => createRequire(import.meta.url).resolve('fengari');
 
 interface SourcePatch {
   /** exact text to find (must occur exactly once) */
@@ -830,8 +832,8 @@ const SOURCE_PATCHES: Record<string, { whole?: (src: string) => string; patches:
  */
 const STACK_DELETE = /delete (\w+\.stack\[[^\[\];]+\]);/g;
 
-function patchedSource(file: string): string {
-  return applySourcePatches(file, fs.readFileSync(path.join(SRC_DIR, file), 'utf8'));
+function patchedSource(file: string, srcDir: string): string {
+  return applySourcePatches(file, fs.readFileSync(path.join(srcDir, file), 'utf8'));
 }
 
 function applySourcePatches(file: string, src: string): string {
@@ -983,18 +985,33 @@ function postLoad(file: string, exp: AnyMod, load: (f: string) => AnyMod): void 
  * this works the same under every test runner (Jest's module registry included), in a
  * bundle and in plain Node; other users of fengari in the process get the unpatched one.
  */
-function loadPatchedFengari(): Record<string, AnyMod> {
-  const modules: Record<string, { exports: AnyMod }> = {};
-  const outside = createRequire(fengariMain);
+/** The module files loaded, in order: fengaricore first (defs), then luaconf, as fengari.js itself does. */
+const LOAD_ORDER = [
+  ['fengaricore.js', 'luaconf.js', 'llimits.js', 'lstring.js', 'lua.js', 'lauxlib.js', 'lualib.js'],
+  ['lobject.js', 'ltable.js', 'ldo.js', 'lstate.js', 'ldebug.js', 'lvm.js', 'lapi.js', 'ltm.js', 'defs.js', 'lfunc.js', 'lstrlib.js', 'lbaselib.js'],
+].flat();
+
+/** Each module's exports object, created before the module runs (filled when it does). */
+const EXPORTS: Record<string, AnyMod> = Object.fromEntries(LOAD_ORDER.map((f) => [f, {}]));
+
+/** The modules loaded so far, by file name (empty until loadFengari()). */
+const LOADED: Record<string, { exports: AnyMod }> = {};
+
+function loadPatchedFengari(): void {
+  const modules = LOADED;
+  const main = fengariMain();
+  const srcDir = path.dirname(main);
+  const outside = createRequire(main);
   const prebuilt = typeof __REDMOON_FENGARI__ === 'object' ? __REDMOON_FENGARI__ : {};
   const load = (f: string): AnyMod => {
     const done = modules[f];
     if (done) return done.exports;
-    const filename = path.join(SRC_DIR, f);
-    const module = { exports: {} as AnyMod };
+    const filename = path.join(srcDir, f);
+    // every fengari module adds to `module.exports` (none replaces it): ours are those objects
+    const module = { exports: (EXPORTS[f] ?? {}) as AnyMod };
     modules[f] = module;
-    const body = prebuilt[f] ?? vm.compileFunction(patchedSource(f), [...MODULE_PARAMS], { filename });
-    body.call(module.exports, module.exports, requireInside, module, filename, SRC_DIR);
+    const body = prebuilt[f] ?? vm.compileFunction(patchedSource(f, srcDir), [...MODULE_PARAMS], { filename });
+    body.call(module.exports, module.exports, requireInside, module, filename, srcDir);
     postLoad(f, module.exports, load);
     return module.exports;
   };
@@ -1002,18 +1019,20 @@ function loadPatchedFengari(): Record<string, AnyMod> {
     if (!spec.startsWith('./')) return outside(spec);
     return load(spec.endsWith('.js') ? spec.slice(2) : spec.slice(2) + '.js');
   };
-  // fengaricore first (defs), then luaconf, as fengari.js itself does
-  for (const f of ['fengaricore.js', 'luaconf.js', 'llimits.js', 'lstring.js', 'lua.js', 'lauxlib.js', 'lualib.js']) load(f);
-  for (const f of ['lobject.js', 'ltable.js', 'ldo.js', 'lstate.js', 'ldebug.js', 'lvm.js', 'lapi.js', 'ltm.js', 'defs.js', 'lfunc.js', 'lstrlib.js', 'lbaselib.js']) load(f);
-  const loaded: Record<string, AnyMod> = {};
-  for (const f of Object.keys(modules)) loaded[f] = modules[f]!.exports;
+  for (const f of LOAD_ORDER) load(f);
   for (const f of Object.keys(SOURCE_PATCHES)) {
-    if (!loaded[f]) throw new Error(`fengari patch: module ${f} was not loaded`);
+    if (!modules[f]) throw new Error(`fengari patch: module ${f} was not loaded`);
   }
-  return loaded;
+  for (const f of LOAD_ORDER) {
+    if (modules[f]!.exports !== EXPORTS[f]) throw new Error(`fengari: module ${f} replaced its exports`);
+  }
+  checkConstants();
 }
 
-const M = loadPatchedFengari();
+/** Loads fengari (once per process): before any use of the exports below. */
+export function loadFengari(): void {
+  if (LOADED['lua.js'] === undefined) loadPatchedFengari();
+}
 
 /**
  * The patched source of every fengari module loaded, by file name: scripts/build.mjs puts
@@ -1021,25 +1040,76 @@ const M = loadPatchedFengari();
  * bundle (and kept in the CLI's compile cache) instead of read, patched and compiled here.
  */
 export function patchedFengariSources(): Record<string, string> {
+  loadFengari();
+  const srcDir = path.dirname(fengariMain());
   const out: Record<string, string> = {};
-  for (const f of Object.keys(M)) out[f] = patchedSource(f);
+  for (const f of Object.keys(LOADED)) out[f] = patchedSource(f, srcDir);
   return out;
 }
 
-export const lua: AnyMod = M['lua.js'];
-export const lauxlib: AnyMod = M['lauxlib.js'];
-export const lualib: AnyMod = M['lualib.js'];
-export const defs: AnyMod = M['defs.js'];
-export const lobject: AnyMod = M['lobject.js'];
-export const ldo: AnyMod = M['ldo.js'];
-export const lstate: AnyMod = M['lstate.js'];
-export const ldebug: AnyMod = M['ldebug.js'];
-export const lvm: AnyMod = M['lvm.js'];
-export const lapi: AnyMod = M['lapi.js'];
-export const ltable: AnyMod = M['ltable.js'];
-export const ltm: AnyMod = M['ltm.js'];
-export const lstrlib: AnyMod = M['lstrlib.js'];
-export const lbaselib: AnyMod = M['lbaselib.js'];
-export const lfunc: AnyMod = M['lfunc.js'];
-export const fengaricore: AnyMod = M['fengaricore.js'];
-export const lstring: AnyMod = M['lstring.js'];
+export const lua: AnyMod = EXPORTS['lua.js'];
+export const lauxlib: AnyMod = EXPORTS['lauxlib.js'];
+export const lualib: AnyMod = EXPORTS['lualib.js'];
+export const defs: AnyMod = EXPORTS['defs.js'];
+export const lobject: AnyMod = EXPORTS['lobject.js'];
+export const ldo: AnyMod = EXPORTS['ldo.js'];
+export const lstate: AnyMod = EXPORTS['lstate.js'];
+export const ldebug: AnyMod = EXPORTS['ldebug.js'];
+export const lvm: AnyMod = EXPORTS['lvm.js'];
+export const lapi: AnyMod = EXPORTS['lapi.js'];
+export const ltable: AnyMod = EXPORTS['ltable.js'];
+export const ltm: AnyMod = EXPORTS['ltm.js'];
+export const lstrlib: AnyMod = EXPORTS['lstrlib.js'];
+export const lbaselib: AnyMod = EXPORTS['lbaselib.js'];
+export const lfunc: AnyMod = EXPORTS['lfunc.js'];
+export const fengaricore: AnyMod = EXPORTS['fengaricore.js'];
+export const lstring: AnyMod = EXPORTS['lstring.js'];
+
+// lua.h's constants (and two of fengari's), which code outside functions reads before
+// fengari loads; checkConstants() holds them to fengari's values when it does.
+export const LUA_OK = 0;
+export const LUA_YIELD = 1;
+export const LUA_TNIL = 0;
+export const LUA_TBOOLEAN = 1;
+export const LUA_TLIGHTUSERDATA = 2;
+export const LUA_TNUMBER = 3;
+export const LUA_TSTRING = 4;
+export const LUA_TTABLE = 5;
+export const LUA_TFUNCTION = 6;
+export const LUA_TUSERDATA = 7;
+export const LUA_TTHREAD = 8;
+/** a long string's type tag (fengari keeps every string long) */
+export const LUA_TLNGSTR = LUA_TSTRING | (1 << 4);
+export const LUA_MULTRET = -1;
+/** -LUAI_MAXSTACK - 1000, with fengari's LUAI_MAXSTACK of 1,000,000 */
+export const LUA_REGISTRYINDEX = -1001000;
+export const LUA_HOOKCOUNT = 3;
+export const LUA_MASKLINE = 1 << 2;
+export const LUA_MASKCOUNT = 1 << 3;
+/** lstate's CallInfo flags */
+export const CIST_LUA = 1 << 1;
+export const CIST_HOOKYIELD = 1 << 6;
+
+export function lua_upvalueindex(i: number): number {
+  return LUA_REGISTRYINDEX - i;
+}
+
+function checkConstants(): void {
+  const mine: Record<string, number> = {
+    LUA_OK, LUA_YIELD, LUA_TNIL, LUA_TBOOLEAN, LUA_TLIGHTUSERDATA, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TFUNCTION,
+    LUA_TUSERDATA, LUA_TTHREAD, LUA_MULTRET, LUA_REGISTRYINDEX, LUA_HOOKCOUNT, LUA_MASKLINE, LUA_MASKCOUNT,
+  };
+  const theirs = EXPORTS['lua.js'] as Record<string, unknown>;
+  for (const [name, value] of Object.entries(mine)) {
+    if (theirs[name] !== value) throw new Error(`fengari: ${name} is ${String(theirs[name])}, not ${value}`);
+  }
+  const others: [string, unknown, number][] = [
+    ['LUA_TLNGSTR', EXPORTS['defs.js'].constant_types.LUA_TLNGSTR, LUA_TLNGSTR],
+    ['CIST_LUA', EXPORTS['lstate.js'].CIST_LUA, CIST_LUA],
+    ['CIST_HOOKYIELD', EXPORTS['lstate.js'].CIST_HOOKYIELD, CIST_HOOKYIELD],
+    ['lua_upvalueindex(1)', theirs['lua_upvalueindex'] instanceof Function ? (theirs['lua_upvalueindex'] as (i: number) => number)(1) : undefined, lua_upvalueindex(1)],
+  ];
+  for (const [name, value, want] of others) {
+    if (value !== want) throw new Error(`fengari: ${name} is ${String(value)}, not ${want}`);
+  }
+}

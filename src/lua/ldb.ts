@@ -9,7 +9,22 @@
  * stopped thread is inspected in place (print, trace), and `eval` / `redis` run on the
  * engine's main state with the run made current, so redis.call works in them.
  */
-import { lua, lauxlib, lstate } from './fengari.ts';
+import {
+  lua,
+  lauxlib,
+  LUA_OK,
+  LUA_YIELD,
+  LUA_TNIL,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  LUA_TBOOLEAN,
+  LUA_TFUNCTION,
+  LUA_TUSERDATA,
+  LUA_TTHREAD,
+  LUA_TLIGHTUSERDATA,
+  CIST_HOOKYIELD,
+} from './fengari.ts';
 import type { DebugController } from './vm.ts';
 import { pushErrorTable } from './bridge.ts';
 import { bytesToLatin1, latin1ToBytes } from './luastr.ts';
@@ -22,8 +37,6 @@ import { perfNow } from '../util/clock.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
 
-const { LUA_OK, LUA_YIELD, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TBOOLEAN, LUA_TFUNCTION, LUA_TUSERDATA, LUA_TTHREAD, LUA_TLIGHTUSERDATA } = lua;
-const CIST_HOOKYIELD: number = lstate.CIST_HOOKYIELD;
 
 const BREAKPOINTS_MAX = 64;
 const MAX_LEN_DEFAULT = 256;

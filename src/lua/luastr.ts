@@ -4,14 +4,10 @@
  * Lua strings are fengari TStrings over Uint8Arrays. The server's "byte strings" are
  * latin1 JS strings (one char per byte). Nothing here goes through UTF-8.
  */
-import { lua, lobject, lstring, defs } from './fengari.ts';
+import { lua, lobject, lstring, LUA_TLNGSTR as TLNGSTR } from './fengari.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
-
-const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
-const TValue = lobject.TValue;
-const luaS_bless = lstring.luaS_bless;
 
 /** Bytes to a latin1 JS string. */
 export function bytesToLatin1(u: Uint8Array): string {
@@ -34,7 +30,7 @@ export function latin1ToBytes(s: string): Uint8Array {
 
 /** Push a Uint8Array that nobody else will modify (no copy). */
 export function pushOwned(L: LuaState, u: Uint8Array): void {
-  L.stack[L.top] = new TValue(TLNGSTR, luaS_bless(L, u));
+  L.stack[L.top] = new lobject.TValue(TLNGSTR, lstring.luaS_bless(L, u));
   L.top++;
 }
 

@@ -6,18 +6,14 @@
  * the function is re-implemented here following Lua 5.1.5's semantics. Pattern matching
  * (find/match/gmatch/gsub) and a few identical functions are kept from fengari.
  */
-import { lua, lauxlib, lualib, lbaselib, ldebug, toInt64, defs } from './fengari.ts';
-import { strFormat } from './strformat.ts';
-import * as libm from './libm.ts';
-import { sinCR, cosCR, asinCR } from '../keyspace/libm.ts';
-import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from '../util/printf.ts';
-import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1, latin1ToBytes } from './luastr.ts';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type LuaState = any;
-type CFn = (L: LuaState) => number;
-
-const {
+import {
+  lua,
+  lauxlib,
+  lualib,
+  lbaselib,
+  ldebug,
+  toInt64,
+  defs,
   LUA_TNIL,
   LUA_TNUMBER,
   LUA_TSTRING,
@@ -29,7 +25,17 @@ const {
   LUA_YIELD,
   LUA_REGISTRYINDEX,
   lua_upvalueindex,
-} = lua;
+} from './fengari.ts';
+import { strFormat } from './strformat.ts';
+import * as libm from './libm.ts';
+import { sinCR, cosCR, asinCR } from '../keyspace/libm.ts';
+import { number2str, POSITIVE_NAN, NEGATIVE_NAN } from '../util/printf.ts';
+import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1, latin1ToBytes } from './luastr.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type LuaState = any;
+type CFn = (L: LuaState) => number;
+
 
 /** (int) cast used by luaL_checkint / luaL_optint in 5.1 (x86-64: truncating int64, then low 32 bits). */
 export function toInt32(n: number): number {

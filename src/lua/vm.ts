@@ -10,7 +10,29 @@
  */
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
-import { lua, lauxlib, ltable, lobject, lstring, lstate, defs } from './fengari.ts';
+import {
+  lua,
+  lauxlib,
+  ltable,
+  lobject,
+  lstring,
+  loadFengari,
+  LUA_OK,
+  LUA_YIELD,
+  LUA_TNIL,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  LUA_TBOOLEAN,
+  LUA_TFUNCTION,
+  LUA_TLNGSTR as TLNGSTR,
+  LUA_REGISTRYINDEX,
+  LUA_MASKCOUNT,
+  LUA_MASKLINE,
+  LUA_HOOKCOUNT,
+  CIST_LUA,
+  lua_upvalueindex,
+} from './fengari.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import { openBase, openString, openTable, openMath, openDeprecated, setfuncs, newRandState, type RandState, luaToString, checkint } from './stdlib.ts';
 import { LuaReplySink, luaReplyToRedisReply, pushErrorTable, sanitizeError, mapNewlines } from './bridge.ts';
@@ -26,22 +48,6 @@ import { perfNow } from '../util/clock.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
 type CFn = (L: LuaState) => number;
-
-const {
-  LUA_OK,
-  LUA_YIELD,
-  LUA_TNIL,
-  LUA_TNUMBER,
-  LUA_TSTRING,
-  LUA_TTABLE,
-  LUA_TBOOLEAN,
-  LUA_TFUNCTION,
-  LUA_REGISTRYINDEX,
-  LUA_MASKCOUNT,
-  LUA_MASKLINE,
-  LUA_HOOKCOUNT,
-  lua_upvalueindex,
-} = lua;
 
 export const REDIS_VERSION = '7.0.15';
 export const REDIS_VERSION_NUM = 0x0007000f;
@@ -251,6 +257,8 @@ export class LuaEngine {
   private readonly memoryExhausted: () => boolean;
 
   constructor(opts: EngineOptions = {}) {
+    // fengari loads with the first engine (src/lua/fengari.ts)
+    loadFengari();
     this.mode = opts.mode ?? 'eval';
     this.defaultLog = opts.log;
     this.memoryExhausted = opts.memoryExhausted ?? heapNearlyFull;
@@ -778,10 +786,10 @@ export class LuaEngine {
   private setProxyIndex(table: any): void {
     const L = this.L;
     const mt = this.proxyMeta;
-    L.stack[L.top] = new TValueCtor(TTABLE, mt);
+    L.stack[L.top] = new lobject.TValue(LUA_TTABLE, mt);
     L.top++;
     pushLatin1(L, '__index');
-    L.stack[L.top] = new TValueCtor(TTABLE, table);
+    L.stack[L.top] = new lobject.TValue(LUA_TTABLE, table);
     L.top++;
     mt.readonly = false;
     try {
@@ -1334,10 +1342,6 @@ function lineEventFollows(L: LuaState): boolean {
   return npc === 0 || ci.l_savedpc <= L.oldpc || lineinfo[npc] !== lineinfo[L.oldpc - 1];
 }
 
-
-const TValueCtor = lobject.TValue;
-const TTABLE = lua.LUA_TTABLE;
-
 function cLatin1(u: Uint8Array): string {
   const z = u.indexOf(0);
   return bytesToLatin1(z < 0 ? u : u.subarray(0, z));
@@ -1484,8 +1488,6 @@ class NameStrings {
   }
 }
 
-const TLNGSTR = defs.constant_types.LUA_TLNGSTR;
-const CIST_LUA: number = lstate.CIST_LUA;
 /** fengari 0.1.5's OP_CALL and OP_TAILCALL (lopcodes.js) */
 const isCall = (op: number): boolean => op === 36 || op === 37;
 

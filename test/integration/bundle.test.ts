@@ -1,5 +1,5 @@
 /**
- * The built command (scripts/build.mjs: the launcher dist/cli.mjs and the server bundle
+ * The built command (scripts/build.mjs: the launcher dist/cli.cjs and the server bundle
  * dist/cli-serve.cjs), built into a directory outside the tree, so it must not read files
  * relative to itself. Started without a heap size, it serves from a worker thread sized
  * from the machine's memory (src/cli/worker-host.ts): signals, SHUTDOWN, exit codes, the
@@ -45,7 +45,7 @@ interface Cli {
 async function start(args: string[]): Promise<Cli> {
   const cwd = fs.mkdtempSync(path.join(dir, 'run-'));
   const env = { ...process.env, NODE_OPTIONS: '', REDMOON_COMPILE_CACHE: cache };
-  const child = spawn(process.execPath, [path.join(out, 'cli.mjs'), '--port', '0', '--loglevel', 'verbose', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [path.join(out, 'cli.cjs'), '--port', '0', '--loglevel', 'verbose', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env });
   const { port, log, exit } = await waitReady(child);
   return { port, pid: child.pid!, log, exit, kill: (sig) => child.kill(sig) };
 }
@@ -88,7 +88,7 @@ test('SHUTDOWN, a crash and a bad dir end the process with redis-server exit cod
   expect(await b.exit).toBe(139);
   expect(b.log()).toContain('REDMOON BUG REPORT END');
 
-  const bad = spawnSync(process.execPath, [path.join(out, 'cli.mjs'), '--port', '0', '--dir', path.join(dir, 'no-such-dir')], { encoding: 'utf8', env: { ...process.env, REDMOON_COMPILE_CACHE: cache } });
+  const bad = spawnSync(process.execPath, [path.join(out, 'cli.cjs'), '--port', '0', '--dir', path.join(dir, 'no-such-dir')], { encoding: 'utf8', env: { ...process.env, REDMOON_COMPILE_CACHE: cache } });
   expect(bad.status).toBe(1);
 }, 120_000);
 

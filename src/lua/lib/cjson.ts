@@ -4,7 +4,7 @@
  * numbers, UTF-16 escapes to UTF-8, error texts with character positions).
  * Each module table (cjson and every cjson.new()) has its own configuration.
  */
-import { lua, lauxlib, strtod } from '../fengari.ts';
+import { lua, lauxlib, strtod, LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TTABLE, LUA_TNIL, LUA_TLIGHTUSERDATA } from '../fengari.ts';
 import { formatG } from '../../util/printf.ts';
 import { ByteBuf, pushOwned, pushLatin1, bytesToLatin1 } from '../luastr.ts';
 import { checkinteger, checkoption } from '../stdlib.ts';
@@ -13,7 +13,6 @@ import { checkinteger, checkoption } from '../stdlib.ts';
 type LuaState = any;
 type CFn = (L: LuaState) => number;
 
-const { LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TTABLE, LUA_TNIL, LUA_TLIGHTUSERDATA } = lua;
 const INT_MAX = 2147483647;
 
 interface Config {

@@ -3,14 +3,13 @@
  * Byte-for-byte the same encodings: fixraw/str8/str16/str32 for strings, float32 when
  * exact, int64 equivalence test for integers, tables as arrays only when keys are 1..N.
  */
-import { lua, lauxlib, toInt64 } from '../fengari.ts';
+import { lua, lauxlib, toInt64, LUA_TSTRING, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TTABLE } from '../fengari.ts';
 import { setfuncs, checkinteger, optinteger } from '../stdlib.ts';
 import { ByteBuf, pushOwned, pushLatin1 } from '../luastr.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
 
-const { LUA_TSTRING, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TTABLE } = lua;
 const MAX_NESTING = 16;
 const INT_MAX = 2147483647;
 

@@ -231,7 +231,15 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
         else if (is(argv[i], 'nosave')) save = false;
         else throw new ReplyError(ERR.debugReloadOnly);
       }
-      const err = Persistence.of(c.server).debugReload(save, flush, merge);
+      const persistence = Persistence.of(c.server);
+      if (canReplyLater(c, out)) {
+        // other clients get LOADING meanwhile, as Redis processes events while it loads
+        return replyLater(c, persistence.debugReloadSliced(save, flush, merge), (err) => {
+          if (err === null) out.simple('OK');
+          else out.error(typeof err === 'string' ? err : ERR.reloadFailed);
+        });
+      }
+      const err = persistence.debugReload(save, flush, merge);
       if (err !== null) throw new ReplyError(err);
       return out.simple('OK');
     }

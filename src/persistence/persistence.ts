@@ -10,7 +10,7 @@ import type { ServerState } from '../core/state.ts';
 import { ERR } from '../errors.ts';
 import { writeRdb } from './rdb-writer.ts';
 import type { FileHandle } from 'node:fs/promises';
-import { fileSource, loadRdb, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
+import { fileSource, RdbLoadError, RdbParser, type RdbLoadResult } from './rdb-loader.ts';
 import { BackgroundSave, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 import { strerror } from '../util/strerror.ts';
@@ -308,14 +308,41 @@ export class Persistence {
 
   /**
    * DEBUG RELOAD: save (unless NOSAVE), empty the dataset and functions (unless NOFLUSH),
-   * load dir/dbfilename back (MERGE: its keys win). An error text, or null when done.
+   * load dir/dbfilename back (MERGE: its keys win), in one go. An error text, or null when done.
    */
   debugReload(save: boolean, flush: boolean, merge: boolean): string | null {
+    const r = this.startReload(save, flush, merge);
+    if (typeof r === 'string') return r;
+    return this.endReload(r, () => {
+      while (!r.parser.step(Infinity));
+    });
+  }
+
+  /**
+   * DEBUG RELOAD loaded between event-loop turns: other clients get LOADING meanwhile, as
+   * Redis processes events while it loads.
+   */
+  async debugReloadSliced(save: boolean, flush: boolean, merge: boolean): Promise<string | null> {
+    const r = this.startReload(save, flush, merge);
+    if (typeof r === 'string') return r;
+    let error: unknown = null;
+    try {
+      await this.stepWithTurns(r.parser, r.size);
+    } catch (e) {
+      error = e;
+    }
+    return this.endReload(r, () => {
+      if (error !== null) throw error;
+    });
+  }
+
+  /** The save and flush of DEBUG RELOAD, then a parser on the file; or an error text. */
+  private startReload(save: boolean, flush: boolean, merge: boolean): { fd: number; size: number; parser: RdbParser } | string {
     const state = this.state;
     if (save && !this.save()) return ERR.bare;
-    let data: Buffer;
+    let fd: number;
     try {
-      data = fs.readFileSync(this.rdbPath());
+      fd = fs.openSync(this.rdbPath(), 'r');
     } catch (e) {
       state.log('warning', `Fatal error loading the DB: ${strerror(e)}. Exiting.`);
       return ERR.reloadFailed;
@@ -325,20 +352,67 @@ export class Persistence {
       state.functionLibraries?.flush();
     }
     try {
-      loadRdb(state, data, { merge });
+      const size = fs.fstatSync(fd).size;
+      return { fd, size, parser: new RdbParser(state, fileSource(fd, size), { merge }) };
     } catch (e) {
-      if (!(e instanceof RdbLoadError)) throw e;
-      for (const line of e.lines) state.log('warning', line);
-      return ERR.reloadFailed;
+      fs.closeSync(fd);
+      return this.reloadError(e);
     }
-    state.log('warning', 'DB reloaded by DEBUG RELOAD');
+  }
+
+  /** Reads the rest of the file (`read`), installs it and closes it; an error text, or null. */
+  private endReload(r: { fd: number; parser: RdbParser }, read: () => void): string | null {
+    try {
+      read();
+      r.parser.install();
+    } catch (e) {
+      return this.reloadError(e);
+    } finally {
+      fs.closeSync(r.fd);
+    }
+    this.state.log('warning', 'DB reloaded by DEBUG RELOAD');
     return null;
+  }
+
+  private reloadError(e: unknown): string {
+    if (!(e instanceof RdbLoadError)) throw e;
+    for (const line of e.lines) this.state.log('warning', line);
+    return ERR.reloadFailed;
   }
 
   // ---- loading ------------------------------------------------------------------------------
 
   /** While the dataset loads: what INFO's loading_* fields report. */
   loadingInfo: LoadingProgress | null = null;
+
+  /**
+   * Reads a file a slice at a time between event-loop turns, with the server loading
+   * meanwhile (commands without the `loading` flag get LOADING; INFO shows the progress).
+   * key-load-delay (microseconds per key, for tests) slows it down, as in rdbLoadRio.
+   */
+  private async stepWithTurns(parser: RdbParser, size: number): Promise<void> {
+    const state = this.state;
+    state.loading = true;
+    this.loadingInfo = {
+      startedAt: dateNow(),
+      totalBytes: size,
+      loadedBytes: () => parser.position,
+      rdbUsedMem: () => Number(parser.aux.get('used-mem') ?? 0) || 0,
+    };
+    try {
+      for (;;) {
+        const delayUs = state.config.getInt('key-load-delay');
+        const before = parser.keysLoaded + parser.keysExpired;
+        if (parser.step(delayUs > 0 ? 1 : LOAD_SLICE_MS)) break;
+        const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
+        if (owed >= 1) await sleep(Math.floor(owed));
+        else await turn();
+      }
+    } finally {
+      state.loading = false;
+      this.loadingInfo = null;
+    }
+  }
 
   /**
    * loadDataFromDisk: dir/dbfilename (or the given file) into the empty server, a slice at
@@ -369,24 +443,10 @@ export class Persistence {
     let r: RdbLoadResult;
     try {
       const parser = new RdbParser(state, fileSource(fh.fd, size));
-      this.loadingInfo = {
-        startedAt: dateNow(),
-        totalBytes: size,
-        loadedBytes: () => parser.position,
-        rdbUsedMem: () => Number(parser.aux.get('used-mem') ?? 0) || 0,
-      };
-      for (;;) {
-        const delayUs = state.config.getInt('key-load-delay');
-        const before = parser.keysLoaded + parser.keysExpired;
-        if (parser.step(delayUs > 0 ? 1 : LOAD_SLICE_MS)) break;
-        const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
-        if (owed >= 1) await sleep(Math.floor(owed));
-        else await turn();
-      }
+      await this.stepWithTurns(parser, size);
       r = parser.install();
     } finally {
       state.loading = false;
-      this.loadingInfo = null;
       await fh.close();
     }
     this.lastLoadKeysLoaded = r.keysLoaded;

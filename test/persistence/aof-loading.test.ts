@@ -50,7 +50,7 @@ async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('AOF loading serves other clients', () => {
+describe('loading serves other clients', () => {
   it('DEBUG LOADAOF with a slow script: LOADING for others, the slow-script log line, then OK', async () => {
     const dir = tempDir('aofload');
     const lines: string[] = [];
@@ -118,6 +118,36 @@ describe('AOF loading serves other clients', () => {
       c!.close();
       await server.close();
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('DEBUG RELOAD loads the RDB file between event-loop turns: LOADING and INFO loading fields for others', async () => {
+    const dir = tempDir('aofload');
+    const s = await startServer({ dir, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
+    const a = await RawClient.connect(s.port);
+    const b = await RawClient.connect(s.port);
+    try {
+      s.call('DEBUG', 'POPULATE', '10000');
+      const digest = s.call<string>('DEBUG', 'DIGEST');
+      // 100 us per key: about one second of loading
+      s.call('CONFIG', 'SET', 'key-load-delay', '100');
+      const reply = call(a, 'DEBUG', 'RELOAD');
+      let seen = '';
+      await waitFor(async () => (seen = await call(b, 'GET', 'key:1')) === LOADING, 'LOADING');
+      expect(seen).toBe(LOADING);
+      const info = await call(b, 'INFO', 'persistence');
+      expect(infoField(info, 'loading')).toBe('1');
+      expect(Number(infoField(info, 'loading_total_bytes'))).toBe(fs.statSync(path.join(dir, 'dump.rdb')).size);
+      expect(Number(infoField(info, 'loading_rdb_used_mem'))).toBeGreaterThan(0);
+      expect(await reply).toBe('+OK\r\n');
+      s.call('CONFIG', 'SET', 'key-load-delay', '0');
+      expect(s.call('DEBUG', 'DIGEST')).toBe(digest);
+      expect(await call(b, 'GET', 'key:1')).toBe('$7\r\nvalue:1\r\n');
+    } finally {
+      a.close();
+      b.close();
+      await s.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -30,8 +30,40 @@ const jsOnly = process.argv.includes('--js') || outdirAt > 0;
 /** A relative import in a declaration file, as tsc writes it (with the source's .ts). */
 const IMPORT_TS = /((?:from|import)\s*\(?\s*'\.{1,2}\/[^']*)\.ts'/g;
 
+/**
+ * src/core/meta.json (Redis's command metadata) with the COMMAND DOCS half kept as JSON text,
+ * parsed the first time a command's docs are read: as an object literal it was the largest
+ * part of the server bundle's start, and only COMMAND DOCS reads it.
+ */
+const lazyCommandDocs = {
+  name: 'lazy-command-docs',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]core[\\/]meta\.json$/ }, async (args) => {
+      const meta = JSON.parse(await fs.promises.readFile(args.path, 'utf8'));
+      const keys = Object.keys(meta);
+      if (keys.length !== 1 || keys[0] !== 'commands') throw new Error(`meta.json: unexpected keys ${keys}`);
+      const docs = {};
+      const entries = [];
+      for (const [name, m] of Object.entries(meta.commands)) {
+        if (Object.keys(m).join() !== 'info,docs') throw new Error(`meta.json: unexpected fields for ${name}`);
+        docs[name] = m.docs;
+        const key = JSON.stringify(name);
+        entries.push(`${key}: { info: ${JSON.stringify(m.info)}, get docs() { return docsOf(${key}); } }`);
+      }
+      const contents = [
+        `const DOCS = ${JSON.stringify(JSON.stringify(docs))};`,
+        'let parsed;',
+        'const docsOf = (name) => (parsed ??= JSON.parse(DOCS))[name];',
+        `export default { commands: {\n${entries.join(',\n')}\n} };`,
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: ROOT,
+  plugins: [lazyCommandDocs],
   bundle: true,
   platform: 'node',
   target: 'node20',

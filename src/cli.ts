@@ -11,7 +11,6 @@
  * (dist/cli-serve.cjs), loaded with its compiled code cached (src/cli/code-cache.ts); the
  * worker's entry is dist/cli-worker.cjs (src/cli/worker-main.ts).
  */
-import tty from 'node:tty';
 import { commandLineConfig, ConfigFileError, peekDirectives, VERSION_BANNER } from './cli/args.ts';
 import { workerHeapMb } from './cli/heap-size.ts';
 import { processHost, type ServeRequest } from './cli/host.ts';
@@ -76,7 +75,8 @@ async function main(): Promise<void> {
 
   // Run from src/ (tsx), a worker could not load TypeScript: this thread serves.
   const heapMb = BUNDLED ? workerHeapMb(peeked) : null;
-  if (heapMb === null) await serveHere({ ...req, stdoutIsTTY: tty.isatty(1) }, processHost);
+  // (node:tty loads node:net: not on the worker's path, which asks in the worker)
+  if (heapMb === null) await serveHere({ ...req, stdoutIsTTY: (await import('node:tty')).isatty(1) }, processHost);
   else serveInWorker(new URL('./cli-worker.cjs', import.meta.url), req, heapMb, readServeBundle);
 }
 

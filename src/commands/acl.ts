@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import { ReplyError, ERR, cstr } from '../errors.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
@@ -232,7 +232,7 @@ function genpass(_c: Client, argv: string[], out: ReplySink): void {
     throw new ReplyError(ERR.aclGenpassArgument);
   }
   const chars = Math.floor((bits + 3) / 4);
-  out.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
+  out.bulk(nodeCrypto().randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
 }
 
 const REASONS: Record<number, string> = { 1: 'command', 2: 'key', 3: 'auth', 4: 'channel' };

@@ -3,7 +3,7 @@ import { Aof } from '../persistence/aof.ts';
 import os from 'node:os';
 import { Persistence } from '../persistence/persistence.ts';
 import packageJson from '../../package.json' with { type: 'json' };
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import type { Client } from '../core/client.ts';
 import { attachmentKey } from '../core/attachments.ts';
 import type { ServerState } from '../core/state.ts';
@@ -23,8 +23,8 @@ interface InfoState {
 
 /** Each server's run id, replication id and memory peak, made on first use. */
 const INFO_STATE = attachmentKey<InfoState>('info', () => ({
-  runId: randomBytes(20).toString('hex'),
-  replId: randomBytes(20).toString('hex'),
+  runId: nodeCrypto().randomBytes(20).toString('hex'),
+  replId: nodeCrypto().randomBytes(20).toString('hex'),
   peakMemory: 0,
 }));
 

@@ -4,7 +4,7 @@
  * patterns). One `Acl` per server; clients point at an `AclUser` (the default user until
  * AUTH/HELLO). Dispatch only calls `aclCheck` when `user.unrestricted` is false.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import { COMMAND_META, treeStrings, ACL_CATEGORIES, ACL_CATEGORY_SET } from './meta.ts';
 import { keysFromSpecs, keysFromProc, specFlags, type KeyRef, type Tree } from './keyspecs.ts';
 import { globMatch } from '../util/glob.ts';
@@ -441,7 +441,7 @@ export function hasSpaces(s: string): boolean {
 
 
 export function hashPassword(pass: string): string {
-  return createHash('sha256').update(Buffer.from(pass, 'latin1')).digest('hex');
+  return nodeCrypto().createHash('sha256').update(Buffer.from(pass, 'latin1')).digest('hex');
 }
 
 /** Keys a command names, with their keyspec flags (getKeysFromCommandWithSpecs). */

@@ -16,7 +16,9 @@ function keyFinder(info: Tree[], specs: Tree[]): KeyFinder {
  */
 const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
 
-function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: Command | null): Command {
+/** `docs` gives the COMMAND DOCS tree when asked: only that command reads it, and the built
+ *  package parses the recorded docs then (scripts/build.mjs). */
+function makeCommand(info: Tree[], docs: () => Tree | null, handler: Handler | null, parent: Command | null): Command {
   const flags = new Set(treeStrings(info[2]));
   if (MAY_REPLICATE.has(info[0] as string)) flags.add('may_replicate');
   const specs = ((info[8] as { t: Tree[] }).t ?? []) as Tree[];
@@ -44,7 +46,9 @@ function makeCommand(info: Tree[], docs: Tree, handler: Handler | null, parent: 
     gateFlags:
       (flags.has('write') ? GATE_WRITE : 0) | (flags.has('denyoom') ? GATE_DENYOOM : 0) | (flags.has('may_replicate') ? GATE_MAY_REPLICATE : 0),
     info,
-    docs,
+    get docs() {
+      return docs();
+    },
     keys: keyFinder(info, specs),
     stats: { calls: 0, usec: 0, failed: 0, rejected: 0, untimed: 0 },
   };
@@ -75,7 +79,7 @@ export class CommandTable {
       if (name.includes('|')) continue;
       const m = meta[name];
       if (!m) throw new Error(`no Redis metadata for command '${name}'`);
-      this.commands.set(name, makeCommand(m.info as Tree[], m.docs, h, null));
+      this.commands.set(name, makeCommand(m.info as Tree[], () => m.docs, h, null));
     }
     this.byExactName = new Map(this.commands);
     for (const [parentName, subs] of subsByParent) {
@@ -83,16 +87,19 @@ export class CommandTable {
       if (!m) throw new Error(`no Redis metadata for command '${parentName}'`);
       let parent = this.commands.get(parentName);
       if (!parent) {
-        parent = makeCommand(m.info as Tree[], m.docs, null, null);
+        parent = makeCommand(m.info as Tree[], () => m.docs, null, null);
         this.commands.set(parentName, parent);
       }
       const subMap = new Map<string, Command>();
       const subInfos = (m.info as Tree[])[9] as Tree[][];
-      const subDocs = mapGet(m.docs, 'subcommands');
+      const subDocs = (full: string): Tree | null => {
+        const all = mapGet(m.docs, 'subcommands');
+        return all ? (mapGet(all, full) ?? null) : null;
+      };
       for (const [full, h] of subs) {
         const info = subInfos.find((i) => i[0] === full);
         if (!info) throw new Error(`no Redis metadata for subcommand '${full}'`);
-        subMap.set(full.slice(parentName.length + 1), makeCommand(info, subDocs ? mapGet(subDocs, full) : null, h, parent));
+        subMap.set(full.slice(parentName.length + 1), makeCommand(info, () => subDocs(full), h, parent));
       }
       (parent as { subcommands: Map<string, Command> | null }).subcommands = subMap;
       this.byExactName.set(parentName, parent);

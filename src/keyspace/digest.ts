@@ -4,7 +4,7 @@
  * ones mixed in sequence, so two servers holding the same data agree whatever their
  * iteration order. Persistence tests compare them before and after a save and reload.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import type { Database, RedisValue } from './db.ts';
 import type { List } from './list.ts';
 import type { SetValue } from './set.ts';
@@ -16,7 +16,7 @@ import { formatDouble17 } from '../util/numbers.ts';
 const TYPE_CODE: Record<string, number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 };
 
 function sha1(data: Uint8Array | string): Buffer {
-  return createHash('sha1').update(typeof data === 'string' ? Buffer.from(data, 'latin1') : data).digest();
+  return nodeCrypto().createHash('sha1').update(typeof data === 'string' ? Buffer.from(data, 'latin1') : data).digest();
 }
 
 /** xorDigest: digest ^= SHA1(data) */

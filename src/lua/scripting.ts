@@ -9,7 +9,7 @@
  * reply is written when the script ends.
  */
 import { preventPropagation } from '../core/propagate.ts';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import { splitArgs } from '../util/splitargs.ts';
 import { attachmentKey } from '../core/attachments.ts';
 import type { ServerState } from '../core/state.ts';
@@ -82,7 +82,7 @@ export interface RunningScript {
 
 /** sha1 of a byte string, lowercase hex. */
 export function sha1hex(s: string): string {
-  return createHash('sha1').update(Buffer.from(s, 'latin1')).digest('hex');
+  return nodeCrypto().createHash('sha1').update(Buffer.from(s, 'latin1')).digest('hex');
 }
 
 /**

@@ -8,7 +8,7 @@
  * A run that is killed is simply never resumed again, so a script's pcall cannot swallow
  * the kill.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../util/lazy-node.ts';
 import { getHeapStatistics } from 'node:v8';
 import {
   lua,
@@ -576,7 +576,7 @@ export class LuaEngine {
       if (lua.lua_gettop(L) !== 1) return raise(L, 'wrong number of arguments');
       const t = lua.lua_type(L, 1);
       const u: Uint8Array = t === LUA_TSTRING || t === LUA_TNUMBER ? lua.lua_tolstring(L, 1) : new Uint8Array(0);
-      pushLatin1(L, createHash('sha1').update(u).digest('hex'));
+      pushLatin1(L, nodeCrypto().createHash('sha1').update(u).digest('hex'));
       return 1;
     };
 

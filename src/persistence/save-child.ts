@@ -10,7 +10,8 @@
  * bytes before it: a stream cut short (the parent killed mid-save) cannot end with its own
  * length, so the child then removes its temp file instead of renaming a partial one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { nodeChildProcess } from '../util/lazy-node.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { strerror } from '../util/strerror.ts';
@@ -150,7 +151,7 @@ export class SaveChild implements SaveSink {
   static start(target: ChildTarget): SaveChild | null {
     let proc: ChildProcess;
     try {
-      proc = spawn(process.execPath, ['-e', CHILD_PROGRAM, target.dir, target.tempName, target.finalName, target.title], {
+      proc = nodeChildProcess().spawn(process.execPath, ['-e', CHILD_PROGRAM, target.dir, target.tempName, target.finalName, target.title], {
         stdio: ['pipe', 'pipe', 'ignore'],
         // a runtime other than node (an embedder's) would not run the program
         env: { ...process.env, NODE_OPTIONS: '' },

@@ -47,7 +47,7 @@ function subcommandError(sub: string): ReplyError {
 function debugObject(c: Client, key: string, out: ReplySink): void {
   const db = c.db;
   // straight from the dict, as Redis: a logically expired key is still there to inspect
-  const v = db.data.get(key);
+  const v = db.valueAt(key);
   if (v === undefined) throw new ReplyError(ERR.noSuchKey);
   const encoding = encodingOf(db, key, v);
   let len: number;

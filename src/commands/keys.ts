@@ -4,7 +4,7 @@ import { Persistence } from '../persistence/persistence.ts';
 import type { Client } from '../core/client.ts';
 import type { ReplySink } from '../resp/sink.ts';
 import type { HandlerTable } from '../core/types.ts';
-import type { Database, RedisValue } from '../keyspace/db.ts';
+import { idleSecondsOf, restoredField, type Database, type RedisValue } from '../keyspace/db.ts';
 import { is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { globMatcher } from '../util/glob.ts';
@@ -509,10 +509,7 @@ function objectIdletime(c: Client, argv: string[], out: ReplySink): void {
 
 /** estimateObjectIdleTime in seconds, over the 24-bit wrapping LRU clock. */
 export function idleSeconds(db: Database, key: string): number {
-  db.startAccessTracking();
-  const clock = db.lruClock();
-  const at = db.lastAccess(key);
-  return clock >= at ? clock - at : clock + (0xffffff - at);
+  return idleSecondsOf(db.lastAccess(key), db.lruClock());
 }
 
 function objectFreq(c: Client, argv: string[], out: ReplySink): void {
@@ -617,13 +614,9 @@ function restore(c: Client, argv: string[], out: ReplySink): void {
   addWith(c, db, key, value, ttl !== 0 ? ttl : undefined, null);
   // a relative TTL is logged as an absolute one
   if (ttl !== 0 && !absttl) rewriteCommand(c, [argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL']);
-  if (idle >= 0 && !isLfu(c)) {
-    let at = db.lruClock() - idle;
-    if (at < 0) at += 0xffffff;
-    db.startAccessTracking();
-    db.lru.set(key, at);
-  }
-  if (freq >= 0 && isLfu(c)) db.setLfuFreq(key, freq);
+  // objectSetLRUOrLFU: IDLETIME counts under LRU (and random) policies, FREQ under LFU ones
+  const lfu = isLfu(c);
+  if ((lfu ? freq : idle) >= 0) db.setAccessField(key, restoredField(db.lruClock(), c.server.clock.now(), lfu, idle, freq, 0));
   notify(c, 'restore', key, db.id);
   c.server.dirty++;
   out.simple('OK');

@@ -143,7 +143,7 @@ function setGeneric(
   if (expire !== null) when = expireMillis(expire, flags, cmd, c.server.clock.now());
   if (flags & F_GET) replyGet(c, key, out);
   const db = c.db;
-  const found = db.get(key) !== undefined;
+  const found = db.lookupForWrite(key);
   if ((flags & F_NX && found) || (flags & F_XX && !found)) {
     if (!(flags & F_GET)) {
       if (replies === REPLY_INT) out.integer(0);
@@ -310,17 +310,15 @@ function append(c: Client, argv: string[], out: ReplySink): void {
   const key = argv[1];
   const add = argv[2];
   const db = c.db;
-  const cur = db.getString(key);
+  const len = db.stringLength(key);
   let total: number;
-  if (cur === undefined) {
+  if (len === undefined) {
     db.set(key, add);
     total = add.length;
   } else {
-    checkStringLength(c, cur.length, add.length);
-    const v = cur + add;
-    db.update(key, v);
+    checkStringLength(c, len, add.length);
+    total = db.appendString(key, add);
     db.rawStrings.add(key);
-    total = v.length;
   }
   c.server.notifier.notify('$', 'append', key, db.id);
   c.server.dirty++;
@@ -329,8 +327,7 @@ function append(c: Client, argv: string[], out: ReplySink): void {
 
 // STRLEN key
 function strlen(c: Client, argv: string[], out: ReplySink): void {
-  const v = c.db.getString(argv[1]);
-  out.integer(v === undefined ? 0 : v.length);
+  out.integer(c.db.stringLength(argv[1]) ?? 0);
 }
 
 // GETRANGE key start end (and SUBSTR)

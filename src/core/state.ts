@@ -241,12 +241,10 @@ export abstract class ServerState implements KeyspaceEvents {
     configured = true;
     this.config.watch('maxmemory-policy', (v) => {
       this.evictor.policy = v;
-      // LRU and LFU policies rank keys by access, which is recorded only on demand.
+      // Keys keep their fields as they are: Redis reads an LRU time as an LFU field (and
+      // the reverse) after a policy change too.
       const lfu = v.includes('lfu');
-      for (const db of this.dbs) {
-        db.lfu = lfu;
-        if (lfu || v.includes('lru')) db.startAccessTracking();
-      }
+      for (const db of this.dbs) db.lfu = lfu;
     });
     const replicasGate = () => {
       this.writesNeedReplicas = this.config.getInt('min-replicas-to-write') > 0 && this.config.getInt('min-replicas-max-lag') > 0;

@@ -2,8 +2,9 @@ import { ReplyError, ERR } from '../errors.ts';
 import { TableShape } from './table-shape.ts';
 import { ScanCursors } from './scan.ts';
 import { BigMap } from '../util/bigmap.ts';
-import { keyBytes, stringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
+import { keyBytes, stringValueBytes, longStringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
 import { dateNow, setTimeout } from '../util/clock.ts';
+import { flatten } from '../util/packed-string.ts';
 
 /** Every non-string value type implements this; `type` is what TYPE replies. */
 export interface RObject {
@@ -25,10 +26,77 @@ export interface RObject {
   memAt: number;
   memEst: number;
   memEnc: string;
+  /**
+   * Redis's robj `lru` field while the value is a key's: the 24-bit LRU clock of its last
+   * access, or under an LFU policy (minutes << 8) | logarithmic counter. Set by Database.
+   */
+  lru: number;
 }
 
-/** A string value is stored as a byte string directly: the cheapest representation per key. */
+/** A string value is a byte string; a key's copy of it carries its access field (`Stored`). */
 export type RedisValue = string | RObject;
+
+/**
+ * What a database's `data` map holds per key: a collection (its own `lru` field holds the
+ * access field), or a string value behind three characters holding the 24-bit access field
+ * (high byte first). Packing the field into the string costs no extra object per key: short
+ * values often fit in the same heap block (V8 rounds strings up to 8 bytes). Read values
+ * through `storedValue`, never directly.
+ */
+export type Stored = RedisValue;
+
+/** The value a stored entry holds. */
+export function storedValue(s: Stored): RedisValue {
+  return typeof s === 'string' ? s.slice(3) : s;
+}
+
+/** The access field a stored entry carries (Redis's robj `lru`). */
+export function storedField(s: Stored): number {
+  return typeof s === 'string' ? (s.charCodeAt(0) << 16) | (s.charCodeAt(1) << 8) | s.charCodeAt(2) : s.lru;
+}
+
+/** A value as stored with the given access field (strings are copied, collections updated). */
+export function packValue(v: RedisValue, field: number): Stored {
+  if (typeof v !== 'string') {
+    v.lru = field;
+    return v;
+  }
+  return flatten(fieldChars(field) + v);
+}
+
+function fieldChars(field: number): string {
+  return String.fromCharCode((field >>> 16) & 255, (field >>> 8) & 255, field & 255);
+}
+
+/** Redis's LRU clock: seconds modulo 2^24. */
+export function lruClockAt(ms: number): number {
+  return Math.floor(ms / 1000) & LRU_CLOCK_MAX;
+}
+
+/** The field of a value just created (createObject): the LRU clock, or LFU's initial counter. */
+export function freshField(ms: number, lfu: boolean): number {
+  return lfu ? (lfuMinutes(ms) << 8) | LFU_INIT_VAL : lruClockAt(ms);
+}
+
+/**
+ * objectSetLRUOrLFU: the field of a value loaded or restored with an idle time (LRU policies)
+ * or a frequency (LFU policies); -1 for either when absent, which leaves `fresh` as it is.
+ */
+export function restoredField(clock: number, ms: number, lfu: boolean, idle: number, freq: number, fresh: number): number {
+  if (lfu) return freq >= 0 ? (lfuMinutes(ms) << 8) | (freq & 255) : fresh;
+  if (idle < 0) return fresh;
+  let at = clock - idle;
+  if (at < 0) at += LRU_CLOCK_MAX;
+  return at & LRU_CLOCK_MAX;
+}
+
+/** estimateObjectIdleTime in seconds, over the wrapping 24-bit clock. */
+export function idleSecondsOf(field: number, clock: number): number {
+  return clock >= field ? clock - field : clock + (LRU_CLOCK_MAX - field);
+}
+
+/** LRU_CLOCK_MAX: the clock's mask. */
+const LRU_CLOCK_MAX = 0xffffff;
 
 export type ValueType = 'string' | RObject['type'];
 
@@ -75,7 +143,8 @@ export interface KeyspaceEvents {
 
 /** The maps that make up a database's data: what a snapshot copies (src/keyspace/snapshot.ts). */
 export interface DatabaseContents {
-  data: Map<string, RedisValue>;
+  /** Values as stored (see `Stored`). */
+  data: Map<string, Stored>;
   /** Absolute expiry times in ms. */
   expires: Map<string, number>;
   rawStrings: Set<string>;
@@ -88,7 +157,8 @@ export interface DatabaseContents {
  */
 export class Database {
   // BigMap: past V8's 2^24 entries per Map (util/bigmap.ts)
-  data: Map<string, RedisValue> = new BigMap<string, RedisValue>();
+  /** Key → value as stored, with its access field (see `Stored`). */
+  data: Map<string, Stored> = new BigMap<string, Stored>();
   expires: Map<string, number> = new BigMap<string, number>();
   /** Keys whose string value Redis would report as `raw` though short (APPEND, SETRANGE...). */
   rawStrings = new Set<string>();
@@ -99,30 +169,21 @@ export class Database {
    */
   plainStrings = new Map<string, 'embstr' | 'unshared'>();
   /**
-   * Last access time of every key, in Redis's 24-bit LRU clock (seconds, wrapping), for
-   * OBJECT IDLETIME. Small integers, so V8 stores them unboxed.
-   */
-  lru: Map<string, number> = new BigMap<string, number>();
-  /**
-   * Access times cost a map entry per key (~30 bytes), so they are recorded only once
-   * something asked for them (OBJECT IDLETIME, RESTORE IDLETIME). Keys untouched since then
-   * count as accessed when tracking started (`lruSince`): see README, divergences.
-   */
-  trackAccess = false;
-  /**
-   * Under an LFU maxmemory-policy the access map holds Redis's LFU field instead of an LRU
-   * time: (minutes & 0xffff) << 8 | logarithmic counter, incremented on access.
+   * Under an LFU maxmemory-policy every key's access field is Redis's LFU field instead of an
+   * LRU time: (minutes & 0xffff) << 8 | logarithmic counter, incremented on access.
    */
   lfu = false;
   lfuLogFactor = 10;
   lfuDecayTime = 1;
-  lruSince = -1;
   /** The bucket count Redis's main dict would have (DEBUG HTSTATS). */
   keysShape = new TableShape();
   /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
   readonly scanCursors = new ScanCursors();
   private lruNow = 0;
   private lruStale = true;
+  /** The last access field turned into characters, and those characters (most writes share them). */
+  private prefixField = -1;
+  private prefixChars = '';
   private readonly lruExpire = (): void => {
     this.lruStale = true;
   };
@@ -160,61 +221,130 @@ export class Database {
 
   private removeExpired(key: string): void {
     const old = this.data.get(key);
-    if (old !== undefined) this.memBytes -= keyBytes(key) + valueBytes(old);
+    if (old !== undefined) this.memBytes -= keyBytes(key) + storedBytes(old);
     if (this.saveHook !== null) this.saveHook(this, key);
     this.data.delete(key);
     this.expires.delete(key);
-    this.lru.delete(key);
     this.rawStrings.delete(key);
     this.plainStrings.delete(key);
     this.events.expired(this, key);
     this.events.modified(this, key, true);
   }
 
-  /** The value at key, or undefined (expired keys are removed first). */
+  /**
+   * The value at key, or undefined (expired keys are removed first). A lookup that finds it
+   * counts as an access (lookupKey), except while a child process saves.
+   */
   get(key: string): RedisValue | undefined {
     if (this.saveHook !== null && this.events.inReadCommand !== true) this.saveHook(this, key);
-    const v = this.data.get(key);
-    if (v === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
+    const raw = this.data.get(key);
+    if (raw === undefined || (this.expires.size !== 0 && this.expireIfNeeded(key))) {
       if (this.events.inReadCommand === true) this.events.readLookup!(this, key, false);
       return undefined;
     }
     if (this.events.inReadCommand === true) this.events.readLookup!(this, key, true);
-    if (this.trackAccess) this.recordAccess(key);
+    if (typeof raw !== 'string') {
+      if (this.events.resizeAllowed !== false) raw.lru = this.accessed(raw.lru);
+      return raw;
+    }
+    const v = raw.slice(3);
+    if (this.events.resizeAllowed !== false) {
+      const field = storedField(raw);
+      const next = this.accessed(field);
+      if (next !== field) this.data.set(key, this.pack(v, next));
+    }
     return v;
+  }
+
+  /**
+   * The length of the string at key, looked up as getString() does, without reading the
+   * value out (STRLEN and APPEND on a string built by appends: no copy of it).
+   */
+  stringLength(key: string): number | undefined {
+    const raw = this.data.get(key);
+    if (typeof raw !== 'string' || this.saveHook !== null || this.events.inReadCommand === true || this.events.resizeAllowed === false) {
+      const v = this.getString(key);
+      return v === undefined ? undefined : v.length;
+    }
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    const field = storedField(raw);
+    const next = this.accessed(field);
+    if (next !== field) this.data.set(key, this.pack(raw.slice(3), next));
+    return raw.length - 3;
+  }
+
+  /**
+   * APPEND to the live string at key (just looked up by the caller, so its field is
+   * current): the stored string grows by concatenation, which V8 keeps as a rope until it
+   * is read, so a run of appends costs no copy of what is already there. Returns the length.
+   */
+  appendString(key: string, add: string): number {
+    if (this.saveHook !== null) this.saveHook(this, key);
+    const raw = this.data.get(key) as string;
+    const next = raw + add;
+    this.memBytes += storedBytes(next) - storedBytes(raw);
+    this.data.set(key, next);
+    if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
+    this.events.modified(this, key);
+    return next.length - 3;
+  }
+
+  /**
+   * Whether the key exists, looked up as get() does (an access): a write about to replace
+   * it (SET) needs no copy of the value.
+   */
+  lookupForWrite(key: string): boolean {
+    const raw = this.data.get(key);
+    if (raw === undefined || typeof raw !== 'string' || this.events.inReadCommand === true || this.saveHook !== null) {
+      return raw !== undefined && this.get(key) !== undefined;
+    }
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
+    if (this.events.resizeAllowed !== false) {
+      const field = storedField(raw);
+      const next = this.accessed(field);
+      if (next !== field) this.data.set(key, this.pack(raw.slice(3), next));
+    }
+    return true;
   }
 
   /** Like get() but leaves the access time alone (Redis's LOOKUP_NOTOUCH: TYPE, TTL, OBJECT...). */
   peek(key: string): RedisValue | undefined {
     if (this.saveHook !== null && this.events.inReadCommand !== true) this.saveHook(this, key);
-    const v = this.data.get(key);
-    if (v === undefined) return undefined;
+    const raw = this.data.get(key);
+    if (raw === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return v;
+    return typeof raw === 'string' ? raw.slice(3) : raw;
   }
 
-  /**
-   * Redis's LRU_CLOCK(): seconds modulo 2^24, cached for up to 100ms so lookups don't read
-   * the system clock each time.
-   */
-  private recordAccess(key: string): void {
-    if (!this.lfu) {
-      this.lru.set(key, this.lruStale ? this.lruClock() : this.lruNow);
-      return;
-    }
-    let counter = this.lfuFreq(key);
+  /** The value in the table, expired or not, without touching it (DEBUG OBJECT). */
+  valueAt(key: string): RedisValue | undefined {
+    const raw = this.data.get(key);
+    return raw === undefined ? undefined : storedValue(raw);
+  }
+
+  /** Every key and value in the table, expired or not, in table order (saves, digests). */
+  *entries(): IterableIterator<[string, RedisValue]> {
+    for (const [key, raw] of this.data) yield [key, storedValue(raw)];
+  }
+
+  /** A field after an access: the LRU clock now, or the LFU counter decayed then incremented. */
+  private accessed(field: number): number {
+    if (!this.lfu) return this.lruStale ? this.lruClock() : this.lruNow;
+    let counter = this.decayed(field);
     // LFULogIncr: the higher the counter, the less likely an access increments it.
     if (counter < 255) {
       const base = Math.max(0, counter - LFU_INIT_VAL);
       if (Math.random() < 1 / (base * this.lfuLogFactor + 1)) counter++;
     }
-    this.lru.set(key, (lfuMinutes(this.now()) << 8) | counter);
+    return (lfuMinutes(this.now()) << 8) | counter;
   }
 
-  /** OBJECT FREQ: the key's LFU counter after decay (LFUDecrAndReturn). */
-  lfuFreq(key: string): number {
-    const field = this.lru.get(key);
-    if (field === undefined) return LFU_INIT_VAL;
+  /** LFUDecrAndReturn: the counter less one per lfu-decay-time minutes since the field's time. */
+  lfuFreqOf(field: number): number {
+    return this.decayed(field);
+  }
+
+  private decayed(field: number): number {
     const counter = field & 255;
     const ldt = field >>> 8;
     const now = lfuMinutes(this.now());
@@ -223,26 +353,47 @@ export class Database {
     return periods > counter ? 0 : counter - periods;
   }
 
-  /** Sets the LFU counter (RESTORE FREQ). */
-  setLfuFreq(key: string, freq: number): void {
-    this.lru.set(key, (lfuMinutes(this.now()) << 8) | (freq & 255));
+  /** The field of a key created now (createObject). */
+  private freshField(): number {
+    return this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow;
   }
 
-  /** Starts recording access times (first OBJECT IDLETIME or RESTORE IDLETIME). */
-  startAccessTracking(): void {
-    if (this.trackAccess) return;
-    this.trackAccess = true;
-    this.lruSince = this.lruClock();
+  /** A string with its field in front, the field's characters reused while the clock stands. */
+  private pack(v: string, field: number): string {
+    if (field !== this.prefixField) {
+      this.prefixField = field;
+      this.prefixChars = fieldChars(field);
+    }
+    return flatten(this.prefixChars + v);
   }
 
-  /** Last access in LRU clock units: recorded, or when tracking started. */
+  /** OBJECT FREQ: the key's LFU counter after decay (LFUDecrAndReturn). */
+  lfuFreq(key: string): number {
+    const raw = this.data.get(key);
+    return raw === undefined ? LFU_INIT_VAL : this.decayed(storedField(raw));
+  }
+
+  /** The key's access field (Redis's robj `lru`): its LRU time, or its LFU field. */
   lastAccess(key: string): number {
-    return this.lru.get(key) ?? (this.lruSince >= 0 ? this.lruSince : this.lruClock());
+    const raw = this.data.get(key);
+    return raw === undefined ? this.lruClock() : storedField(raw);
   }
 
+  /** Sets a key's access field (RESTORE IDLETIME/FREQ); no-op when the key is absent. */
+  setAccessField(key: string, field: number): void {
+    const raw = this.data.get(key);
+    if (raw === undefined) return;
+    if (typeof raw === 'string') this.data.set(key, this.pack(raw.slice(3), field));
+    else raw.lru = field;
+  }
+
+  /**
+   * Redis's LRU_CLOCK(): seconds modulo 2^24, cached for up to 100ms so lookups don't read
+   * the system clock each time.
+   */
   lruClock(): number {
     if (this.lruStale) {
-      this.lruNow = Math.floor(this.now() / 1000) & 0xffffff;
+      this.lruNow = lruClockAt(this.now());
       this.lruStale = false;
       setTimeout(this.lruExpire, 100).unref();
     }
@@ -274,16 +425,25 @@ export class Database {
     if (this.expires.size !== 0 && this.expires.has(key)) this.expireIfNeeded(key);
     if (this.saveHook !== null) this.saveHook(this, key);
     const old = this.data.get(key);
+    let field: number;
     if (old === undefined) {
       if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
       this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
       this.memBytes += keyBytes(key);
+      field = this.freshField();
     } else {
-      this.memBytes -= valueBytes(old);
+      this.memBytes -= storedBytes(old);
+      // dbSetValue: a new object has the clock's time, but under LFU inherits the counter
+      field = this.lfu ? storedField(old) : this.lruStale ? this.lruClock() : this.lruNow;
     }
-    this.memBytes += typeof value === 'string' ? stringValueBytes(value) : this.estimate(value);
-    this.data.set(key, value);
-    if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
+    if (typeof value === 'string') {
+      this.memBytes += stringValueBytes(value);
+      this.data.set(key, this.pack(value, field));
+    } else {
+      this.memBytes += this.estimate(value);
+      value.lru = field;
+      this.data.set(key, value);
+    }
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
@@ -322,9 +482,9 @@ export class Database {
     this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
     this.memBytes += keyBytes(key) + stringValueBytes(value);
     const data = this.data;
-    if (data instanceof BigMap) data.setNew(key, value);
-    else data.set(key, value);
-    if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
+    const stored = this.pack(value, this.freshField());
+    if (data instanceof BigMap) data.setNew(key, stored);
+    else data.set(key, stored);
     this.events.modified(this, key);
   }
 
@@ -336,8 +496,8 @@ export class Database {
   replaceString(key: string, value: string, oldBytes: number, newBytes: number): void {
     if (this.saveHook !== null) this.saveHook(this, key);
     this.memBytes += newBytes - oldBytes;
-    this.data.set(key, value);
-    if (this.trackAccess) this.lru.set(key, this.lfu ? (lfuMinutes(this.now()) << 8) | LFU_INIT_VAL : this.lruStale ? this.lruClock() : this.lruNow);
+    const field = this.lfu ? this.lastAccess(key) : this.lruStale ? this.lruClock() : this.lruNow;
+    this.data.set(key, this.pack(value, field));
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
     this.events.modified(this, key);
@@ -358,7 +518,6 @@ export class Database {
     if (this.saveHook !== null) this.saveHook(this, key);
     this.memBytes -= keyBytes(key) + valueBytes(old);
     this.data.delete(key);
-    this.lru.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     if (this.plainStrings.size !== 0) this.plainStrings.delete(key);
@@ -406,7 +565,7 @@ export class Database {
     for (const [key, v] of this.data) {
       bytes += keyBytes(key);
       if (typeof v === 'string') {
-        bytes += stringValueBytes(v);
+        bytes += stringValueBytes(v.slice(3));
       } else {
         v.memAt = -1;
         bytes += this.estimate(v);
@@ -465,7 +624,6 @@ export class Database {
     this.events.flushing?.(this, false);
     this.data.clear();
     this.expires.clear();
-    this.lru.clear();
     this.rawStrings.clear();
     this.plainStrings.clear();
     this.sweepCursor = null;
@@ -505,7 +663,7 @@ export class Database {
   /**
    * Replaces every key at once (a snapshot restore): watchers of every key present before
    * or after are told, as Redis's touchAllWatchedKeysInDb does for an emptied and replaced
-   * database, and tracking sees one flush. Access times start afresh.
+   * database, and tracking sees one flush. Access fields come with the values.
    */
   replaceContents(next: DatabaseContents): void {
     const before = this.data;
@@ -522,8 +680,6 @@ export class Database {
     this.rawStrings = next.rawStrings;
     this.plainStrings = next.plainStrings;
     this.keysShape.reset(next.data.size);
-    this.lru.clear();
-    if (this.trackAccess) this.lruSince = this.lruClock();
     this.sweepCursor = null;
     this.recountMemory();
   }
@@ -554,10 +710,6 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
     [this.plainStrings, other.plainStrings] = [other.plainStrings, this.plainStrings];
-    [this.lru, other.lru] = [other.lru, this.lru];
-    [this.trackAccess, other.trackAccess] = [other.trackAccess, this.trackAccess];
-    [this.lfu, other.lfu] = [other.lfu, this.lfu];
-    [this.lruSince, other.lruSince] = [other.lruSince, this.lruSince];
     [this.memBytes, other.memBytes] = [other.memBytes, this.memBytes];
     [this.keysShape, other.keysShape] = [other.keysShape, this.keysShape];
     this.sweepCursor = other.sweepCursor = null;
@@ -575,6 +727,13 @@ function lfuMinutes(ms: number): number {
 /** A value's bytes as last accounted: strings by formula, collections by their last estimate. */
 function valueBytes(v: RedisValue): number {
   return typeof v === 'string' ? stringValueBytes(v) : v.memEst;
+}
+
+/** valueBytes of a stored entry. */
+function storedBytes(s: Stored): number {
+  if (typeof s !== 'string') return s.memEst;
+  // past 20 bytes the figure needs only the length (a rope is not flattened to read it)
+  return s.length > 23 ? longStringValueBytes(s.length - 3) : stringValueBytes(s.slice(3));
 }
 
 function elementCount(v: RObject): number {

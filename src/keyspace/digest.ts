@@ -80,7 +80,7 @@ export function datasetDigest(dbs: readonly Database[]): string {
   for (const db of dbs) {
     if (db.data.size === 0) continue;
     mixDigest(final, be32(db.id));
-    for (const [key, v] of db.data) {
+    for (const [key, v] of db.entries()) {
       const d = Buffer.alloc(20);
       mixDigest(d, key);
       objectDigest(d, v, db.expires.has(key));

@@ -35,6 +35,7 @@ export class HashValue implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
+  lru = 0;
   /**
    * Random-access array of fields for HRANDFIELD on big hashes, built on first use. May hold
    * stale entries (fields deleted since) and duplicates: readers verify with the map.

@@ -22,6 +22,7 @@ export class List implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
+  lru = 0;
   private buf: (string | undefined)[];
   private head = 0;
   private len = 0;

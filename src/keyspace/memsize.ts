@@ -77,6 +77,11 @@ export function stringValueBytes(s: string): number {
   return stringObjectBytes(s);
 }
 
+/** stringValueBytes of a string longer than 20 bytes (never an integer), from its length alone. */
+export function longStringValueBytes(len: number): number {
+  return len <= 44 ? jemallocSize(ROBJ + 3 + len + 1) : ROBJ + sdsAlloc(len);
+}
+
 /** stringValueBytes of an integer's canonical text, without reading the text. */
 export function integerValueBytes(n: number | bigint): number {
   return n >= 0 && n < 10000 ? 0 : ROBJ;

@@ -41,6 +41,7 @@ export class SetValue implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
+  lru = 0;
   /** The members once hashtable-encoded, else null. */
   hs: Set<string> | null;
   /** HT random-access array (SPOP/SRANDMEMBER on big sets); may hold stale entries. */

@@ -1,5 +1,5 @@
 import { BigMap } from '../util/bigmap.ts';
-import type { Database, DatabaseContents, RedisValue } from './db.ts';
+import type { Database, DatabaseContents, Stored } from './db.ts';
 
 /**
  * Point-in-time copies of the keyspace, RESP-free. One mechanism for everything that needs
@@ -82,11 +82,17 @@ export function restoreKeyspace(dbs: readonly Database[], copy: KeyspaceCopy, op
 }
 
 /** A copy of a key map whose non-string values are cloned. */
-function cloneValues(src: Map<string, RedisValue>): Map<string, RedisValue> {
+function cloneValues(src: Map<string, Stored>): Map<string, Stored> {
   // The native Map copy is several times faster than set() in a loop; objects are then
   // replaced by their clones in place (overwriting an existing key is safe while iterating).
+  // Strings carry their access fields; a clone takes its original's.
   const out = BigMap.from(src);
-  for (const [k, v] of out) if (typeof v !== 'string') out.set(k, v.clone());
+  for (const [k, v] of out) {
+    if (typeof v === 'string') continue;
+    const copy = v.clone();
+    copy.lru = v.lru;
+    out.set(k, copy);
+  }
   return out;
 }
 

@@ -451,6 +451,7 @@ export class Stream implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
+  lru = 0;
   nodes: StreamNode[] = [];
   length = 0;
   lastId: StreamID = ID_ZERO;

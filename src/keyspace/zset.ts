@@ -146,6 +146,7 @@ export class ZSet implements RObject {
   memAt = -1;
   memEst = 0;
   memEnc = '';
+  lru = 0;
   /**
    * member -> score, once the set has more than SMALL_MAX elements (a small set is one
    * leaf, scanned as Redis scans a listpack: a Map would cost more than the set itself).

@@ -58,7 +58,7 @@ export function writeAofBase(out: ChunkedFileWriter, dbs: readonly Database[], f
   for (const db of dbs) {
     if (db.data.size === 0) continue;
     out.write(encodeCommand(['SELECT', String(db.id)]));
-    for (const [key, value] of db.data) {
+    for (const [key, value] of db.entries()) {
       writeKey(out, key, value);
       const when = db.expires.get(key);
       if (when !== undefined) out.write(encodeCommand(['PEXPIREAT', key, String(when)]));

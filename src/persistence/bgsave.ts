@@ -17,7 +17,7 @@
  * would have copied on write is reported as the memory of the keys changed during the save.
  */
 import type { ServerState } from '../core/state.ts';
-import type { Database, RedisValue } from '../keyspace/db.ts';
+import { storedValue, type Database, type Stored } from '../keyspace/db.ts';
 import { keyBytes, objectBytes, stringValueBytes } from '../keyspace/memsize.ts';
 import { RdbEncoder, RdbOutput, type RdbWriteOptions } from './rdb-writer.ts';
 import { SaveChild, InProcessWriter, signalNumber, type ChildTarget, type SaveSink } from './save-child.ts';
@@ -33,8 +33,8 @@ export interface SnapshotFormat {
   preamble(): string;
   /** What starts a database's keys. */
   dbHeader(id: number, size: number, expiresSize: number): string;
-  /** One key with its expiry. */
-  entry(db: Database, key: string, value: RedisValue, expireAt: number | undefined): string;
+  /** One key with its expiry; the value as stored, with its access field (Database's `Stored`). */
+  entry(db: Database, key: string, stored: Stored, expireAt: number | undefined): string;
   /** The output, with the RDB checksum when there is one. */
   readonly output: RdbOutput;
   /** What ends the file (RDB: EOF and checksum). */
@@ -63,7 +63,7 @@ export function aofCommandFormat(functions: FunctionSources, annotation = ''): S
   return {
     preamble: () => annotation + [...functions()].map((code) => encodeCommand(['FUNCTION', 'LOAD', code])).join(''),
     dbHeader: (id) => encodeCommand(['SELECT', String(id)]),
-    entry: (_db, key, value, expireAt) => keyCommands(key, value, expireAt),
+    entry: (_db, key, stored, expireAt) => keyCommands(key, storedValue(stored), expireAt),
     output,
     finish: () => output.seal(),
   };
@@ -191,7 +191,7 @@ export class BackgroundSave {
     const v = db.data.get(key);
     if (v !== undefined && !p.touched.has(key)) {
       p.touched.add(key);
-      this.cowBytes += keyBytes(key) + (typeof v === 'string' ? stringValueBytes(v) : objectBytes(v));
+      this.cowBytes += keyBytes(key) + (typeof v === 'string' ? stringValueBytes(v.slice(3)) : objectBytes(v));
     }
     if (p.done.has(key)) return;
     p.done.add(key);

@@ -7,7 +7,7 @@
  */
 import { BigMap } from '../util/bigmap.ts';
 import type { ServerState, LogLevel } from '../core/state.ts';
-import type { RedisValue } from '../keyspace/db.ts';
+import { freshField, lruClockAt, packValue, restoredField, type RedisValue, type Stored } from '../keyspace/db.ts';
 import { RdbReader, RdbFormatError, readObject, Crc64, RDB_VERSION, type EncodingLimits } from '../keyspace/rdb.ts';
 import { RDB_OP } from './rdb-format.ts';
 import { perfNow } from '../util/clock.ts';
@@ -82,11 +82,9 @@ export class RdbLoadError extends Error {
 }
 
 interface ParsedDb {
-  data: Map<string, RedisValue>;
+  /** Values as stored, with their access fields (Database's `Stored`). */
+  data: Map<string, Stored>;
   expires: Map<string, number>;
-  /** LRU idle seconds or LFU counters the file carried. */
-  idle: Map<string, number> | null;
-  freq: Map<string, number> | null;
 }
 
 function corrupt(reason: string, line = 0): RdbLoadError {
@@ -161,6 +159,8 @@ export class RdbParser {
   readonly aux = new Map<string, string>();
   private readonly functions: string[] = [];
   private readonly now: number;
+  /** Whether keys get LFU fields (an LFU maxmemory-policy) rather than LRU times. */
+  private readonly lfu: boolean;
   private db: ParsedDb | null = null;
   private dbId = 0;
   private expireAt = -1;
@@ -183,6 +183,7 @@ export class RdbParser {
   ) {
     this.log = opts.log ?? ((level: LogLevel, msg: string) => state.log(level, msg));
     this.now = state.clock.now();
+    this.lfu = state.config.get('maxmemory-policy').includes('lfu');
     this.source = Buffer.isBuffer(data) ? bufferSource(data) : data;
     this.window = Math.max(opts.windowBytes ?? DEFAULT_WINDOW, 16);
     this.r = this.load(0, this.window);
@@ -234,7 +235,7 @@ export class RdbParser {
 
   private selectDb(id: number): ParsedDb {
     let d = this.dbs.get(id);
-    if (d === undefined) this.dbs.set(id, (d = { data: new BigMap(), expires: new BigMap(), idle: null, freq: null }));
+    if (d === undefined) this.dbs.set(id, (d = { data: new BigMap(), expires: new BigMap() }));
     return d;
   }
 
@@ -361,14 +362,16 @@ export class RdbParser {
       }
       const db = (this.db ??= this.selectDb(this.dbId));
       const size = db.data.size;
-      db.data.set(key, value);
+      // rdbLoad's objectSetLRUOrLFU, against the clock read when loading started
+      const lfu = this.lfu;
+      const fresh = freshField(this.now, lfu);
+      const field = keyIdle < 0 && keyFreq < 0 ? fresh : restoredField(lruClockAt(this.now), this.now, lfu, keyIdle, keyFreq, fresh);
+      db.data.set(key, packValue(value, field));
       if (db.data.size === size) {
         if (this.opts.merge !== true) throw new RdbLoadError([`RDB has duplicated key '${key}' in DB ${this.dbId}`, 'Duplicated key found in RDB file']);
         db.expires.delete(key);
       }
       if (when !== -1) db.expires.set(key, when);
-      if (keyIdle >= 0) (db.idle ??= new Map()).set(key, keyIdle);
-      if (keyFreq >= 0) (db.freq ??= new Map()).set(key, keyFreq);
       this.keysLoaded++;
       return false;
     }
@@ -439,13 +442,6 @@ function install(state: ServerState, dbs: Map<number, ParsedDb>, functions: stri
         target.rawStrings.delete(key);
         target.plainStrings.delete(key);
       }
-    }
-    if (target.trackAccess) {
-      if (parsed.idle !== null && !target.lfu) {
-        const clock = target.lruClock();
-        for (const [key, secs] of parsed.idle) target.lru.set(key, (clock - secs) & 0xffffff);
-      }
-      if (parsed.freq !== null && target.lfu) for (const [key, f] of parsed.freq) target.setLfuFreq(key, f);
     }
     target.recountMemory();
   }

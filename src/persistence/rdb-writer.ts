@@ -8,7 +8,7 @@
  * can write it a slice at a time.
  */
 import type { ServerState } from '../core/state.ts';
-import type { Database, RedisValue } from '../keyspace/db.ts';
+import { idleSecondsOf, storedField, type Database, type Stored } from '../keyspace/db.ts';
 import { encodeObject, encodeString, encodeLength, listNodeLimits, Crc64, RDB_VERSION } from '../keyspace/rdb.ts';
 import { RDB_OP, REDIS_VERSION } from './rdb-format.ts';
 
@@ -68,15 +68,16 @@ export class RdbEncoder {
   }
 
   /** One key (rdbSaveKeyValuePair): expiry, LRU idle time or LFU counter, type, key, value. */
-  entry(db: Database, key: string, value: RedisValue, expireAt: number | undefined): string {
+  entry(db: Database, key: string, stored: Stored, expireAt: number | undefined): string {
     let head = '';
     if (expireAt !== undefined) head = String.fromCharCode(RDB_OP.EXPIRETIME_MS) + int64LE(expireAt);
-    if (this.saveLru) head += String.fromCharCode(RDB_OP.IDLE) + encodeLength((db.lruClock() - db.lastAccess(key)) & 0xffffff);
-    if (this.saveLfu) head += String.fromCharCode(RDB_OP.FREQ, db.lfuFreq(key));
-    if (typeof value === 'string') {
+    if (this.saveLru) head += String.fromCharCode(RDB_OP.IDLE) + encodeLength(idleSecondsOf(storedField(stored), db.lruClock()));
+    if (this.saveLfu) head += String.fromCharCode(RDB_OP.FREQ, db.lfuFreqOf(storedField(stored)));
+    if (typeof stored === 'string') {
       // the common case, without the general encoder's allocations
-      return head + '\x00' + encodeString(key, this.compress) + encodeString(value, this.compress);
+      return head + '\x00' + encodeString(key, this.compress) + encodeString(stored.slice(3), this.compress);
     }
+    const value = stored;
     const obj = encodeObject(value, this.compress, this.listBytes, this.listCount);
     return head + obj.charAt(0) + encodeString(key, this.compress) + obj.slice(1);
   }

@@ -316,9 +316,9 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
         let val = `value:${j}`;
         if (size !== 0) val = val.length >= size ? val.slice(0, size) : val + '\0'.repeat(size - val.length);
         // Reading the last character flattens a concatenation (a rope past 12 characters
-        // in V8) into one string, about half the memory of the rope's parts.
+        // in V8) into one string, about half the memory of the rope's parts. (The value is
+        // flattened once stored, behind its access field.)
         key.charCodeAt(key.length - 1);
-        val.charCodeAt(val.length - 1);
         if (empty) db.addNew(key, val);
         else db.addIfAbsent(key, val);
       }

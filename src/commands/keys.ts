@@ -145,7 +145,10 @@ function renameGeneric(c: Client, argv: string[], out: ReplySink, nx: boolean): 
     }
     db.delete(dst);
   }
+  // the same object under its new name: an LFU counter comes along (an LRU time is now either way)
+  const field = db.lastAccess(src);
   addWith(c, db, dst, o, expire, raw);
+  if (db.lfu) db.setAccessField(dst, field);
   db.delete(src);
   notify(c, 'rename_from', src, db.id);
   notify(c, 'rename_to', dst, db.id);
@@ -170,7 +173,9 @@ function move(c: Client, argv: string[], out: ReplySink): void {
     return;
   }
   const raw = stringFlags(src, key);
+  const field = src.lastAccess(key);
   addWith(c, dst, key, o, expire, raw);
+  if (dst.lfu) dst.setAccessField(key, field);
   src.delete(key);
   notify(c, 'move_from', key, src.id);
   notify(c, 'move_to', key, dst.id);

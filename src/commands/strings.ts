@@ -179,6 +179,9 @@ function set(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length === 3) {
     const db = c.db;
     const key = argv[1];
+    // setKey's lookupKeyWrite: under LFU an existing key's counter counts this access, and
+    // the new value inherits it (under LRU the new value's time is now either way)
+    if (db.lfu) db.lookupForWrite(key);
     db.set(key, argv[2]);
     c.server.dirty++;
     c.server.notifier.notify('$', 'set', key, db.id);

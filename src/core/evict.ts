@@ -1,5 +1,5 @@
 import type { ServerState } from './state.ts';
-import type { Database } from '../keyspace/db.ts';
+import { idleSecondsOf, type Database } from '../keyspace/db.ts';
 import { usedMemory } from './memory.ts';
 
 /**
@@ -54,10 +54,12 @@ export class Evictor {
       let best: string | null = null;
       let bestScore = Infinity;
       const samples = this.policy.endsWith('-random') ? 1 : 5;
+      const lfu = this.policy.endsWith('-lfu');
       for (let s = 0; s < samples; s++) {
         const key = volatile ? randomMapKey(db.expires) : db.randomKey();
         if (key === undefined) break;
-        const score = this.policy === 'volatile-ttl' ? (db.expires.get(key) ?? Infinity) : db.lastAccess(key);
+        // lowest first: the nearest expiry, the least frequent (LFU), the longest idle (LRU)
+        const score = this.policy === 'volatile-ttl' ? (db.expires.get(key) ?? Infinity) : lfu ? db.lfuFreqOf(db.lastAccess(key)) : -idleSecondsOf(db.lastAccess(key), db.lruClock());
         if (best === null || score < bestScore) {
           best = key;
           bestScore = score;

@@ -2,7 +2,7 @@ import { ReplyError, ERR } from '../errors.ts';
 import { TableShape } from './table-shape.ts';
 import { ScanCursors } from './scan.ts';
 import { BigMap } from '../util/bigmap.ts';
-import { keyBytes, stringValueBytes, longStringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
+import { keyBytes, stringValueBytes, textStringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
 import { dateNow, setTimeout } from '../util/clock.ts';
 import { flatten } from '../util/packed-string.ts';
 
@@ -732,8 +732,9 @@ function valueBytes(v: RedisValue): number {
 /** valueBytes of a stored entry. */
 function storedBytes(s: Stored): number {
   if (typeof s !== 'string') return s.memEst;
-  // past 20 bytes the figure needs only the length (a rope is not flattened to read it)
-  return s.length > 23 ? longStringValueBytes(s.length - 3) : stringValueBytes(s.slice(3));
+  // Text that cannot be an integer needs only its length (and a rope is not flattened).
+  const c = s.length > 3 ? s.charCodeAt(3) : 0;
+  return s.length > 23 || !((c >= 48 && c <= 57) || c === 45) ? textStringValueBytes(s.length - 3) : stringValueBytes(s.slice(3));
 }
 
 function elementCount(v: RObject): number {

@@ -77,8 +77,11 @@ export function stringValueBytes(s: string): number {
   return stringObjectBytes(s);
 }
 
-/** stringValueBytes of a string longer than 20 bytes (never an integer), from its length alone. */
-export function longStringValueBytes(len: number): number {
+/**
+ * stringValueBytes of a string that is not an integer's text (longer than 20 bytes, or not
+ * starting with a digit or '-'), from its length alone.
+ */
+export function textStringValueBytes(len: number): number {
   return len <= 44 ? jemallocSize(ROBJ + 3 + len + 1) : ROBJ + sdsAlloc(len);
 }
 

@@ -1,4 +1,7 @@
 import { describe, test, expect, beforeEach, afterEach } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, type RunningServer } from '../../src/index.ts';
 import { RawClient } from '../support/raw-client.ts';
 import { describeDifferential } from '../support/differential.ts';
@@ -8,15 +11,19 @@ import { describeDifferential } from '../support/differential.ts';
 describe('access times follow the server clock', () => {
   let srv: RunningServer;
   let c: RawClient;
+  let dir: string;
   const idle = async (key: string) => c.call('OBJECT', 'IDLETIME', key);
   beforeEach(async () => {
-    srv = await startServer({ port: 0, log: () => {}, config: { 'enable-debug-command': 'yes' } });
+    // DEBUG RELOAD writes dump.rdb there
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-access-'));
+    srv = await startServer({ port: 0, log: () => {}, dir, save: '', config: { 'enable-debug-command': 'yes' } });
     c = await RawClient.connect(srv.port);
     srv.time.freeze();
   });
   afterEach(async () => {
     c.close();
     await srv.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a key is idle from its creation; TTL, TYPE, EXISTS and OBJECT leave it alone, TOUCH and GET do not', async () => {

@@ -633,8 +633,16 @@ export class Server extends ServerState {
     this.clientsCron();
     // (also before each command; here so that a CONFIG SET takes effect on an idle server)
     if (this.tracking.clients !== 0) this.tracking.limitKeys();
-    // tryResizeHashTables: never while a child runs
-    if (this.backgroundJob === null) for (const db of this.dbs) db.keysShape.shrink(db.size);
+    // databasesCron: tables shrink (tryResizeHashTables) and rehash (incrementallyRehash, a
+    // millisecond's worth: all of it here), never while a child runs
+    if (this.backgroundJob === null) {
+      const rehash = this.config.get('activerehashing') === 'yes';
+      for (const db of this.dbs) {
+        const shape = db.keysShape;
+        shape.shrinkIfNeeded(db.size, true, null);
+        if (rehash) shape.finish();
+      }
+    }
     this.heapGuard.idleTick(this.stats.commandsProcessed, perfNow());
     // Like Redis, no active expiry while clients are paused (CLIENT PAUSE).
     if (!this.activeExpireEnabled || this.busyError !== null || this.clientPause !== null || this.exclusiveClient !== null) return;

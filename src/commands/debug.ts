@@ -9,7 +9,10 @@ import { parseMemory, rewriteConfig } from './config.ts';
 import { replyHelp } from './help.ts';
 import { encodingOf, idleSeconds } from './keys.ts';
 import { datasetDigest, valueDigest } from '../keyspace/digest.ts';
-import { tableStats } from '../keyspace/table-shape.ts';
+import { DictShape, dictStats } from '../keyspace/dict-shape.ts';
+import { SetValue } from '../keyspace/set.ts';
+import { HashValue } from '../keyspace/hash.ts';
+import { ZSet } from '../keyspace/zset.ts';
 import { Persistence } from '../persistence/persistence.ts';
 import { PEAK_RESET_MS } from '../core/querybuf.ts';
 import { canReplyLater, replyLater } from './reply-later.ts';
@@ -63,8 +66,8 @@ function debugObject(c: Client, key: string, out: ReplySink): void {
 }
 
 /**
- * DEBUG HTSTATS <dbid>: the main and expires tables of a database. The main table's size
- * follows Redis's resizing rules (keyspace/table-shape.ts); the expires table is taken at
+ * DEBUG HTSTATS <dbid>: the main and expires tables of a database. The main table's shape
+ * follows Redis's resizing rules (keyspace/dict-shape.ts); the expires table is taken at
  * its natural size.
  */
 function debugHtstats(c: Client, arg: string, out: ReplySink): void {
@@ -74,41 +77,29 @@ function debugHtstats(c: Client, arg: string, out: ReplySink): void {
   const id = Number(v);
   if (id < 0 || id >= dbs.length) throw new ReplyError(ERR.outOfRangeDatabase);
   const db = dbs[id];
-  const expiresSize = db.expires.size === 0 ? 0 : Math.max(4, 2 ** Math.ceil(Math.log2(db.expires.size)));
   out.verbatim(
-    '[Dictionary HT]\n' + tableStats(db.keysShape.size, db.data.keys(), db.data.size) + '[Expires HT]\n' + tableStats(expiresSize, db.expires.keys(), db.expires.size),
+    '[Dictionary HT]\n' + dictStats(db.keysShape, db.data.keys()) + '[Expires HT]\n' + dictStats(new DictShape(db.expires.size), db.expires.keys()),
   );
 }
 
 /**
- * DEBUG HTSTATS-KEY: the shape of the hash table behind a value, in Redis's words. redmoon's
- * tables are JS Maps with no visible buckets, so the figures are those of a Redis dict of the
- * same size without collisions (table size the next power of two, at least 4).
+ * DEBUG HTSTATS-KEY: the hash table behind a value, in Redis's words. A set's is modeled
+ * with its resizes and rehashing (keyspace/dict-shape.ts); a hash's or sorted set's is taken
+ * at its natural size, its entries placed by the same hash.
  */
 function debugHtstatsKey(c: Client, key: string, out: ReplySink): void {
   const v = c.db.peek(key);
   if (v === undefined) throw new ReplyError(ERR.noSuchKey);
   const enc = encodingOf(c.db, key, v);
-  if (enc !== 'hashtable' && enc !== 'skiplist' || typeof v === 'string') {
+  if ((enc !== 'hashtable' && enc !== 'skiplist') || typeof v === 'string') {
     throw new ReplyError(ERR.valueStoredSpecified);
   }
-  const n = (v as unknown as { size: number }).size;
-  let size = 4;
-  while (size < n) size *= 2;
-  const pct = (k: number) => ((k / size) * 100).toFixed(2);
-  const lines = [
-    'Hash table 0 stats (main hash table):',
-    ` table size: ${size}`,
-    ` number of elements: ${n}`,
-    ` different slots: ${n}`,
-    ` max chain length: ${n === 0 ? 0 : 1}`,
-    ` avg chain length (counted): ${n === 0 ? '0.00' : '1.00'}`,
-    ` avg chain length (computed): ${n === 0 ? '0.00' : '1.00'}`,
-    ' Chain length distribution:',
-    `   0: ${size - n} (${pct(size - n)}%)`,
-  ];
-  if (n > 0) lines.push(`   1: ${n} (${pct(n)}%)`);
-  out.verbatim(lines.join('\n') + '\n');
+  let text: string;
+  if (v instanceof SetValue) text = v.htStats();
+  else if (v instanceof HashValue) text = dictStats(new DictShape(v.map.size), v.map.keys());
+  else if (v instanceof ZSet) text = dictStats(new DictShape(v.dict.size), v.dict.keys());
+  else throw new ReplyError(ERR.valueStoredSpecified);
+  out.verbatim(text);
 }
 
 function debugProtocol(c: Client, type: string, out: ReplySink): void {
@@ -309,6 +300,8 @@ function debug(c: Client, argv: string[], out: ReplySink): void {
       const size = n === 5 ? positiveLong(argv[4]) : 0;
       const prefix = n === 3 ? 'key' : argv[3];
       const db = c.db;
+      // (Redis presizes the main table for them: dictTryExpand)
+      db.keysShape.expandTo(count, db.data.size);
       // Into an empty database the keys made here (all distinct) need no existence check.
       const empty = db.data.size === 0;
       for (let j = 0; j < count; j++) {

@@ -6,8 +6,8 @@ import type { HandlerTable } from '../core/types.ts';
 import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { SetValue } from '../keyspace/set.ts';
-import { parseScanCursor } from '../keyspace/scan.ts';
-import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
+import { parseScanCursor, scanCursorBits } from '../keyspace/scan.ts';
+import { parseScanOptions, replyScan } from './scan.ts';
 
 // Sets (Redis t_set.c): intset while every member is a canonical integer and there are at
 // most set-max-intset-entries, hashtable otherwise (7.0 has no listpack sets). Result sets of
@@ -41,7 +41,8 @@ function sadd(c: Client, argv: string[], out: ReplySink): void {
   }
   const max = s.hs === null ? maxIntset(c) : 0;
   let added = 0;
-  for (let i = 2; i < argv.length; i++) if (s.add(argv[i], max)) added++;
+  const rz = c.server.resizeAllowed;
+  for (let i = 2; i < argv.length; i++) if (s.add(argv[i], max, rz)) added++;
   // (a new set is stored filled: its memory is counted from its members)
   if (created) c.db.set(key, s);
   if (added !== 0) {
@@ -62,8 +63,9 @@ function srem(c: Client, argv: string[], out: ReplySink): void {
   }
   let deleted = 0;
   let removed = false;
+  const rz = c.server.resizeAllowed;
   for (let i = 2; i < argv.length; i++) {
-    if (s.remove(argv[i])) {
+    if (s.remove(argv[i], rz)) {
       deleted++;
       if (s.size === 0) {
         c.db.delete(key);
@@ -93,11 +95,12 @@ function smove(c: Client, argv: string[], out: ReplySink): void {
   }
   const src = getSet(c, srcKey) as SetValue;
   let dst = getSet(c, dstKey);
+  const rz = c.server.resizeAllowed;
   if (src === dst) {
-    out.integer(src.has(ele) ? 1 : 0);
+    out.integer(src.has(ele, rz) ? 1 : 0);
     return;
   }
-  if (!src.remove(ele)) {
+  if (!src.remove(ele, rz)) {
     out.integer(0);
     return;
   }
@@ -113,7 +116,7 @@ function smove(c: Client, argv: string[], out: ReplySink): void {
     db.set(dstKey, dst);
   }
   c.server.dirty++;
-  if (dst.add(ele, maxIntset(c))) {
+  if (dst.add(ele, maxIntset(c), rz)) {
     c.server.dirty++;
     db.touch(dstKey);
     notify(c, 'sadd', dstKey);
@@ -124,14 +127,15 @@ function smove(c: Client, argv: string[], out: ReplySink): void {
 // SISMEMBER key member
 function sismember(c: Client, argv: string[], out: ReplySink): void {
   const s = getSet(c, argv[1]);
-  out.integer(s !== undefined && s.has(argv[2]) ? 1 : 0);
+  out.integer(s !== undefined && s.has(argv[2], c.server.resizeAllowed) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 function smismember(c: Client, argv: string[], out: ReplySink): void {
   const s = getSet(c, argv[1]);
   out.array(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) out.integer(s !== undefined && s.has(argv[i]) ? 1 : 0);
+  const rz = c.server.resizeAllowed;
+  for (let i = 2; i < argv.length; i++) out.integer(s !== undefined && s.has(argv[i], rz) ? 1 : 0);
 }
 
 // SCARD key
@@ -166,8 +170,8 @@ function spop(c: Client, argv: string[], out: ReplySink): void {
     out.null();
     return;
   }
-  const m = s.random();
-  s.remove(m);
+  const m = s.random(c.server.resizeAllowed);
+  s.remove(m, c.server.resizeAllowed);
   notify(c, 'spop', key);
   // random choice is logged as its outcome
   rewriteCommand(c, ['SREM', key, m]);
@@ -210,8 +214,8 @@ function spopCount(c: Client, argv: string[], out: ReplySink): void {
   const remaining = size - count;
   if (remaining * 5 > count) {
     for (let i = 0; i < count; i++) {
-      const m = s.random();
-      s.remove(m);
+      const m = s.random(c.server.resizeAllowed);
+      s.remove(m, c.server.resizeAllowed);
       out.bulk(m);
       prop.also(dbid, ['SREM', key, m]);
     }
@@ -223,10 +227,10 @@ function spopCount(c: Client, argv: string[], out: ReplySink): void {
   let keep: SetValue | null = null;
   const max = maxIntset(c);
   for (let i = 0; i < remaining; i++) {
-    const m = s.random();
+    const m = s.random(c.server.resizeAllowed);
     if (keep === null) keep = SetValue.forMember(m);
     keep.add(m, max);
-    s.remove(m);
+    s.remove(m, c.server.resizeAllowed);
   }
   for (const m of s.members()) {
     out.bulk(m);
@@ -254,7 +258,7 @@ function srandmember(c: Client, argv: string[], out: ReplySink): void {
   if (argv.length > 3) throw new ReplyError(ERR.syntax);
   const s = getSet(c, argv[1]);
   if (s === undefined) out.null();
-  else out.bulk(s.random());
+  else out.bulk(s.random(c.server.resizeAllowed));
 }
 
 function srandmemberCount(c: Client, argv: string[], out: ReplySink): void {
@@ -274,7 +278,7 @@ function srandmemberCount(c: Client, argv: string[], out: ReplySink): void {
   if (!uniq || count === 1) {
     out.array(count);
     // (a client closed for its output buffer stops here, as Redis checks CLIENT_CLOSE_ASAP)
-    while (count-- > 0 && !c.closeAsap) out.bulk(s.random());
+    while (count-- > 0 && !c.closeAsap) out.bulk(s.random(c.server.resizeAllowed));
     return;
   }
   if (count >= size) {
@@ -293,7 +297,7 @@ function srandmemberCount(c: Client, argv: string[], out: ReplySink): void {
     }
     for (let i = all.length - count; i < all.length; i++) picked.add(all[i]);
   } else {
-    while (picked.size < count) picked.add(s.random());
+    while (picked.size < count) picked.add(s.random(c.server.resizeAllowed));
   }
   out.array(count);
   for (const m of picked) out.bulk(m);
@@ -427,11 +431,16 @@ function sscan(c: Client, argv: string[], out: ReplySink): void {
     return;
   }
   const opts = parseScanOptions(argv, 3, false);
-  const hs = s.hs as Set<string>;
-  const r = scanCollection<string>(c.db.scanCursors, s, cursor, opts, s.ints, () => hs.values(), (m) => m, (m, into) => {
-    into.push(m);
-  });
-  replyScan(out, r.cursor, r.items);
+  if (s.ints !== null) {
+    const items = opts.match === null ? s.ints.slice() : s.ints.filter(opts.match);
+    replyScan(out, 0, items);
+    return;
+  }
+  // Redis's bucket-order cursor over the modeled dict (keyspace/dict-shape.ts)
+  const found: string[] = [];
+  const next = s.scan(scanCursorBits(argv[2], cursor), opts.count, found);
+  c.db.scanCursors.holdOrder(s, next !== 0);
+  replyScan(out, next, opts.match === null ? found : found.filter(opts.match));
 }
 
 export const commands: HandlerTable = {

@@ -56,7 +56,7 @@ export function memoryReport(server: ServerState): MemoryReport {
     if (n === 0) continue;
     keys += n;
     // Redis: entries and robj headers plus bucket arrays count as overhead
-    const main = n * (24 + 16) + 8 * dictBuckets(n);
+    const main = n * (24 + 16) + 8 * db.keysShape.buckets;
     const expires = db.expires.size * 24 + 8 * dictBuckets(db.expires.size);
     dbOverhead += main + expires;
     dbs.push({ id: db.id, main, expires });

@@ -26,6 +26,7 @@ import { Faults } from './faults.ts';
 import { ServerClock } from '../util/server-clock.ts';
 import { dateNow } from '../util/clock.ts';
 import { Propagator } from './propagate.ts';
+import { usedMemory } from './memory.ts';
 import type { CrashInfo } from '../keyspace/rdb.ts';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
@@ -82,6 +83,9 @@ export class Stats {
  * replies, close a connection, resume reading, shut down. Code below server.ts reaches the
  * server only through this class.
  */
+/** HASHTABLE_MAX_LOAD_FACTOR: past this fill a table grows even against maxmemory. */
+const MAX_LOAD_FACTOR = 1.618;
+
 export abstract class ServerState implements KeyspaceEvents {
   readonly config: Config;
   /** ACL users and the ACL LOG (src/acl.ts). */
@@ -152,6 +156,15 @@ export abstract class ServerState implements KeyspaceEvents {
   get resizeAllowed(): boolean {
     return this.backgroundJob === null;
   }
+  /**
+   * The keyspace's dictExpandAllowed: under maxmemory, a main table that is not overfull
+   * (at most 1.618 entries per bucket) grows only if its new buckets fit under the limit,
+   * so a resize cannot itself push the server into evicting.
+   */
+  readonly expandAllowed = (bytes: number, fill: number): boolean => {
+    const max = this.evictor.maxmemory;
+    return max === 0 || fill > MAX_LOAD_FACTOR || usedMemory(this) + bytes <= max;
+  };
   /**
    * While persistence is failing in a way that stops writes (a failed BGSAVE with save
    * points and stop-writes-on-bgsave-error): the MISCONF error write commands and PING get.

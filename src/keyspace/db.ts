@@ -1,5 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
-import { TableShape } from './table-shape.ts';
+import { DictShape, type ExpandGuard } from './dict-shape.ts';
 import { ScanCursors } from './scan.ts';
 import { BigMap } from '../util/bigmap.ts';
 import { keyBytes, stringValueBytes, textStringValueBytes, objectBytes, dictBuckets } from './memsize.ts';
@@ -117,9 +117,14 @@ export interface KeyspaceEvents {
   readonly newKeyEvents?: boolean;
   /**
    * False while a child process runs (a BGSAVE): tables then grow only when very full, as
-   * Redis's dict_can_resize (see table-shape.ts).
+   * Redis's dict_can_resize (see dict-shape.ts).
    */
   readonly resizeAllowed?: boolean;
+  /**
+   * The main table's dictExpandAllowed: may it grow by `bytes` of buckets now, at `fill`
+   * entries per bucket? (Redis refuses under maxmemory when the table is not overfull.)
+   */
+  readonly expandAllowed?: ExpandGuard;
   /** A key was created (the `new` keyspace event, as Redis's dbAdd). */
   newKey?(db: Database, key: string): void;
   /** True while a read-only command runs: its lookups count as keyspace hits and misses. */
@@ -175,8 +180,8 @@ export class Database {
   lfu = false;
   lfuLogFactor = 10;
   lfuDecayTime = 1;
-  /** The bucket count Redis's main dict would have (DEBUG HTSTATS). */
-  keysShape = new TableShape();
+  /** The shape Redis's main dict would have (DEBUG HTSTATS, used_memory's buckets). */
+  keysShape = new DictShape();
   /** Live SCAN/HSCAN/SSCAN/ZSCAN iterations (see scan.ts). */
   readonly scanCursors = new ScanCursors();
   private lruNow = 0;
@@ -428,7 +433,7 @@ export class Database {
     let field: number;
     if (old === undefined) {
       if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
-      this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
+      this.keysShape.beforeAdd(this.data.size, this.events.resizeAllowed !== false, this.events.expandAllowed);
       this.memBytes += keyBytes(key);
       field = this.freshField();
     } else {
@@ -479,7 +484,7 @@ export class Database {
 
   private insertNew(key: string, value: string): void {
     if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
-    this.keysShape.adding(this.data.size, this.events.resizeAllowed !== false);
+    this.keysShape.beforeAdd(this.data.size, this.events.resizeAllowed !== false, this.events.expandAllowed);
     this.memBytes += keyBytes(key) + stringValueBytes(value);
     const data = this.data;
     const stored = this.pack(value, this.freshField());
@@ -556,7 +561,7 @@ export class Database {
 
   /** This database's share of used_memory: keys, values, expires and both dict tables. */
   usedMemory(): number {
-    return this.memBytes + 8 * dictBuckets(this.data.size) + 8 * dictBuckets(this.expires.size) + 32 * this.expires.size;
+    return this.memBytes + 8 * this.keysShape.buckets + 8 * dictBuckets(this.expires.size) + 32 * this.expires.size;
   }
 
   /** Recounts the keyspace's bytes from scratch (after contents were loaded or replaced wholesale). */
@@ -572,6 +577,7 @@ export class Database {
       }
     }
     this.memBytes = bytes;
+    this.keysShape.reset(this.data.size);
   }
 
   /** Absolute expiry in ms, or undefined when the key has none (call after a get). */

@@ -150,6 +150,8 @@ interface HashLike {
 interface SetLike {
   ints: string[] | null;
   hs: Set<string> | null;
+  /** Buckets of the modeled dict, both tables while rehashing (dict-shape.ts). */
+  readonly buckets: number;
 }
 interface ZSetLike {
   readonly dict: Map<string, number>;
@@ -210,7 +212,7 @@ export function objectBytes(v: RObject, samples = DEFAULT_SAMPLES): number {
       }
       const hs = s.hs as Set<string>;
       const avg = sampleAverage(hs, samples, (m) => sdsAlloc(m.length) + DICT_ENTRY);
-      return ROBJ + DICT + 8 * dictBuckets(hs.size) + avg * hs.size;
+      return ROBJ + DICT + 8 * s.buckets + avg * hs.size;
     }
     case 'zset': {
       const z = v as unknown as ZSetLike;

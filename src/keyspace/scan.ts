@@ -49,14 +49,42 @@ export class ScanCursors {
     return id;
   }
 
+  /**
+   * Collections whose SSCAN walk holds an order of their entries (dict-shape.ts ScanOrder),
+   * oldest first: an abandoned walk keeps it until ORDERS_HELD newer walks push it out.
+   */
+  private readonly orders = new Set<OrderHolder>();
+
+  /** After a bucket-order scan call over `owner`: `active` while its walk goes on. */
+  holdOrder(owner: OrderHolder, active: boolean): void {
+    const orders = this.orders;
+    orders.delete(owner);
+    if (!active) return;
+    orders.add(owner);
+    if (orders.size > ORDERS_HELD) {
+      const oldest = orders.values().next().value as OrderHolder;
+      orders.delete(oldest);
+      oldest.dropScanOrder();
+    }
+  }
+
   /** Forgets every cursor (FLUSHALL, SWAPDB make old iterations meaningless). */
   clear(): void {
     this.live.clear();
+    for (const o of this.orders) o.dropScanOrder();
+    this.orders.clear();
   }
 
   get size(): number {
     return this.live.size;
   }
+}
+
+/** How many collections may hold an SSCAN order at once, per database. */
+const ORDERS_HELD = 8;
+
+export interface OrderHolder {
+  dropScanOrder(): void;
 }
 
 interface ParkedCursor {
@@ -93,4 +121,14 @@ export function parseScanCursor(s: string): number {
   }
   if (neg && v !== 0) return -1; // wraps to a huge unsigned value: never a live cursor
   return v;
+}
+
+/**
+ * The low 32 bits of a SCAN cursor as strtoul reads it (`parsed` from parseScanCursor): a
+ * bucket-order cursor only ever uses the bits of its table's mask.
+ */
+export function scanCursorBits(s: string, parsed: number): number {
+  if (parsed >= 0 && parsed <= Number.MAX_SAFE_INTEGER) return parsed % 4294967296;
+  const v = BigInt.asUintN(64, BigInt(s.trim() === '' ? '0' : s));
+  return Number(v & 0xffffffffn);
 }

@@ -9,10 +9,13 @@
 
 import { BigSet } from '../util/bigmap.ts';
 import type { RObject } from './db.ts';
+import { DictShape, ScanOrder, dictStats, nextPower } from './dict-shape.ts';
 import { parseInt64 } from '../util/numbers.ts';
 
 /** Below this size a random pick walks the Set; above it uses the sampling array. */
 const WALK_MAX = 64;
+/** dictGetFairRandomKey samples this many entries, taking as many rehash steps. */
+const FAIR_RANDOM_SAMPLE = 15;
 
 /** True when s is a canonical int64 (string2ll / isSdsRepresentableAsLongLong). */
 export function isIntMember(s: string): boolean {
@@ -46,6 +49,13 @@ export class SetValue implements RObject {
   hs: Set<string> | null;
   /** HT random-access array (SPOP/SRANDMEMBER on big sets); may hold stale entries. */
   private sample: string[] | null = null;
+  /**
+   * The shape Redis's dict would have (dict-shape.ts), once hashtable-encoded and touched:
+   * made on first use, sized as Redis presizes a converted, loaded or copied set.
+   */
+  private shape: DictShape | null = null;
+  /** SSCAN's order while a walk is under way (dict-shape.ts ScanOrder). */
+  private scanOrder: ScanOrder | null = null;
 
   /** An empty set; intset-encoded unless `intset` is false (setTypeCreate rules). */
   constructor(intset = true) {
@@ -96,25 +106,43 @@ export class SetValue implements RObject {
     return -(lo + 1);
   }
 
-  has(m: string): boolean {
-    if (this.hs !== null) return this.hs.has(m);
+  private dict(): DictShape {
+    return (this.shape ??= new DictShape((this.hs as Set<string>).size));
+  }
+
+  /** Buckets of the modeled dict (both tables while rehashing), for memory accounting. */
+  get buckets(): number {
+    const hs = this.hs as Set<string>;
+    return this.shape?.buckets ?? (hs.size === 0 ? 0 : nextPower(hs.size));
+  }
+
+  /**
+   * `canResize`: false while a child process runs (Redis's dict_can_resize); every member
+   * operation takes the rehash steps Redis's dict operations take.
+   */
+  has(m: string, canResize = true): boolean {
+    if (this.hs !== null) {
+      const sh = this.shape;
+      if (sh !== null && sh.rehashIdx >= 0) sh.step(1, canResize);
+      return this.hs.has(m);
+    }
     if (!isIntMember(m)) return false;
     return this.find(m) >= 0;
   }
 
   /** setTypeAdd: adds a member, converting to hashtable per Redis; true when it was new. */
-  add(m: string, maxIntset: number): boolean {
+  add(m: string, maxIntset: number, canResize = true): boolean {
+    if (this.hs === null && !isIntMember(m)) this.convert();
     const hs = this.hs;
     if (hs !== null) {
       const n = hs.size;
+      const sh = this.shape ?? this.dict();
+      sh.beforeAdd(n, canResize);
       hs.add(m);
       if (hs.size === n) return false;
+      sh.added(m);
+      if (this.scanOrder !== null) this.scanOrder = null;
       if (this.sample !== null) this.sample.push(m);
-      return true;
-    }
-    if (!isIntMember(m)) {
-      this.convert();
-      (this.hs as unknown as Set<string>).add(m);
       return true;
     }
     const i = this.find(m);
@@ -128,8 +156,17 @@ export class SetValue implements RObject {
   }
 
   /** Removes a member; true when it was there. */
-  remove(m: string): boolean {
-    if (this.hs !== null) return this.hs.delete(m);
+  remove(m: string, canResize = true): boolean {
+    const hs = this.hs;
+    if (hs !== null) {
+      if (hs.size === 0) return false;
+      const sh = this.dict();
+      if (sh.rehashIdx >= 0) sh.step(1, canResize);
+      if (!hs.delete(m)) return false;
+      sh.removed(m);
+      sh.shrinkIfNeeded(hs.size, canResize, hs);
+      return true;
+    }
     if (!isIntMember(m)) return false;
     const i = this.find(m);
     if (i < 0) return false;
@@ -141,14 +178,17 @@ export class SetValue implements RObject {
   convert(): void {
     if (this.ints === null) return;
     this.hs = new BigSet(this.ints);
+    this.shape = new DictShape(this.ints.length);
     this.ints = null;
   }
 
   /** A uniformly random member (the set must not be empty). */
-  random(): string {
+  random(canResize = true): string {
     if (this.ints !== null) return this.ints[Math.floor(Math.random() * this.ints.length)];
     const hs = this.hs as Set<string>;
     const n = hs.size;
+    const sh = this.shape;
+    if (sh !== null && sh.rehashIdx >= 0) sh.step(Math.min(n, FAIR_RANDOM_SAMPLE), canResize);
     if (n <= WALK_MAX) {
       let k = Math.floor(Math.random() * n);
       for (const m of hs) if (k-- === 0) return m;
@@ -163,5 +203,35 @@ export class SetValue implements RObject {
       s.pop();
       if (s.length === 0) s = this.sample = [...hs];
     }
+  }
+
+  /** DEBUG HTSTATS-KEY's text (hashtable encoding). */
+  htStats(): string {
+    return dictStats(this.dict(), this.hs as Set<string>);
+  }
+
+  /**
+   * One SSCAN call over the hashtable encoding, Redis's way: `cursor` is a reverse-binary
+   * bucket index of the modeled dict, so a walk returns every member present throughout.
+   * Returns the next cursor (0: done).
+   */
+  scan(cursor: number, count: number, into: string[]): number {
+    const hs = this.hs as Set<string>;
+    const size = this.dict().scanSize;
+    if (size === 0) return 0;
+    let order = this.scanOrder;
+    if (order === null || order.size !== size) order = this.scanOrder = ScanOrder.build(size, hs);
+    const next = order.scan(cursor, count, (m) => hs.has(m), into);
+    if (next === 0) this.scanOrder = null;
+    return next;
+  }
+
+  /** Whether an SSCAN walk holds its order (for the per-database cap on them). */
+  get scanning(): boolean {
+    return this.scanOrder !== null;
+  }
+
+  dropScanOrder(): void {
+    this.scanOrder = null;
   }
 }

@@ -77,6 +77,10 @@ export class DictShape {
   private occ: Uint32Array | null = null;
   /** Entries still in table 0, when `occ` is kept. */
   private used0 = 0;
+  /** The entries in SCAN order while a walk is under way (see ScanOrder). */
+  scanOrder: ScanOrder | null = null;
+  /** Entries were added since scanOrder was built: a walk starting now builds it afresh. */
+  private orderStale = false;
 
   /** A table built whole for `used` entries (a load, a conversion, a copy). */
   constructor(used = 0) {
@@ -103,6 +107,7 @@ export class DictShape {
     this.size1 = 0;
     this.rehashIdx = -1;
     this.occ = null;
+    this.scanOrder = null;
   }
 
   /** `n` rehash steps (dictRehash), as far as the resize policy lets them go. */
@@ -162,8 +167,9 @@ export class DictShape {
     }
   }
 
-  /** After `key` went in (only a shrink's bucket counts need to hear of it). */
+  /** After `key` went in (a walk's order and a shrink's bucket counts need to hear of it). */
   added(key: string): void {
+    if (this.scanOrder !== null) this.orderStale = true;
     const occ = this.occ;
     if (occ === null) return;
     const b = hash32(key) & (this.size0 - 1);
@@ -194,6 +200,23 @@ export class DictShape {
     if (slots <= INITIAL_SIZE || Math.floor((used * 100) / slots) >= MIN_FILL_PERCENT) return;
     if (!canResize || this.rehashIdx >= 0) return;
     this.resize(Math.max(used, INITIAL_SIZE), keys);
+  }
+
+  /**
+   * One SCAN call over `entries` (this table's): `cursor` is a reverse-binary bucket index,
+   * so a walk returns every entry present throughout it. Returns the next cursor (0: done).
+   */
+  scan(entries: Set<string> | Map<string, unknown>, cursor: number, count: number, into: string[]): number {
+    const size = this.scanSize;
+    if (size === 0) return 0;
+    let order = this.scanOrder;
+    if (order === null || order.size !== size || (cursor === 0 && this.orderStale)) {
+      order = this.scanOrder = ScanOrder.build(size, entries.keys());
+      this.orderStale = false;
+    }
+    const next = order.scan(cursor, count, (k) => entries.has(k), into);
+    if (next === 0) this.scanOrder = null;
+    return next;
   }
 
   /** dictExpand(d, target) asked for directly, with `used` entries (DEBUG POPULATE presizes). */
@@ -301,8 +324,9 @@ export function dictStats(shape: DictShape, keys: Iterable<string>): string {
 
 /**
  * The entries of a table in SCAN order: sorted by the reversed bits of their bucket in the
- * table SCAN walks. Built for a run of SSCAN calls and dropped when the walk ends, the table
- * resizes, or entries are added (those removed are filtered out as they come).
+ * table SCAN walks. Built for a run of SSCAN calls and dropped when the walk ends. Entries
+ * removed since are filtered out as they come; entries added since may be missed, as SCAN
+ * allows, until a walk starts (cursor 0) or the table resizes, which build it afresh.
  */
 export class ScanOrder {
   private constructor(

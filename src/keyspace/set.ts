@@ -9,11 +9,13 @@
 
 import { BigSet } from '../util/bigmap.ts';
 import type { RObject } from './db.ts';
-import { DictShape, ScanOrder, dictStats, nextPower } from './dict-shape.ts';
+import { DictShape, dictStats, nextPower } from './dict-shape.ts';
 import { parseInt64 } from '../util/numbers.ts';
 
 /** Below this size a random pick walks the Set; above it uses the sampling array. */
 const WALK_MAX = 64;
+/** A hashtable set keeps its DictShape from this size (see `shape`). */
+const SHAPE_MIN = 64;
 /** dictGetFairRandomKey samples this many entries, taking as many rehash steps. */
 const FAIR_RANDOM_SAMPLE = 15;
 
@@ -50,12 +52,12 @@ export class SetValue implements RObject {
   /** HT random-access array (SPOP/SRANDMEMBER on big sets); may hold stale entries. */
   private sample: string[] | null = null;
   /**
-   * The shape Redis's dict would have (dict-shape.ts), once hashtable-encoded and touched:
-   * made on first use, sized as Redis presizes a converted, loaded or copied set.
+   * The shape Redis's dict has (dict-shape.ts), kept once the set is big enough for a
+   * resize to matter (SHAPE_MIN members) or something looked at it (SSCAN, HTSTATS-KEY).
+   * Until then a small set's table is taken at its natural size, which spares every small
+   * set the object. Made sized as Redis presizes a converted, loaded or copied set.
    */
   private shape: DictShape | null = null;
-  /** SSCAN's order while a walk is under way (dict-shape.ts ScanOrder). */
-  private scanOrder: ScanOrder | null = null;
 
   /** An empty set; intset-encoded unless `intset` is false (setTypeCreate rules). */
   constructor(intset = true) {
@@ -136,12 +138,11 @@ export class SetValue implements RObject {
     const hs = this.hs;
     if (hs !== null) {
       const n = hs.size;
-      const sh = this.shape ?? this.dict();
-      sh.beforeAdd(n, canResize);
+      const sh = this.shape ?? (n >= SHAPE_MIN ? this.dict() : null);
+      if (sh !== null) sh.beforeAdd(n, canResize);
       hs.add(m);
       if (hs.size === n) return false;
-      sh.added(m);
-      if (this.scanOrder !== null) this.scanOrder = null;
+      if (sh !== null) sh.added(m);
       if (this.sample !== null) this.sample.push(m);
       return true;
     }
@@ -159,8 +160,9 @@ export class SetValue implements RObject {
   remove(m: string, canResize = true): boolean {
     const hs = this.hs;
     if (hs !== null) {
+      const sh = this.shape;
+      if (sh === null) return hs.delete(m);
       if (hs.size === 0) return false;
-      const sh = this.dict();
       if (sh.rehashIdx >= 0) sh.step(1, canResize);
       if (!hs.delete(m)) return false;
       sh.removed(m);
@@ -178,7 +180,7 @@ export class SetValue implements RObject {
   convert(): void {
     if (this.ints === null) return;
     this.hs = new BigSet(this.ints);
-    this.shape = new DictShape(this.ints.length);
+    if (this.ints.length >= SHAPE_MIN) this.shape = new DictShape(this.ints.length);
     this.ints = null;
   }
 
@@ -217,21 +219,11 @@ export class SetValue implements RObject {
    */
   scan(cursor: number, count: number, into: string[]): number {
     const hs = this.hs as Set<string>;
-    const size = this.dict().scanSize;
-    if (size === 0) return 0;
-    let order = this.scanOrder;
-    if (order === null || order.size !== size) order = this.scanOrder = ScanOrder.build(size, hs);
-    const next = order.scan(cursor, count, (m) => hs.has(m), into);
-    if (next === 0) this.scanOrder = null;
-    return next;
+    return this.dict().scan(hs, cursor, count, into);
   }
 
-  /** Whether an SSCAN walk holds its order (for the per-database cap on them). */
-  get scanning(): boolean {
-    return this.scanOrder !== null;
-  }
-
+  /** Frees the SSCAN order of an abandoned walk (keyspace/scan.ts caps how many are held). */
   dropScanOrder(): void {
-    this.scanOrder = null;
+    if (this.shape !== null) this.shape.scanOrder = null;
   }
 }

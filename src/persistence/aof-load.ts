@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { perfNow, sleep, turn } from '../util/clock.ts';
+import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
 import path from 'node:path';
 import type { ServerState } from '../core/state.ts';
 import type { Client } from '../core/client.ts';
@@ -119,7 +119,7 @@ function* loadSteps(server: ServerState, ctx: AofLoadContext, sliced: boolean): 
   const persistence = Persistence.of(server);
   server.loading = true;
   persistence.loadingInfo = {
-    startedAt: Date.now(),
+    startedAt: dateNow(),
     totalBytes: total,
     loadedBytes: () => load.done + (load.rdb !== null ? load.rdb.position : load.reader !== null ? load.reader.offset : 0),
     rdbUsedMem: () => Number(load.rdb?.aux.get('used-mem') ?? 0) || 0,

@@ -9,8 +9,9 @@
  * before any key changes (or is looked up by a command that may change it in place): a key
  * not yet written is written right then, as it still is, and remembered as done. Keys
  * created after the start are marked done too, so the walk skips them. The cost is one Set
- * entry per key for the duration of the save, and the longest pause is one slice (a few
- * ms) or one large value touched early.
+ * entry per key for the duration of the save (in shards of 64K: growing one Set of a million
+ * keys rehashes it in one pause of 100 ms or more), and the longest pause is one slice (a
+ * few ms) or one large value touched early.
  *
  * The child gives the save what a forked Redis child has that tests and tools look at: a
  * pid, a temp file named after it, and a death by signal that fails the save. What a fork
@@ -23,6 +24,7 @@ import { RdbEncoder, RdbOutput, type RdbWriteOptions } from './rdb-writer.ts';
 import { SaveChild, InProcessWriter, signalNumber, type ChildTarget, type SaveSink } from './save-child.ts';
 import { encodeCommand, keyCommands, type FunctionSources } from './aof-rewrite.ts';
 import { dateNow, perfNow, sleep, turn } from '../util/clock.ts';
+import { ShardedStringSet } from '../util/sharded-set.ts';
 
 /** How long one slice of serialization may hold the event loop. */
 const SLICE_MS = 4;
@@ -76,7 +78,7 @@ interface DbProgress {
   expiresSize: number;
   iter: IterableIterator<[string, unknown]>;
   /** Keys written, or created after the start: the walk skips them. */
-  done: Set<string>;
+  done: ShardedStringSet;
   /** Keys changed during the save, counted once each as copied-on-write memory. */
   touched: Set<string>;
   /** Entries written early, before this database's turn came. */
@@ -143,7 +145,7 @@ export class BackgroundSave {
         size: db.data.size,
         expiresSize: db.expires.size,
         iter: db.data.entries(),
-        done: new Set<string>(),
+        done: new ShardedStringSet(db.data.size),
         touched: new Set<string>(),
         pending: [],
         finished: false,

@@ -14,7 +14,7 @@
 import { commandLineConfig, ConfigFileError, peekDirectives, VERSION_BANNER } from './cli/args.ts';
 import { workerHeapMb } from './cli/heap-size.ts';
 import { processHost, type ServeRequest } from './cli/host.ts';
-import { BUNDLED, loadServe, readServeBundle, serveHere } from './cli/load-serve.ts';
+import { BUNDLED, readServeBundle } from './cli/bundle-files.ts';
 import { serveInWorker } from './cli/worker-host.ts';
 
 const USAGE = `Usage: redmoon [/path/to/redis.conf] [options] [-]
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
   if ((peeked['daemonize'] ?? '').toLowerCase() === 'yes' && !req.daemon) {
     // Config errors go to this terminal, not to the daemon's nowhere.
-    (await loadServe()).serve.loadConfigOrExit(req.text);
+    (await (await import('./cli/load-serve.ts')).loadServe()).serve.loadConfigOrExit(req.text);
     // No fork in Node: the same command runs again, detached, and this process exits.
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -75,8 +75,12 @@ async function main(): Promise<void> {
 
   // Run from src/ (tsx), a worker could not load TypeScript: this thread serves.
   const heapMb = BUNDLED ? workerHeapMb(peeked) : null;
-  // (node:tty loads node:net: not on the worker's path, which asks in the worker)
-  if (heapMb === null) await serveHere({ ...req, stdoutIsTTY: (await import('node:tty')).isatty(1) }, processHost);
+  // What serving in this thread needs is loaded only then (node:tty loads node:net; the
+  // worker asks whether stdout is a terminal itself).
+  if (heapMb === null) {
+    const { serveHere } = await import('./cli/load-serve.ts');
+    await serveHere({ ...req, stdoutIsTTY: (await import('node:tty')).isatty(1) }, processHost);
+  }
   else serveInWorker(new URL('./cli-worker.cjs', import.meta.url), req, heapMb, readServeBundle);
 }
 

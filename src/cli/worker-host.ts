@@ -10,7 +10,7 @@
  */
 import { Worker, MessageChannel, parentPort, workerData, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { CliHost, CliSignal, ServeRequest } from './host.ts';
-import type { BundleFiles } from './code-cache.ts';
+import type { BundleFiles } from './bundle-files.ts';
 import { workerYoungMb } from './heap-size.ts';
 
 const SIGNALS: CliSignal[] = ['SIGINT', 'SIGTERM', 'SIGABRT'];

@@ -422,6 +422,9 @@ export class Persistence {
   async loadAtStartup(file = this.rdbPath(), required = false): Promise<RdbLoadResult | null> {
     const state = this.state;
     // no command may see the empty dataset before the file is in
+    // No file, the usual start: answered without fs.promises, whose first use (its modules,
+    // the thread pool, an ENOENT error) is a good part of a fresh thread's start-up.
+    if (!required && noSuchFile(file)) return null;
     state.loading = true;
     // read a window at a time, never whole: a file may be larger than a string or a Buffer
     let fh: FileHandle;
@@ -456,5 +459,14 @@ export class Persistence {
     } else this.state.log('notice', `Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
     this.state.log('notice', `DB loaded from disk: ${((perfNow() - t0) / 1000).toFixed(3)} seconds`);
     return r;
+  }
+}
+
+/** Whether `file` surely does not exist (any other stat error is left to the caller's open). */
+function noSuchFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
   }
 }

@@ -434,6 +434,7 @@ export class Database {
     if (old === undefined) {
       if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
       this.keysShape.beforeAdd(this.data.size, this.events.resizeAllowed !== false, this.events.expandAllowed);
+      if (this.keysShape.rehashIdx >= 0) this.keysShape.added(key);
       this.memBytes += keyBytes(key);
       field = this.freshField();
     } else {
@@ -485,6 +486,7 @@ export class Database {
   private insertNew(key: string, value: string): void {
     if (this.events.newKeyEvents === true) this.events.newKey?.(this, key);
     this.keysShape.beforeAdd(this.data.size, this.events.resizeAllowed !== false, this.events.expandAllowed);
+    if (this.keysShape.rehashIdx >= 0) this.keysShape.added(key);
     this.memBytes += keyBytes(key) + stringValueBytes(value);
     const data = this.data;
     const stored = this.pack(value, this.freshField());

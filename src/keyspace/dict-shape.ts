@@ -16,14 +16,17 @@
  * the entries: a shrinking table holds few). A growing table is dense (one entry per bucket
  * on average), so its rehash is taken to move one bucket per step with no bookkeeping, which
  * keeps adding to a big set free of hashing. An entry whose old-table bucket the rehash has
- * passed counts as in the new table; one added during a rehash counts by its hash too (Redis
- * puts it in the new table at once: only mid-rehash HTSTATS figures can tell).
+ * passed counts as in the new table. One added during a rehash goes to the new table, as in
+ * Redis, for the first FRESH_MAX of them (remembered by name until the rehash ends); later
+ * ones count by their hash (only mid-rehash HTSTATS figures could tell).
  */
 
 const INITIAL_SIZE = 4;
 const FORCE_RESIZE_RATIO = 5;
 const MIN_FILL_PERCENT = 10;
 const EMPTY_VISITS_PER_STEP = 10;
+/** How many entries added during one rehash are remembered as being in the new table. */
+const FRESH_MAX = 64;
 
 /** _dictNextExp: the power of two a table for `n` entries gets, 4 at least. */
 export function nextPower(n: number): number {
@@ -79,6 +82,8 @@ export class DictShape {
   private used0 = 0;
   /** The entries in SCAN order while a walk is under way (see ScanOrder). */
   scanOrder: ScanOrder | null = null;
+  /** Entries added during this rehash, so in the new table (at most FRESH_MAX), else null. */
+  private fresh: Set<string> | null = null;
   /** Entries were added since scanOrder was built: a walk starting now builds it afresh. */
   private orderStale = false;
 
@@ -107,6 +112,7 @@ export class DictShape {
     this.size1 = 0;
     this.rehashIdx = -1;
     this.occ = null;
+    this.fresh = null;
     this.scanOrder = null;
   }
 
@@ -145,6 +151,7 @@ export class DictShape {
     this.rehashIdx = -1;
     this.occ = null;
     this.used0 = 0;
+    this.fresh = null;
   }
 
   /**
@@ -167,20 +174,23 @@ export class DictShape {
     }
   }
 
-  /** After `key` went in (a walk's order and a shrink's bucket counts need to hear of it). */
+  /** After `key` went in (a walk's order and a rehash under way need to hear of it). */
   added(key: string): void {
     if (this.scanOrder !== null) this.orderStale = true;
-    const occ = this.occ;
-    if (occ === null) return;
-    const b = hash32(key) & (this.size0 - 1);
-    if (b >= this.rehashIdx) {
-      occ[b]++;
-      this.used0++;
-    }
+    if (this.rehashIdx < 0) return;
+    const fresh = (this.fresh ??= new Set());
+    if (fresh.size < FRESH_MAX) fresh.add(key);
+  }
+
+  /** Whether `key` went straight into the rehash target. */
+  isFresh(key: string): boolean {
+    return this.fresh !== null && this.fresh.has(key);
   }
 
   /** After `key` left. */
   removed(key: string): void {
+    if (this.rehashIdx < 0) return;
+    if (this.fresh !== null && this.fresh.delete(key)) return;
     const occ = this.occ;
     if (occ === null) return;
     const b = hash32(key) & (this.size0 - 1);
@@ -309,7 +319,7 @@ export function dictStats(shape: DictShape, keys: Iterable<string>): string {
   for (const k of keys) {
     const h = hash32(k);
     const b = h & mask0;
-    if (b >= from) {
+    if (b >= from && !shape.isFresh(k)) {
       chains0[b]++;
       used0++;
     } else {

@@ -85,6 +85,19 @@ describeDifferential(
       }
     });
 
+    test('the keyspace: a key added as the table starts growing goes to the new table', async () => {
+      // (without active rehashing the cron leaves the rehash where the commands took it)
+      await d().seq([['CONFIG', 'SET', 'activerehashing', 'no'], ['DEBUG', 'POPULATE', '4096', '', '1'], ['SET', 'k1', 'v1']]);
+      try {
+        const { real, ours } = await d().both('DEBUG', 'HTSTATS', '0');
+        // (how many more have moved by then depends on each hash's chains)
+        expect(sizes(ours)).toBe(sizes(real));
+        expect(sizes(real)).toContain('Hash table 0 stats (main hash table):| table size: 4096|Hash table 1 stats (rehashing target):| table size: 8192');
+      } finally {
+        await d().seq([['CONFIG', 'SET', 'activerehashing', 'yes']]);
+      }
+    });
+
     test('maxmemory: the main table does not grow past the limit', async () => {
       // (latency tracking would allocate a histogram per new command: not in the figures)
       await d().seq([['CONFIG', 'SET', 'latency-tracking', 'no'], ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random'], ['DEBUG', 'POPULATE', '4096', '', '1']]);

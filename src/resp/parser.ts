@@ -41,7 +41,9 @@ export class RequestParser {
   /** Length of the bulk whose header was read, -1 when the next thing is a header. */
   private bulkLen = -1;
   private big: Buffer | null = null;
-  private readonly names = new NameCache();
+  private readonly names = new NameCache(NAME_CACHE_SIZE);
+  /** The other short arguments: a pipeline or a busy client repeats keys, fields and script SHAs. */
+  private readonly args = new ArgCache(ARG_CACHE_SIZE);
   private bigFill = 0;
 
   constructor(private readonly limits: ParserLimits) {}
@@ -176,7 +178,7 @@ export class RequestParser {
       if (p + 1 >= end) return null;
       p += 2;
       if (p + len + 2 > end) return null;
-      argv[i] = i === 0 && len <= NAME_CACHE_MAX_LEN ? this.names.get(buf, p, len) : byteString(buf, p, len);
+      argv[i] = i > 1 || len > ARG_CACHE_MAX_LEN ? byteString(buf, p, len) : i === 0 ? this.names.get(buf, p, len) : this.args.get(buf, p, len);
       p += len + 2;
     }
     this.pos = p;
@@ -218,8 +220,9 @@ export class RequestParser {
         const argv = this.argv;
         // The command name repeats on nearly every request: reuse one string for it, so it is
         // neither sliced nor re-hashed for the command table lookup each time.
-        if (argv.length === 0 && len <= NAME_CACHE_MAX_LEN) argv.push(this.names.get(buf, this.pos, len));
-        else argv.push(byteString(buf, this.pos, len));
+        if (argv.length > 1 || len > ARG_CACHE_MAX_LEN) argv.push(byteString(buf, this.pos, len));
+        else if (argv.length === 0) argv.push(this.names.get(buf, this.pos, len));
+        else argv.push(this.args.get(buf, this.pos, len));
         this.pos += len + 2;
         this.bulkLen = -1;
         this.pending--;
@@ -297,8 +300,10 @@ function smallCount(buf: Buffer, from: number, to: number): number | null {
   return v;
 }
 
-const NAME_CACHE_MAX_LEN = 24;
+/** Arguments up to this long are interned (a script's SHA1 is 40 bytes). */
+const ARG_CACHE_MAX_LEN = 48;
 const NAME_CACHE_SIZE = 256;
+const ARG_CACHE_SIZE = 512;
 
 /**
  * Interns short first arguments (command names) by their bytes: a small direct-mapped cache
@@ -306,12 +311,19 @@ const NAME_CACHE_SIZE = 256;
  * command names apart), verified byte for byte on a hit.
  */
 class NameCache {
-  private readonly slots: (string | undefined)[] = new Array(NAME_CACHE_SIZE);
+  private readonly slots: (string | undefined)[];
+  private readonly mask: number;
+
+  /** `size`: a power of two */
+  constructor(size: number) {
+    this.slots = new Array(size);
+    this.mask = size - 1;
+  }
 
   get(buf: Buffer, pos: number, len: number): string {
     // (for len 1 the last-but-one byte is the one before: any byte does for a hash)
     const h = len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
-    const slot = h & (NAME_CACHE_SIZE - 1);
+    const slot = h & this.mask;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === len) {
       let same = true;
@@ -325,6 +337,41 @@ class NameCache {
     }
     const s = byteString(buf, pos, len);
     this.slots[slot] = s;
+    return s;
+  }
+}
+
+/**
+ * Interns the first argument after the name (the key of most commands, a script's SHA1):
+ * pipelines and busy clients repeat the same few keys, and a string the keyspace has
+ * already hashed is found in its Map without being hashed again. Unlike command names,
+ * keys are often all different, so a miss must cost next to nothing: bytes are compared
+ * from the end (keys that differ mostly differ in their last bytes), and only one miss in
+ * eight stores its string (storing young strings into an old array, and keeping them
+ * alive, costs more than a hit saves); a key that keeps coming back gets in soon enough.
+ */
+class ArgCache {
+  private readonly slots: (string | undefined)[];
+  private readonly mask: number;
+  private misses = 0;
+
+  /** `size`: a power of two */
+  constructor(size: number) {
+    this.slots = new Array(size);
+    this.mask = size - 1;
+  }
+
+  get(buf: Buffer, pos: number, len: number): string {
+    const h = len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
+    const slot = h & this.mask;
+    const cached = this.slots[slot];
+    if (cached !== undefined && cached.length === len) {
+      let i = len - 1;
+      while (i >= 0 && cached.charCodeAt(i) === buf[pos + i]) i--;
+      if (i < 0) return cached;
+    }
+    const s = byteString(buf, pos, len);
+    if ((++this.misses & 7) === 0) this.slots[slot] = s;
     return s;
   }
 }

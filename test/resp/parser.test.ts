@@ -45,6 +45,18 @@ describe('RequestParser', () => {
     expect(parseChunks(chunks)).toEqual(EXPECTED);
   });
 
+  test('repeated names and keys come back as the same bytes, also where cache slots collide', () => {
+    // same length, first, middle and last two bytes: the interning caches' hash cannot tell them apart
+    const keys = ['k:0000a11', 'k:1000b11', 'k:0000a11', 'k:0100a11', 'k:0000a11', '', 'k:1000b11', '\xff\x00a\x80'];
+    const cmd = (argv: string[]) => `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
+    const argvs: string[][] = [];
+    for (let i = 0; i < 40; i++) for (const k of keys) argvs.push([i % 2 ? 'GET' : 'gex', k, k]);
+    const text = argvs.map(cmd).join('');
+    expect(parseChunks([b(text)])).toEqual(argvs);
+    // the general path (a command split between reads) too
+    expect(parseChunks(Array.from(b(text), (x) => Buffer.from([x])).slice(0, 3000))).toEqual(parseChunks([b(text.slice(0, 3000))]));
+  });
+
   test('split at every offset', () => {
     const all = b(PIPELINE);
     for (let i = 1; i < all.length; i++) {

@@ -367,6 +367,18 @@ interface Aggregate {
  * Redis's recursive walk (the Lua stack holds one slot per level, as in Redis).
  */
 export function luaReplyToRedisReply(L: LuaState, sink: ReplySink, scriptResp: 2 | 3): void {
+  // Most replies are one number or string: written without setting up the walk.
+  const t = lua.lua_type(L, -1);
+  if (t === LUA_TNUMBER) {
+    sink.integer(int64Reply(lua.lua_tonumber(L, -1)));
+    lua.lua_pop(L, 1);
+    return;
+  }
+  if (t === LUA_TSTRING) {
+    sink.bulk(bytesToLatin1(lua.lua_tolstring(L, -1)));
+    lua.lua_pop(L, 1);
+    return;
+  }
   const offset = REDIS_FRAME_BASE - lua.lua_gettop(L);
   const open: Aggregate[] = [];
   let first = true;

@@ -335,7 +335,7 @@ export class Scripting {
     this.running = state;
     // keys expire by the script's start time while it runs (scriptTimeSnapshot)
     const prevSnapshot = this.server.scriptTimeSnapshot;
-    this.server.scriptTimeSnapshot = this.server.clock.now();
+    this.server.snapshotTimeAt(start);
     // Only a plain client command (or the AOF loader, which waits) can wait for its reply;
     // inside EXEC (or without a connection) the script runs to its end at once.
     const threshold = this.busyThreshold;

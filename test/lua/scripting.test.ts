@@ -377,6 +377,16 @@ describeDifferential(
       await dd.seq([['GET', 'k']]);
     });
 
+    it('a script whose first clock read comes late still sees keys as they were when it started', async () => {
+      const dd = d();
+      // (nothing in the script reads a TTL until after the spin; the key was live at its start)
+      const spin = "local t0 = redis.call('time') local s = t0[1] * 1000000 + t0[2] while true do local t = redis.call('time') if t[1] * 1000000 + t[2] - s > 1100000 then break end end";
+      await dd.seq([
+        ['SET', 'late', 'v', 'PX', '1000'],
+        ['EVAL', `${spin} return {redis.call('get','late'), redis.call('exists','late')}`, '0'],
+      ]);
+    }, 60_000);
+
     it('INFO memory counts cached scripts, functions and libraries (and their memory like Redis)', async () => {
       const fields = async () => {
         const pick = (info: string) =>

@@ -47,7 +47,7 @@ function call(p: ServerProcess, ...argv: string[]): string {
 }
 
 const servers: { name: string; p: ServerProcess }[] = [{ name: 'redis', p: await startServerProcess('redis', '', ['--save', '', '--appendonly', 'no']) }];
-for (const d of dists) servers.push({ name: path.basename(d), p: await startServerProcess('redmoon', path.resolve(d, 'cli.mjs'), ['--loglevel', 'notice']) });
+for (const d of dists) servers.push({ name: path.basename(d), p: await startServerProcess('redmoon', path.resolve(d, 'cli.cjs'), ['--loglevel', 'notice']) });
 
 const incr = "return redis.call('incr', KEYS[1])";
 const sha = servers.map((s) => call(s.p, 'SCRIPT', 'LOAD', incr))[0];
@@ -55,6 +55,8 @@ const P = ['-c', '50', '-P', '16'];
 const workloads: [string, string[]][] = [
   ['SET', [...P, '-t', 'set']],
   ['GET', [...P, '-t', 'get']],
+  ['SET -r 1M', [...P, '-r', '1000000', '-t', 'set']],
+  ['GET -r 1M', [...P, '-r', '1000000', '-t', 'get']],
   ['INCR', [...P, '-t', 'incr']],
   ['LPUSH', [...P, '-t', 'lpush']],
   ['RPOP', [...P, '-t', 'rpop']],

@@ -17,12 +17,12 @@ const c = server.createClient();
 
 /**
  * `random`: the key placeholder becomes a random 12-digit number (redis-benchmark -r), in
- * 64 different batches fed in turn, so repeated arguments are not all the same string.
+ * 1024 different batches fed in turn, so repeated arguments are not all the same string.
  */
 function bench(name: string, argv: string[], batch = 16, rounds = 200_000, random = false): void {
   if (only && !name.toLowerCase().includes(only)) return;
   const rand = () => argv.map((a) => a.replace('__rand_int__', String(Math.floor(Math.random() * 1e12)).padStart(12, '0')));
-  const bufs = Array.from({ length: random ? 64 : 1 }, () => Buffer.concat(Array.from({ length: batch }, () => encodeCommand(random ? rand() : argv))));
+  const bufs = Array.from({ length: random ? 1024 : 1 }, () => Buffer.concat(Array.from({ length: batch }, () => encodeCommand(random ? rand() : argv))));
   const parser = new RequestParser({ maxBulkLen: 1 << 29, authRequired: () => false });
   c.parser = parser;
   let turn = 0;

@@ -42,7 +42,7 @@ export class RequestParser {
   private bulkLen = -1;
   private big: Buffer | null = null;
   private readonly names = new NameCache(NAME_CACHE_SIZE);
-  /** The other short arguments: a pipeline or a busy client repeats keys, fields and script SHAs. */
+  /** The first argument after the name: a pipeline or a busy client repeats its keys and script SHAs. */
   private readonly args = new ArgCache(ARG_CACHE_SIZE);
   private bigFill = 0;
 

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startServerProcess, stopServerProcess, type ServerProcess } from './support.ts';
 
@@ -46,8 +47,10 @@ function call(p: ServerProcess, ...argv: string[]): string {
   return spawnSync('redis-cli', ['-p', String(p.port), ...argv], { encoding: 'utf8' }).stdout.trim();
 }
 
-const servers: { name: string; p: ServerProcess }[] = [{ name: 'redis', p: await startServerProcess('redis', '', ['--save', '', '--appendonly', 'no']) }];
-for (const d of dists) servers.push({ name: path.basename(d), p: await startServerProcess('redmoon', path.resolve(d, 'cli.cjs'), ['--loglevel', 'notice']) });
+// (no snapshots, and none in the working directory, where the tests' redis-server would load them)
+const conf = ['--save', '', '--appendonly', 'no', '--dir', fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ab-'))];
+const servers: { name: string; p: ServerProcess }[] = [{ name: 'redis', p: await startServerProcess('redis', '', conf) }];
+for (const d of dists) servers.push({ name: path.basename(d), p: await startServerProcess('redmoon', path.resolve(d, 'cli.cjs'), [...conf, '--loglevel', 'notice']) });
 
 const incr = "return redis.call('incr', KEYS[1])";
 const sha = servers.map((s) => call(s.p, 'SCRIPT', 'LOAD', incr))[0];

@@ -6,7 +6,7 @@ import type { HandlerTable } from '../core/types.ts';
 import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { HashValue } from '../keyspace/hash.ts';
-import { PairArrayMap } from '../util/pair-array-map.ts';
+import { PackedPairs } from '../util/packed-pairs.ts';
 import { parseScanCursor } from '../keyspace/scan.ts';
 import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 import { parseLongDouble, longDoubleFromInt, isFiniteLongDouble, addLongDouble, formatLongDouble } from '../util/longdouble.ts';
@@ -184,12 +184,14 @@ function hgetallGeneric(c: Client, argv: string[], out: ReplySink, keys: boolean
     return;
   }
   const m = h.map;
-  if (m instanceof PairArrayMap) {
-    // The listpack representation walked by index: no iterator objects.
-    const a = m.flat;
-    if (both) out.map(a.length >>> 1);
-    else out.array(a.length >>> 1);
-    for (let i = keys ? 0 : 1; i < a.length; i += both ? 1 : 2) out.bulk(a[i]);
+  if (m instanceof PackedPairs) {
+    // The listpack representation walked in place: no iterator objects.
+    if (both) out.map(m.size);
+    else out.array(m.size);
+    m.forEach((v, f) => {
+      if (keys) out.bulk(f);
+      if (vals) out.bulk(v);
+    });
     return;
   }
   if (both) {

@@ -1,9 +1,9 @@
 /**
  * Hash value: a Map field -> value (both byte strings), in one of two representations that
  * follow the encoding Redis 7.0 would report:
- *  - listpack: a PairArrayMap (util/pair-array-map.ts), one flat array of fields and
- *    values, as a listpack is one run of bytes: a hash of a few fields costs half of a JS
- *    Map. Past LP_MAX_FIELDS fields (only with hash-max-listpack-entries raised from its
+ *  - listpack: a PackedPairs (util/packed-pairs.ts), one string holding every field and
+ *    value, as a listpack is one run of bytes: a hash of a few fields costs a third of an
+ *    array of strings and a fifth of a JS Map. Past LP_MAX_FIELDS fields (only with hash-max-listpack-entries raised from its
  *    default) it moves to a JS Map (a BigMap), as its lookups cost O(size).
  *    Both keep insertion order, update in place and append new fields, exactly how a
  *    listpack orders its fields, so replies of small hashes match Redis byte for byte.
@@ -19,17 +19,17 @@
 
 import { BigMap } from '../util/bigmap.ts';
 import { PackedMap } from '../util/packed-map.ts';
-import { PairArrayMap } from '../util/pair-array-map.ts';
+import { PackedPairs } from '../util/packed-pairs.ts';
 import type { RObject } from './db.ts';
 
 /** Below this size a random pick walks the Map; above it uses the sampling array. */
 const WALK_MAX = 64;
 
-/** Where a listpack-encoded hash leaves its flat array for a Map (default limit: 128 fields). */
+/** Where a listpack-encoded hash leaves its packed string for a Map (default limit: 128 fields). */
 const LP_MAX_FIELDS = 256;
 
 export class HashValue implements RObject {
-  /** A PairArrayMap (or a BigMap when large) while listpack-encoded, a PackedMap once hashtable-encoded. */
+  /** A PackedPairs (or a BigMap when large) while listpack-encoded, a PackedMap once hashtable-encoded. */
   map: Map<string, string>;
   /** Memory accounting's last estimate (see RObject). */
   memAt = -1;
@@ -43,7 +43,7 @@ export class HashValue implements RObject {
   private sample: string[] | null = null;
 
   constructor(map?: Map<string, string>) {
-    this.map = map ?? new PairArrayMap();
+    this.map = map ?? new PackedPairs();
   }
 
   /** Redis encoding: listpack (true) or hashtable (false). */
@@ -67,7 +67,7 @@ export class HashValue implements RObject {
 
   clone(): HashValue {
     const m = this.map;
-    return new HashValue(m instanceof PackedMap || m instanceof PairArrayMap ? m.clone() : BigMap.from(m));
+    return new HashValue(m instanceof PackedMap || m instanceof PackedPairs ? m.clone() : BigMap.from(m));
   }
 
   get size(): number {
@@ -85,7 +85,7 @@ export class HashValue implements RObject {
   /** Sets a field; true when it was new. */
   set(field: string, value: string): boolean {
     const m = this.map;
-    if (m instanceof PairArrayMap) {
+    if (m instanceof PackedPairs) {
       if (!m.put(field, value)) return false;
       if (m.size > LP_MAX_FIELDS) this.map = new BigMap(m);
     } else if (m instanceof PackedMap) {
@@ -140,5 +140,5 @@ export class HashValue implements RObject {
 
 /** A listpack-encoded hash's representation for these entries. */
 function listpackOf(m: Map<string, string>): Map<string, string> {
-  return m.size > LP_MAX_FIELDS ? new BigMap(m) : new PairArrayMap(m);
+  return m.size > LP_MAX_FIELDS ? new BigMap(m) : new PackedPairs(m);
 }

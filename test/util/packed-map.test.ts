@@ -1,7 +1,7 @@
 import { test, expect } from 'vitest';
 import { PackedMap, packEntry, entryField, entryValue } from '../../src/util/packed-map.ts';
 import { HashValue } from '../../src/keyspace/hash.ts';
-import { PairArrayMap } from '../../src/util/pair-array-map.ts';
+import { PackedPairs } from '../../src/util/packed-pairs.ts';
 import { Rng } from '../property/harness.ts';
 
 test('entries pack field and value into one string, long fields included', () => {
@@ -98,9 +98,9 @@ test('HashValue: hashtable encoding packs its fields, listpack keeps insertion o
   expect(h.encoding()).toBe('hashtable');
 });
 
-test('PairArrayMap behaves as an insertion-ordered Map', () => {
+test('PackedPairs behaves as an insertion-ordered Map', () => {
   const rng = new Rng(7);
-  const p = new PairArrayMap();
+  const p = new PackedPairs();
   const m = new Map<string, string>();
   for (let i = 0; i < 2000; i++) {
     const f = rng.int(20) === 0 ? 'L'.repeat(300 + rng.int(3)) : `f${rng.int(40)}`;
@@ -127,10 +127,10 @@ test('PairArrayMap behaves as an insertion-ordered Map', () => {
 
 test('HashValue: a listpack hash grown past its flat array keeps order and encoding', () => {
   const h = new HashValue();
-  expect(h.map).toBeInstanceOf(PairArrayMap);
+  expect(h.map).toBeInstanceOf(PackedPairs);
   for (let i = 0; i < 300; i++) h.set(`f${i}`, `v${i}`);
   expect(h.encoding()).toBe('listpack');
-  expect(h.map).not.toBeInstanceOf(PairArrayMap);
+  expect(h.map).not.toBeInstanceOf(PackedPairs);
   expect([...h.map.keys()].slice(0, 3)).toEqual(['f0', 'f1', 'f2']);
   const big = new HashValue();
   big.set('a', '1');
@@ -138,4 +138,44 @@ test('HashValue: a listpack hash grown past its flat array keeps order and encod
   big.listpack = false;
   big.listpack = true; // RDB load may set it back on a fresh hash
   expect(big.get('a')).toBe('1');
+});
+
+test('PackedPairs: past 254 entries, built from entries, iterated while written', () => {
+  const p = new PackedPairs();
+  const m = new Map<string, string>();
+  for (let i = 0; i < 300; i++) {
+    expect(p.put(`f${i}`, `v${i}`)).toBe(true);
+    m.set(`f${i}`, `v${i}`);
+  }
+  expect(p.size).toBe(300);
+  for (let i = 0; i < 300; i += 7) {
+    p.delete(`f${i}`);
+    m.delete(`f${i}`);
+  }
+  expect(p.size).toBe(m.size);
+  expect([...p]).toEqual([...m]);
+  // duplicates keep the first place and the last value, as repeated puts do
+  const q = new PackedPairs([
+    ['a', '1'],
+    ['b', '2'],
+    ['a', '3'],
+  ]);
+  expect([...q]).toEqual([
+    ['a', '3'],
+    ['b', '2'],
+  ]);
+  expect(new PackedPairs(q).get('a')).toBe('3');
+  // an iteration sees the entries as they were when it started
+  const seen: string[] = [];
+  for (const [f] of q) {
+    seen.push(f);
+    q.delete('b');
+    q.put('c', 'x');
+  }
+  expect(seen).toEqual(['a', 'b']);
+  expect([...q.keys()]).toEqual(['a', 'c']);
+  q.delete('a');
+  q.delete('c');
+  expect(q.size).toBe(0);
+  expect([...q]).toEqual([]);
 });

@@ -14,10 +14,19 @@
 
 import type { RObject } from './db.ts';
 
+/**
+ * A list is made with the capacity its first elements need (most lists in a keyspace of
+ * small values hold one or two: four slots would be a quarter of such a key's memory), but
+ * never shrinks below this, so a short queue's pushes and pops do not resize it each time.
+ */
 const MIN_CAP = 4;
 
 export class List implements RObject {
-  readonly type = 'list' as const;
+  /** On the prototype, as every value's type: an own field would cost each key 8 bytes. */
+  get type(): 'list' {
+    return 'list';
+  }
+
   /** Memory accounting's last estimate (see RObject). */
   memAt = -1;
   memEst = 0;
@@ -30,7 +39,7 @@ export class List implements RObject {
 
   /** Create a list, optionally filled (in order) with `items`. */
   constructor(items?: readonly string[]) {
-    let cap = MIN_CAP;
+    let cap = 1;
     const n = items ? items.length : 0;
     while (cap < n) cap *= 2;
     this.buf = new Array(cap);
@@ -255,8 +264,8 @@ export class List implements RObject {
 
   /** Remove every element. */
   clear(): void {
-    this.buf = new Array(MIN_CAP);
-    this.mask = MIN_CAP - 1;
+    this.buf = new Array(1);
+    this.mask = 0;
     this.head = 0;
     this.len = 0;
   }

@@ -141,7 +141,11 @@ interface Cursor {
 }
 
 export class ZSet implements RObject {
-  readonly type = 'zset' as const;
+  /** On the prototype, as every value's type: an own field would cost each key 8 bytes. */
+  get type(): 'zset' {
+    return 'zset';
+  }
+
   /** Memory accounting's last estimate (see RObject). */
   memAt = -1;
   memEst = 0;

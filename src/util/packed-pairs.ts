@@ -17,6 +17,8 @@
 import { flatten, lenPrefix, prefixSize, readLen } from './packed-string.ts';
 
 const EMPTY = lenPrefix(0);
+/** The marker of a 5-character length prefix (util/packed-string.ts). */
+const LONG = 0xff;
 
 export class PackedPairs implements Map<string, string> {
   private s: string;
@@ -58,6 +60,8 @@ export class PackedPairs implements Map<string, string> {
     const p = find(s, field);
     if (p >= 0) {
       const vp = p + prefixSize(s, p) + field.length;
+      // Rebuilding costs a flattening (a runtime call): skip it when nothing changes.
+      if (readLen(s, vp) === value.length && sameAt(s, vp + prefixSize(s, vp), value, value.length)) return false;
       this.s = flatten(s.slice(0, vp) + lenPrefix(value.length) + value + s.slice(entryEnd(s, p)));
       return false;
     }
@@ -128,14 +132,27 @@ function pack(m: Map<string, string>): string {
 /** Where field's entry starts in s, or -1. */
 function find(s: string, field: string): number {
   const len = field.length;
-  for (let p = prefixSize(s, 0); p < s.length; ) {
-    const fl = readLen(s, p);
-    const fp = p + prefixSize(s, p);
-    if (fl === len && s.startsWith(field, fp)) return p;
-    const vp = fp + fl;
-    p = vp + prefixSize(s, vp) + readLen(s, vp);
+  const end = s.length;
+  let p = s.charCodeAt(0) < LONG ? 1 : 5;
+  while (p < end) {
+    let c = s.charCodeAt(p);
+    let fp = p + 1;
+    if (c === LONG) {
+      c = readLen(s, p);
+      fp = p + 5;
+    }
+    if (c === len && sameAt(s, fp, field, len)) return p;
+    const vp = fp + c;
+    c = s.charCodeAt(vp);
+    p = c < LONG ? vp + 1 + c : vp + 5 + readLen(s, vp);
   }
   return -1;
+}
+
+/** True when s holds field's len characters at pos. */
+function sameAt(s: string, pos: number, field: string, len: number): boolean {
+  for (let i = 0; i < len; i++) if (s.charCodeAt(pos + i) !== field.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Where the entry starting at p ends. */

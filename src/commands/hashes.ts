@@ -7,7 +7,7 @@ import { intArg, is } from './args.ts';
 import { parseInt64 } from '../util/numbers.ts';
 import { HashValue } from '../keyspace/hash.ts';
 import { PackedPairs } from '../util/packed-pairs.ts';
-import { parseScanCursor } from '../keyspace/scan.ts';
+import { parseScanCursor, scanCursorBits } from '../keyspace/scan.ts';
 import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 import { parseLongDouble, longDoubleFromInt, isFiniteLongDouble, addLongDouble, formatLongDouble } from '../util/longdouble.ts';
 
@@ -365,10 +365,22 @@ function hscan(c: Client, argv: string[], out: ReplySink): void {
   }
   const opts = parseScanOptions(argv, 3, false);
   const m = h.map;
-  const r = scanCollection<[string, string]>(c.db.scanCursors, h, cursor, opts, h.listpack ? m : null, () => m.entries(), (e) => e[0], (e, into) => {
-    into.push(e[0], e[1]);
-  });
-  replyScan(out, r.cursor, r.items);
+  if (h.listpack) {
+    const r = scanCollection<[string, string]>(c.db.scanCursors, h, cursor, opts, m, () => m.entries(), (e) => e[0], (e, into) => {
+      into.push(e[0], e[1]);
+    });
+    replyScan(out, r.cursor, r.items);
+    return;
+  }
+  // Redis's bucket-order cursor over the dict at its natural size (keyspace/dict-shape.ts)
+  const reg = c.db.scanCursors;
+  const shape = reg.naturalShape(h, m.size);
+  const fields: string[] = [];
+  const next = shape.scan(m, scanCursorBits(argv[2], cursor), opts.count, fields);
+  reg.holdOrder(shape, next !== 0);
+  const items: string[] = [];
+  for (const f of fields) if (opts.match === null || opts.match(f)) items.push(f, m.get(f) as string);
+  replyScan(out, next, items);
 }
 
 export const commands: HandlerTable = {

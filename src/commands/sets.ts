@@ -438,8 +438,9 @@ function sscan(c: Client, argv: string[], out: ReplySink): void {
   }
   // Redis's bucket-order cursor over the modeled dict (keyspace/dict-shape.ts)
   const found: string[] = [];
-  const next = s.scan(scanCursorBits(argv[2], cursor), opts.count, found);
-  c.db.scanCursors.holdOrder(s, next !== 0);
+  const shape = s.dictShape();
+  const next = shape.scan(s.hs as Set<string>, scanCursorBits(argv[2], cursor), opts.count, found);
+  c.db.scanCursors.holdOrder(shape, next !== 0);
   replyScan(out, next, opts.match === null ? found : found.filter(opts.match));
 }
 

@@ -7,7 +7,7 @@ import { intArg, is, minLongArg, mpopCount } from './args.ts';
 import { formatDouble17, parseDouble, parseInt64, strtodWhole } from '../util/numbers.ts';
 import { ZSet, parseLexBound, type LexBound } from '../keyspace/zset.ts';
 import type { SetValue } from '../keyspace/set.ts';
-import { parseScanCursor } from '../keyspace/scan.ts';
+import { parseScanCursor, scanCursorBits } from '../keyspace/scan.ts';
 import { parseScanOptions, replyScan, scanCollection } from './scan.ts';
 
 // Sorted sets (Redis t_zset.c). Every zset is a `ZSet` (Map + order-statistic B+tree); the
@@ -937,11 +937,22 @@ function zscan(c: Client, argv: string[], out: ReplySink): void {
   }
   const opts = parseScanOptions(argv, 3, false);
   const d = z.dict;
-  const fmt = z.skiplist ? formatDouble17 : listpackScore;
-  const r = scanCollection<[string, number]>(c.db.scanCursors, z, cursor, opts, z.skiplist ? null : z, () => d.entries(), (e) => e[0], (e, into) => {
-    into.push(e[0], fmt(e[1]));
-  });
-  replyScan(out, r.cursor, r.items);
+  if (!z.skiplist) {
+    const r = scanCollection<[string, number]>(c.db.scanCursors, z, cursor, opts, z, () => d.entries(), (e) => e[0], (e, into) => {
+      into.push(e[0], listpackScore(e[1]));
+    });
+    replyScan(out, r.cursor, r.items);
+    return;
+  }
+  // Redis's bucket-order cursor over the dict at its natural size (keyspace/dict-shape.ts)
+  const reg = c.db.scanCursors;
+  const shape = reg.naturalShape(z, d.size);
+  const members: string[] = [];
+  const next = shape.scan(d, scanCursorBits(argv[2], cursor), opts.count, members);
+  reg.holdOrder(shape, next !== 0);
+  const items: string[] = [];
+  for (const m of members) if (opts.match === null || opts.match(m)) items.push(m, formatDouble17(d.get(m) as number));
+  replyScan(out, next, items);
 }
 
 // ---- table --------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ export class DictShape {
    * One SCAN call over `entries` (this table's): `cursor` is a reverse-binary bucket index,
    * so a walk returns every entry present throughout it. Returns the next cursor (0: done).
    */
-  scan(entries: Set<string> | Map<string, unknown>, cursor: number, count: number, into: string[]): number {
+  scan(entries: ReadonlySet<string> | ReadonlyMap<string, unknown>, cursor: number, count: number, into: string[]): number {
     const size = this.scanSize;
     if (size === 0) return 0;
     let order = this.scanOrder;
@@ -227,6 +227,11 @@ export class DictShape {
     const next = order.scan(cursor, count, (k) => entries.has(k), into);
     if (next === 0) this.scanOrder = null;
     return next;
+  }
+
+  /** Frees an abandoned walk's order (keyspace/scan.ts caps how many are held). */
+  dropScanOrder(): void {
+    this.scanOrder = null;
   }
 
   /** dictExpand(d, target) asked for directly, with `used` entries (DEBUG POPULATE presizes). */

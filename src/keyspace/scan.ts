@@ -1,4 +1,5 @@
 import { ReplyError, ERR } from '../errors.ts';
+import { DictShape, nextPower } from './dict-shape.ts';
 
 /**
  * SCAN-family cursors over JS Maps and Sets.
@@ -50,22 +51,35 @@ export class ScanCursors {
   }
 
   /**
-   * Collections whose SSCAN walk holds an order of their entries (dict-shape.ts ScanOrder),
-   * oldest first: an abandoned walk keeps it until ORDERS_HELD newer walks push it out.
+   * Tables whose walk holds an order of their entries (dict-shape.ts ScanOrder), oldest
+   * first: an abandoned walk keeps it until ORDERS_HELD newer walks push it out.
    */
-  private readonly orders = new Set<OrderHolder>();
+  private readonly orders = new Set<DictShape>();
+  /** Hashes' and sorted sets' tables, taken at their natural size while walked. */
+  private readonly natural = new WeakMap<object, DictShape>();
 
-  /** After a bucket-order scan call over `owner`: `active` while its walk goes on. */
-  holdOrder(owner: OrderHolder, active: boolean): void {
+  /** After a bucket-order scan call over `owner`'s table: `active` while its walk goes on. */
+  holdOrder(owner: DictShape, active: boolean): void {
     const orders = this.orders;
     orders.delete(owner);
     if (!active) return;
     orders.add(owner);
     if (orders.size > ORDERS_HELD) {
-      const oldest = orders.values().next().value as OrderHolder;
+      const oldest = orders.values().next().value as DictShape;
       orders.delete(oldest);
       oldest.dropScanOrder();
     }
+  }
+
+  /**
+   * The dict a hash or sorted set of `size` entries is walked in: Redis's, at its natural
+   * size (their resizes and rehashing are not modeled, unlike sets' and the keyspace's).
+   */
+  naturalShape(owner: object, size: number): DictShape {
+    let shape = this.natural.get(owner);
+    if (shape === undefined) this.natural.set(owner, (shape = new DictShape(size)));
+    else if (shape.size0 !== nextPower(size)) shape.reset(size);
+    return shape;
   }
 
   /** Forgets every cursor (FLUSHALL, SWAPDB make old iterations meaningless). */
@@ -80,12 +94,8 @@ export class ScanCursors {
   }
 }
 
-/** How many collections may hold an SSCAN order at once, per database. */
+/** How many collections may hold a walk's order at once, per database. */
 const ORDERS_HELD = 8;
-
-export interface OrderHolder {
-  dropScanOrder(): void;
-}
 
 interface ParkedCursor {
   owner: object;

@@ -212,18 +212,8 @@ export class SetValue implements RObject {
     return dictStats(this.dict(), this.hs as Set<string>);
   }
 
-  /**
-   * One SSCAN call over the hashtable encoding, Redis's way: `cursor` is a reverse-binary
-   * bucket index of the modeled dict, so a walk returns every member present throughout.
-   * Returns the next cursor (0: done).
-   */
-  scan(cursor: number, count: number, into: string[]): number {
-    const hs = this.hs as Set<string>;
-    return this.dict().scan(hs, cursor, count, into);
-  }
-
-  /** Frees the SSCAN order of an abandoned walk (keyspace/scan.ts caps how many are held). */
-  dropScanOrder(): void {
-    if (this.shape !== null) this.shape.scanOrder = null;
+  /** The modeled dict (hashtable encoding), made now if not kept yet: SSCAN walks it. */
+  dictShape(): DictShape {
+    return this.dict();
   }
 }

@@ -218,4 +218,38 @@ describe('dict shape on redmoon', () => {
     const m = (await call('SSCAN', 's', '0', 'MATCH', 'm:1*', 'COUNT', '1000')) as [string, string[]];
     expect(m).toEqual(['0', ['m:1']]);
   });
+
+  test('HSCAN and ZSCAN walk bucket order too: every entry present throughout, with its value', async () => {
+    await call('DEL', 'h', 'z');
+    const hargs: string[] = [];
+    const zargs: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      hargs.push(`f:${i}`, `v:${i}`);
+      zargs.push(String(i), `m:${i}`);
+    }
+    await call('HSET', 'h', ...hargs);
+    await call('ZADD', 'z', ...zargs);
+    for (const [cmd, key, add, del] of [
+      ['HSCAN', 'h', (i: number) => ['HSET', 'h', `n:${i}`, 'x'], (i: number) => ['HDEL', 'h', `f:${500 + i}`]],
+      ['ZSCAN', 'z', (i: number) => ['ZADD', 'z', '1', `n:${i}`], (i: number) => ['ZREM', 'z', `m:${500 + i}`]],
+    ] as const) {
+      const seen = new Map<string, string>();
+      let cursor = '0';
+      for (let step = 0; step < 10_000; step++) {
+        const [next, items] = (await call(cmd, key, cursor)) as [string, string[]];
+        for (let i = 0; i < items.length; i += 2) seen.set(items[i], items[i + 1]);
+        cursor = next;
+        if (cursor === '0') break;
+        for (let k = 0; k < 3; k++) {
+          await call(...add(step * 3 + k));
+          if (step * 3 + k < 500) await call(...del(step * 3 + k));
+        }
+      }
+      expect(cursor).toBe('0');
+      for (let i = 0; i < 500; i++) {
+        if (cmd === 'HSCAN') expect(seen.get(`f:${i}`)).toBe(`v:${i}`);
+        else expect(seen.get(`m:${i}`)).toBe(String(i));
+      }
+    }
+  });
 });

@@ -6,7 +6,9 @@
  * the clock runs from spawn until a PING on a fresh connection gets +PONG.
  *
  * Beside them: the floor of any Node server on the machine (a node process answering PONG
- * from a five-line script), and the bin's first start, which has no compile cache yet
+ * from a five-line script), the same server in a worker thread with the heap limits the
+ * CLI's worker gets (the floor of serving from a worker), and the bin's first start, which
+ * has no compile cache yet
  * (src/cli/code-cache.ts). When NODE_EXTRA_CA_CERTS is set (node then parses the CA
  * bundle before running any JavaScript), the Node rows are measured without it too.
  * `npx tsx bench/cli-start.ts` runs it alone.
@@ -21,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 21;
 const NODE_FLOOR = "require('net').createServer((s) => s.on('data', () => s.write('+PONG\\r\\n'))).listen(+process.argv.at(-1), '127.0.0.1')";
+/** The same server in a worker thread with the CLI's heap limits: what the worker itself costs. */
+const WORKER_FLOOR = `new (require('worker_threads').Worker)(${JSON.stringify(NODE_FLOOR)}, { eval: true, argv: [process.argv.at(-1)], resourceLimits: { maxOldGenerationSizeMb: Math.floor(require('os').totalmem() * 0.75 / 2 ** 20), maxYoungGenerationSizeMb: 12 } })`;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -88,6 +92,7 @@ export async function cliStartBench(): Promise<string[]> {
     { label: 'redis-server', cmd: 'redis-server', args: moonArgs, env, times: [] },
     { label: 'redmoon (installed bin)', cmd: bin, args: moonArgs, env, times: [] },
     { label: 'node floor (5-line PONG server)', cmd: process.execPath, args: (port) => ['-e', NODE_FLOOR, String(port)], env, times: [] },
+    { label: 'node floor in a worker thread (the CLI\'s heap limits)', cmd: process.execPath, args: (port) => ['-e', WORKER_FLOOR, String(port)], env, times: [] },
   ];
   if (caCerts !== undefined) {
     kinds.push(

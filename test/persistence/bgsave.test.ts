@@ -154,11 +154,14 @@ describe('BGSAVE', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-bgsave-'));
     const o = await startOracle(['--dir', dir, '--dbfilename', 'real.rdb']);
     const s = await startServer({ dir, dbfilename: 'ours.rdb', save: '', log: () => {} });
+    const real = await RawClient.connect(o.socket);
+    const ours = await RawClient.connect(s.port);
+    // Redis accepts connections before it has looked for its RDB file: a reply says it has
+    // (otherwise the directory below could be what it tries to load, and it exits)
+    await call(real, 'PING');
     // a directory where the file should go: the final rename fails
     fs.mkdirSync(path.join(dir, 'real.rdb'));
     fs.mkdirSync(path.join(dir, 'ours.rdb'));
-    const real = await RawClient.connect(o.socket);
-    const ours = await RawClient.connect(s.port);
     const both = async (...argv: string[]) => {
       const [a, b] = await Promise.all([call(real, ...argv), call(ours, ...argv)]);
       expect(b, JSON.stringify(argv)).toBe(a);

@@ -14,7 +14,8 @@ import { bufferSource, fileSource, loadRdb, RdbLoadError } from '../../src/persi
 import { call, datasetCommands, run } from './dataset.ts';
 
 async function started(): Promise<{ server: Server; c: RawClient }> {
-  const server = new Server({ port: 0, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
+  // loadOnStart false: the test loads files itself (a dump.rdb another test left in the cwd must not load)
+  const server = new Server({ port: 0, save: '', loadOnStart: false, log: () => {}, config: { 'enable-debug-command': 'yes' } });
   const addr = await server.listen();
   return { server, c: await RawClient.connect(addr.port) };
 }

@@ -107,6 +107,8 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
   try {
     addr = await server.listen(announce);
   } catch (e) {
+    // SHUTDOWN while the dataset loaded: the server said bye bye, as Redis exits then
+    if (server.closing) process.exit(0);
     if (e instanceof RdbLoadError) {
       for (const line of e.lines) server.log('warning', line);
       process.exit(1);

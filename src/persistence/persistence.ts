@@ -260,6 +260,8 @@ export class Persistence {
    * save failed (the server then stays up).
    */
   shutdownSave(force: boolean, nosave: boolean): boolean {
+    // prepareForShutdown: a dataset still loading is partial, never saved (SAVE or not)
+    if (this.state.loading) nosave = true;
     if (this.bgsave !== null) {
       this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
       this.killBgsave();
@@ -277,6 +279,7 @@ export class Persistence {
    * once and removes the temp file, as Redis's signal handler does).
    */
   async shutdownSaveAsync(force: boolean, nosave: boolean): Promise<boolean> {
+    if (this.state.loading) nosave = true;
     if (this.bgsave !== null) {
       this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
       this.killBgsave();
@@ -407,6 +410,8 @@ export class Persistence {
         const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
         if (owed >= 1) await sleep(Math.floor(owed));
         else await turn();
+        // SHUTDOWN while loading (it said bye bye already): nothing to log, nothing to install
+        if (state.closing) throw new RdbLoadError([]);
       }
     } finally {
       state.loading = false;

@@ -122,6 +122,38 @@ describe('loading serves other clients', () => {
     }
   }, 60_000);
 
+  it('SHUTDOWN while loading saves nothing (the dataset is partial) and stops the load', async () => {
+    const dir = tempDir('aofload');
+    try {
+      const a = await startServer({ dir, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });
+      a.call('DEBUG', 'POPULATE', '20000');
+      a.call('SAVE');
+      await a.close();
+      const file = path.join(dir, 'dump.rdb');
+      const before = fs.readFileSync(file);
+      const sock = path.join(dir, 'redmoon.sock');
+      // save points set: a shutdown would save, but not a partial dataset
+      const server = new Server({ port: 0, dir, save: '1 1', log: () => {}, config: { unixsocket: sock, 'key-load-delay': '100' } });
+      const listening = server.listen().then(
+        () => 'loaded',
+        () => 'stopped',
+      );
+      let c: RawClient | null = null;
+      for (let i = 0; i < 500 && c === null; i++) {
+        c = await RawClient.connect(sock).catch(() => null);
+        if (c === null) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await call(c!, 'GET', 'key:1')).toBe(LOADING);
+      await c!.sendRaw('*2\r\n$8\r\nSHUTDOWN\r\n$4\r\nSAVE\r\n', 1, 30_000);
+      expect(await listening).toBe('stopped');
+      expect(fs.readFileSync(file).equals(before)).toBe(true);
+      c!.close();
+      await server.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('DEBUG RELOAD loads the RDB file between event-loop turns: LOADING and INFO loading fields for others', async () => {
     const dir = tempDir('aofload');
     const s = await startServer({ dir, save: '', log: () => {}, config: { 'enable-debug-command': 'yes' } });

@@ -18,7 +18,7 @@ import { logSink } from './logfile.ts';
 import type { CliHost, ServeRequest } from './host.ts';
 import { PersistenceStartupError } from '../persistence/aof.ts';
 import { RdbLoadError } from '../persistence/rdb-loader.ts';
-import { Persistence } from '../persistence/persistence.ts';
+import { Persistence, ShutdownWhileLoading } from '../persistence/persistence.ts';
 import { Server } from '../server.ts';
 import { loadAclFile } from '../commands/acl-file.ts';
 import { hasSpaces } from '../core/acl.ts';
@@ -108,7 +108,7 @@ export async function serve(req: ServeRequest, host: CliHost, onReady: () => voi
     addr = await server.listen(announce);
   } catch (e) {
     // SHUTDOWN while the dataset loaded: the server said bye bye, as Redis exits then
-    if (server.closing) process.exit(0);
+    if (e instanceof ShutdownWhileLoading) process.exit(0);
     if (e instanceof RdbLoadError) {
       for (const line of e.lines) server.log('warning', line);
       process.exit(1);

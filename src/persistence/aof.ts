@@ -7,6 +7,7 @@ import { ChunkedFileWriter, encodeCommand, writeAofBase, type FunctionSources } 
 import { loadAppendOnlyFiles, loadAppendOnlyFilesAsync, AofLoadResult, type AofLoadContext, type AofLoadOutcome } from './aof-load.ts';
 import { BackgroundSave, aofCommandFormat, rdbFormat, type SaveOutcome } from './bgsave.ts';
 import { strerror } from '../util/strerror.ts';
+import { ShutdownWhileLoading } from './persistence.ts';
 
 /** A persistence file made startup impossible; the reason was logged as Redis logs it. */
 export class PersistenceStartupError extends Error {}
@@ -149,7 +150,7 @@ export class Aof {
     const start = perfNow();
     const r = await loadAppendOnlyFilesAsync(this.server, this.loadContext(manifest));
     this.lastLoadPeakReadBytes = r.peakReadBytes;
-    if (this.server.closing) throw new PersistenceStartupError('shut down while loading');
+    if (this.server.closing) throw new ShutdownWhileLoading();
     if (r.status === AofLoadResult.Failed || r.status === AofLoadResult.OpenError) throw new PersistenceStartupError('AOF loading failed');
     if (r.status !== AofLoadResult.NotExist) {
       this.log('notice', `DB loaded from append only file: ${((perfNow() - start) / 1000).toFixed(3)} seconds`);

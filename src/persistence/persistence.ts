@@ -23,6 +23,13 @@ const BGSAVE_RETRY_DELAY_S = 5;
 
 export type BgsaveReply = { ok: string } | { error: string };
 
+/** SHUTDOWN came while the dataset was loading: the load stopped (nothing is wrong with the file). */
+export class ShutdownWhileLoading extends Error {
+  constructor() {
+    super('shut down while loading');
+  }
+}
+
 /** A load in progress, as INFO's loading_* fields report it. */
 export interface LoadingProgress {
   /** Date.now() when it started. */
@@ -410,8 +417,8 @@ export class Persistence {
         const owed = ((parser.keysLoaded + parser.keysExpired - before) * Math.max(0, delayUs)) / 1000;
         if (owed >= 1) await sleep(Math.floor(owed));
         else await turn();
-        // SHUTDOWN while loading (it said bye bye already): nothing to log, nothing to install
-        if (state.closing) throw new RdbLoadError([]);
+        // SHUTDOWN while loading (it said bye bye already): nothing to install
+        if (state.closing) throw new ShutdownWhileLoading();
       }
     } finally {
       state.loading = false;

@@ -99,6 +99,24 @@ describe('access times follow the server clock', () => {
     expect(await idle('k')).toBe(':0\r\n');
   });
 
+  // With a sample far larger than the keyspace, missing a key is a (2/3)^400 event.
+  for (const policy of ['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu']) {
+    test(`${policy} evicts the least recently or frequently used key first`, async () => {
+      await c.call('CONFIG', 'SET', 'maxmemory-samples', '200');
+      await c.call('CONFIG', 'SET', 'lfu-log-factor', '0');
+      await c.call('CONFIG', 'SET', 'maxmemory-policy', policy);
+      for (const k of ['old', 'a', 'b']) await c.call('SET', k, 'v'.repeat(100), 'EX', '100000');
+      srv.time.advance(100_000);
+      for (let i = 0; i < 5; i++) for (const k of ['a', 'b']) await c.call('GET', k);
+      const used = Number(/used_memory:(\d+)/.exec(await c.call('INFO', 'memory'))![1]);
+      // a little below the dataset: one key's worth of eviction
+      expect(await c.call('CONFIG', 'SET', 'maxmemory', String(used - 50))).toBe('+OK\r\n');
+      await c.call('CONFIG', 'SET', 'maxmemory', '0');
+      expect(await c.call('EXISTS', 'old')).toBe(':0\r\n');
+      expect(await c.call('EXISTS', 'a', 'b')).toBe(':2\r\n');
+    });
+  }
+
   test('a snapshot restore brings the access times back with the values', async () => {
     await c.call('SET', 'k', 'v');
     await c.call('SADD', 's', 'a');

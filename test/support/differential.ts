@@ -3,6 +3,9 @@ import { redisServerPath, startOracle, type Oracle } from './oracle.ts';
 import { RawClient } from './raw-client.ts';
 import { decode, type Reply } from './resp-reader.ts';
 import { startServer, type RunningServer } from '../../src/index.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Side-by-side harness: the same commands go to a private real redis-server and to an
@@ -14,6 +17,7 @@ export class Differential {
     readonly redmoon: RunningServer,
     readonly real: RawClient,
     readonly ours: RawClient,
+    private readonly dir: string,
   ) {}
 
   /** `config` entries are applied to both servers at startup (e.g. { 'enable-debug-command': 'yes' }). */
@@ -21,10 +25,12 @@ export class Differential {
     const extra: string[] = [];
     for (const [k, v] of Object.entries(config)) extra.push(`--${k}`, v);
     const oracle = await startOracle(extra);
-    const redmoon = await startServer({ port: 0, config, log: () => {} });
+    // SAVE, DEBUG RELOAD and the like write into `dir`: never into the test run's working directory
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redmoon-diff-'));
+    const redmoon = await startServer({ port: 0, config: { dir, save: '', appendonly: 'no', ...config }, log: () => {} });
     const real = await RawClient.connect(oracle.socket);
     const ours = await RawClient.connect(redmoon.port);
-    return new Differential(oracle, redmoon, real, ours);
+    return new Differential(oracle, redmoon, real, ours, dir);
   }
 
   /** Opens one more connection to each server (for multi-client scenarios). */
@@ -86,6 +92,7 @@ export class Differential {
     this.ours.close();
     await this.redmoon.close();
     await this.oracle.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

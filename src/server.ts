@@ -53,6 +53,12 @@ export class Server extends ServerState {
   private cron: NodeJS.Timeout | null = null;
   private flushQueue: Client[] = [];
   private flushSpare: Client[] = [];
+  /** Clients read in this turn whose commands have not run yet, in the order they were read. */
+  private inputQueue: Client[] = [];
+  private inputSpare: Client[] = [];
+  /** Clients closed ASAP during this turn, not yet freed. */
+  private asapClients: Client[] = [];
+  /** The end-of-turn callback is due (it runs the input queue, then writes the flush queue). */
   private flushScheduled = false;
   /** Where it last listened: stopListening() then resumeListening() serves there again. */
   private boundAddress: { port: number; host: string } | null = null;
@@ -320,6 +326,12 @@ export class Server extends ServerState {
         c.rawInput(chunk);
         return;
       }
+      if (c.inputQueued) {
+        // More of the same client in one turn: what it sent before runs first, as Redis runs
+        // it between two reads, so the unparsed input stays about one read long.
+        this.processInput(c);
+        if (c.closeAfterReply || c.closeAsap || !this.clients.has(c.id)) return;
+      }
       c.qb.read(parser.buffered, chunk.length, parser.bigLeft);
       parser.feed(chunk);
       if (parser.buffered > this.queryBufferLimit) {
@@ -328,13 +340,31 @@ export class Server extends ServerState {
         sock.destroy();
         return;
       }
-      this.processInput(c);
-      // (after the read, as Redis: a big argument still arriving counts too; eviction waits
-      // for the end of the turn, once the replies are written, as Redis's beforeSleep)
+      // Accounted at once, as Redis accounts what it reads: a big argument still arriving has
+      // its room, so CLIENT LIST, INFO and client eviction see it even when a command of
+      // another connection read in this turn runs first.
+      parser.prime();
+      c.qb.reserve(parser.bigSize);
       if (memory.tracking) memory.update(c);
+      this.queueInput(c);
     });
     sock.on('close', () => this.unlinkClient(c));
     sock.on('error', () => {});
+  }
+
+  /**
+   * The commands a read brought run once every socket ready in this turn has been read, as
+   * Redis reads every ready connection of an event-loop iteration before it sleeps again: a
+   * command that looks at other clients (CLIENT LIST, INFO) or at memory (maxmemory, client
+   * eviction) sees what they sent, however late the loop polled.
+   */
+  private queueInput(c: Client): void {
+    if (c.inputQueued) return;
+    c.inputQueued = true;
+    this.inputQueue.push(c);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.endOfTurn);
   }
 
   /** Runs every complete command buffered for a client, unless it is blocked. */
@@ -375,9 +405,16 @@ export class Server extends ServerState {
   }
 
   private processBatch(c: Client, parser: RequestParser): void {
+    const memory = this.clientMemory;
     while (c.blocked === null && !c.closeAfterReply && !c.closeAsap) {
       const argv = parser.next();
       if (argv === null) break;
+      // Redis's processCommand: clients over maxmemory-clients go before any command, so
+      // before keys are evicted for their memory; this client may be one of them.
+      if (memory.tracking && memory.overLimit) {
+        memory.evict();
+        if (!this.clients.has(c.id)) break;
+      }
       // (a map check, where instanceof would walk the array's prototype chain per command)
       if (!Array.isArray(argv)) {
         c.writer.muted = false;
@@ -388,6 +425,8 @@ export class Server extends ServerState {
       const mode = c.replyMode;
       if (this.faults.size === 0) this.execute(c, argv);
       else this.executeWithFaults(c, argv);
+      // (as Redis's call(): the output this command added counts before the next one runs)
+      if (memory.tracking) memory.update(c);
       if (mode === 'skip' && c.replyMode === 'skip') {
         c.replyMode = 'on';
         c.writer.muted = false;
@@ -467,10 +506,24 @@ export class Server extends ServerState {
     this.flushQueue.push(c);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(this.flushAll);
+    setImmediate(this.endOfTurn);
   }
 
-  private readonly flushAll = (): void => {
+  /** The end of a turn of the event loop: the commands read in it run, then replies are written. */
+  private readonly endOfTurn = (): void => {
+    const inq = this.inputQueue;
+    if (inq.length !== 0) {
+      this.inputQueue = this.inputSpare;
+      this.inputSpare = inq;
+      for (let i = 0; i < inq.length; i++) {
+        const c = inq[i];
+        c.inputQueued = false;
+        if (!c.closeAsap && c.sock !== null && !c.sock.destroyed && this.clients.has(c.id)) this.processInput(c);
+        // Gone before the next connection's commands run, as Redis frees them before reading more.
+        if (this.asapClients.length !== 0) this.freeAsapClients();
+      }
+      inq.length = 0;
+    }
     this.flushScheduled = false;
     // Logged writes reach the AOF (and the disk, with appendfsync always) before their replies leave.
     if (this.aof.state !== 'off') this.aof.flush();
@@ -567,7 +620,15 @@ export class Server extends ServerState {
     c.closeAsap = true;
     c.writer.drop();
     this.clientMemory.forget(c);
+    this.asapClients.push(c);
     this.flushClient(c);
+  }
+
+  /** Redis's freeClientsInAsyncFreeQueue. */
+  private freeAsapClients(): void {
+    const list = this.asapClients;
+    this.asapClients = [];
+    for (const c of list) this.killClient(c);
   }
 
   /** Closes a client's connection (CLIENT KILL, QUIT after reply, shutdown). */

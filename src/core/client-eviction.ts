@@ -65,6 +65,12 @@ export class ClientEviction {
     return bytes < MIN_LIMIT ? MIN_LIMIT : bytes;
   }
 
+  /** True when the clients' memory has reached maxmemory-clients (callers test `tracking` first). */
+  get overLimit(): boolean {
+    const limit = this.limit;
+    return limit !== 0 && this.total >= limit;
+  }
+
   /** Recounts a client's memory (callers test `tracking` first). */
   update(c: Client): void {
     if (c.closeAsap || !this.server.clients.has(c.id)) return;

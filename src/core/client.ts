@@ -85,6 +85,8 @@ export class Client {
   obufSoftSince = 0;
   /** Its output is queued for the server's end-of-turn write. */
   flushQueued = false;
+  /** Input read in this turn waits for the server's end of turn to run. */
+  inputQueued = false;
   /** Injected delays holding its output back (see Faults); 0 = none. */
   outputHeld = 0;
   monitor = false;

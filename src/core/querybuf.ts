@@ -90,6 +90,11 @@ export class QueryBuffer {
    */
   trimmed(pending: number, bigSize = 0): void {
     this.len = pending;
+    this.reserve(bigSize);
+  }
+
+  /** The header of a big bulk (`bigSize` with its CRLF, 0 for none) was parsed: room is made for all of it. */
+  reserve(bigSize: number): void {
     if (bigSize > 0) {
       const cap = sdsCapacity(bigSize);
       if (this.alloc < cap) this.alloc = cap;

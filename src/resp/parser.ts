@@ -45,8 +45,20 @@ export class RequestParser {
   /** The first argument after the name: a pipeline or a busy client repeats its keys and script SHAs. */
   private readonly args = new ArgCache(ARG_CACHE_SIZE);
   private bigFill = 0;
+  /** A request parsed ahead by prime(), handed out by the next next(). */
+  private primed: string[] | ProtocolError | null = null;
 
   constructor(private readonly limits: ParserLimits) {}
+
+  /**
+   * Parses ahead as far as the first request, without handing it out: a request still
+   * arriving then shows its complete arguments (partialArgvBytes) and the room of its big
+   * bulk (bigSize) at once, as Redis's query buffer and argv account for them as soon as
+   * they are read, before any command of that turn runs.
+   */
+  prime(): void {
+    if (this.primed === null) this.primed = this.next();
+  }
 
   /** Bytes buffered but not yet parsed into commands (client-query-buffer accounting). */
   get buffered(): number {
@@ -95,6 +107,11 @@ export class RequestParser {
   }
 
   next(): string[] | null | ProtocolError {
+    const primed = this.primed;
+    if (primed !== null) {
+      this.primed = null;
+      return primed;
+    }
     for (;;) {
       if (this.big) {
         if (this.bigFill < this.big.length) return null;

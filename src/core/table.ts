@@ -115,6 +115,9 @@ export class CommandTable {
    */
   private lastName = '';
   private lastFound: Command | undefined = undefined;
+  /** The one before: a script's EVALSHA and the command it calls alternate. */
+  private prevName = '';
+  private prevFound: Command | undefined = undefined;
 
   /** Every command and subcommand (for INFO commandstats, COMMAND). */
   *all(): IterableIterator<Command> {
@@ -131,6 +134,8 @@ export class CommandTable {
   rename(from: string, to: string): void {
     const cmd = this.commands.get(from);
     if (!cmd) return;
+    this.lastName = this.prevName = '';
+    this.lastFound = this.prevFound = undefined;
     this.commands.delete(from);
     for (const [name, c] of [...this.byExactName]) if (c === cmd) this.byExactName.delete(name);
     if (to === '') return;
@@ -141,7 +146,9 @@ export class CommandTable {
   /** Looks a command up by its name as sent (any case). */
   lookup(name: string): Command | undefined {
     if (name === this.lastName) return this.lastFound;
-    const found = this.byExactName.get(name) ?? this.commands.get(name.toLowerCase());
+    const found = name === this.prevName ? this.prevFound : (this.byExactName.get(name) ?? this.commands.get(name.toLowerCase()));
+    this.prevName = this.lastName;
+    this.prevFound = this.lastFound;
     this.lastName = name;
     this.lastFound = found;
     return found;

@@ -1415,7 +1415,8 @@ class ArgTable {
         this.ts[j] = v.value;
         this.strs[j] = items[j];
       }
-      seen.add(v.value.realstring, items[j]);
+      // (the string of the last run when the same: the keyspace hashed it already)
+      seen.add(v.value.realstring, this.strs[j]);
     }
     return t;
   }

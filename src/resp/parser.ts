@@ -327,6 +327,11 @@ const ARG_CACHE_SIZE = 512;
  * keyed by a hash of the length and a few bytes (first, middle, last two: enough to tell
  * command names apart), verified byte for byte on a hit.
  */
+/** A cheap hash of a few of the bytes, to pick a cache slot (for len 1 the byte before stands in: any byte does). */
+function bytesHash(buf: Buffer, pos: number, len: number): number {
+  return len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
+}
+
 class NameCache {
   private readonly slots: (string | undefined)[];
   private readonly mask: number;
@@ -338,9 +343,7 @@ class NameCache {
   }
 
   get(buf: Buffer, pos: number, len: number): string {
-    // (for len 1 the last-but-one byte is the one before: any byte does for a hash)
-    const h = len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
-    const slot = h & this.mask;
+    const slot = bytesHash(buf, pos, len) & this.mask;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === len) {
       let same = true;
@@ -379,8 +382,7 @@ class ArgCache {
   }
 
   get(buf: Buffer, pos: number, len: number): string {
-    const h = len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
-    const slot = h & this.mask;
+    const slot = bytesHash(buf, pos, len) & this.mask;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === len) {
       let i = len - 1;

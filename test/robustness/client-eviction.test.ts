@@ -1,29 +1,13 @@
 import { test, expect } from 'vitest';
 import { describeDifferential, type Differential } from '../support/differential.ts';
 import type { RawClient } from '../support/raw-client.ts';
+import { closedWithin, infoField, clientField } from '../support/client-probes.ts';
 
 /**
  * Output buffer limits checked as output is added (one command's reply, or one read's
  * pipeline, is cut off before anything is sent), and client eviction (maxmemory-clients,
  * tot-mem, CLIENT NO-EVICT, evicted_clients), side by side with redis-server.
  */
-
-async function closedWithin(c: RawClient, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!c.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return c.closed;
-}
-
-async function infoField(d: Differential, which: 'real' | 'ours', field: string): Promise<number> {
-  const raw = (await d[which].command('INFO', 'everything')) as string;
-  return Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(raw)?.[1]);
-}
-
-function field(list: string, name: string, f: string): number | null {
-  const line = list.split('\n').find((l) => l.includes(` name=${name} `));
-  if (line === undefined) return null;
-  return Number(new RegExp(` ${f}=(\\d+)`).exec(line)![1]);
-}
 
 /** Sends the start of a command whose one argument is `n` bytes, all but its final CRLF. */
 function openBulk(c: RawClient, n: number): void {
@@ -35,7 +19,7 @@ function openBulk(c: RawClient, n: number): void {
 async function qbufReaches(d: Differential, name: string, n: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const l = await d.both('CLIENT', 'LIST');
-    if ((field(l.real, name, 'qbuf') ?? 0) >= n && (field(l.ours, name, 'qbuf') ?? 0) >= n) return;
+    if ((clientField(l.real, name, 'qbuf') ?? 0) >= n && (clientField(l.ours, name, 'qbuf') ?? 0) >= n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -86,9 +70,9 @@ describeDifferential('output buffer limits as output is added, and client evicti
       }
       await qbufReaches(d(), 'bigarg', 220200);
       const l = await d().both('CLIENT', 'LIST');
-      for (const f of ['qbuf', 'qbuf-free']) expect([f, field(l.ours, 'bigarg', f)]).toEqual([f, field(l.real, 'bigarg', f)]);
+      for (const f of ['qbuf', 'qbuf-free']) expect([f, clientField(l.ours, 'bigarg', f)]).toEqual([f, clientField(l.real, 'bigarg', f)]);
       // (the reply buffer, rbs, is resized by each server's cron at its own moment)
-      const rest = (l: string) => field(l, 'bigarg', 'tot-mem')! - field(l, 'bigarg', 'rbs')!;
+      const rest = (l: string) => clientField(l, 'bigarg', 'tot-mem')! - clientField(l, 'bigarg', 'rbs')!;
       expect(rest(l.ours)).toBe(rest(l.real));
     } finally {
       p.real.close();
@@ -116,8 +100,8 @@ describeDifferential('output buffer limits as output is added, and client evicti
       expect(await closedWithin(big.real, 5000)).toBe(true);
       expect(await closedWithin(big.ours, 5000)).toBe(true);
       const l = await d().both('CLIENT', 'LIST');
-      expect(field(l.ours, 'keeper', 'qbuf')).toBe(field(l.real, 'keeper', 'qbuf'));
-      expect(field(l.ours, 'hog', 'qbuf')).toBe(null);
+      expect(clientField(l.ours, 'keeper', 'qbuf')).toBe(clientField(l.real, 'keeper', 'qbuf'));
+      expect(clientField(l.ours, 'hog', 'qbuf')).toBe(null);
       expect(l.ours).toMatch(/name=keeper .*flags=e /);
       expect((await infoField(d(), 'ours', 'evicted_clients')) - before.ours).toBe((await infoField(d(), 'real', 'evicted_clients')) - before.real);
     } finally {
@@ -146,12 +130,12 @@ describeDifferential('output buffer limits as output is added, and client evicti
         let total = 0;
         for (const line of list.split('\n')) total += Number(/ tot-mem=(\d+)/.exec(line)?.[1] ?? 0);
         // Room for all but the biggest: only it goes.
-        await d()[which].command('CONFIG', 'SET', 'maxmemory-clients', String(total - field(list, 'size2', 'tot-mem')! + 1));
+        await d()[which].command('CONFIG', 'SET', 'maxmemory-clients', String(total - clientField(list, 'size2', 'tot-mem')! + 1));
       }
       const l = await d().both('CLIENT', 'LIST');
-      for (const name of ['size0', 'size1', 'size2']) expect([name, field(l.ours, name, 'qbuf')]).toEqual([name, field(l.real, name, 'qbuf')]);
-      expect(field(l.ours, 'size2', 'qbuf')).toBe(null);
-      expect(field(l.ours, 'size1', 'qbuf')).toBe(300000);
+      for (const name of ['size0', 'size1', 'size2']) expect([name, clientField(l.ours, name, 'qbuf')]).toEqual([name, clientField(l.real, name, 'qbuf')]);
+      expect(clientField(l.ours, 'size2', 'qbuf')).toBe(null);
+      expect(clientField(l.ours, 'size1', 'qbuf')).toBe(300000);
     } finally {
       for (const c of clients) c.close();
       await d().same('CONFIG', 'SET', 'maxmemory-clients', '0');

@@ -1,29 +1,13 @@
 import { test, expect } from 'vitest';
 import { describeDifferential, type Differential } from '../support/differential.ts';
 import { encodeCommand, type RawClient } from '../support/raw-client.ts';
+import { closedWithin, infoField, clientField } from '../support/client-probes.ts';
 
 /**
  * The memory of a client that stops reading, as CLIENT LIST (omem, tot-mem) and INFO
  * (mem_clients_normal) show it, and client eviction counted command by command, so it comes
  * before key eviction: side by side with redis-server.
  */
-
-async function infoField(d: Differential, which: 'real' | 'ours', field: string): Promise<number> {
-  const raw = (await d[which].command('INFO', 'everything')) as string;
-  return Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(raw)?.[1]);
-}
-
-function field(list: string, name: string, f: string): number | null {
-  const line = list.split('\n').find((l) => l.includes(` name=${name} `));
-  if (line === undefined) return null;
-  return Number(new RegExp(` ${f}=(\\d+)`).exec(line)![1]);
-}
-
-async function closedWithin(c: RawClient, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!c.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return c.closed;
-}
 
 /** `n` GETs of `key` in one write. */
 function gets(key: string, n: number): Buffer {
@@ -44,13 +28,13 @@ describeDifferential('output memory of clients that do not read', (d) => {
       let l = { real: '', ours: '' };
       for (let i = 0; i < 300; i++) {
         l = await d().both('CLIENT', 'LIST');
-        if ((field(l.real, 'sleeper', 'omem') ?? 0) >= 20e6 && (field(l.ours, 'sleeper', 'omem') ?? 0) >= 20e6) break;
+        if ((clientField(l.real, 'sleeper', 'omem') ?? 0) >= 20e6 && (clientField(l.ours, 'sleeper', 'omem') ?? 0) >= 20e6) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       for (const which of ['real', 'ours'] as const) {
-        const omem = field(l[which], 'sleeper', 'omem')!;
+        const omem = clientField(l[which], 'sleeper', 'omem')!;
         expect([which, omem >= 20e6]).toEqual([which, true]);
-        expect([which, field(l[which], 'sleeper', 'tot-mem')! >= omem]).toEqual([which, true]);
+        expect([which, clientField(l[which], 'sleeper', 'tot-mem')! >= omem]).toEqual([which, true]);
         // Redis folds a client's memory into INFO's per-class sum from its cron, not at once
         let sum = 0;
         for (let i = 0; i < 100; i++) {

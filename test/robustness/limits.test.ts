@@ -2,6 +2,7 @@ import net from 'node:net';
 import { test, expect } from 'vitest';
 import { describeDifferential, type Differential } from '../support/differential.ts';
 import { RawClient, encodeCommand } from '../support/raw-client.ts';
+import { closedWithin } from '../support/client-probes.ts';
 
 /**
  * The connection limits Redis enforces, side by side with redis-server: a protocol error
@@ -10,12 +11,6 @@ import { RawClient, encodeCommand } from '../support/raw-client.ts';
  */
 
 /** Waits (bounded) until the client's socket is closed by the server. */
-async function closedWithin(c: RawClient, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!c.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return c.closed;
-}
-
 async function statOf(d: Differential, which: 'real' | 'ours', field: string): Promise<string | undefined> {
   const raw = (await d[which].command('INFO', 'stats')) as string;
   const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(raw);

@@ -262,19 +262,27 @@ export class Persistence {
   }
 
   /**
+   * What both shutdown saves do first (prepareForShutdown): stop a background save, and
+   * tell whether a final save is due, logging it when it is.
+   */
+  private shutdownNeedsSave(force: boolean, nosave: boolean): boolean {
+    if (this.bgsave !== null) {
+      this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
+      this.killBgsave();
+    }
+    // a dataset still loading is partial, never saved (SAVE or not)
+    if (this.state.loading || nosave || (!force && this.saveParams().length === 0)) return false;
+    this.state.log('notice', 'Saving the final RDB snapshot before exiting.');
+    return true;
+  }
+
+  /**
    * The save SHUTDOWN (and SIGTERM) makes: with save points set, or `force` (SHUTDOWN SAVE),
    * a foreground save; a background save still running is stopped first. False when the
    * save failed (the server then stays up).
    */
   shutdownSave(force: boolean, nosave: boolean): boolean {
-    // prepareForShutdown: a dataset still loading is partial, never saved (SAVE or not)
-    if (this.state.loading) nosave = true;
-    if (this.bgsave !== null) {
-      this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
-      this.killBgsave();
-    }
-    if (nosave || (!force && this.saveParams().length === 0)) return true;
-    this.state.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (!this.shutdownNeedsSave(force, nosave)) return true;
     if (this.save()) return true;
     this.state.log('warning', 'Error trying to save the DB, can\'t exit.');
     return false;
@@ -286,13 +294,7 @@ export class Persistence {
    * once and removes the temp file, as Redis's signal handler does).
    */
   async shutdownSaveAsync(force: boolean, nosave: boolean): Promise<boolean> {
-    if (this.state.loading) nosave = true;
-    if (this.bgsave !== null) {
-      this.state.log('warning', 'There is a child saving an .rdb. Killing it!');
-      this.killBgsave();
-    }
-    if (nosave || (!force && this.saveParams().length === 0)) return true;
-    this.state.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (!this.shutdownNeedsSave(force, nosave)) return true;
     const dirtyBefore = this.state.dirty;
     const job = new BackgroundSave(this.state, {
       target: { dir: this.state.config.get('dir'), tempName: 'temp-%d.rdb', finalName: this.rdbPath(), title: '' },

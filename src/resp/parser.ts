@@ -332,6 +332,14 @@ function bytesHash(buf: Buffer, pos: number, len: number): number {
   return len === 0 ? 0 : len ^ (buf[pos] << 1) ^ (buf[pos + (len >> 1)] << 2) ^ (buf[pos + len - 1] << 3) ^ (buf[pos + len - 2] << 5);
 }
 
+/** Whether `s` is exactly these bytes; compared from the end, where keys that differ mostly differ. */
+function holdsBytes(s: string, buf: Buffer, pos: number, len: number): boolean {
+  if (s.length !== len) return false;
+  let i = len - 1;
+  while (i >= 0 && s.charCodeAt(i) === buf[pos + i]) i--;
+  return i < 0;
+}
+
 class NameCache {
   private readonly slots: (string | undefined)[];
   private readonly mask: number;
@@ -345,16 +353,7 @@ class NameCache {
   get(buf: Buffer, pos: number, len: number): string {
     const slot = bytesHash(buf, pos, len) & this.mask;
     const cached = this.slots[slot];
-    if (cached !== undefined && cached.length === len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (cached.charCodeAt(i) !== buf[pos + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached;
-    }
+    if (cached !== undefined && holdsBytes(cached, buf, pos, len)) return cached;
     const s = byteString(buf, pos, len);
     this.slots[slot] = s;
     return s;
@@ -384,11 +383,7 @@ class ArgCache {
   get(buf: Buffer, pos: number, len: number): string {
     const slot = bytesHash(buf, pos, len) & this.mask;
     const cached = this.slots[slot];
-    if (cached !== undefined && cached.length === len) {
-      let i = len - 1;
-      while (i >= 0 && cached.charCodeAt(i) === buf[pos + i]) i--;
-      if (i < 0) return cached;
-    }
+    if (cached !== undefined && holdsBytes(cached, buf, pos, len)) return cached;
     const s = byteString(buf, pos, len);
     if ((++this.misses & 7) === 0) this.slots[slot] = s;
     return s;
